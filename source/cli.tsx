@@ -1,0 +1,162 @@
+#!/usr/bin/env node
+/**
+ * Composition root: parses argv, then starts the headless proxy, the dashboard (proxy + Ink UI in
+ * one process) or one of the helper commands. The only file that sees both proxy and UI.
+ */
+import {Command, CommanderError, Option} from 'commander';
+import {createRequire} from 'node:module';
+
+const require = createRequire(import.meta.url);
+const {version} = require('../package.json') as {version: string};
+
+/** Options every command understands. */
+export type GlobalOptions = {
+	config?: string;
+	port?: number;
+	host?: string;
+	demo?: boolean;
+};
+
+const EXIT_USAGE = 2;
+
+function parsePort(value: string): number {
+	const port = Number(value);
+	if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+		throw new CommanderError(EXIT_USAGE, 'ccr-tui.invalidPort', `error: --port must be a whole number from 0 to 65535, got "${value}"`);
+	}
+
+	return port;
+}
+
+function buildProgram(): Command {
+	const program = new Command('ccr-tui')
+		.enablePositionalOptions()
+		.description('Run Claude Code on any model: a routing proxy (Anthropic → OpenAI-compatible) with a live terminal dashboard.')
+		.version(version, '-v, --version')
+		.option('-c, --config <file>', 'config file (env CCR_TUI_CONFIG; default ~/.claude-code-router/config.json)')
+		.option('-p, --port <n>', 'listen port (overrides PORT; default 3456)', parsePort)
+		.option('-H, --host <addr>', 'listen address (overrides HOST; default 127.0.0.1)')
+		.addOption(new Option('--demo', 'dashboard with a simulated provider and sample traffic (no account, no network)'))
+		.showHelpAfterError('(run ccr-tui --help for usage)')
+		.exitOverride()
+		.configureOutput({outputError: (text, write) => write(text)})
+		.addHelpText(
+			'after',
+			`
+Examples:
+  ccr-tui                          dashboard + proxy on 127.0.0.1:3456
+  ccr-tui start --port 4000        headless proxy (logs one line per request)
+  ccr-tui add-gemini-balance       add a Gemini Balance server step by step
+  ccr-tui code -p "hello"          run Claude Code through ccr-tui
+  eval "$(ccr-tui env)"            point this shell's Claude Code at ccr-tui`,
+		)
+		.action(async () => {
+			const options = program.opts<GlobalOptions>();
+			if (!process.stdout.isTTY || !process.stdin.isTTY) {
+				const {runStart} = await import('./commands/start.js');
+				process.exitCode = await runStart(options);
+				return;
+			}
+
+			process.exitCode = await runDashboard(options);
+		});
+
+	program
+		.command('start')
+		.description('run the proxy headless: prints the URL, then one line per finished request')
+		.addHelpText('after', '\nExamples:\n  ccr-tui start\n  ccr-tui start --config ./config.json --port 4000')
+		.action(async () => {
+			const {runStart} = await import('./commands/start.js');
+			process.exitCode = await runStart(program.opts<GlobalOptions>());
+		});
+
+	program
+		.command('add-gemini-balance')
+		.description('add (or update) a Gemini Balance server: URL, token, models, routes, connection test')
+		.option('--url <url>', 'Gemini Balance base URL (default http://127.0.0.1:8000)')
+		.option('--token <token>', 'access token (or a $ENV reference such as \'$GB_TOKEN\')')
+		.option('--models <list>', 'comma-separated model ids to add')
+		.option('--route <list>', 'routes to point at the first model (default longContext)')
+		.option('--api <flavour>', "which API: 'v1' (default) or 'openai' (/openai/v1)")
+		.option('--name <name>', 'provider name (default gemini-balance)')
+		.option('--yes', 'non-interactive: use the flags, no prompts')
+		.option('--skip-test', 'save without running the connection test')
+		.addHelpText(
+			'after',
+			`
+Examples:
+  ccr-tui add-gemini-balance
+  ccr-tui add-gemini-balance --url http://127.0.0.1:8000 --token '$GB_TOKEN' \\
+      --models gemini-2.5-pro,gemini-2.5-flash --route longContext,think --yes`,
+		)
+		.action(async (flags: Record<string, unknown>) => {
+			const {runAddGeminiBalance} = await import('./commands/add-gemini-balance.js');
+			process.exitCode = await runAddGeminiBalance({...program.opts<GlobalOptions>(), ...flags});
+		});
+
+	program
+		.command('test')
+		.description('test the connection to one provider (or all): exit 0 pass, 1 fail, 3 passed with warnings')
+		.argument('[provider]', 'provider name from the config')
+		.option('--model <model>', 'model to test (default: the first routed or listed one)')
+		.addHelpText('after', '\nExamples:\n  ccr-tui test\n  ccr-tui test gemini-balance --model gemini-2.5-flash')
+		.action(async (provider: string | undefined, flags: Record<string, unknown>) => {
+			const {runTest} = await import('./commands/test.js');
+			process.exitCode = await runTest({...program.opts<GlobalOptions>(), ...flags, provider});
+		});
+
+	program
+		.command('env')
+		.description('print the shell exports that point Claude Code at ccr-tui')
+		.option('--shell <shell>', "output syntax: 'posix' (default), 'fish' or 'powershell'")
+		.addHelpText('after', '\nExamples:\n  eval "$(ccr-tui env)"\n  ccr-tui env --shell fish | source')
+		.action(async (flags: Record<string, unknown>) => {
+			const {runEnv} = await import('./commands/env.js');
+			process.exitCode = await runEnv({...program.opts<GlobalOptions>(), ...flags});
+		});
+
+	program
+		.command('code')
+		.description('start Claude Code through ccr-tui; every argument after "code" goes to claude untouched')
+		.argument('[args...]', 'arguments for claude')
+		.allowUnknownOption()
+		.helpOption(false)
+		.passThroughOptions()
+		.addHelpText('after', '\nExamples:\n  ccr-tui code\n  ccr-tui code -p "explain this repo"')
+		.action(async (args: string[]) => {
+			const {runCode} = await import('./commands/code.js');
+			process.exitCode = await runCode({...program.opts<GlobalOptions>(), args});
+		});
+
+	return program;
+}
+
+/**
+ * Dashboard: the proxy and the Ink UI in one process. The proxy reports through the activity bus;
+ * the UI changes routes through the config store. (Wired here and only here.)
+ */
+async function runDashboard(options: GlobalOptions): Promise<number> {
+	void options;
+	process.stderr.write('ccr-tui: the dashboard is not built yet; use `ccr-tui start`\n');
+	return 1;
+}
+
+export async function main(argv: string[]): Promise<number> {
+	const program = buildProgram();
+	try {
+		await program.parseAsync(argv);
+		return typeof process.exitCode === 'number' ? process.exitCode : 0;
+	} catch (error) {
+		if (error instanceof CommanderError) {
+			// --help and --version exit 0; every usage error exits 2.
+			if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+			return EXIT_USAGE;
+		}
+
+		process.stderr.write(`ccr-tui: ${error instanceof Error ? error.message : String(error)}\n`);
+		return 1;
+	}
+}
+
+const exitCode = await main(process.argv);
+process.exitCode = exitCode;

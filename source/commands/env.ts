@@ -1,0 +1,6 @@
+// Placeholder until this command is built; see the issue that owns it.
+export async function runEnv(options: Record<string, unknown>): Promise<number> {
+	void options;
+	process.stderr.write('ccr-tui: `env` is not built yet\n');
+	return 1;
+}

@@ -1,0 +1,57 @@
+/**
+ * `$VAR` / `${VAR}` references in string values, resolved from the environment when the config is
+ * read. Unknown variables are kept literally (as Claude Code Router does), so a typo stays visible.
+ * Resolution returns a new tree: the raw tree (what is written back) is never touched.
+ */
+const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
+
+export type Env = Record<string, string | undefined>;
+
+export function resolveEnvRefs<T>(value: T, env: Env = process.env): T {
+	return resolve(value, env) as T;
+}
+
+function resolve(value: unknown, env: Env): unknown {
+	if (typeof value === 'string') {
+		if (!value.includes('$')) return value;
+		return value.replace(REFERENCE, (whole, braced: string | undefined, bare: string | undefined) => {
+			const name = braced ?? bare ?? '';
+			const resolved = env[name];
+			return resolved === undefined ? whole : resolved;
+		});
+	}
+
+	if (Array.isArray(value)) return value.map(item => resolve(item, env));
+	if (value && typeof value === 'object') {
+		const out: Record<string, unknown> = {};
+		for (const [key, item] of Object.entries(value)) out[key] = resolve(item, env);
+		return out;
+	}
+
+	return value;
+}
+
+/** True when the string is (only) an env reference, e.g. a token stored as `$GB_TOKEN`. */
+export function isEnvRef(value: string): boolean {
+	return /^\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)$/.test(value.trim());
+}
+
+/** Names of referenced variables that are not set (for a friendly warning). */
+export function missingEnvRefs(value: unknown, env: Env = process.env): string[] {
+	const missing = new Set<string>();
+	const walk = (item: unknown): void => {
+		if (typeof item === 'string') {
+			for (const match of item.matchAll(REFERENCE)) {
+				const name = match[1] ?? match[2] ?? '';
+				if (env[name] === undefined) missing.add(name);
+			}
+		} else if (Array.isArray(item)) {
+			item.forEach(walk);
+		} else if (item && typeof item === 'object') {
+			Object.values(item).forEach(walk);
+		}
+	};
+
+	walk(value);
+	return [...missing];
+}

@@ -1,0 +1,129 @@
+import {z} from 'zod';
+
+/** Routing scenarios, in the order the dashboard lists them. */
+export const SCENARIOS = ['default', 'background', 'think', 'longContext', 'webSearch', 'image'] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 3456;
+export const DEFAULT_LONG_CONTEXT_THRESHOLD = 60_000;
+export const MAX_FALLBACKS = 5;
+
+/** `"provider,model"`: only the first comma splits, so model ids may contain commas. */
+const routeTarget = z
+	.string()
+	.refine(value => value.trim() === '' || /^[^,]+,.+$/.test(value), {
+		message: 'must look like "provider,model"',
+	});
+
+/** A transformer entry: `"name"` or `["name", {options}]` (Claude Code Router format). */
+const transformerEntry = z.union([z.string(), z.tuple([z.string()]).rest(z.unknown())]);
+
+const transformerSpec = z.looseObject({
+	use: z.array(transformerEntry).optional(),
+});
+
+/** Profile names ccr-tui knows (see source/proxy/translate/profiles.ts). */
+export const PROFILE_NAMES = [
+	'openai',
+	'deepseek',
+	'ollama',
+	'openrouter',
+	'gemini',
+	'gemini-balance',
+	'gemini-openai',
+	'anthropic',
+] as const;
+export type ProfileName = (typeof PROFILE_NAMES)[number];
+
+export const providerSchema = z.looseObject({
+	name: z.string().trim().min(1, 'must not be empty'),
+	/** Full `.../chat/completions` URL (Claude Code Router style) or a base such as `.../v1`. */
+	api_base_url: z.string().trim().min(1, 'must not be empty').refine(isHttpUrl, 'must be an http(s) URL'),
+	/** One key or a pool of keys; `$ENV` references allowed. Ollama needs none. */
+	api_key: z.union([z.string(), z.array(z.string())]).optional(),
+	models: z.array(z.string().min(1)).default([]),
+	transformer: z.union([transformerSpec, z.record(z.string(), z.unknown())]).optional(),
+	// ---- ccr-tui's own optional fields (Claude Code Router ignores them) ----
+	/** Force a translation profile instead of guessing from URL/name. */
+	profile: z.enum(PROFILE_NAMES).optional(),
+	/** Retries before the first byte reached the client. Default 2 (0 for Gemini Balance). */
+	max_retries: z.number().int().min(0).max(10).optional(),
+	/** Time allowed until upstream response headers arrive. Default 120000. */
+	first_byte_timeout_ms: z.number().int().positive().optional(),
+	/** Extra headers sent upstream (values may be `$ENV` references). */
+	headers: z.record(z.string(), z.string()).optional(),
+	/** Cap for `max_tokens` sent upstream. */
+	max_tokens: z.number().int().positive().optional(),
+});
+export type ProviderConfig = z.infer<typeof providerSchema>;
+
+export const routerSchema = z.looseObject({
+	default: routeTarget.optional(),
+	background: routeTarget.optional(),
+	think: routeTarget.optional(),
+	longContext: routeTarget.optional(),
+	longContextThreshold: z
+		.number()
+		.int()
+		.nonnegative()
+		.optional()
+		// Claude Code Router treats 0 like "unset" (`|| 60000`).
+		.transform(value => (value ? value : DEFAULT_LONG_CONTEXT_THRESHOLD)),
+	webSearch: routeTarget.optional(),
+	image: routeTarget.optional(),
+});
+export type RouterConfig = z.infer<typeof routerSchema>;
+
+export const fallbackSchema = z.looseObject(
+	Object.fromEntries(
+		SCENARIOS.map(scenario => [scenario, z.array(routeTarget).max(MAX_FALLBACKS, `at most ${MAX_FALLBACKS} fallbacks`).optional()]),
+	) as Record<Scenario, z.ZodOptional<z.ZodArray<typeof routeTarget>>>,
+);
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+
+export const configSchema = z.looseObject({
+	Providers: z.array(providerSchema).default([]),
+	Router: routerSchema.default({longContextThreshold: DEFAULT_LONG_CONTEXT_THRESHOLD}),
+	APIKEY: z.string().optional(),
+	HOST: z.string().trim().min(1).optional(),
+	PORT: z.number().int().min(0).max(65_535).optional(),
+	LOG: z.boolean().optional(),
+	LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
+	API_TIMEOUT_MS: z.number().int().positive().optional(),
+	PROXY_URL: z.string().optional(),
+	CUSTOM_ROUTER_PATH: z.string().optional(),
+	fallback: fallbackSchema.optional(),
+});
+export type Config = z.infer<typeof configSchema>;
+/** The file as written by the user: unresolved `$ENV` references, unknown keys kept. */
+export type RawConfig = Record<string, unknown>;
+
+function isHttpUrl(value: string): boolean {
+	// `$ENV` references are resolved before validation, so this sees the real URL.
+	try {
+		const url = new URL(value);
+		return url.protocol === 'http:' || url.protocol === 'https:';
+	} catch {
+		return false;
+	}
+}
+
+/** Safe defaults for a config file that does not exist yet (same as Claude Code Router's). */
+export function defaultRawConfig(): RawConfig {
+	return {PORT: DEFAULT_PORT, Providers: [], Router: {}};
+}
+
+/** Split `"provider,model"` on the first comma. */
+export function parseRouteTarget(value: string | undefined): {provider: string; model: string} | undefined {
+	if (!value) return undefined;
+	const comma = value.indexOf(',');
+	if (comma <= 0 || comma === value.length - 1) return undefined;
+	return {provider: value.slice(0, comma).trim(), model: value.slice(comma + 1).trim()};
+}
+
+/** Every `provider,model` pair the config offers, in file order. */
+export function listRouteTargets(config: Config): string[] {
+	return config.Providers.flatMap(provider => provider.models.map(model => `${provider.name},${model}`));
+}

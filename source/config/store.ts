@@ -1,0 +1,289 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Conf from 'conf';
+import JSON5 from 'json5';
+import {configSchema, defaultRawConfig, type Config, type RawConfig, type Scenario} from './schema.js';
+import {resolveEnvRefs, type Env} from './env-refs.js';
+import {describeZodError, describeSyntaxError, ConfigError, type ConfigIssue} from './errors.js';
+
+export {ConfigError, type ConfigIssue} from './errors.js';
+
+/** What the rest of the program sees. Replaced (never mutated) on every change. */
+export type ConfigSnapshot = {
+	/** Validated config with `$ENV` references resolved: what the proxy serves. */
+	readonly config: Config;
+	/** The file's content as written (unresolved references, unknown keys kept). */
+	readonly raw: RawConfig;
+	/** Set while the file on disk is invalid; `config` is then the last good one. */
+	readonly issue?: ConfigIssue;
+	/** True when this run created the file (first run: show onboarding). */
+	readonly created: boolean;
+	/** Bumped on every change, for cheap equality checks. */
+	readonly version: number;
+	readonly path: string;
+};
+
+export type ConfigStoreOptions = {
+	/** Absolute path of config.json. */
+	readonly path: string;
+	/** Environment used for `$VAR` resolution. @default process.env */
+	readonly env?: Env;
+	/** Watch the file for hand edits. @default true */
+	readonly watch?: boolean;
+	/** Debounce for hand edits (editors write in several steps). @default 150 */
+	readonly debounceMs?: number;
+	/** Backups kept next to the file. @default 3 */
+	readonly backups?: number;
+};
+
+type Listener = (snapshot: ConfigSnapshot) => void;
+
+const FILE_MODE = 0o600;
+
+/**
+ * The config file, validated with zod and written through conf (atomic temp-file + rename).
+ * Single writer: this process. Hand edits are picked up by a debounced directory watch; our own
+ * writes are recognised by content and not reloaded twice.
+ */
+export class ConfigStore {
+	readonly path: string;
+	#env: Env;
+	#backups: number;
+	#conf: Conf<RawConfig>;
+	#snapshot: ConfigSnapshot;
+	#listeners = new Set<Listener>();
+	#watcher?: fs.FSWatcher;
+	#debounce?: NodeJS.Timeout;
+	#debounceMs: number;
+	#lastText?: string;
+
+	constructor(options: ConfigStoreOptions) {
+		this.path = path.resolve(options.path);
+		this.#env = options.env ?? process.env;
+		this.#backups = options.backups ?? 3;
+		this.#debounceMs = options.debounceMs ?? 150;
+
+		let created = false;
+		if (!fs.existsSync(this.path)) {
+			fs.mkdirSync(path.dirname(this.path), {recursive: true, mode: 0o700});
+			fs.writeFileSync(this.path, serialize(defaultRawConfig()), {mode: FILE_MODE, flag: 'wx'});
+			created = true;
+		}
+
+		const extension = path.extname(this.path);
+		this.#conf = new Conf<RawConfig>({
+			cwd: path.dirname(this.path),
+			configName: path.basename(this.path, extension),
+			fileExtension: extension.replace(/^\./, ''),
+			projectSuffix: '',
+			accessPropertiesByDotNotation: false,
+			configFileMode: FILE_MODE,
+			serialize,
+			// Reading and validation are ours (with precise messages); conf only writes. A lenient
+			// deserialize keeps conf from throwing on a broken file it would otherwise never load.
+			deserialize: text => {
+				try {
+					return JSON5.parse(text) as RawConfig;
+				} catch {
+					return {};
+				}
+			},
+		});
+
+		const loaded = this.#read();
+		this.#snapshot =
+			'issue' in loaded
+				? {config: configSchema.parse({}), raw: {}, issue: loaded.issue, created, version: 1, path: this.path}
+				: {config: loaded.config, raw: loaded.raw, created, version: 1, path: this.path};
+
+		if (options.watch ?? true) this.#watch();
+	}
+
+	getSnapshot = (): ConfigSnapshot => this.#snapshot;
+
+	subscribe = (listener: Listener): (() => void) => {
+		this.#listeners.add(listener);
+		return () => this.#listeners.delete(listener);
+	};
+
+	/**
+	 * Apply a change to the raw file content and save it atomically, after validating the result
+	 * and backing up the current file. Throws ConfigError (file untouched) when the file on disk is
+	 * broken, the result is invalid, or the write fails.
+	 */
+	update(mutate: (draft: RawConfig) => RawConfig | void): ConfigSnapshot {
+		const current = this.#read();
+		if ('issue' in current) {
+			throw new ConfigError(
+				{...current.issue, message: `${current.issue.message}. Fix the file by hand first; it was not changed.`},
+			);
+		}
+
+		const draft = structuredClone(current.raw);
+		const next = mutate(draft) ?? draft;
+		const checked = this.#validate(next);
+		if ('issue' in checked) throw new ConfigError(checked.issue);
+
+		const text = serialize(next);
+		try {
+			this.#backup();
+			this.#lastText = text;
+			this.#conf.store = next;
+		} catch (error) {
+			this.#lastText = undefined;
+			throw new ConfigError({
+				path: this.path,
+				key: '',
+				problem: writeProblem(error),
+				message: `Could not save ${this.path}: ${writeProblem(error)}`,
+			});
+		}
+
+		this.#publish({config: checked.config, raw: next, created: this.#snapshot.created});
+		return this.#snapshot;
+	}
+
+	/** Point a scenario at `provider,model`, or clear it with undefined. */
+	setRoute(scenario: Scenario, target: string | undefined): ConfigSnapshot {
+		return this.update(draft => {
+			const router = {...(draft['Router'] as Record<string, unknown> | undefined)};
+			if (target) router[scenario] = target;
+			else delete router[scenario];
+			draft['Router'] = router;
+		});
+	}
+
+	/** Re-read the file now (the watcher calls this after hand edits). */
+	reload(): ConfigSnapshot {
+		const loaded = this.#read();
+		if ('issue' in loaded) {
+			// Keep serving the last good config; just flag the problem.
+			this.#publish({config: this.#snapshot.config, raw: this.#snapshot.raw, issue: loaded.issue, created: this.#snapshot.created});
+		} else {
+			this.#publish({config: loaded.config, raw: loaded.raw, created: this.#snapshot.created});
+		}
+
+		return this.#snapshot;
+	}
+
+	close(): void {
+		this.#watcher?.close();
+		this.#watcher = undefined;
+		clearTimeout(this.#debounce);
+		this.#listeners.clear();
+	}
+
+	#read(): {config: Config; raw: RawConfig} | {issue: ConfigIssue} {
+		let text: string;
+		try {
+			text = fs.readFileSync(this.path, 'utf8');
+		} catch (error) {
+			const problem = writeProblem(error);
+			return {issue: {path: this.path, key: '', problem, message: `Cannot read ${this.path}: ${problem}`}};
+		}
+
+		let raw: unknown;
+		try {
+			// A UTF-8 BOM (some Windows editors) is not JSON5.
+			raw = JSON5.parse(text.replace(/^\uFEFF/, ''));
+		} catch (error) {
+			return {issue: describeSyntaxError(this.path, error)};
+		}
+
+		if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+			const problem = 'the top level must be an object ({ ... })';
+			return {issue: {path: this.path, key: '', problem, message: `${this.path}: ${problem}`}};
+		}
+
+		return this.#validate(raw as RawConfig);
+	}
+
+	#validate(raw: RawConfig): {config: Config; raw: RawConfig} | {issue: ConfigIssue} {
+		const resolved = resolveEnvRefs(raw, this.#env);
+		// Claude Code Router also accepts a lower-case `providers` key.
+		if (resolved['Providers'] === undefined && Array.isArray(resolved['providers'])) {
+			resolved['Providers'] = resolved['providers'];
+		}
+
+		const result = configSchema.safeParse(resolved);
+		if (!result.success) return {issue: describeZodError(this.path, result.error, raw)};
+		const names = new Set<string>();
+		for (const [index, provider] of result.data.Providers.entries()) {
+			const key = provider.name.toLowerCase();
+			if (names.has(key)) {
+				const problem = `duplicate provider name "${provider.name}"`;
+				return {issue: {path: this.path, key: `Providers[${index}].name`, problem, message: `${this.path}: Providers[${index}].name: ${problem}`}};
+			}
+
+			names.add(key);
+		}
+
+		return {config: result.data, raw};
+	}
+
+	#backup(): void {
+		if (this.#backups <= 0 || !fs.existsSync(this.path)) return;
+		const stamp = new Date().toISOString().replaceAll(':', '-');
+		fs.copyFileSync(this.path, `${this.path}.${stamp}.bak`);
+		fs.chmodSync(`${this.path}.${stamp}.bak`, FILE_MODE);
+		const directory = path.dirname(this.path);
+		const prefix = `${path.basename(this.path)}.`;
+		const backups = fs
+			.readdirSync(directory)
+			.filter(name => name.startsWith(prefix) && name.endsWith('.bak'))
+			.sort();
+		for (const old of backups.slice(0, Math.max(0, backups.length - this.#backups))) {
+			fs.rmSync(path.join(directory, old), {force: true});
+		}
+	}
+
+	#watch(): void {
+		const directory = path.dirname(this.path);
+		const base = path.basename(this.path);
+		try {
+			// Watch the directory: atomic saves (ours and editors') replace the file by rename.
+			this.#watcher = fs.watch(directory, {persistent: false}, (_event, filename) => {
+				if (filename && filename !== base) return;
+				clearTimeout(this.#debounce);
+				this.#debounce = setTimeout(() => this.#onFileChanged(), this.#debounceMs);
+				this.#debounce.unref();
+			});
+			this.#watcher.on('error', () => {
+				this.#watcher?.close();
+				this.#watcher = undefined;
+			});
+		} catch {
+			// No watch support (some network filesystems): edits then need a restart.
+		}
+	}
+
+	#onFileChanged(): void {
+		let text: string | undefined;
+		try {
+			text = fs.readFileSync(this.path, 'utf8');
+		} catch {
+			// Mid-rename or deleted: the next event will tell.
+		}
+
+		if (text !== undefined && text === this.#lastText) return;
+		this.#lastText = text;
+		this.reload();
+	}
+
+	#publish(next: Omit<ConfigSnapshot, 'version' | 'path'>): void {
+		this.#snapshot = {...next, version: this.#snapshot ? this.#snapshot.version + 1 : 1, path: this.path};
+		for (const listener of this.#listeners) listener(this.#snapshot);
+	}
+}
+
+function serialize(value: RawConfig): string {
+	return `${JSON.stringify(value, undefined, 2)}\n`;
+}
+
+function writeProblem(error: unknown): string {
+	const code = (error as NodeJS.ErrnoException | undefined)?.code;
+	if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return `permission denied (${code}): the file or its folder is read-only`;
+	if (code === 'ENOSPC') return 'no space left on the disk';
+	if (code === 'ENOENT') return 'the file does not exist';
+	return error instanceof Error ? error.message : String(error);
+}
