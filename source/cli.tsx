@@ -33,6 +33,8 @@ function buildProgram(): Command {
 		.enablePositionalOptions()
 		.description('Run Claude Code on any model: a routing proxy (Anthropic → OpenAI-compatible) with a live terminal dashboard.')
 		.version(version, '-v, --version')
+		// `ccr-tui code --help` belongs to claude, so `help <command>` is how to reach ours.
+		.helpCommand('help [command]', 'show help for a command, e.g. ccr-tui help code')
 		.option('-c, --config <file>', 'config file (env CCR_TUI_CONFIG; default ~/.claude-code-router/config.json)')
 		.option('-p, --port <n>', 'listen port (overrides PORT; default 3456)', parsePort)
 		.option('-H, --host <addr>', 'listen address (overrides HOST; default 127.0.0.1)')
@@ -64,10 +66,14 @@ Examples:
 	program
 		.command('start')
 		.description('run the proxy headless: prints the URL, then one line per finished request')
+		// The global options are accepted after `start` too, as its help example shows.
+		.option('-c, --config <file>', 'config file (env CCR_TUI_CONFIG; default ~/.claude-code-router/config.json)')
+		.option('-p, --port <n>', 'listen port (overrides PORT; 0 = any free port; default 3456)', parsePort)
+		.option('-H, --host <addr>', 'listen address (overrides HOST; default 127.0.0.1)')
 		.addHelpText('after', '\nExamples:\n  ccr-tui start\n  ccr-tui start --config ./config.json --port 4000')
-		.action(async () => {
+		.action(async (flags: GlobalOptions) => {
 			const {runStart} = await import('./commands/start.js');
-			process.exitCode = await runStart(program.opts<GlobalOptions>());
+			process.exitCode = await runStart({...program.opts<GlobalOptions>(), ...flags});
 		});
 
 	program
@@ -108,8 +114,11 @@ Examples:
 	program
 		.command('env')
 		.description('print the shell exports that point Claude Code at ccr-tui')
-		.option('--shell <shell>', "output syntax: 'posix' (default), 'fish' or 'powershell'")
-		.addHelpText('after', '\nExamples:\n  eval "$(ccr-tui env)"\n  ccr-tui env --shell fish | source')
+		.option('--shell <shell>', "output syntax: 'posix' (default; bash, zsh, sh), 'fish' or 'powershell'")
+		.addHelpText(
+			'after',
+			'\nExamples:\n  eval "$(ccr-tui env)"\n  ccr-tui env --shell fish | source\n  ccr-tui env --shell powershell | Out-String | Invoke-Expression',
+		)
 		.action(async (flags: Record<string, unknown>) => {
 			const {runEnv} = await import('./commands/env.js');
 			process.exitCode = await runEnv({...program.opts<GlobalOptions>(), ...flags});
@@ -122,10 +131,16 @@ Examples:
 		.allowUnknownOption()
 		.helpOption(false)
 		.passThroughOptions()
-		.addHelpText('after', '\nExamples:\n  ccr-tui code\n  ccr-tui code -p "explain this repo"')
+		.addHelpText(
+			'after',
+			'\nUses the ccr-tui already running on the port, else a private proxy for as long as claude runs.\n' +
+				'Options for ccr-tui go before "code"; everything after it (--help included) goes to claude.\n' +
+				'\nExamples:\n  ccr-tui code\n  ccr-tui code -p "explain this repo" --output-format json\n  ccr-tui --port 4000 code --resume',
+		)
 		.action(async (args: string[]) => {
-			const {runCode} = await import('./commands/code.js');
-			process.exitCode = await runCode({...program.opts<GlobalOptions>(), args});
+			const {runCode, restoreDoubleDash} = await import('./commands/code.js');
+			const rawArgs = (program as unknown as {rawArgs: string[]}).rawArgs;
+			process.exitCode = await runCode({...program.opts<GlobalOptions>(), args: restoreDoubleDash(rawArgs, args)});
 		});
 
 	return program;
@@ -133,12 +148,108 @@ Examples:
 
 /**
  * Dashboard: the proxy and the Ink UI in one process. The proxy reports through the activity bus;
- * the UI changes routes through the config store. (Wired here and only here.)
+ * the UI changes routes through the config store. (Wired here and only here.) An invalid config
+ * file does not stop the dashboard: it opens with a warning banner and serves the last valid config
+ * (built-in defaults at start), so the user can see the problem and fix it while watching.
  */
 async function runDashboard(options: GlobalOptions): Promise<number> {
-	void options;
-	process.stderr.write('ccr-tui: the dashboard is not built yet; use `ccr-tui start`\n');
-	return 1;
+	// React's development build (the default without NODE_ENV) keeps a stack trace and a
+	// performance.measure() entry per render: ~95 KB retained per proxied request (bench/). Must be
+	// set before react is first imported.
+	process.env['NODE_ENV'] ??= 'production';
+	// Loaded lazily: `--help` and the helper commands should not pay for React and Ink. No JSX in this
+	// file: it would import react/jsx-runtime (and with it React's development build) at load time,
+	// before NODE_ENV is set, and a development React under a production reconciler renders nothing.
+	const [{ConfigStore}, {resolveConfigPath, logFilePath}, {ActivityBus}, {ActivityStore}, {createLogFile}, {createRedactor}, {startProxy}, {render}, {App}, {createElement}] =
+		await Promise.all([
+			import('./config/store.js'),
+			import('./config/paths.js'),
+			import('./activity/bus.js'),
+			import('./activity/store.js'),
+			import('./activity/log-file.js'),
+			import('./config/redact.js'),
+			import('./proxy/server.js'),
+			import('ink'),
+			import('./ui/app.js'),
+			import('react'),
+		]);
+
+	// --demo: a simulated provider and a throwaway config in a temp folder; the user's config is untouched.
+	const demo = options.demo ? await (await import('./providers/demo.js')).startDemo() : undefined;
+	const configPath = demo?.configPath ?? resolveConfigPath(options.config);
+	let store: InstanceType<typeof ConfigStore>;
+	try {
+		store = new ConfigStore({path: configPath});
+	} catch (error) {
+		process.stderr.write(`ccr-tui: cannot open the config ${configPath}: ${error instanceof Error ? error.message : String(error)}\n`);
+		await demo?.close();
+		return 1;
+	}
+
+	const bus = new ActivityBus();
+	const activity = new ActivityStore().attach(bus);
+	const first = store.getSnapshot();
+	const logFile =
+		first.config.LOG === true
+			? createLogFile({
+					path: logFilePath(configPath),
+					bus,
+					redact: text => createRedactor(store.getSnapshot().config)(text),
+					level: () => store.getSnapshot().config.LOG_LEVEL,
+				})
+			: undefined;
+	const cleanup = async (): Promise<void> => {
+		await logFile?.close();
+		activity.close();
+		store.close();
+		await demo?.close();
+	};
+
+	let proxy: Awaited<ReturnType<typeof startProxy>>;
+	try {
+		proxy = await startProxy({store, bus, host: options.host, port: options.port}).catch(async (error: unknown) => {
+			// The demo needs no fixed port: never fail just because a real ccr-tui already runs.
+			if (!demo || options.port !== undefined) throw error;
+			return startProxy({store, bus, host: options.host, port: 0});
+		});
+	} catch (error) {
+		process.stderr.write(`ccr-tui: ${error instanceof Error ? error.message : String(error)}\n`);
+		await cleanup();
+		return 1;
+	}
+
+	// Demo: sample requests start once the proxy listens, and stop before it closes (quitting stays instant).
+	const traffic = demo?.startTraffic(proxy.url);
+	const running = traffic ? {...proxy, close: async () => traffic.stop().then(async () => proxy.close())} : proxy;
+	// Onboarding's "try the demo": close this dashboard, then open the demo one in its place.
+	let switchToDemo = false;
+	const onStartDemo = demo
+		? undefined
+		: (): void => {
+				switchToDemo = true;
+				void running.close().finally(() => instance.unmount());
+			};
+	const instance = render(
+		createElement(App, {store, activity, listenUrl: running.url, inFlight: () => running.inFlight(), onQuit: () => running.close(), onStartDemo}),
+		{exitOnCtrlC: false, patchConsole: false, maxFps: 10},
+	);
+	// A terminal closing or `kill` gets the same ordered shutdown as q: proxy first, then the UI.
+	const onSignal = (): void => {
+		void running.close().finally(() => instance.unmount());
+	};
+
+	process.once('SIGTERM', onSignal);
+	process.once('SIGHUP', onSignal);
+	try {
+		await instance.waitUntilExit();
+	} finally {
+		process.off('SIGTERM', onSignal);
+		process.off('SIGHUP', onSignal);
+		await running.close();
+		await cleanup();
+	}
+
+	return switchToDemo ? runDashboard({...options, demo: true}) : 0;
 }
 
 export async function main(argv: string[]): Promise<number> {

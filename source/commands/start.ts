@@ -1,6 +1,194 @@
-// Placeholder until this command is built; see the issue that owns it.
-export async function runStart(options: Record<string, unknown>): Promise<number> {
-	void options;
-	process.stderr.write('ccr-tui: `start` is not built yet\n');
-	return 1;
+/**
+ * `ccr-tui start`: the proxy without the dashboard. Prints the listening URL, then one line per
+ * finished request and every notice; SIGINT/SIGTERM let in-flight answers end cleanly, exit 0.
+ *
+ * An invalid config file at start is an error (exit 1, message naming path, key and problem):
+ * serving built-in defaults instead would silently route nowhere. Once running, a broken hand edit
+ * is reported and the last good config keeps serving.
+ */
+import {ActivityBus} from '../activity/bus.js';
+import type {ActivityEvent, RequestStarted} from '../activity/events.js';
+import {createLogFile, type LogFile} from '../activity/log-file.js';
+import {ActivityStore} from '../activity/store.js';
+import {logFilePath, resolveConfigPath} from '../config/paths.js';
+import {createRedactor} from '../config/redact.js';
+import {SCENARIOS, type Config} from '../config/schema.js';
+import {ConfigStore} from '../config/store.js';
+import {startProxy} from '../proxy/server.js';
+
+export type StartOptions = {
+	config?: string;
+	port?: number;
+	host?: string;
+	/** @default process.env */
+	env?: NodeJS.ProcessEnv;
+	stdout?: (text: string) => void;
+	stderr?: (text: string) => void;
+	/** Stops the proxy when aborted (tests); SIGINT/SIGTERM always do. */
+	signal?: AbortSignal;
+	/** Called once listening, with the real URL (tests). */
+	onListening?: (url: string) => void;
+};
+
+export async function runStart(options: StartOptions = {}): Promise<number> {
+	const out = options.stdout ?? (text => process.stdout.write(text));
+	const err = options.stderr ?? (text => process.stderr.write(text));
+	const env = options.env ?? process.env;
+	const configPath = resolveConfigPath(options.config, env);
+
+	let store: ConfigStore;
+	try {
+		store = new ConfigStore({path: configPath, env});
+	} catch (error) {
+		err(`ccr-tui: cannot open the config ${configPath}: ${error instanceof Error ? error.message : String(error)}\n`);
+		return 1;
+	}
+
+	const first = store.getSnapshot();
+	if (first.issue) {
+		err(`ccr-tui: ${first.issue.message}\nFix the file and start again (ccr-tui never overwrites a broken config).\n`);
+		store.close();
+		return 1;
+	}
+
+	const redact = (text: string) => createRedactor(store.getSnapshot().config)(text);
+	const print = (line: string) => out(`${redact(line)}\n`);
+	if (first.created) print(`created ${configPath} with defaults; add a provider (ccr-tui add-gemini-balance) or edit the file`);
+
+	const bus = new ActivityBus();
+	const activity = new ActivityStore().attach(bus);
+	const stopLog = followActivity(bus, print);
+	let logFile: LogFile | undefined;
+	if (first.config.LOG === true) {
+		logFile = createLogFile({
+			path: logFilePath(configPath),
+			bus,
+			redact,
+			level: () => store.getSnapshot().config.LOG_LEVEL,
+		});
+	}
+
+	const unsubscribe = store.subscribe(snapshot => {
+		if (snapshot.issue) print(`${clock(Date.now())}  config  ${snapshot.issue.message} (still serving the last good config)`);
+		else print(`${clock(Date.now())}  config  reloaded ${snapshot.path}`);
+	});
+
+	const cleanup = async () => {
+		unsubscribe();
+		stopLog();
+		await logFile?.close();
+		activity.close();
+		store.close();
+	};
+
+	let proxy;
+	try {
+		proxy = await startProxy({store, bus, host: options.host, port: options.port, env});
+	} catch (error) {
+		err(`ccr-tui: ${error instanceof Error ? error.message : String(error)}\n`);
+		await cleanup();
+		return 1;
+	}
+
+	print(`ccr-tui listening on ${proxy.url}`);
+	for (const line of describeRoutes(store.getSnapshot().config)) print(`  ${line}`);
+	options.onListening?.(proxy.url);
+
+	await new Promise<void>(resolve => {
+		const stop = () => {
+			process.off('SIGINT', stop);
+			process.off('SIGTERM', stop);
+			options.signal?.removeEventListener('abort', stop);
+			resolve();
+		};
+
+		process.once('SIGINT', stop);
+		process.once('SIGTERM', stop);
+		if (options.signal?.aborted) stop();
+		else options.signal?.addEventListener('abort', stop, {once: true});
+	});
+
+	const busy = proxy.inFlight();
+	print(busy > 0 ? `shutting down: finishing ${busy} request${busy === 1 ? '' : 's'} in flight…` : 'shutting down');
+	await proxy.close();
+	await cleanup();
+	return 0;
+}
+
+/** `  default → deepseek,deepseek-chat` per configured route, or a hint when nothing routes. */
+export function describeRoutes(config: Config): string[] {
+	const router = config.Router as Record<string, unknown>;
+	const lines = SCENARIOS.filter(scenario => typeof router[scenario] === 'string' && router[scenario] !== '').map(
+		scenario => `${scenario.padEnd(11)} → ${String(router[scenario])}`,
+	);
+	if (!router['default']) {
+		lines.push(
+			config.Providers.length === 0
+				? 'no providers configured yet: requests will fail until you add one (ccr-tui add-gemini-balance, or edit the config)'
+				: 'no default route: set Router.default to "provider,model" (requests without another matching route will fail)',
+		);
+	}
+
+	return lines;
+}
+
+/** One line per finished request, plus notices and key-pool changes. Returns an unsubscribe. */
+export function followActivity(bus: ActivityBus, print: (line: string) => void): () => void {
+	const started = new Map<string, RequestStarted>();
+	return bus.on((event: ActivityEvent) => {
+		switch (event.type) {
+			case 'request:start': {
+				started.set(event.id, event);
+				break;
+			}
+
+			case 'request:end':
+			case 'request:error': {
+				const start = started.get(event.id);
+				started.delete(event.id);
+				print(formatRequestLine(event, start));
+				break;
+			}
+
+			case 'notice': {
+				print(`${clock(event.at)}  ${event.level.padEnd(7)} [${event.source}] ${event.message}`);
+				break;
+			}
+
+			case 'keys': {
+				const keys = event.keys.map(key => `${key.suffix} ${key.state}${key.until ? ` until ${clock(key.until)}` : ''}`).join(', ');
+				print(`${clock(Date.now())}  keys    ${event.provider}: ${keys}`);
+				break;
+			}
+
+			default: {
+				break;
+			}
+		}
+	});
+}
+
+/** `12:03:04  default      fake,up-model   200  1.24s  in 1,234 out 56  end_turn` */
+export function formatRequestLine(
+	event: Extract<ActivityEvent, {type: 'request:end' | 'request:error'}>,
+	start: RequestStarted | undefined,
+): string {
+	const route = (start?.scenario ?? '?').padEnd(11);
+	const provider = event.type === 'request:end' && event.provider ? event.provider : start?.provider;
+	const model = event.type === 'request:end' && event.model ? event.model : start?.model;
+	const target = (provider ? `${provider},${model ?? ''}` : '-').padEnd(24);
+	const status = String(event.status).padEnd(3);
+	const duration = `${(event.durationMs / 1000).toFixed(2)}s`.padStart(7);
+	const usage = event.usage ?? (event.type === 'request:end' ? event.usage : undefined);
+	const tokens = usage ? `in ${count(usage.inputTokens)} out ${count(usage.outputTokens)}` : `in ${count(start?.inputTokens ?? 0)} out 0`;
+	const tail = event.type === 'request:end' ? (event.stopReason ?? '') : `${event.errorType}: ${event.message}`;
+	return `${clock(event.at)}  ${route} ${target} ${status} ${duration}  ${tokens}  ${tail}`.trimEnd();
+}
+
+function clock(at: number): string {
+	return new Date(at).toTimeString().slice(0, 8);
+}
+
+function count(value: number): string {
+	return value.toLocaleString('en-US');
 }

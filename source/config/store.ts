@@ -224,14 +224,17 @@ export class ConfigStore {
 	#backup(): void {
 		if (this.#backups <= 0 || !fs.existsSync(this.path)) return;
 		const stamp = new Date().toISOString().replaceAll(':', '-');
-		fs.copyFileSync(this.path, `${this.path}.${stamp}.bak`);
-		fs.chmodSync(`${this.path}.${stamp}.bak`, FILE_MODE);
+		const backup = `${this.path}.${stamp}.bak`;
+		// Copy, then rename: a kill mid-copy must leave no torn (empty) backup that someone restores.
+		fs.copyFileSync(this.path, `${backup}.tmp`);
+		fs.chmodSync(`${backup}.tmp`, FILE_MODE);
+		fs.renameSync(`${backup}.tmp`, backup);
 		const directory = path.dirname(this.path);
 		const prefix = `${path.basename(this.path)}.`;
-		const backups = fs
-			.readdirSync(directory)
-			.filter(name => name.startsWith(prefix) && name.endsWith('.bak'))
-			.sort();
+		const names = fs.readdirSync(directory).filter(name => name.startsWith(prefix));
+		// Leftovers of a copy that was killed.
+		for (const stale of names.filter(name => name.endsWith('.bak.tmp'))) fs.rmSync(path.join(directory, stale), {force: true});
+		const backups = names.filter(name => name.endsWith('.bak')).sort();
 		for (const old of backups.slice(0, Math.max(0, backups.length - this.#backups))) {
 			fs.rmSync(path.join(directory, old), {force: true});
 		}

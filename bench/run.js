@@ -1,0 +1,500 @@
+/**
+ * ccr-tui benchmark (`npm run bench`; `node bench/run.js --quick` for a ~30 s smoke run).
+ *
+ * One run measures four targets side by side against the same mock upstream, interleaved
+ * (A B C D, A B C D … with the order rotated every round) so machine noise hits every target alike:
+ *   direct         the client talks to the mock (baseline: 0 added)
+ *   raw-pipe       a node:http pipe with a keep-alive agent (the floor for "one more hop in Node")
+ *   ccr-headless   `ccr-tui start` (routing + translation on)
+ *   ccr-dashboard  `ccr-tui` with the Ink dashboard rendering under a pty (`script`)
+ * Added latency = median over rounds of (target's round median − direct's round median), with the
+ * IQR of those per-round deltas. The same Anthropic-shaped body bytes go to every target; the
+ * mock reads the body but never parses it. Results: a markdown table on stdout and
+ * bench/results/latest.json. Loopback only; every loop is bounded by a count or a duration.
+ *
+ * Flags: --quick  --rounds N  --targets direct,raw-pipe,…  --phases latency,stream,events,throughput,soak,start
+ *        --out <file>  --keep (leave the temp dir)
+ */
+import {cpus} from 'node:os';
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import {buildBody} from './corpus.js';
+import {closedLoop, fetchText, median, percentile, send, slope} from './load.js';
+import {CLI, ROOT, cpuSeconds, freePort, killPid, probe, rssMb, spawnUntil, startDashboard, startHeadless, startMock, startRawPipe, stopChild} from './targets.js';
+
+const argv = process.argv.slice(2);
+const flag = name => argv.includes(`--${name}`);
+const option = name => {
+	const at = argv.indexOf(`--${name}`);
+	return at < 0 ? undefined : argv[at + 1];
+};
+
+const quick = flag('quick');
+const P = quick
+	? {warmup: 5, rounds: 3, perRound: 6, rounds1m: 3, perRound1m: 3, sliceMs: 500, sliceRounds: 1, soak: 2000, startSamples: 2, streamChunks: 20, eventChunks: 500}
+	: {warmup: 15, rounds: 9, perRound: 25, rounds1m: 7, perRound1m: 10, sliceMs: 1500, sliceRounds: 3, soak: 10_000, startSamples: 5, streamChunks: 20, eventChunks: 1000};
+if (option('rounds')) P.rounds = P.rounds1m = Number(option('rounds'));
+const wantedTargets = option('targets')?.split(',');
+const phases = new Set((option('phases') ?? 'latency,stream,events,throughput,soak,start').split(','));
+const outFile = option('out') ?? path.join(ROOT, 'bench/results/latest.json');
+
+const SIZES = ['10k', '100k', '1m'];
+const CONCURRENCY = [1, 4, 16];
+const log = message => process.stderr.write(`[bench] ${message}\n`);
+const round2 = value => (Number.isFinite(value) ? Math.round(value * 100) / 100 : null);
+const round1 = value => (Number.isFinite(value) ? Math.round(value * 10) / 10 : null);
+
+// ---------------------------------------------------------------------------------------------
+// Models encode the mock's knobs (see mock-upstream.js); all are listed in the provider config.
+const MODELS = {
+	answer: `chunks=${P.streamChunks}`,
+	events: `chunks=${P.eventChunks};tpc=1`,
+	tool: 'chunks=12;shape=tool',
+	reasoning: 'chunks=12;shape=reasoning',
+	mixed: 'chunks=12;shape=mixed',
+};
+
+function writeConfig(dir, mockUrl) {
+	const config = {
+		LOG: false,
+		Providers: [{name: 'mock', api_base_url: `${mockUrl}/v1/chat/completions`, api_key: 'sk-bench-upstream-0000', models: Object.values(MODELS), profile: 'openai'}],
+		Router: {default: `mock,${MODELS.answer}`},
+	};
+	const file = path.join(dir, 'config.json');
+	writeFileSync(file, `${JSON.stringify(config, null, '\t')}\n`);
+	return file;
+}
+
+const OPENAI_HEADERS = {'content-type': 'application/json', authorization: 'Bearer sk-bench-upstream-0000'};
+const ANTHROPIC_HEADERS = {'content-type': 'application/json', 'x-api-key': 'sk-bench-client', 'anthropic-version': '2023-06-01', 'anthropic-beta': 'claude-code-20250219'};
+
+function target(name, port, {anthropic = false, pid, probeSocket, child} = {}) {
+	return {
+		name,
+		port,
+		path: anthropic ? '/v1/messages?beta=true' : '/v1/chat/completions',
+		headers: anthropic ? ANTHROPIC_HEADERS : OPENAI_HEADERS,
+		agent: new http.Agent({keepAlive: true, maxSockets: 64}),
+		pid,
+		probeSocket,
+		child,
+		ccr: anthropic,
+	};
+}
+
+// Bodies are built once; every target receives identical bytes.
+const bodyCache = new Map();
+function body(size, model, stream) {
+	const key = `${size}|${model}|${stream}`;
+	if (!bodyCache.has(key)) bodyCache.set(key, buildBody(size, {model: `mock,${model}`, stream}));
+	return bodyCache.get(key);
+}
+
+const rotate = (list, by) => list.map((_, i) => list[(i + by) % list.length]);
+
+// ---------------------------------------------------------------------------------------------
+/** Sequential interleaved rounds; returns per-target stats for the requested timing fields. */
+async function interleaved(targets, payload, {rounds, perRound, warmup, fields}) {
+	for (const t of targets) for (let i = 0; i < warmup; i++) await checked(t, payload);
+	const perTarget = new Map(targets.map(t => [t.name, {rounds: [], all: []}]));
+	for (let r = 0; r < rounds; r++) {
+		const order = rotate(targets, r);
+		const roundSamples = new Map(targets.map(t => [t.name, []]));
+		for (let i = 0; i < perRound; i++) {
+			for (const t of order) roundSamples.get(t.name).push(await checked(t, payload));
+		}
+
+		for (const t of targets) {
+			perTarget.get(t.name).rounds.push(roundSamples.get(t.name));
+			perTarget.get(t.name).all.push(...roundSamples.get(t.name));
+		}
+	}
+
+	const result = {};
+	const base = perTarget.get('direct');
+	for (const t of targets) {
+		const data = perTarget.get(t.name);
+		result[t.name] = {};
+		for (const field of fields) {
+			const roundMedians = data.rounds.map(samples => median(samples.map(s => s[field]).filter(Number.isFinite)));
+			const all = data.all.map(s => s[field]).filter(Number.isFinite);
+			const entry = {p50: round2(median(roundMedians)), p99: round2(percentile(all, 99)), n: all.length};
+			if (base) {
+				const baseMedians = base.rounds.map(samples => median(samples.map(s => s[field]).filter(Number.isFinite)));
+				const deltas = roundMedians.map((value, i) => value - baseMedians[i]);
+				const baseAll = base.all.map(s => s[field]).filter(Number.isFinite);
+				entry.addedP50 = round2(median(deltas));
+				entry.addedIqr = [round2(percentile(deltas, 25)), round2(percentile(deltas, 75))];
+				entry.addedP99 = round2(percentile(all, 99) - percentile(baseAll, 99));
+			}
+
+			result[t.name][field] = entry;
+		}
+	}
+
+	return result;
+}
+
+async function checked(t, payload, options) {
+	const result = await send(t, payload, options);
+	if (result.status !== 200) throw new Error(`${t.name} answered ${result.status}`);
+	return result;
+}
+
+/** Concurrent slices, interleaved by target; per slice: rate, latency, target CPU, RSS, ELD. */
+async function slices(targets, payload, {concurrency, countEvents}) {
+	const out = new Map(targets.map(t => [t.name, []]));
+	for (const t of targets) await closedLoop(t, payload, {concurrency, count: concurrency * 2, countEvents});
+	for (let r = 0; r < P.sliceRounds; r++) {
+		for (const t of rotate(targets, r)) {
+			if (t.probeSocket) await probe(t.probeSocket, '/reset', 'POST');
+			const rss = [];
+			const sampler = t.pid ? setInterval(() => rss.push(rssMb(t.pid)), 250) : undefined;
+			const cpu0 = t.pid ? cpuSeconds(t.pid) : Number.NaN;
+			const self0 = process.cpuUsage();
+			const run = await closedLoop(t, payload, {concurrency, durationMs: P.sliceMs, countEvents});
+			const self = process.cpuUsage(self0);
+			clearInterval(sampler);
+			const stats = t.probeSocket ? await probe(t.probeSocket, '/stats') : undefined;
+			out.get(t.name).push({
+				...run,
+				latencies: undefined,
+				p50: median(run.latencies),
+				p99: percentile(run.latencies, 99),
+				cpuPct: t.pid ? ((cpuSeconds(t.pid) - cpu0) / (run.elapsedMs / 1000)) * 100 : Number.NaN,
+				loadGenCpuPct: ((self.user + self.system) / 1e3 / run.elapsedMs) * 100,
+				rss,
+				eldP99: stats?.eld.p99,
+				eldMax: stats?.eld.max,
+			});
+		}
+	}
+
+	const result = {};
+	for (const t of targets) {
+		const list = out.get(t.name);
+		const pick = key => median(list.map(slice => slice[key]).filter(Number.isFinite));
+		result[t.name] = {
+			reqPerSec: round1(pick('reqPerSec')),
+			eventsPerSec: Math.round(pick('eventsPerSec')),
+			p50: round2(pick('p50')),
+			p99: round2(pick('p99')),
+			cpuPct: round1(pick('cpuPct')),
+			loadGenCpuPct: round1(pick('loadGenCpuPct')),
+			errors: list.reduce((sum, slice) => sum + slice.errors, 0),
+			rssP95: round1(percentile(list.flatMap(slice => slice.rss), 95)),
+			eldP99: round2(pick('eldP99')),
+			eldMax: round2(Math.max(...list.map(slice => slice.eldMax ?? Number.NaN))),
+		};
+	}
+
+	return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+/** Translate a few answer shapes once through each ccr target; a broken proxy stops the run. */
+async function sanity(t) {
+	for (const [name, model] of Object.entries(MODELS)) {
+		for (const stream of [false, true]) {
+			const answer = await fetchText(t, body('10k', model, stream));
+			const ok = answer.status === 200 && (stream ? answer.text.includes('event: message_stop') : answer.text.includes('"type":"message"'));
+			if (!ok) throw new Error(`${t.name}: ${name} ${stream ? 'stream' : 'json'} → ${answer.status} ${answer.text.slice(0, 300)}`);
+		}
+	}
+}
+
+async function soak(t) {
+	const bodies = [body('10k', MODELS.answer, false), body('10k', MODELS.answer, true)];
+	const samples = [];
+	const rss = [];
+	const sampler = setInterval(() => rss.push(rssMb(t.pid)), 250);
+	const every = P.soak / 10;
+	const run = await closedLoop(t, i => bodies[i % 2], {
+		concurrency: 10,
+		count: P.soak,
+		onResult: (_, completed) => {
+			if (completed % every === 0) samples.push([completed, rssMb(t.pid)]);
+		},
+	});
+	clearInterval(sampler);
+	await new Promise(resolve => setTimeout(resolve, 2000));
+	const after = rssMb(t.pid);
+	const late = samples.filter(([n]) => n > P.soak / 2);
+	// After a forced full GC: what is really retained (vs. garbage V8 has not collected yet).
+	const gc = t.probeSocket ? await probe(t.probeSocket, '/gc', 'POST') : undefined;
+	return {
+		heapAfterGc: gc ? round1(gc.heapUsed / 2 ** 20) : undefined,
+		rssAfterGc: gc ? round1(gc.rss / 2 ** 20) : undefined,
+		requests: run.completed,
+		errors: run.errors,
+		reqPerSec: round1(run.reqPerSec),
+		rssPeak: round1(Math.max(...rss)),
+		rssAfter: round1(after),
+		// MB per 1,000 requests over the second half (warm-up growth excluded).
+		slopeMbPer1k: round2(slope(late) * 1000),
+		samples: samples.map(([n, mb]) => [n, round1(mb)]),
+	};
+}
+
+async function startSamples(configPath, env) {
+	const ccr = [];
+	const floor = [];
+	const nodeFloor = 'require("http").createServer().listen(0,"127.0.0.1",function(){console.log("http://127.0.0.1:"+this.address().port)})';
+	for (let i = 0; i < P.startSamples; i++) {
+		const plain = await spawnUntil(process.execPath, ['-e', nodeFloor], {match: /http:\/\/127\.0\.0\.1:(\d+)/});
+		floor.push(plain.ms);
+		await stopChild(plain.child);
+		const started = await startHeadless({configPath, env});
+		ccr.push(started.readyMs);
+		await stopChild(started.child);
+	}
+
+	return {ccrMs: round1(median(ccr)), ccrMaxMs: round1(Math.max(...ccr)), nodeFloorMs: round1(median(floor)), samples: ccr.map(round1)};
+}
+
+// ---------------------------------------------------------------------------------------------
+async function main() {
+	const startedAt = Date.now();
+	const machine = {
+		nproc: cpus().length,
+		cpu: /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpus()[0]?.model,
+		node: process.version,
+		memGb: round1(os.totalmem() / 2 ** 30),
+		date: new Date().toISOString(),
+		mode: quick ? 'quick' : 'full',
+	};
+	log(`${machine.cpu} ×${machine.nproc}, node ${machine.node}, ${machine.mode}`);
+	const tmp = mkdtempSync(path.join(os.tmpdir(), 'ccr-bench-'));
+	const env = {HOME: tmp, CCR_TUI_CONFIG: path.join(tmp, 'config.json'), NO_UPDATE_NOTIFIER: '1'};
+	const children = [];
+	const pids = [];
+	const results = {machine, params: P, models: MODELS, notes: []};
+	const want = name => !wantedTargets || wantedTargets.includes(name);
+	try {
+		const mock = await startMock();
+		children.push(mock.child);
+		const pipe = await startRawPipe(mock.url);
+		children.push(pipe.child);
+		const targets = [target('direct', mock.port, {pid: mock.pid}), target('raw-pipe', pipe.port, {pid: pipe.pid})].filter(t => want(t.name));
+		const configPath = writeConfig(tmp, mock.url);
+		env.CCR_TUI_CONFIG = configPath;
+
+		if (existsSync(CLI) && (want('ccr-headless') || want('ccr-dashboard'))) {
+			if (phases.has('start')) {
+				log('start-to-listening');
+				results.start = await startSamples(configPath, env);
+			}
+
+			if (want('ccr-headless')) {
+				const socket = path.join(tmp, 'probe-headless.sock');
+				const headless = await startHeadless({configPath, env, probeSocket: socket});
+				children.push(headless.child);
+				targets.push(target('ccr-headless', headless.port, {anthropic: true, pid: headless.child.pid, probeSocket: socket, child: headless.child}));
+			}
+
+			if (want('ccr-dashboard')) {
+				const socket = path.join(tmp, 'probe-dashboard.sock');
+				try {
+					const dashboard = await startDashboard({configPath, env, probeSocket: socket, port: await freePort()});
+					children.push(dashboard.child);
+					const {pid} = await probe(socket, '/stats');
+					pids.push(pid);
+					results.dashboardStartMs = round1(dashboard.readyMs);
+					results.dashboardScreenBytes = () => dashboard.output.bytes;
+					targets.push(target('ccr-dashboard', dashboard.port, {anthropic: true, pid, probeSocket: socket, child: dashboard.child}));
+				} catch (error) {
+					results.notes.push(`dashboard target skipped: ${error.message.split('\n')[0]}`);
+					log(`dashboard skipped: ${error.message}`);
+				}
+			}
+		} else if (!existsSync(CLI)) {
+			results.notes.push('dist/cli.js missing: ccr-tui targets skipped (run npm run build)');
+		}
+
+		for (const t of targets.filter(t => t.ccr)) {
+			log(`sanity ${t.name}`);
+			await sanity(t);
+		}
+
+		log(`targets: ${targets.map(t => `${t.name}:${t.port}`).join(' ')}`);
+		await new Promise(resolve => setTimeout(resolve, 1000));
+		results.rssIdle = Object.fromEntries(targets.filter(t => t.pid).map(t => [t.name, round1(rssMb(t.pid))]));
+
+		if (phases.has('latency')) {
+			results.latency = {};
+			for (const size of SIZES) {
+				log(`non-stream latency ${size}`);
+				const big = size === '1m';
+				results.latency[size] = await interleaved(targets, body(size, MODELS.answer, false), {rounds: big ? P.rounds1m : P.rounds, perRound: big ? P.perRound1m : P.perRound, warmup: P.warmup, fields: ['total']});
+			}
+		}
+
+		if (phases.has('stream')) {
+			results.stream = {};
+			for (const size of SIZES) {
+				log(`stream first event ${size}`);
+				const big = size === '1m';
+				results.stream[size] = await interleaved(targets, body(size, MODELS.answer, true), {rounds: big ? P.rounds1m : P.rounds, perRound: big ? P.perRound1m : P.perRound, warmup: P.warmup, fields: ['first', 'delta', 'total']});
+			}
+		}
+
+		if (phases.has('events')) {
+			results.events = {};
+			for (const concurrency of CONCURRENCY) {
+				log(`events/s at ${concurrency} streams`);
+				results.events[concurrency] = await slices(targets, body('10k', MODELS.events, true), {concurrency, countEvents: true});
+			}
+		}
+
+		if (phases.has('throughput')) {
+			results.throughput = {};
+			for (const stream of [true, false]) {
+				log(`throughput at 10 connections (${stream ? 'stream' : 'non-stream'})`);
+				results.throughput[stream ? 'stream' : 'json'] = await slices(targets, body('10k', MODELS.answer, stream), {concurrency: 10, countEvents: stream});
+			}
+		}
+
+		if (phases.has('soak')) {
+			results.soak = {};
+			for (const t of targets.filter(t => t.ccr)) {
+				log(`${P.soak} requests through ${t.name}`);
+				results.soak[t.name] = await soak(t);
+			}
+		}
+
+		for (const t of targets.filter(t => t.probeSocket)) {
+			const stats = await probe(t.probeSocket, '/stats');
+			(results.finalMemory ??= {})[t.name] = {rss: round1(stats.rss / 2 ** 20), heapUsed: round1(stats.heapUsed / 2 ** 20), external: round1(stats.external / 2 ** 20)};
+		}
+
+		if (results.dashboardScreenBytes) results.dashboardScreenBytes = results.dashboardScreenBytes();
+		results.targets = targets.map(t => t.name);
+	} finally {
+		for (const child of children.reverse()) await stopChild(child).catch(() => {});
+		for (const pid of pids) killPid(pid);
+		if (!flag('keep')) rmSync(tmp, {recursive: true, force: true});
+	}
+
+	results.durationS = round1((Date.now() - startedAt) / 1000);
+	results.verdicts = verdicts(results);
+	mkdirSync(path.dirname(outFile), {recursive: true});
+	writeFileSync(outFile, `${JSON.stringify(results, null, '\t')}\n`);
+	process.stdout.write(report(results));
+	log(`wrote ${path.relative(ROOT, outFile)} in ${results.durationS} s`);
+}
+
+// ---------------------------------------------------------------------------------------------
+function verdicts(r) {
+	const list = [];
+	const add = (name, value, limit, pass, unit = '') => list.push({name, value, limit, pass: value === undefined || value === null ? null : pass});
+	const lat = r.latency?.['10k'];
+	if (lat?.['raw-pipe'] && lat['ccr-headless']) {
+		const floor = lat['raw-pipe'].total.addedP50;
+		add('added p50, 10 KB non-stream ≤ 2× raw pipe', lat['ccr-headless'].total.addedP50, `${round2(2 * floor)} ms`, lat['ccr-headless'].total.addedP50 <= 2 * floor);
+		add('added p99, 10 KB non-stream ≤ 5 ms', lat['ccr-headless'].total.addedP99, '5 ms', lat['ccr-headless'].total.addedP99 <= 5);
+	}
+
+	for (const [size, limit] of [['100k', 2], ['1m', 8]]) {
+		const value = r.stream?.[size]?.['ccr-headless']?.first.addedP50;
+		add(`added time to first event p50 @${size} ≤ ${limit} ms`, value, `${limit} ms`, value <= limit);
+	}
+
+	const tp = r.throughput?.stream;
+	if (tp?.['raw-pipe'] && tp['ccr-headless']) {
+		const ratio = tp['ccr-headless'].reqPerSec / tp['raw-pipe'].reqPerSec;
+		add('streamed req/s at 10 connections ≥ 40 % of raw pipe', `${Math.round(ratio * 100)} %`, '40 %', ratio >= 0.4);
+	}
+
+	const idle = r.rssIdle?.['ccr-dashboard'];
+	add('RSS idle with dashboard ≤ 100 MB', idle, '100 MB', idle <= 100);
+	for (const name of ['ccr-headless', 'ccr-dashboard']) {
+		const s = r.soak?.[name];
+		if (!s) continue;
+		add(`RSS after ${s.requests} requests (${name}) ≤ 150 MB`, s.rssAfter, '150 MB', s.rssAfter <= 150);
+		add(`RSS slope, second half (${name}) ≤ 0.5 MB / 1k req`, s.slopeMbPer1k, '0.5 MB/1k', s.slopeMbPer1k <= 0.5);
+	}
+
+	const on = r.latency?.['10k']?.['ccr-dashboard']?.total.p50;
+	const off = r.latency?.['10k']?.['ccr-headless']?.total.p50;
+	if (on && off) add('dashboard on vs off, p50 10 KB non-stream within 10 %', `${round1((on / off - 1) * 100)} %`, '±10 %', Math.abs(on / off - 1) <= 0.1);
+	const son = r.stream?.['10k']?.['ccr-dashboard']?.total.p50;
+	const soff = r.stream?.['10k']?.['ccr-headless']?.total.p50;
+	if (son && soff) add('dashboard on vs off, p50 10 KB stream within 10 %', `${round1((son / soff - 1) * 100)} %`, '±10 %', Math.abs(son / soff - 1) <= 0.1);
+	add('start to listening ≤ 400 ms', r.start?.ccrMs, '400 ms', r.start?.ccrMs <= 400);
+	return list;
+}
+
+function table(header, rows) {
+	const line = cells => `| ${cells.map(cell => (cell === undefined || cell === null || Number.isNaN(cell) ? '–' : String(cell))).join(' | ')} |`;
+	return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+const iqr = entry => (entry?.addedIqr ? `${entry.addedIqr[0]}…${entry.addedIqr[1]}` : undefined);
+
+function report(r) {
+	const out = [];
+	const m = r.machine;
+	out.push(`## ccr-tui benchmark (${m.mode})`, '', `Machine: ${m.nproc} × ${m.cpu}, ${m.memGb} GB, Node ${m.node}, ${m.date}. Loopback; load generator, mock, floor and proxy share the cores. Run took ${r.durationS} s.`, '');
+	if (r.notes.length > 0) out.push(...r.notes.map(note => `> ${note}`), '');
+	const names = r.targets ?? [];
+	if (r.latency) {
+		out.push('### Non-stream latency (ms; added = median of round medians minus direct, IQR of the round deltas)', '');
+		out.push(table(['body', 'target', 'p50', 'added p50', 'added IQR', 'p99', 'added p99'], SIZES.flatMap(size => names.map(name => {
+			const e = r.latency[size]?.[name]?.total;
+			return [size, name, e?.p50, e?.addedP50, iqr(e), e?.p99, e?.addedP99];
+		}))), '');
+	}
+
+	if (r.stream) {
+		out.push(`### Stream (${r.models.answer}): time to first event, first token, whole stream (ms)`, '');
+		out.push(table(['body', 'target', 'first event p50', 'added', 'added IQR', 'added p99', 'first token added', 'whole stream p50', 'added'], SIZES.flatMap(size => names.map(name => {
+			const e = r.stream[size]?.[name];
+			return [size, name, e?.first.p50, e?.first.addedP50, iqr(e?.first), e?.first.addedP99, e?.delta.addedP50, e?.total.p50, e?.total.addedP50];
+		}))), '');
+	}
+
+	if (r.events) {
+		out.push(`### Events/s (${r.models.events}, back-to-back chunks; % of raw pipe)`, '');
+		const pct = (c, name) => {
+			const floor = r.events[c]?.['raw-pipe']?.eventsPerSec;
+			const value = r.events[c]?.[name]?.eventsPerSec;
+			return floor && value ? `${value} (${Math.round((value / floor) * 100)} %)` : value;
+		};
+
+		out.push(table(['target', ...CONCURRENCY.map(c => `${c} stream${c > 1 ? 's' : ''}`), 'CPU % @16', 'ELD p99 @16 (ms)'], names.map(name => [name, ...CONCURRENCY.map(c => pct(c, name)), r.events[16]?.[name]?.cpuPct, r.events[16]?.[name]?.eldP99])), '');
+	}
+
+	if (r.throughput) {
+		out.push('### Throughput at 10 connections (10 KB body)', '');
+		out.push(table(['target', 'mode', 'req/s', '% of raw pipe', 'p50 ms', 'p99 ms', 'target CPU %', 'loadgen CPU %', 'RSS p95 MB', 'ELD p99 ms', 'errors'], ['stream', 'json'].flatMap(mode => names.map(name => {
+			const e = r.throughput[mode]?.[name];
+			const floor = r.throughput[mode]?.['raw-pipe']?.reqPerSec;
+			return [name, mode, e?.reqPerSec, floor && e ? `${Math.round((e.reqPerSec / floor) * 100)} %` : undefined, e?.p50, e?.p99, e?.cpuPct, e?.loadGenCpuPct, e?.rssP95, e?.eldP99, e?.errors];
+		}))), '');
+	}
+
+	out.push('### Memory and event loop', '');
+	out.push(table(['target', 'RSS idle MB', 'RSS p95 under load MB', 'requests', 'RSS peak MB', 'RSS after (2 s idle) MB', 'slope MB/1k req', 'heap after full GC MB', 'ELD p99 (16 streams) ms', 'ELD max ms'], names.filter(name => r.rssIdle?.[name] !== undefined).map(name => [
+		name,
+		r.rssIdle[name],
+		r.throughput?.stream?.[name]?.rssP95,
+		r.soak?.[name]?.requests,
+		r.soak?.[name]?.rssPeak,
+		r.soak?.[name]?.rssAfter,
+		r.soak?.[name]?.slopeMbPer1k,
+		r.soak?.[name]?.heapAfterGc,
+		r.events?.[16]?.[name]?.eldP99,
+		r.events?.[16]?.[name]?.eldMax,
+	])), '');
+	if (r.start) out.push(`Start to listening (\`ccr-tui start --port 0\`, spawn → URL printed, median of ${r.start.samples.length}): **${r.start.ccrMs} ms** (max ${r.start.ccrMaxMs}; bare \`node -e\` http server: ${r.start.nodeFloorMs} ms). Dashboard under pty, spawn → port accepts: ${r.dashboardStartMs ?? '–'} ms.`, '');
+	if (r.verdicts.length > 0) {
+		out.push('### Targets', '');
+		out.push(table(['target', 'measured', 'limit', 'result'], r.verdicts.map(v => [v.name, v.value, v.limit, v.pass === null ? 'n/a' : (v.pass ? 'PASS' : 'FAIL')])), '');
+	}
+
+	return `${out.join('\n')}\n`;
+}
+
+await main();

@@ -1,0 +1,139 @@
+/**
+ * The connection test (contract 5): reachability, auth + model list, model listed, one tiny
+ * streamed completion. Stops at the first hard failure. Never sends a made-up model name: Gemini
+ * Balance counts every failed request against its real keys.
+ */
+import {isEnvRef} from '../config/env-refs.js';
+import type {ProviderConfig} from '../config/schema.js';
+import {describeCompletion, probeCompletion, type CompletionMetrics} from './completion-probe.js';
+import {formatMs} from './http.js';
+import {isListedOnGeminiBalance} from './gemini-balance.js';
+import {describeModelList, fetchModelList} from './model-list.js';
+import {targetForProvider, type ProbeTarget} from './provider-target.js';
+import {checkReachability} from './reachability.js';
+import {redactSecrets} from './secrets.js';
+import {worstStatus, type StepOutcome, type TestStep} from './test-step.js';
+
+export type {TestStep, StepStatus} from './test-step.js';
+
+export type TestResult = {
+	status: 'pass' | 'warn' | 'fail';
+	steps: TestStep[];
+	provider: string;
+	/** The model the completion used (or would have). */
+	model?: string;
+	/** Every id the model list offered (undefined when it was not fetched). */
+	models?: string[];
+	metrics?: CompletionMetrics;
+	/** One line for rows and logs. */
+	summary: string;
+	finishedAt: number;
+};
+
+export type ConnectionTestOptions = {
+	/** Model for the completion. @default first of provider.models */
+	model?: string;
+	signal?: AbortSignal;
+	/** Called when a step starts ('running') and when it finishes. */
+	onStep?: (step: TestStep) => void;
+	/** Caps every deadline (defaults: 5 s reach, 15 s models, 30 s headers / 60 s total completion). */
+	timeoutMs?: number;
+	/** Run the completion even when the model is not listed (the user insisted). */
+	allowUnlisted?: boolean;
+};
+
+const LABELS = {
+	reach: 'Reachable',
+	models: 'Auth and model list',
+	model: 'Model listed',
+	completion: 'Streamed completion',
+} as const;
+type StepId = keyof typeof LABELS;
+
+export async function runConnectionTest(provider: ProviderConfig, options: ConnectionTestOptions = {}): Promise<TestResult> {
+	const target = targetForProvider(provider);
+	const model = options.model ?? provider.models[0];
+	const steps: TestStep[] = [];
+	const secrets = [target.apiKey, ...(Array.isArray(provider.api_key) ? provider.api_key : [provider.api_key])].filter(
+		(value): value is string => typeof value === 'string' && value.length >= 4 && !isEnvRef(value),
+	);
+	const run = async (id: StepId, check: () => Promise<StepOutcome> | StepOutcome): Promise<TestStep> => {
+		const started = performance.now();
+		options.onStep?.({id, label: LABELS[id], status: 'running'});
+		const outcome = await check();
+		const step: TestStep = {
+			id,
+			label: LABELS[id],
+			status: outcome.status,
+			durationMs: Math.round(outcome.durationMs ?? performance.now() - started),
+			detail: redactSecrets(outcome.detail, secrets),
+			...(outcome.hint ? {hint: redactSecrets(outcome.hint, secrets)} : {}),
+		};
+		steps.push(step);
+		options.onStep?.(step);
+		return step;
+	};
+
+	const finish = (models?: string[], metrics?: CompletionMetrics): TestResult => {
+		const status = worstStatus(steps);
+		return {status, steps, provider: provider.name, model, models, metrics, summary: summarize(target, steps, status), finishedAt: Date.now()};
+	};
+
+	const check = {timeoutMs: options.timeoutMs, signal: options.signal};
+	const reach = await run('reach', () => checkReachability(target.endpoint, check));
+	if (reach.status === 'fail') return finish();
+
+	const list = await fetchModelList(target, check);
+	const listed = await run('models', () => describeModelList(list, target));
+	if (listed.status === 'fail' && !(list.kind === 'null' && options.allowUnlisted)) return finish();
+	const ids = list.kind === 'ok' ? [...list.ids] : undefined;
+
+	const modelStep = await run('model', () => checkModelListed(target, model, ids, list.kind === 'null'));
+	if (modelStep.status === 'fail' || !model) return finish(ids);
+	if (modelStep.status === 'warn' && !options.allowUnlisted) {
+		await run('completion', () => ({
+			status: 'warn',
+			detail: 'skipped: the model is not listed',
+			hint:
+				target.endpoint.kind === 'gemini-balance'
+					? 'Pick a listed model; a wrong name fails upstream and counts against Gemini Balance keys.'
+					: 'Pick a listed model, or check the spelling.',
+		}));
+		return finish(ids);
+	}
+
+	let metrics: CompletionMetrics | undefined;
+	await run('completion', async () => {
+		const outcome = await probeCompletion(target, model, check);
+		if (outcome.kind === 'answer') metrics = outcome;
+		return describeCompletion(outcome, target, model);
+	});
+	return finish(ids, metrics);
+}
+
+function checkModelListed(target: ProbeTarget, model: string | undefined, ids: string[] | undefined, listUnavailable: boolean): StepOutcome {
+	if (!model) return {status: 'fail', detail: 'no model to test', hint: 'Add a model to the provider (or pass --model).'};
+	if (listUnavailable) return {status: 'warn', detail: `${model}: cannot check (no model list)`};
+	if (!ids) return {status: 'pass', detail: `${model} (the server has no model list; the completion checks it)`};
+	const bare = ids.map(id => id.replace(/^models\//, ''));
+	const found = target.endpoint.kind === 'gemini-balance' ? isListedOnGeminiBalance(model, bare) : bare.includes(model) || ids.includes(model);
+	if (found) return {status: 'pass', detail: model};
+	return {
+		status: 'warn',
+		detail: `${model} is not in the model list`,
+		hint:
+			target.endpoint.kind === 'gemini-balance'
+				? 'Gemini Balance would forward it anyway, and each failure counts against its keys; pick a listed model.'
+				: 'Check the spelling, or pick one of the listed models.',
+	};
+}
+
+function summarize(target: ProbeTarget, steps: readonly TestStep[], status: TestResult['status']): string {
+	const mark = {pass: '✓', warn: '⚠', fail: '✗', running: '…'} as const;
+	const kind = target.endpoint.kind === 'gemini-balance' ? 'Gemini Balance' : target.name;
+	const parts = steps.map(step => {
+		const took = step.id === 'completion' || step.id === 'model' || step.durationMs === undefined ? '' : ` ${formatMs(step.durationMs)}`;
+		return `${mark[step.status]} ${step.label.toLowerCase()}${took}`;
+	});
+	return `${kind} ${status === 'pass' ? 'OK' : status === 'warn' ? 'passed with warnings' : 'FAILED'}: ${parts.join(' · ')}`;
+}

@@ -1,0 +1,179 @@
+/**
+ * fetch with the timing and failure classification the connection test needs: time to headers,
+ * separate header/total deadlines, redirects reported (not followed), network errors by code.
+ */
+
+export type NetworkFailure = {
+	readonly kind: 'network';
+	/** e.g. ECONNREFUSED, ENOTFOUND, CERT_HAS_EXPIRED. */
+	readonly code: string;
+	/** Short human wording of the code. */
+	readonly message: string;
+	readonly tls: boolean;
+};
+export type TimeoutFailure = {readonly kind: 'timeout'; readonly phase: 'headers' | 'body'; readonly afterMs: number};
+export type AbortedFailure = {readonly kind: 'aborted'};
+export type RequestFailure = NetworkFailure | TimeoutFailure | AbortedFailure;
+
+export class RequestFailedError extends Error {
+	readonly failure: RequestFailure;
+	constructor(failure: RequestFailure) {
+		super(describeFailure(failure));
+		this.name = 'RequestFailedError';
+		this.failure = failure;
+	}
+}
+
+export type TimedRequestOptions = {
+	readonly method?: 'GET' | 'POST';
+	readonly headers?: Record<string, string>;
+	readonly body?: string;
+	/** Deadline for the status line and headers. */
+	readonly headersTimeoutMs: number;
+	/** Deadline for the whole exchange, body included. @default headersTimeoutMs */
+	readonly totalTimeoutMs?: number;
+	readonly signal?: AbortSignal;
+};
+
+export type TimedResponse = {
+	readonly response: Response;
+	readonly startedAt: number;
+	/** Time to status line + headers. */
+	readonly ttfbMs: number;
+	/** Read the body as text under the same deadline; throws RequestFailedError. */
+	text(): Promise<string>;
+	/** Iterate body bytes under the same deadline; throws RequestFailedError. */
+	chunks(): AsyncGenerator<Uint8Array>;
+	/** Stop timers and drop the connection (idempotent). */
+	close(): void;
+};
+
+const TLS_CODES = /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_SSL/i;
+
+export async function timedRequest(url: string, options: TimedRequestOptions): Promise<TimedResponse> {
+	const controller = new AbortController();
+	const startedAt = performance.now();
+	let timedOut: TimeoutFailure | undefined;
+	const expire = (phase: TimeoutFailure['phase'], afterMs: number) => {
+		timedOut = {kind: 'timeout', phase, afterMs};
+		controller.abort();
+	};
+
+	const headersTimer = setTimeout(() => expire('headers', options.headersTimeoutMs), options.headersTimeoutMs);
+	const totalMs = options.totalTimeoutMs ?? options.headersTimeoutMs;
+	const totalTimer = setTimeout(() => expire('body', totalMs), totalMs);
+	const onAbort = () => controller.abort();
+	options.signal?.addEventListener('abort', onAbort, {once: true});
+	const close = () => {
+		clearTimeout(headersTimer);
+		clearTimeout(totalTimer);
+		options.signal?.removeEventListener('abort', onAbort);
+		if (!controller.signal.aborted) controller.abort();
+	};
+
+	const failed = (error: unknown): RequestFailedError => {
+		close();
+		if (timedOut) return new RequestFailedError(timedOut);
+		if (options.signal?.aborted) return new RequestFailedError({kind: 'aborted'});
+		return new RequestFailedError(classifyNetworkError(error));
+	};
+
+	if (options.signal?.aborted) throw failed(undefined);
+	let response: Response;
+	try {
+		response = await fetch(url, {
+			method: options.method ?? 'GET',
+			headers: options.headers,
+			body: options.body,
+			// A 307 to Gemini Balance's login page is a finding, not something to follow.
+			redirect: 'manual',
+			signal: controller.signal,
+		});
+	} catch (error) {
+		throw failed(error);
+	}
+
+	clearTimeout(headersTimer);
+	const ttfbMs = performance.now() - startedAt;
+
+	async function* chunks(): AsyncGenerator<Uint8Array> {
+		if (!response.body) return;
+		const reader = response.body.getReader();
+		try {
+			for (;;) {
+				const {done, value} = await reader.read();
+				if (done) return;
+				if (value) yield value;
+			}
+		} catch (error) {
+			throw failed(error);
+		} finally {
+			reader.releaseLock();
+		}
+	}
+
+	return {
+		response,
+		startedAt,
+		ttfbMs,
+		async text() {
+			try {
+				const body = await response.text();
+				close();
+				return body;
+			} catch (error) {
+				throw failed(error);
+			}
+		},
+		chunks,
+		close,
+	};
+}
+
+export function classifyNetworkError(error: unknown): NetworkFailure {
+	const cause = (error as {cause?: {code?: unknown; message?: unknown}} | undefined)?.cause;
+	const rawCode = typeof cause?.code === 'string' ? cause.code : (error as {code?: unknown} | undefined)?.code;
+	const code = typeof rawCode === 'string' ? rawCode : 'UNKNOWN';
+	const tls = TLS_CODES.test(code);
+	return {kind: 'network', code, message: networkWording(code, tls, cause?.message), tls};
+}
+
+function networkWording(code: string, tls: boolean, causeMessage: unknown): string {
+	switch (code) {
+		case 'ECONNREFUSED':
+			return 'connection refused (nothing listens on that host and port)';
+		case 'ENOTFOUND':
+		case 'EAI_AGAIN':
+			return 'host name not found';
+		case 'ECONNRESET':
+		case 'UND_ERR_SOCKET':
+			return 'the server closed the connection';
+		case 'EHOSTUNREACH':
+		case 'ENETUNREACH':
+			return 'host unreachable (network or firewall)';
+		case 'ETIMEDOUT':
+		case 'UND_ERR_CONNECT_TIMEOUT':
+			return 'connecting timed out (firewall, or wrong host)';
+		default:
+			if (tls) return `TLS error (${code})`;
+			return typeof causeMessage === 'string' && causeMessage ? causeMessage : 'request failed';
+	}
+}
+
+export function describeFailure(failure: RequestFailure): string {
+	switch (failure.kind) {
+		case 'network':
+			return `${failure.message} [${failure.code}]`;
+		case 'timeout':
+			return failure.phase === 'headers'
+				? `no answer within ${formatMs(failure.afterMs)}`
+				: `the answer did not finish within ${formatMs(failure.afterMs)}`;
+		case 'aborted':
+			return 'cancelled';
+	}
+}
+
+export function formatMs(ms: number): string {
+	if (ms < 1000) return `${Math.round(ms)} ms`;
+	return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+}

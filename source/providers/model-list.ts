@@ -1,0 +1,186 @@
+import {describeFailure, RequestFailedError, timedRequest, type RequestFailure} from './http.js';
+import {bareModelId, isGeminiBalanceChatModel, modelSuffix, parseGeminiBalanceError, SUFFIX_NOTES, type ModelSuffix} from './gemini-balance.js';
+import type {ProbeTarget} from './provider-target.js';
+import type {CheckOptions} from './reachability.js';
+import {redactSecrets} from './secrets.js';
+import type {StepOutcome} from './test-step.js';
+
+/** What `GET …/models` told us. */
+export type ModelListOutcome =
+	| {readonly kind: 'ok'; readonly ids: readonly string[]; readonly ttfbMs: number}
+	/** Gemini Balance answers `200 null` when it cannot fetch Google's list (keys, proxy, network). */
+	| {readonly kind: 'null'; readonly ttfbMs: number}
+	| {readonly kind: 'auth'; readonly status: number; readonly message: string}
+	| {readonly kind: 'unsupported'; readonly status: number}
+	| {readonly kind: 'redirect'; readonly status: number; readonly location?: string}
+	| {readonly kind: 'http-error'; readonly status: number; readonly message: string}
+	| {readonly kind: 'bad-body'; readonly detail: string}
+	| {readonly kind: 'no-key'; readonly env?: string}
+	| {readonly kind: 'failure'; readonly failure: RequestFailure};
+
+/** A model offered in the wizard's multi-select. */
+export type DiscoveredModel = {
+	readonly id: string;
+	readonly suffix?: ModelSuffix;
+	/** Why the suffix matters, for the list. */
+	readonly note?: string;
+};
+
+const MODELS_TIMEOUT_MS = 15_000;
+
+export function authHeaders(target: ProbeTarget): Record<string, string> {
+	return target.apiKey ? {...target.headers, authorization: `Bearer ${target.apiKey}`} : {...target.headers};
+}
+
+/** Step 2: authenticated `GET …/models` (for Gemini Balance this also proves it can reach Google). */
+export async function fetchModelList(target: ProbeTarget, options: CheckOptions = {}): Promise<ModelListOutcome> {
+	if (target.missingEnv) return {kind: 'no-key', env: target.missingEnv};
+	if (!target.apiKey && !target.keyless && target.endpoint.kind === 'gemini-balance') return {kind: 'no-key'};
+	const timeoutMs = Math.min(MODELS_TIMEOUT_MS, options.timeoutMs ?? MODELS_TIMEOUT_MS);
+	let status: number;
+	let body: string;
+	let ttfbMs: number;
+	let location: string | undefined;
+	try {
+		const answer = await timedRequest(target.endpoint.modelsUrl, {
+			headers: {accept: 'application/json', ...authHeaders(target)},
+			headersTimeoutMs: timeoutMs,
+			signal: options.signal,
+		});
+		status = answer.response.status;
+		ttfbMs = answer.ttfbMs;
+		location = answer.response.headers.get('location') ?? undefined;
+		body = await answer.text();
+	} catch (error) {
+		if (!(error instanceof RequestFailedError)) throw error;
+		return {kind: 'failure', failure: error.failure};
+	}
+
+	const secrets = target.apiKey ? [target.apiKey] : [];
+	const message = () => redactSecrets(errorMessage(body), secrets);
+	if (status >= 300 && status < 400) return {kind: 'redirect', status, location};
+	if (status === 401 || status === 403) return {kind: 'auth', status, message: message()};
+	if (status === 404 || status === 405) return {kind: 'unsupported', status};
+	if (status !== 200) return {kind: 'http-error', status, message: message()};
+
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(body);
+	} catch {
+		return {kind: 'bad-body', detail: /^\s*</.test(body) ? 'a web page instead of JSON' : 'not JSON'};
+	}
+
+	if (parsed === null) return {kind: 'null', ttfbMs};
+	const ids = modelIds(parsed);
+	if (!ids) return {kind: 'bad-body', detail: 'JSON without a model list'};
+	return {kind: 'ok', ids, ttfbMs};
+}
+
+/** OpenAI `{data:[{id}]}`, Ollama-style `{models:[{name}]}`, or a bare array. */
+function modelIds(body: unknown): string[] | undefined {
+	const list = Array.isArray(body)
+		? body
+		: Array.isArray((body as {data?: unknown}).data)
+			? (body as {data: unknown[]}).data
+			: Array.isArray((body as {models?: unknown}).models)
+				? (body as {models: unknown[]}).models
+				: undefined;
+	if (!list) return undefined;
+	const ids = list
+		.map(item => (typeof item === 'string' ? item : ((item as {id?: unknown; name?: unknown})?.id ?? (item as {name?: unknown})?.name)))
+		.filter((id): id is string => typeof id === 'string' && id !== '');
+	return [...new Set(ids)];
+}
+
+function errorMessage(body: string): string {
+	const parsed = parseGeminiBalanceError(body);
+	if (parsed) return parsed.googleMessage ?? parsed.message;
+	const text = body.trim().replace(/\s+/g, ' ');
+	return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+/** The ids as the wizard offers them: Gemini Balance chat models only, suffixes explained. */
+export function toDiscoveredModels(ids: readonly string[], kind: ProbeTarget['endpoint']['kind']): DiscoveredModel[] {
+	if (kind !== 'gemini-balance') return ids.map(id => ({id}));
+	const chat = ids.map(bareModelId).filter(isGeminiBalanceChatModel);
+	return [...new Set(chat)].map(id => {
+		const suffix = modelSuffix(id);
+		return suffix ? {id, suffix, note: SUFFIX_NOTES[suffix]} : {id};
+	});
+}
+
+/** Turn the outcome into a step line (shared by the wizard and `ccr-tui test`). */
+export function describeModelList(outcome: ModelListOutcome, target: ProbeTarget): StepOutcome {
+	const isGb = target.endpoint.kind === 'gemini-balance';
+	const who = isGb ? 'Gemini Balance' : 'the server';
+	switch (outcome.kind) {
+		case 'ok': {
+			const chat = isGb ? toDiscoveredModels(outcome.ids, 'gemini-balance').length : undefined;
+			const counted = chat === undefined ? `${outcome.ids.length} models` : `${outcome.ids.length} models, ${chat} chat models`;
+			const auth = target.apiKey ? 'key accepted' : 'no key needed';
+			return {status: 'pass', detail: `${isGb ? 'token accepted' : auth} · ${counted}`, durationMs: outcome.ttfbMs};
+		}
+
+		case 'null':
+			return {
+				status: 'fail',
+				detail: 'token accepted, but Gemini Balance could not list models from Google (it answered null)',
+				hint: 'Gemini Balance cannot reach Google: check its API_KEYS, PROXIES and outbound network, then retry.',
+				durationMs: outcome.ttfbMs,
+			};
+		case 'auth':
+			return isGb
+				? {
+						status: 'fail',
+						detail: `token rejected (HTTP ${outcome.status}: ${outcome.message})`,
+						hint: "The token is not in Gemini Balance's ALLOWED_TOKENS and is not its AUTH_TOKEN; copy one from its .env or /config page.",
+					}
+				: {
+						status: 'fail',
+						detail: `key rejected (HTTP ${outcome.status}${outcome.message ? `: ${outcome.message}` : ''})`,
+						hint: 'Check the API key (and that it has credit or access to the API).',
+					};
+		case 'unsupported':
+			return isGb
+				? {
+						status: 'fail',
+						detail: `${target.endpoint.modelsUrl} answered HTTP ${outcome.status}`,
+						hint: 'Remove extra path segments from the URL: use the server root, e.g. http://127.0.0.1:8000',
+					}
+				: {status: 'pass', detail: `no model list on this server (HTTP ${outcome.status}); models are entered by hand`};
+		case 'redirect':
+			return {
+				status: 'fail',
+				detail: `redirected to ${outcome.location ?? 'another page'} (a login page or web UI, not the API)`,
+				hint: isGb ? 'Remove the extra path: use the server root, e.g. http://127.0.0.1:8000' : 'Use the API base URL (usually ending in /v1).',
+			};
+		case 'http-error':
+			return {
+				status: 'fail',
+				detail: `${who} could not list models (HTTP ${outcome.status}${outcome.message ? `: ${outcome.message}` : ''})`,
+				hint: isGb
+					? 'Gemini Balance could not fetch the list from Google: check its API_KEYS, PROXIES and outbound network.'
+					: 'Check the URL and try again later.',
+			};
+		case 'bad-body':
+			return {
+				status: 'fail',
+				detail: `${target.endpoint.modelsUrl} answered ${outcome.detail}`,
+				hint: isGb ? 'Use the server root, e.g. http://127.0.0.1:8000' : 'Use the API base URL (usually ending in /v1).',
+			};
+		case 'no-key':
+			return outcome.env
+				? {
+						status: 'fail',
+						detail: `the key refers to $${outcome.env}, which is not set`,
+						hint: `export ${outcome.env}=… in the shell that starts ccr-tui.`,
+					}
+				: {status: 'fail', detail: 'no token configured', hint: 'Gemini Balance needs one of its ALLOWED_TOKENS.'};
+		case 'failure':
+			return {
+				status: 'fail',
+				detail: `${describeFailure(outcome.failure)} while listing models`,
+				hint: outcome.failure.kind === 'timeout' ? `${who} is slow to list models; retry, or check its network.` : 'Check the URL and that the server is running.',
+			};
+	}
+}

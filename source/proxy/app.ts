@@ -1,0 +1,132 @@
+/**
+ * The h3 app: a fixed set of routes registered once. Routing decisions are data lookups inside the
+ * handlers (the config store's current snapshot), never route re-registration.
+ *
+ *   POST /v1/messages               the proxy (any query such as ?beta=true; a doubled /v1/v1 is tolerated)
+ *   POST /v1/messages/count_tokens  answered locally with the token estimator, never upstream
+ *   GET  /v1/models                 every configured `provider,model`
+ *   GET  /health, GET|HEAD /, HEAD /api/hello   liveness probes (no auth)
+ *   anything else                   Anthropic-shaped 404
+ */
+import {H3, type H3Event} from 'h3';
+import {ActivityBus} from '../activity/bus.js';
+import {listRouteTargets} from '../config/schema.js';
+import type {ConfigStore} from '../config/store.js';
+import {checkAuth} from './auth.js';
+import {CustomRouter} from './custom-router.js';
+import {UpstreamDispatchers, type ProxyEnv} from './dispatcher.js';
+import {InFlight} from './in-flight.js';
+import {KeyPools} from './key-pool.js';
+import {createMessagesHandler, type ProxyServices} from './messages-handler.js';
+import {readBodyText} from './read-body.js';
+import {errorBody, errorResponse, jsonResponse, newRequestId} from './responses.js';
+import {resolveTimings, type ProxyTimings} from './timings.js';
+import {estimateInputTokens, type AnthropicRequest} from './translate/index.js';
+import {MAX_BODY_BYTES, validateCountTokensRequest} from './validate-request.js';
+
+export type ProxyAppDeps = {
+	readonly store: ConfigStore;
+	readonly bus: ActivityBus;
+	/** Where the server listens; used by the auth check (Origin port). @default 127.0.0.1:0 */
+	readonly listen?: () => {host: string; port: number};
+	readonly timings?: Partial<ProxyTimings>;
+	/** Environment for HTTP(S)_PROXY / NO_PROXY. @default process.env */
+	readonly env?: ProxyEnv;
+	/** Shared with the server so it can close them; created here when absent. */
+	readonly dispatchers?: UpstreamDispatchers;
+	readonly inFlight?: InFlight;
+	readonly pools?: KeyPools;
+};
+
+const startedAt = Date.now();
+
+export function createProxyApp(deps: ProxyAppDeps): H3 {
+	const timings = resolveTimings(deps.timings);
+	const services: ProxyServices = {
+		store: deps.store,
+		bus: deps.bus,
+		timings,
+		env: deps.env ?? process.env,
+		pools: deps.pools ?? new KeyPools(deps.bus, timings.now),
+		dispatchers: deps.dispatchers ?? new UpstreamDispatchers({connectTimeoutMs: timings.connectTimeoutMs}),
+		inFlight: deps.inFlight ?? new InFlight(),
+		customRouter: new CustomRouter(deps.bus),
+		listen: deps.listen ?? (() => ({host: '127.0.0.1', port: 0})),
+	};
+	const messages = createMessagesHandler(services);
+
+	/** Auth for the `/v1/*` helpers (messages does its own, to report refusals in the activity). */
+	const guard = (event: H3Event): Response | undefined => {
+		const rejection = checkAuth({headers: event.req.headers}, services.store.getSnapshot().config, services.listen());
+		if (!rejection) return undefined;
+		return errorResponse(rejection.status, errorBody(rejection.type as Parameters<typeof errorBody>[0], rejection.message), newRequestId());
+	};
+
+	const countTokens = async (event: H3Event): Promise<Response> => {
+		const denied = guard(event);
+		if (denied) return denied;
+		const id = newRequestId();
+		const read = await readBodyText(event.req as Request, MAX_BODY_BYTES).catch(() => undefined);
+		if (!read) return errorResponse(400, errorBody('invalid_request_error', 'the request body could not be read'), id);
+		if (!read.ok) return errorResponse(413, errorBody('request_too_large', 'request body is larger than 32 MiB'), id);
+		let json: unknown;
+		try {
+			json = JSON.parse(read.text);
+		} catch {
+			return errorResponse(400, errorBody('invalid_request_error', 'request body is not valid JSON'), id);
+		}
+
+		const validated = validateCountTokensRequest(json);
+		if (!validated.ok) return errorResponse(400, errorBody('invalid_request_error', validated.message), id);
+		return jsonResponse(200, {input_tokens: estimateInputTokens(validated.request as unknown as AnthropicRequest)}, id);
+	};
+
+	const models = (event: H3Event): Response => {
+		const denied = guard(event);
+		if (denied) return denied;
+		const config = services.store.getSnapshot().config;
+		const created = new Date(startedAt).toISOString();
+		const data = listRouteTargets(config).map(target => ({
+			type: 'model',
+			id: target,
+			display_name: target.replace(',', '/'),
+			created_at: created,
+		}));
+		return jsonResponse(200, {data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null}, newRequestId());
+	};
+
+	const health = (): Response =>
+		jsonResponse(200, {status: 'ok', service: 'ccr-tui', inFlight: services.inFlight.size, uptimeMs: Date.now() - startedAt}, newRequestId());
+
+	const ok = (): Response => new Response('ccr-tui proxy is running\n', {status: 200, headers: {'content-type': 'text/plain; charset=utf-8'}});
+
+	const notFound = (event: H3Event): Response =>
+		errorResponse(
+			404,
+			errorBody('not_found_error', `${event.req.method} ${new URL(event.req.url).pathname} is not an endpoint of ccr-tui (it serves POST /v1/messages)`),
+			newRequestId(),
+		);
+
+	const app = new H3({
+		silent: true,
+		onError: error =>
+			errorResponse(
+				500,
+				errorBody('api_error', `internal error in ccr-tui: ${error instanceof Error ? error.message : String(error)}`),
+				newRequestId(),
+			),
+	});
+	for (const prefix of ['/v1', '/v1/v1']) {
+		app.post(`${prefix}/messages`, messages);
+		app.post(`${prefix}/messages/count_tokens`, countTokens);
+		app.get(`${prefix}/models`, models);
+	}
+
+	app.get('/health', health);
+	app.get('/', ok);
+	app.on('HEAD', '/', ok);
+	app.on('HEAD', '/api/hello', () => new Response(null, {status: 200}));
+	app.get('/api/hello', ok);
+	app.all('/**', notFound);
+	return app;
+}

@@ -1,0 +1,483 @@
+/**
+ * `POST /v1/messages`: auth → body limits and validation → route → the one retry loop (with
+ * fallbacks) → the answer, streamed or as JSON, translated back to Anthropic's format. Config is read
+ * per request, so hand edits and dashboard reassignments apply to the next request without
+ * touching the ones in flight. Every step is reported on the activity bus; nothing is logged here.
+ */
+import type {H3Event} from 'h3';
+import type {ActivityBus} from '../activity/bus.js';
+import type {ActivityEvent, RouteScenario, Usage} from '../activity/events.js';
+import type {RequestDebug} from '../activity/log-file.js';
+import type {Config, ProviderConfig} from '../config/schema.js';
+import type {ConfigStore} from '../config/store.js';
+import {createRedactor} from '../config/redact.js';
+import {checkAuth} from './auth.js';
+import type {CustomRouter} from './custom-router.js';
+import type {UpstreamDispatchers, ProxyEnv} from './dispatcher.js';
+import type {InFlight} from './in-flight.js';
+import type {KeyPools} from './key-pool.js';
+import {readBodyText} from './read-body.js';
+import {errorBody, errorResponse, jsonResponse, newRequestId} from './responses.js';
+import {resolveTarget, routeRequest} from './router.js';
+import {relaySse, type RelayOutcome, type SseSource} from './sse-relay.js';
+import type {ProxyTimings} from './timings.js';
+import {
+	StreamTranslator,
+	collectSse,
+	estimateInputTokens,
+	messageToSse,
+	resolveProfile,
+	toAnthropicMessage,
+	toOpenAIRequest,
+	type AnthropicMessage,
+	type AnthropicRequest,
+	type AnthropicUsage,
+	type Profile,
+} from './translate/index.js';
+import {callUpstream, clientError, PrepareError, TimeoutReason, type CallTarget, type ClientError, type PreparedRequest, type UpstreamAnswer} from './upstream-call.js';
+import {chatCompletionsUrl, messagesUrl} from './upstream-url.js';
+import {MAX_BODY_BYTES, validateMessagesRequest} from './validate-request.js';
+import {PassthroughSource} from './passthrough.js';
+
+export type ProxyServices = {
+	readonly store: ConfigStore;
+	readonly bus: ActivityBus;
+	readonly timings: ProxyTimings;
+	readonly env: ProxyEnv;
+	readonly pools: KeyPools;
+	readonly dispatchers: UpstreamDispatchers;
+	readonly inFlight: InFlight;
+	readonly customRouter: CustomRouter;
+	/** Where the server listens (the port is known only after listen with port 0). */
+	readonly listen: () => {host: string; port: number};
+};
+
+type Prepared = PreparedRequest & {
+	readonly profile: Profile;
+	readonly toolNames: ReturnType<typeof toOpenAIRequest>['toolNames'] | undefined;
+	readonly upstreamStream: boolean;
+	readonly passthrough: boolean;
+};
+
+const USER_AGENT = 'ccr-tui';
+const zeroUsage: Usage = {inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheCreationTokens: 0};
+
+export function createMessagesHandler(services: ProxyServices): (event: H3Event) => Promise<Response> {
+	const {bus, timings} = services;
+	const reportedTransformers = new Set<string>();
+
+	return async event => {
+		const id = newRequestId();
+		const startedAt = performance.now();
+		const at = timings.now();
+		const snapshot = services.store.getSnapshot();
+		const {config} = snapshot;
+		const elapsed = () => Math.round(performance.now() - startedAt);
+
+		/** A request refused before routing still shows up in the activity, with its reason. */
+		const reject = (status: number, type: Parameters<typeof errorBody>[0], message: string, requestedModel = '', headers: Record<string, string> = {}) => {
+			emitStart({scenario: 'none', reason: message, provider: '', model: '', requestedModel, stream: false, inputTokens: 0, upstreamHost: ''});
+			bus.emit({type: 'request:error', id, at: timings.now(), status, errorType: type, message, durationMs: elapsed()});
+			return errorResponse(status, errorBody(type, message), id, headers);
+		};
+
+		const emitStart = (fields: {
+			scenario: RouteScenario;
+			reason: string;
+			provider: string;
+			model: string;
+			requestedModel: string;
+			stream: boolean;
+			inputTokens: number;
+			upstreamHost: string;
+		}) => bus.emit({type: 'request:start', id, at, ...fields});
+
+		if (services.inFlight.closing) {
+			return reject(503, 'overloaded_error', 'ccr-tui is shutting down; retry in a moment', '', {'retry-after': '1'});
+		}
+
+		const rejection = checkAuth({headers: event.req.headers}, config, services.listen());
+		if (rejection) return reject(rejection.status, rejection.type as Parameters<typeof errorBody>[0], rejection.message);
+
+		const read = await readBodyText(event.req as Request, MAX_BODY_BYTES).catch(() => undefined);
+		if (!read) return reject(400, 'invalid_request_error', 'the request body could not be read (client disconnected?)');
+		if (!read.ok) {
+			return reject(
+				413,
+				'request_too_large',
+				`request body is ${formatBytes(read.size)}; the limit is ${formatBytes(MAX_BODY_BYTES)}`,
+			);
+		}
+
+		let json: unknown;
+		try {
+			json = JSON.parse(read.text);
+		} catch (error) {
+			return reject(400, 'invalid_request_error', `request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+		}
+
+		const validated = validateMessagesRequest(json);
+		if (!validated.ok) return reject(400, 'invalid_request_error', validated.message, modelOf(json));
+		const request = validated.request as AnthropicRequest;
+		const stream = request.stream === true;
+
+		// Bodies only for `LOG: true` with `LOG_LEVEL: debug|trace`; the log file redacts them.
+		const debugBodies = config.LOG === true && (config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace');
+		const debug = (direction: RequestDebug['direction'], body: string) => {
+			if (debugBodies) bus.emit({type: 'request:debug', id, at: timings.now(), direction, body} as unknown as ActivityEvent);
+		};
+
+		debug('client-request', read.text);
+		let estimate: number | undefined;
+		const estimateTokens = () => (estimate ??= estimateInputTokens(request));
+
+		let custom: string | undefined;
+		if (config.CUSTOM_ROUTER_PATH) {
+			custom = await services.customRouter.choose({...request, body: request, tokenCount: estimateTokens()}, config, snapshot.path);
+			if (custom) {
+				const resolved = resolveTarget(config, custom);
+				if ('error' in resolved) {
+					services.customRouter.reject(`it named ${resolved.error}`);
+					custom = undefined;
+				}
+			}
+		}
+
+		const decision = routeRequest(request, config, {estimateTokens, custom, configPath: snapshot.path});
+		if ('error' in decision) {
+			return reject(decision.error.status, decision.error.type, decision.error.message, request.model, {'x-should-retry': 'false'});
+		}
+
+		const targets = buildTargets(config, {provider: decision.provider, model: decision.model}, decision.fallbackScenario);
+		const inputTokens = estimateTokens();
+		emitStart({
+			scenario: decision.scenario,
+			reason: decision.reason,
+			provider: decision.provider.name,
+			model: decision.model,
+			requestedModel: request.model,
+			stream,
+			inputTokens,
+			upstreamHost: safeHost(decision.provider.api_base_url),
+		});
+		for (const skipped of targets.skipped) {
+			bus.emit({type: 'request:attempt', id, attempt: {provider: skipped.provider, model: skipped.model, outcome: `skipped: ${skipped.reason}`, durationMs: 0}});
+		}
+
+		// Aborted by the client going away, or by close() after its grace period.
+		const controller = new AbortController();
+		const clientSignal = event.req.signal;
+		const onClientGone = () => controller.abort(clientSignal.reason ?? new Error('client disconnected'));
+		if (clientSignal.aborted) onClientGone();
+		else clientSignal.addEventListener('abort', onClientGone, {once: true});
+		const untrack = services.inFlight.add(id, reason => controller.abort(reason));
+		let tracked = true;
+		const done = () => {
+			if (!tracked) return;
+			tracked = false;
+			clientSignal.removeEventListener('abort', onClientGone);
+			untrack();
+		};
+
+		const fail = (error: ClientError): Response => {
+			bus.emit({
+				type: 'request:error',
+				id,
+				at: timings.now(),
+				status: error.status,
+				errorType: error.body.error.type,
+				message: error.body.error.message,
+				durationMs: elapsed(),
+			});
+			done();
+			return errorResponse(error.status, error.body, id, error.headers);
+		};
+
+		const cancelled = (): Response => {
+			bus.emit({type: 'request:error', id, at: timings.now(), status: 499, errorType: 'cancelled', message: 'the client disconnected', durationMs: elapsed()});
+			done();
+			return new Response(null, {status: 499});
+		};
+
+		const prepare = (target: CallTarget): Prepared => {
+			const {profile, unsupportedTransformers} = resolveProfile(target.provider, target.model);
+			if (unsupportedTransformers.length > 0) {
+				const key = `${target.provider.name}|${unsupportedTransformers.join(',')}`;
+				if (!reportedTransformers.has(key)) {
+					reportedTransformers.add(key);
+					bus.emit({
+						type: 'notice',
+						at: timings.now(),
+						level: 'warn',
+						source: 'translate',
+						message: `provider "${target.provider.name}": transformer${unsupportedTransformers.length > 1 ? 's' : ''} ${unsupportedTransformers.join(', ')} not supported by ccr-tui; ignored`,
+					});
+				}
+			}
+
+			const prepared = prepareFor(target, decision.request, profile, stream);
+			debug('upstream-request', prepared.body);
+			return prepared;
+		};
+
+		let result;
+		try {
+			result = await callUpstream<Prepared>({
+				id,
+				targets: targets.list,
+				prepare,
+				signal: controller.signal,
+				deadline: timings.now() + (config.API_TIMEOUT_MS ?? timings.totalTimeoutMs),
+				timings: config.API_TIMEOUT_MS ? {...timings, totalTimeoutMs: config.API_TIMEOUT_MS} : timings,
+				pools: services.pools,
+				dispatcher: url => services.dispatchers.for(url, config.PROXY_URL, services.env),
+				bus,
+				stream,
+				errorOptions: {inputTokens, redact: createRedactor(config)},
+			});
+		} catch (error) {
+			return fail(clientError(500, 'api_error', `internal error in ccr-tui: ${error instanceof Error ? error.message : String(error)}`));
+		}
+
+		if (!result.ok) return result.cancelled ? cancelled() : fail(result.error);
+		const {answer} = result;
+		const {prepared} = answer;
+		const translateOptions = {requestedModel: request.model, inputTokens, profile: prepared.profile, toolNames: prepared.toolNames!};
+
+		const emitEnd = (usage: AnthropicUsage, stopReason: string | null) => {
+			bus.emit({
+				type: 'request:end',
+				id,
+				at: timings.now(),
+				status: 200,
+				stopReason,
+				usage: toUsage(usage),
+				durationMs: elapsed(),
+				provider: answer.target.provider.name,
+				model: answer.target.model,
+			});
+		};
+
+		const upstreamIsSse = String(answer.headers['content-type'] ?? '').includes('text/event-stream');
+		if (stream && (upstreamIsSse || prepared.passthrough)) {
+			answer.release();
+			const source: SseSource = prepared.passthrough ? new PassthroughSource() : new StreamTranslator({...translateOptions, postFinishGraceMs: timings.postFinishGraceMs});
+			const body = relaySse({
+				source,
+				body: answer.body,
+				abort: reason => answer.abort(reason),
+				upstreamSignal: answer.signal,
+				timings,
+				onFirstToken: () => bus.emit({type: 'request:first-token', id, at: timings.now(), ttftMs: elapsed()}),
+				onProgress: (outputTokens, bytes) => bus.emit({type: 'request:progress', id, outputTokens, bytes}),
+				onEnd: outcome => endStream(outcome),
+				redact: createRedactor(config),
+			});
+			// In flight until the last byte left (close() waits on this before cutting sockets).
+			const nodeResponse = event.runtime?.node?.res;
+			const responseClosed =
+				nodeResponse && !nodeResponse.destroyed
+					? new Promise<void>(resolve => nodeResponse.once('close', () => resolve()))
+					: Promise.resolve();
+			const endStream = (outcome: RelayOutcome) => {
+				endActivity(outcome);
+				void responseClosed.then(done);
+			};
+
+			const endActivity = (outcome: RelayOutcome) => {
+				if (outcome.kind === 'done') {
+					emitEnd(outcome.usage, outcome.stopReason);
+				} else if (outcome.kind === 'cancelled') {
+					bus.emit({type: 'request:error', id, at: timings.now(), status: 499, errorType: 'cancelled', message: 'the client disconnected', durationMs: elapsed(), usage: toUsage(outcome.usage)});
+				} else {
+					bus.emit({
+						type: 'request:error',
+						id,
+						at: timings.now(),
+						status: 200,
+						errorType: outcome.errorType,
+						message: outcome.message,
+						durationMs: elapsed(),
+						usage: toUsage(outcome.usage),
+					});
+				}
+			};
+
+			return new Response(body, {
+				status: 200,
+				headers: {
+					'content-type': 'text/event-stream; charset=utf-8',
+					'cache-control': 'no-cache',
+					connection: 'keep-alive',
+					'x-accel-buffering': 'no',
+					'request-id': id,
+				},
+			});
+		}
+
+		// Whole-body answers: a non-stream request, or an upstream that answered a stream request with JSON.
+		let text: string;
+		try {
+			text = await readAll(answer.body);
+		} catch {
+			const reason: unknown = answer.signal.reason;
+			answer.release();
+			if (controller.signal.aborted && !(reason instanceof TimeoutReason)) return cancelled();
+			return fail(
+				reason instanceof TimeoutReason
+					? clientError(504, 'timeout_error', `no complete answer from ${answer.target.provider.name} within the total time limit (API_TIMEOUT_MS)`)
+					: clientError(502, 'api_error', `the connection to ${answer.target.provider.name} broke while reading its answer`),
+			);
+		}
+
+		answer.release();
+		let message: AnthropicMessage;
+		try {
+			if (prepared.passthrough) {
+				message = JSON.parse(text) as AnthropicMessage;
+			} else if (upstreamIsSse) {
+				message = collectSse(text, translateOptions);
+			} else {
+				message = toAnthropicMessage(JSON.parse(text), translateOptions);
+			}
+		} catch (error) {
+			return fail(translationFailure(error, answer));
+		}
+
+		emitEnd(message.usage, message.stop_reason);
+		done();
+		if (stream) {
+			return new Response(messageToSse(message, {inputTokens}), {
+				status: 200,
+				headers: {'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'request-id': id},
+			});
+		}
+
+		return jsonResponse(200, message, id);
+	};
+}
+
+function prepareFor(target: CallTarget, request: AnthropicRequest, profile: Profile, stream: boolean): Prepared {
+	const {provider, model} = target;
+	const headers: Record<string, string> = {
+		'content-type': 'application/json',
+		'user-agent': USER_AGENT,
+		...profile.extraHeaders,
+		...provider.headers,
+	};
+	if (profile.passthrough) {
+		headers['anthropic-version'] ??= '2023-06-01';
+		headers['accept'] = stream ? 'text/event-stream' : 'application/json';
+		return {
+			url: messagesUrl(provider.api_base_url),
+			body: JSON.stringify({...request, model}),
+			headers,
+			profileName: profile.name,
+			auth: 'x-api-key',
+			profile,
+			toolNames: undefined,
+			upstreamStream: stream,
+			passthrough: true,
+		};
+	}
+
+	// Providers that cannot stream tool calls get a non-stream call; the answer is re-streamed.
+	const upstreamStream = stream && (profile.supportsStreamingToolCalls || !(request.tools && request.tools.length > 0));
+	let translated;
+	try {
+		translated = toOpenAIRequest(request, {model, profile, stream: upstreamStream});
+	} catch (error) {
+		throw new PrepareError(
+			clientError(400, 'invalid_request_error', `cannot translate the request for ${provider.name}: ${error instanceof Error ? error.message : String(error)}`),
+		);
+	}
+
+	headers['accept'] = upstreamStream ? 'text/event-stream' : 'application/json';
+	return {
+		url: chatCompletionsUrl(provider.api_base_url),
+		body: JSON.stringify(translated.body),
+		headers,
+		profileName: profile.name,
+		auth: 'bearer',
+		...(profile.contextWindow ? {contextWindow: profile.contextWindow} : {}),
+		profile,
+		toolNames: translated.toolNames,
+		upstreamStream,
+		passthrough: false,
+	};
+}
+
+/** The routed target, then the scenario's fallback list (unknown or repeated entries skipped). */
+function buildTargets(
+	config: Config,
+	primary: CallTarget,
+	scenario: string,
+): {list: CallTarget[]; skipped: Array<{provider: string; model: string; reason: string}>} {
+	const list: CallTarget[] = [primary];
+	const skipped: Array<{provider: string; model: string; reason: string}> = [];
+	const seen = new Set([targetKey(primary.provider, primary.model)]);
+	const chain = (config.fallback as Record<string, readonly string[] | undefined> | undefined)?.[scenario] ?? [];
+	for (const entry of chain) {
+		const resolved = resolveTarget(config, entry);
+		if ('error' in resolved) {
+			const [provider = entry, model = ''] = entry.split(',');
+			skipped.push({provider, model, reason: `fallback ${resolved.error}`});
+			continue;
+		}
+
+		const key = targetKey(resolved.provider, resolved.model);
+		if (seen.has(key)) continue;
+		seen.add(key);
+		list.push(resolved);
+	}
+
+	return {list, skipped};
+}
+
+function targetKey(provider: ProviderConfig, model: string): string {
+	return `${provider.name.toLowerCase()},${model.toLowerCase()}`;
+}
+
+function translationFailure(error: unknown, answer: UpstreamAnswer<Prepared>): ClientError {
+	const carried = error as {status?: unknown; body?: unknown; type?: unknown};
+	if (typeof carried.status === 'number' && carried.body && typeof carried.body === 'object' && 'error' in carried.body) {
+		return {status: carried.status, body: carried.body as ClientError['body'], headers: {}};
+	}
+
+	const message = error instanceof Error ? error.message : String(error);
+	return clientError(502, 'api_error', `${answer.target.provider.name} sent an answer ccr-tui could not read: ${message.slice(0, 300)}`);
+}
+
+async function readAll(body: UpstreamAnswer['body']): Promise<string> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
+	return Buffer.concat(chunks).toString('utf8');
+}
+
+function toUsage(usage: AnthropicUsage): Usage {
+	if (!usage) return zeroUsage;
+	return {
+		inputTokens: usage.input_tokens ?? 0,
+		outputTokens: usage.output_tokens ?? 0,
+		cacheReadTokens: usage.cache_read_input_tokens ?? 0,
+		cacheCreationTokens: usage.cache_creation_input_tokens ?? 0,
+	};
+}
+
+function modelOf(json: unknown): string {
+	const model = (json as {model?: unknown} | null)?.model;
+	return typeof model === 'string' ? model : '';
+}
+
+function safeHost(url: string): string {
+	try {
+		return new URL(url).host;
+	} catch {
+		return '';
+	}
+}
+
+function formatBytes(bytes: number): string {
+	if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
+	return `${Math.ceil(bytes / 1024)} KiB`;
+}

@@ -1,0 +1,120 @@
+/**
+ * The pure half of the one retry loop: what a failed attempt means (retry the same target? move
+ * to the next fallback? give up?) and how long to wait. The loop itself is in upstream-call.ts.
+ */
+import type {ProviderConfig} from '../config/schema.js';
+import {DEFAULT_MAX_RETRIES, type ProxyTimings} from './timings.js';
+
+/** Why one attempt did not produce an answer. */
+export type AttemptFailure =
+	| {readonly kind: 'http'; readonly status: number; readonly retryAfterMs?: number}
+	| {readonly kind: 'network'; readonly code: string}
+	| {readonly kind: 'connect-timeout'}
+	| {readonly kind: 'first-byte-timeout'}
+	| {readonly kind: 'deadline'};
+
+/**
+ * Same target again (with backoff)? Only transient failures: 408, 409, 429, 5xx and network
+ * errors. A first-byte timeout already waited as long as we accept, so it moves on instead.
+ */
+export function isRetryable(failure: AttemptFailure): boolean {
+	switch (failure.kind) {
+		case 'http': {
+			return failure.status === 408 || failure.status === 409 || failure.status === 429 || failure.status >= 500;
+		}
+
+		case 'network':
+		case 'connect-timeout': {
+			return true;
+		}
+
+		default: {
+			return false;
+		}
+	}
+}
+
+/** Next fallback target? On 429, 5xx, network errors and timeouts (before any byte was sent). */
+export function allowsFallback(failure: AttemptFailure): boolean {
+	if (failure.kind === 'http') return failure.status === 408 || failure.status === 429 || failure.status >= 500;
+	return failure.kind !== 'deadline';
+}
+
+/** Retries per target: the provider's `max_retries`, else 0 for Gemini Balance (it retries itself), else 2. */
+export function maxRetriesFor(provider: ProviderConfig, profileName: string): number {
+	if (provider.max_retries !== undefined) return provider.max_retries;
+	return profileName === 'gemini-balance' ? 0 : DEFAULT_MAX_RETRIES;
+}
+
+/**
+ * Delay before retry number `retry` (0-based): the upstream's Retry-After when it gave one, else
+ * base × 2^retry capped, ±20 % jitter. Undefined when Retry-After asks for more than we wait.
+ */
+export function retryDelayMs(retry: number, retryAfterMs: number | undefined, timings: ProxyTimings): number | undefined {
+	if (retryAfterMs !== undefined) return retryAfterMs <= timings.retryAfterCapMs ? retryAfterMs : undefined;
+	const exponential = Math.min(timings.retryMaxDelayMs, timings.retryBaseDelayMs * 2 ** retry);
+	const jitter = 1 + (timings.random() * 0.4 - 0.2);
+	return Math.round(exponential * jitter);
+}
+
+/** `Retry-After` (seconds or an HTTP date) or `retry-after-ms`, in ms; undefined when absent or bad. */
+export function parseRetryAfter(headers: Record<string, string | string[] | undefined>, now: number): number | undefined {
+	const ms = first(headers['retry-after-ms']);
+	if (ms !== undefined && /^\d+(\.\d+)?$/.test(ms.trim())) return Math.round(Number(ms));
+	const value = first(headers['retry-after'])?.trim();
+	if (!value) return undefined;
+	if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
+	const date = Date.parse(value);
+	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Short words for the activity log: `http 429`, `connection refused`, `timeout (first byte)`. */
+export function describeFailure(failure: AttemptFailure): string {
+	switch (failure.kind) {
+		case 'http': {
+			return `http ${failure.status}`;
+		}
+
+		case 'network': {
+			return networkWords(failure.code);
+		}
+
+		case 'connect-timeout': {
+			return 'timeout (connect)';
+		}
+
+		case 'first-byte-timeout': {
+			return 'timeout (first byte)';
+		}
+
+		case 'deadline': {
+			return 'timeout (API_TIMEOUT_MS)';
+		}
+	}
+}
+
+export function networkWords(code: string): string {
+	switch (code) {
+		case 'ECONNREFUSED': {
+			return 'connection refused';
+		}
+
+		case 'ECONNRESET':
+		case 'UND_ERR_SOCKET': {
+			return 'connection reset';
+		}
+
+		case 'ENOTFOUND':
+		case 'EAI_AGAIN': {
+			return 'host not found (DNS)';
+		}
+
+		default: {
+			return code.startsWith('ERR_TLS') || code.includes('CERT') ? `TLS error (${code})` : `network error (${code})`;
+		}
+	}
+}
+
+function first(value: string | string[] | undefined): string | undefined {
+	return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,232 @@
+/**
+ * Which provider and model answer a request, and why. Pure: the config and request in, a decision
+ * out (the caller loads the custom router and counts tokens lazily). First match wins:
+ *
+ *   1. custom router answer (CUSTOM_ROUTER_PATH, already resolved by the caller)
+ *   2. `provider,model` in the model field (provider name matched case-insensitively)
+ *   3. longContext: input tokens above Router.longContextThreshold
+ *   4. `<CCR-SUBAGENT-MODEL>provider,model</CCR-SUBAGENT-MODEL>` in any system block or the first user message
+ *   5. background: a haiku model
+ *   6. webSearch: a `web_search*` tool is present
+ *   7. think: thinking `enabled` or `adaptive`
+ *   8. image: the last user turn carries an image
+ *   9. default
+ *
+ * The subagent tag is always stripped from the request that goes upstream, whichever rule wins.
+ */
+import type {RouteScenario} from '../activity/events.js';
+import {parseRouteTarget, type Config, type ProviderConfig, type Scenario} from '../config/schema.js';
+
+/** The parts of an Anthropic request routing looks at. */
+export type RoutableRequest = {
+	model: string;
+	system?: string | ReadonlyArray<{type: string; text?: string; [key: string]: unknown}>;
+	messages: ReadonlyArray<{role: string; content: string | ReadonlyArray<{type: string; [key: string]: unknown}>}>;
+	tools?: ReadonlyArray<{type?: string; name?: string; [key: string]: unknown}>;
+	thinking?: {type?: string; [key: string]: unknown} | null;
+};
+
+export type RouteDecision<T extends RoutableRequest = RoutableRequest> = {
+	readonly scenario: RouteScenario;
+	/** Which fallback list applies (explicit, subagent and custom choices count as `default`). */
+	readonly fallbackScenario: Scenario;
+	/** Human-readable, e.g. `input ~81,204 tokens > longContextThreshold 60,000`. */
+	readonly reason: string;
+	readonly provider: ProviderConfig;
+	readonly model: string;
+	/** Canonical `Provider,model`. */
+	readonly target: string;
+	/** The request to send: the subagent tag removed. */
+	readonly request: T;
+};
+
+export type RouteError = {
+	readonly status: number;
+	readonly type: 'not_found_error' | 'invalid_request_error';
+	readonly message: string;
+};
+
+export type RouteOptions = {
+	/** Input-token estimate; called only when a longContext route exists. */
+	readonly estimateTokens: () => number;
+	/** What CUSTOM_ROUTER_PATH answered (already checked to look like `provider,model`). */
+	readonly custom?: string;
+	/** Named in the "no route" message. */
+	readonly configPath?: string;
+};
+
+const SUBAGENT_TAG = /<CCR-SUBAGENT-MODEL>([\s\S]*?)<\/CCR-SUBAGENT-MODEL>\s*/;
+
+export function routeRequest<T extends RoutableRequest>(
+	request: T,
+	config: Config,
+	options: RouteOptions,
+): RouteDecision<T> | {error: RouteError} {
+	const router = config.Router;
+	const tagged = extractSubagentTag(request);
+	const cleaned = tagged?.request ?? request;
+
+	const pick = (
+		target: string,
+		scenario: RouteScenario,
+		fallbackScenario: Scenario,
+		reason: string,
+		setting: string,
+	): RouteDecision<T> | {error: RouteError} => {
+		const resolved = resolveTarget(config, target);
+		if ('error' in resolved) {
+			return {error: {status: 404, type: 'not_found_error', message: `${setting} names ${resolved.error}`}};
+		}
+
+		return {
+			scenario,
+			fallbackScenario,
+			reason,
+			provider: resolved.provider,
+			model: resolved.model,
+			target: `${resolved.provider.name},${resolved.model}`,
+			request: cleaned,
+		};
+	};
+
+	if (options.custom) {
+		return pick(options.custom, 'custom', 'default', `custom router chose ${options.custom}`, 'the custom router (CUSTOM_ROUTER_PATH)');
+	}
+
+	if (parseRouteTarget(request.model)) {
+		return pick(request.model, 'explicit', 'default', `model field names ${request.model}`, `the model "${request.model}"`);
+	}
+
+	if (router.longContext) {
+		const tokens = options.estimateTokens();
+		const threshold = router.longContextThreshold;
+		if (tokens > threshold) {
+			return pick(
+				router.longContext,
+				'longContext',
+				'longContext',
+				`input ~${formatCount(tokens)} tokens > longContextThreshold ${formatCount(threshold)}`,
+				'Router.longContext',
+			);
+		}
+	}
+
+	if (tagged) {
+		return pick(tagged.target, 'subagent', 'default', `subagent tag names ${tagged.target}`, 'the <CCR-SUBAGENT-MODEL> tag');
+	}
+
+	if (router.background && /haiku/i.test(request.model)) {
+		return pick(router.background, 'background', 'background', `${request.model} is a haiku (background) model`, 'Router.background');
+	}
+
+	const webSearch = request.tools?.find(tool => typeof tool.type === 'string' && tool.type.startsWith('web_search'));
+	if (router.webSearch && webSearch) {
+		return pick(router.webSearch, 'webSearch', 'webSearch', `request carries the ${webSearch.type} tool`, 'Router.webSearch');
+	}
+
+	const thinking = request.thinking?.type;
+	if (router.think && (thinking === 'enabled' || thinking === 'adaptive')) {
+		return pick(router.think, 'think', 'think', `thinking is ${thinking}`, 'Router.think');
+	}
+
+	if (router.image && lastUserTurnHasImage(request)) {
+		return pick(router.image, 'image', 'image', 'the last user turn carries an image', 'Router.image');
+	}
+
+	if (router.default) {
+		return pick(router.default, 'default', 'default', 'no other rule matched', 'Router.default');
+	}
+
+	const where = options.configPath ? ` in ${options.configPath}` : '';
+	const known = config.Providers.length > 0 ? ` (configured providers: ${providerList(config)})` : ' (no providers are configured yet)';
+	return {
+		error: {
+			status: 404,
+			type: 'not_found_error',
+			message:
+				`model "${request.model}" is not routed to any provider: set Router.default to "provider,model"${where}${known}, ` +
+				'or pick a default route in the ccr-tui dashboard',
+		},
+	};
+}
+
+/**
+ * `provider,model` → the configured provider (name matched case-insensitively) and the model
+ * (spelled as listed when it is listed; other model ids are passed through as given).
+ */
+export function resolveTarget(config: Config, target: string): {provider: ProviderConfig; model: string} | {error: string} {
+	const parsed = parseRouteTarget(target);
+	if (!parsed) return {error: `"${target}", which is not of the form "provider,model"`};
+	const wanted = parsed.provider.toLowerCase();
+	const provider = config.Providers.find(item => item.name.toLowerCase() === wanted);
+	if (!provider) {
+		const known = config.Providers.length > 0 ? `known providers: ${providerList(config)}` : 'no providers are configured';
+		return {error: `unknown provider "${parsed.provider}" (${known})`};
+	}
+
+	const model = provider.models.find(item => item.toLowerCase() === parsed.model.toLowerCase()) ?? parsed.model;
+	return {provider, model};
+}
+
+/** Finds the tag in any system block or the first user message; returns the request without it. */
+export function extractSubagentTag<T extends RoutableRequest>(request: T): {target: string; request: T} | undefined {
+	const system = request.system;
+	if (typeof system === 'string') {
+		const match = SUBAGENT_TAG.exec(system);
+		if (match) return {target: (match[1] ?? '').trim(), request: {...request, system: system.replace(SUBAGENT_TAG, '')}};
+	} else if (Array.isArray(system)) {
+		for (const [index, block] of system.entries()) {
+			const match = typeof block.text === 'string' ? SUBAGENT_TAG.exec(block.text) : null;
+			if (!match) continue;
+			const blocks = [...system];
+			blocks[index] = {...block, text: (block.text ?? '').replace(SUBAGENT_TAG, '')};
+			return {target: (match[1] ?? '').trim(), request: {...request, system: blocks}};
+		}
+	}
+
+	const firstUser = request.messages.findIndex(message => message.role === 'user');
+	const message = request.messages[firstUser];
+	if (!message) return undefined;
+	const replaceMessage = (content: RoutableRequest['messages'][number]['content']): T => {
+		const messages = [...request.messages];
+		messages[firstUser] = {...message, content};
+		return {...request, messages};
+	};
+
+	if (typeof message.content === 'string') {
+		const match = SUBAGENT_TAG.exec(message.content);
+		if (match) return {target: (match[1] ?? '').trim(), request: replaceMessage(message.content.replace(SUBAGENT_TAG, ''))};
+		return undefined;
+	}
+
+	for (const [index, block] of message.content.entries()) {
+		const text = block['text'];
+		if (block.type !== 'text' || typeof text !== 'string') continue;
+		const match = SUBAGENT_TAG.exec(text);
+		if (!match) continue;
+		const content = [...message.content];
+		content[index] = {...block, text: text.replace(SUBAGENT_TAG, '')};
+		return {target: (match[1] ?? '').trim(), request: replaceMessage(content)};
+	}
+
+	return undefined;
+}
+
+/** An image directly in the last user message, or inside one of its tool results. */
+export function lastUserTurnHasImage(request: RoutableRequest): boolean {
+	const last = request.messages.at(-1);
+	if (!last || last.role !== 'user' || typeof last.content === 'string') return false;
+	return last.content.some(block => {
+		if (block.type === 'image') return true;
+		const inner = block['content'];
+		return block.type === 'tool_result' && Array.isArray(inner) && inner.some(item => (item as {type?: string}).type === 'image');
+	});
+}
+
+function providerList(config: Config): string {
+	return config.Providers.map(provider => provider.name).join(', ');
+}
+
+function formatCount(value: number): string {
+	return value.toLocaleString('en-US');
+}

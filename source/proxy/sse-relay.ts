@@ -1,0 +1,221 @@
+/**
+ * Turns a committed upstream stream into the client's SSE body, with the timers the pure
+ * translator leaves to us: `ping` after `pingIntervalMs` without writing, the post-finish grace,
+ * the stream-idle timeout, and an immediate upstream abort when the client goes away.
+ * Timers are re-armed lazily (one timeout each, checked against the last write/read time), so the
+ * hot path per chunk costs no timer operations.
+ */
+import type {Dispatcher} from 'undici';
+import type {AnthropicUsage} from './translate/index.js';
+import {TimeoutReason} from './upstream-call.js';
+import type {ProxyTimings} from './timings.js';
+
+/** What the relay needs from the translator (StreamTranslator, or a passthrough stand-in). */
+export type SseSource = {
+	start(): string;
+	push(chunk: Uint8Array | string): string;
+	end(): string;
+	finalize(): string;
+	fail(error: {type: string; message: string}): string;
+	ping(): string;
+	readonly ended: boolean;
+	readonly awaitingGrace: boolean;
+	readonly outputTokens: number;
+	readonly stopReason: string | null;
+	readonly usage: AnthropicUsage;
+};
+
+export type RelayOutcome =
+	| {readonly kind: 'done'; readonly stopReason: string | null; readonly usage: AnthropicUsage}
+	| {readonly kind: 'error'; readonly errorType: string; readonly message: string; readonly usage: AnthropicUsage}
+	| {readonly kind: 'cancelled'; readonly usage: AnthropicUsage};
+
+export type RelayOptions = {
+	readonly source: SseSource;
+	readonly body: Dispatcher.ResponseData['body'];
+	/** Aborts the upstream request (its signal's reason tells why). */
+	readonly abort: (reason: unknown) => void;
+	readonly upstreamSignal: AbortSignal;
+	readonly timings: ProxyTimings;
+	readonly onFirstToken: () => void;
+	readonly onProgress: (outputTokens: number, bytes: number) => void;
+	readonly onEnd: (outcome: RelayOutcome) => void;
+	/** Masks configured secrets in `event: error` frames (upstreams quote keys in mid-stream errors). */
+	readonly redact?: (text: string) => string;
+};
+
+const encoder = new TextEncoder();
+
+export function relaySse(options: RelayOptions): ReadableStream<Uint8Array> {
+	const {source, timings} = options;
+	let controller!: ReadableStreamDefaultController<Uint8Array>;
+	let closed = false;
+	let bytes = 0;
+	let firstToken = false;
+	let lastWrite = performance.now();
+	let lastRead = performance.now();
+	let lastProgress = performance.now();
+	let errorInfo: {errorType: string; message: string} | undefined;
+	let pingTimer: NodeJS.Timeout | undefined;
+	let idleTimer: NodeJS.Timeout | undefined;
+	let graceTimer: NodeJS.Timeout | undefined;
+	let wake: (() => void) | undefined;
+
+	const write = (input: string) => {
+		if (!input || closed) return;
+		// Only error frames can carry upstream-quoted secrets; content deltas stay off the redactor.
+		const text = options.redact && input.includes('event: error') ? options.redact(input) : input;
+		if (!errorInfo && text.includes('event: error')) errorInfo = parseErrorEvent(text);
+		const chunk = encoder.encode(text);
+		bytes += chunk.byteLength;
+		lastWrite = performance.now();
+		controller.enqueue(chunk);
+		if (!firstToken && text.includes('content_block_delta')) {
+			firstToken = true;
+			options.onFirstToken();
+		}
+
+		if (lastWrite - lastProgress >= timings.progressIntervalMs) {
+			lastProgress = lastWrite;
+			options.onProgress(source.outputTokens, bytes);
+		}
+	};
+
+	const finish = (outcome: RelayOutcome, abortReason?: unknown) => {
+		if (closed) return;
+		closed = true;
+		clearTimeout(pingTimer);
+		clearTimeout(idleTimer);
+		clearTimeout(graceTimer);
+		wake?.();
+		// Stop reading: a finished or failed answer needs nothing more from the upstream.
+		options.abort(abortReason ?? new TimeoutReason('grace', 'answer complete'));
+		options.body.destroy();
+		if (outcome.kind !== 'cancelled') {
+			try {
+				controller.close();
+			} catch {
+				// Already cancelled by the consumer.
+			}
+		}
+
+		options.onEnd(outcome);
+	};
+
+	const outcomeAfterEnd = (): RelayOutcome =>
+		errorInfo
+			? {kind: 'error', ...errorInfo, usage: source.usage}
+			: {kind: 'done', stopReason: source.stopReason, usage: source.usage};
+
+	const schedulePing = (delay: number) => {
+		pingTimer = setTimeout(() => {
+			if (closed) return;
+			const silentFor = performance.now() - lastWrite;
+			if (silentFor >= timings.pingIntervalMs - 1) {
+				write(source.ping());
+				// A full interval from now, even when the source had nothing to send (no busy loop).
+				schedulePing(timings.pingIntervalMs);
+			} else {
+				schedulePing(timings.pingIntervalMs - silentFor);
+			}
+		}, Math.max(1, delay));
+	};
+
+	const scheduleIdle = () => {
+		const due = lastRead + timings.streamIdleTimeoutMs - performance.now();
+		idleTimer = setTimeout(() => {
+			if (closed) return;
+			if (performance.now() - lastRead >= timings.streamIdleTimeoutMs - 1) {
+				options.abort(new TimeoutReason('idle', `the upstream sent nothing for ${Math.round(timings.streamIdleTimeoutMs / 1000)} s`));
+				return;
+			}
+
+			scheduleIdle();
+		}, Math.max(1, due));
+	};
+
+	const pump = async () => {
+		try {
+			for await (const chunk of options.body) {
+				if (closed) return;
+				lastRead = performance.now();
+				write(source.push(chunk as Uint8Array));
+				if (source.ended) {
+					finish(outcomeAfterEnd());
+					return;
+				}
+
+				if (source.awaitingGrace && !graceTimer) {
+					graceTimer = setTimeout(() => {
+						write(source.finalize());
+						finish(outcomeAfterEnd());
+					}, timings.postFinishGraceMs);
+				}
+
+				if ((controller.desiredSize ?? 1) <= 0) {
+					await new Promise<void>(resolve => {
+						wake = resolve;
+					});
+					wake = undefined;
+				}
+			}
+
+			if (closed) return;
+			write(source.end());
+			finish(outcomeAfterEnd());
+		} catch (error) {
+			if (closed) return;
+			const reason: unknown = options.upstreamSignal.reason;
+			if (reason instanceof TimeoutReason) {
+				const type = reason.phase === 'shutdown' ? 'overloaded_error' : 'timeout_error';
+				write(source.fail({type, message: reason.message}));
+				finish(outcomeAfterEnd(), reason);
+				return;
+			}
+
+			if (options.upstreamSignal.aborted) {
+				// The client went away: write nothing.
+				finish({kind: 'cancelled', usage: source.usage}, reason);
+				return;
+			}
+
+			write(source.fail({type: 'api_error', message: `the upstream connection broke mid-stream (${describe(error)})`}));
+			finish(outcomeAfterEnd());
+		}
+	};
+
+	return new ReadableStream<Uint8Array>(
+		{
+			start(streamController) {
+				controller = streamController;
+				write(source.start());
+				schedulePing(timings.pingIntervalMs);
+				scheduleIdle();
+				void pump();
+			},
+			pull() {
+				wake?.();
+			},
+			cancel(reason) {
+				finish({kind: 'cancelled', usage: source.usage}, reason ?? new Error('client disconnected'));
+			},
+		},
+		new CountQueuingStrategy({highWaterMark: 16}),
+	);
+}
+
+function parseErrorEvent(text: string): {errorType: string; message: string} {
+	const match = /event: error\r?\ndata: (.*)/.exec(text);
+	try {
+		const body = JSON.parse(match?.[1] ?? '{}') as {error?: {type?: string; message?: string}};
+		return {errorType: body.error?.type ?? 'api_error', message: body.error?.message ?? 'stream failed'};
+	} catch {
+		return {errorType: 'api_error', message: 'stream failed'};
+	}
+}
+
+function describe(error: unknown): string {
+	const code = (error as {code?: unknown} | undefined)?.code;
+	if (typeof code === 'string') return code;
+	return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,111 @@
+import type {TranslateIds} from './ids.js';
+import * as sse from './sse-writer.js';
+
+const enum Block {
+	None,
+	Text,
+	Thinking,
+	Tool,
+}
+
+/**
+ * The Anthropic side of a stream: content blocks with contiguous indices, at most one open at a
+ * time, each closed exactly once (thinking blocks with a `signature_delta` first), text blocks
+ * opened lazily so whitespace alone never creates one. Output accumulates in `out`.
+ */
+export class BlockWriter {
+	out = '';
+	/** Characters of text output (the usage estimate counts these, spec §2.10). */
+	textChars = 0;
+	/** Reasoning and tool-argument characters (progress display only). */
+	otherChars = 0;
+	readonly #ids: TranslateIds;
+	#next = 0;
+	#open = Block.None;
+	#index = -1;
+	#thinking = '';
+	#whitespace = '';
+	#onClose: (() => void) | undefined;
+
+	constructor(ids: TranslateIds) {
+		this.#ids = ids;
+	}
+
+	thinking(text: string): void {
+		if (this.#open !== Block.Thinking) {
+			this.#start(Block.Thinking, sse.thinkingBlockStart(this.#next));
+			this.#thinking = '';
+		}
+
+		this.out += sse.thinkingDelta(this.#index, text);
+		this.#thinking += text;
+		this.otherChars += text.length;
+	}
+
+	text(text: string): void {
+		if (this.#open !== Block.Text) {
+			// Lazy open: whitespace alone (the "\n\n" before a tool call) never opens a text block.
+			if (/^\s*$/.test(text)) {
+				this.#whitespace += text;
+				return;
+			}
+
+			this.#start(Block.Text, sse.textBlockStart(this.#next));
+			text = this.#whitespace + text;
+			this.#whitespace = '';
+		}
+
+		this.out += sse.textDelta(this.#index, text);
+		this.textChars += text.length;
+	}
+
+	get thinkingOpen(): boolean {
+		return this.#open === Block.Thinking;
+	}
+
+	/** Opens a tool_use block left open for `toolDelta` (passthrough mode); returns its index. */
+	openTool(id: string, name: string, onClose: () => void): number {
+		this.#start(Block.Tool, sse.toolBlockStart(this.#next, id, name));
+		this.#onClose = onClose;
+		return this.#index;
+	}
+
+	toolDelta(index: number, json: string): void {
+		this.out += sse.inputJsonDelta(index, json);
+	}
+
+	/** A complete tool_use block in one go (buffered mode). */
+	tool(id: string, name: string, json: string): void {
+		this.close();
+		const index = this.#next++;
+		this.out += sse.toolBlockStart(index, id, name) + sse.inputJsonDelta(index, json) + sse.blockStop(index);
+	}
+
+	close(): void {
+		if (this.#open === Block.None) return;
+		if (this.#open === Block.Thinking) this.out += sse.signatureDelta(this.#index, this.#ids.signature(this.#thinking));
+		this.#onClose?.();
+		this.#onClose = undefined;
+		this.out += sse.blockStop(this.#index);
+		this.#open = Block.None;
+	}
+
+	/** Pending whitespace is dropped at the end (it never earned a block). */
+	end(): void {
+		this.close();
+		this.#whitespace = '';
+	}
+
+	take(): string {
+		const out = this.out;
+		this.out = '';
+		return out;
+	}
+
+	#start(kind: Block, frame: string): void {
+		this.close();
+		this.#open = kind;
+		this.#index = this.#next++;
+		this.out += frame;
+	}
+}

@@ -1,0 +1,400 @@
+/**
+ * The one retry loop. Walks the targets (routed target, then its fallbacks) and, per target, the
+ * provider's key pool and retry budget, until an upstream answers with 2xx headers. Everything
+ * here happens before the first byte reaches the client, which is what makes retrying safe.
+ */
+import type {IncomingHttpHeaders} from 'node:http';
+import {request, type Dispatcher} from 'undici';
+import type {ActivityBus} from '../activity/bus.js';
+import type {ProviderConfig} from '../config/schema.js';
+import {anthropicError, toAnthropicError, type AnthropicErrorBody} from './translate/index.js';
+import type {KeyPools} from './key-pool.js';
+import {providerKeys} from './key-pool.js';
+import {
+	allowsFallback,
+	describeFailure,
+	isRetryable,
+	maxRetriesFor,
+	networkWords,
+	parseRetryAfter,
+	retryDelayMs,
+	type AttemptFailure,
+} from './retry-policy.js';
+import type {ProxyTimings} from './timings.js';
+
+export type CallTarget = {readonly provider: ProviderConfig; readonly model: string};
+
+/** What to send to one target (built by the caller: translation depends on the target's profile). */
+export type PreparedRequest = {
+	readonly url: URL;
+	readonly body: string;
+	readonly headers: Record<string, string>;
+	/** Profile name, for the Gemini Balance retry default. */
+	readonly profileName: string;
+	/** How the key is sent: `Authorization: Bearer` (OpenAI style) or `x-api-key` (Anthropic passthrough). */
+	readonly auth: 'bearer' | 'x-api-key';
+	/** The model's context window when known (for the "prompt is too long" wording). */
+	readonly contextWindow?: number;
+	/** Whether this upstream call streams (may differ from the client's wish); decides the first-byte timeout. */
+	readonly upstreamStream?: boolean;
+};
+
+/** An error the client will see: Anthropic body, status and the headers to send with it. */
+export type ClientError = {readonly status: number; readonly body: AnthropicErrorBody; readonly headers: Record<string, string>};
+
+export type UpstreamAnswer<P extends PreparedRequest = PreparedRequest> = {
+	readonly target: CallTarget;
+	readonly prepared: P;
+	readonly status: number;
+	readonly headers: IncomingHttpHeaders;
+	readonly body: Dispatcher.ResponseData['body'];
+	/** Aborts this upstream request (client gone, idle timeout, post-finish grace). */
+	readonly abort: (reason?: unknown) => void;
+	/** Signal of the upstream request (aborted with the reason given to abort()). */
+	readonly signal: AbortSignal;
+	/** Stop the first-byte and API_TIMEOUT_MS timers (the answer committed or was read). */
+	readonly release: () => void;
+	readonly keySuffix?: string;
+	readonly attempts: number;
+};
+
+export type CallContext<P extends PreparedRequest> = {
+	readonly id: string;
+	readonly targets: readonly CallTarget[];
+	/** Translate the request for a target; may throw a ClientError-carrying error (see PrepareError). */
+	readonly prepare: (target: CallTarget) => P;
+	/** Aborted when the client goes away or the proxy shuts down. */
+	readonly signal: AbortSignal;
+	/** Epoch ms by which the answer must have started (API_TIMEOUT_MS). */
+	readonly deadline: number;
+	readonly timings: ProxyTimings;
+	readonly pools: KeyPools;
+	readonly dispatcher: (url: URL) => Dispatcher;
+	readonly bus: ActivityBus;
+	/** Whether a streaming answer is expected (the first-byte timeout applies to streams only). */
+	readonly stream: boolean;
+	/** For upstream error mapping: token estimate (context-window wording) and the config's redactor. */
+	readonly errorOptions?: {readonly inputTokens?: number; readonly redact?: (text: string) => string};
+};
+
+export type CallResult<P extends PreparedRequest> =
+	| {readonly ok: true; readonly answer: UpstreamAnswer<P>}
+	| {readonly ok: false; readonly cancelled: true}
+	| {readonly ok: false; readonly cancelled?: false; readonly error: ClientError};
+
+/** Thrown by `prepare` when a request cannot be translated for a target. */
+export class PrepareError extends Error {
+	readonly error: ClientError;
+	constructor(error: ClientError) {
+		super(error.body.error.message);
+		this.error = error;
+	}
+}
+
+/** Why the proxy aborted an upstream request itself (vs. the client going away). */
+export class TimeoutReason extends Error {
+	readonly phase: 'first-byte' | 'deadline' | 'idle' | 'grace' | 'shutdown';
+	constructor(phase: TimeoutReason['phase'], message: string) {
+		super(message);
+		this.phase = phase;
+	}
+}
+
+type AttemptResult<P extends PreparedRequest> =
+	| {ok: true; answer: UpstreamAnswer<P>}
+	| {ok: false; cancelled: true}
+	| {ok: false; cancelled?: false; failure: AttemptFailure; error: ClientError};
+
+const ERROR_BODY_LIMIT = 64 * 1024;
+
+export async function callUpstream<P extends PreparedRequest>(context: CallContext<P>): Promise<CallResult<P>> {
+	const {timings, pools, signal} = context;
+	let last: {failure: AttemptFailure; error: ClientError} | undefined;
+	let attempts = 0;
+
+	for (const target of context.targets) {
+		let prepared: P;
+		try {
+			prepared = context.prepare(target);
+		} catch (error) {
+			if (error instanceof PrepareError) return {ok: false, error: error.error};
+			throw error;
+		}
+
+		const unresolved = unresolvedKeyReference(target.provider);
+		if (unresolved) {
+			last = {
+				failure: {kind: 'http', status: 401},
+				error: clientError(401, 'authentication_error', unresolved),
+			};
+			report(context, target, 'skipped: api_key not set', 0, 401);
+			continue;
+		}
+
+		const retries = maxRetriesFor(target.provider, prepared.profileName);
+		const tried = new Set<string>();
+		let retry = 0;
+		for (;;) {
+			if (signal.aborted) return {ok: false, cancelled: true};
+			const pick = pools.pick(target.provider, tried);
+			if (pick.kind === 'exhausted') {
+				const retryAfter: Record<string, string> =
+					pick.retryAfterMs === undefined ? {} : {'retry-after': String(Math.max(1, Math.ceil(pick.retryAfterMs / 1000)))};
+				if (tried.size > 0 && last) {
+					// Every key was tried for this request: the upstream's own words, plus what it means for the pool.
+					const body = {...last.error.body, error: {...last.error.body.error, message: `${last.error.body.error.message} (${pick.message})`}};
+					last = {...last, error: {...last.error, body, headers: {...retryAfter, ...last.error.headers}}};
+					break;
+				}
+
+				last =
+					pick.reason === 'cooling'
+						? {failure: {kind: 'http', status: 429}, error: clientError(429, 'rate_limit_error', pick.message, retryAfter)}
+						: {failure: {kind: 'http', status: 401}, error: clientError(401, 'authentication_error', pick.message)};
+				report(context, target, `skipped: ${pick.reason === 'cooling' ? 'keys cooling down' : 'keys disabled'}`, 0, last.error.status);
+				break;
+			}
+
+			attempts++;
+			const startedAt = performance.now();
+			const result = await attemptOnce(context, target, prepared, pick.key, attempts);
+			const durationMs = Math.round(performance.now() - startedAt);
+			if (result.ok) {
+				pools.succeeded(target.provider, pick.key);
+				report(context, target, 'answered', durationMs, result.answer.status, pick.suffix);
+				return {ok: true, answer: {...result.answer, ...(pick.suffix ? {keySuffix: pick.suffix} : {})}};
+			}
+
+			if (result.cancelled) return {ok: false, cancelled: true};
+			const {failure} = result;
+			report(context, target, describeFailure(failure), durationMs, failure.kind === 'http' ? failure.status : undefined, pick.suffix);
+			last = {failure, error: result.error};
+			if (failure.kind === 'deadline') return {ok: false, error: result.error};
+
+			if (pick.pooled && pick.key !== undefined && failure.kind === 'http') {
+				// Rotation to another key of the same pool is immediate and does not use up a retry.
+				if (failure.status === 429) {
+					pools.coolDown(target.provider, pick.key, Math.min(failure.retryAfterMs ?? timings.keyCooldownMs, timings.retryAfterCapMs));
+					tried.add(pick.key);
+					continue;
+				}
+
+				if (failure.status === 401 || failure.status === 403) {
+					pools.disable(target.provider, pick.key);
+					tried.add(pick.key);
+					continue;
+				}
+			}
+
+			if (!isRetryable(failure) || retry >= retries) break;
+			const delay = retryDelayMs(retry, failure.kind === 'http' ? failure.retryAfterMs : undefined, timings);
+			if (delay === undefined || timings.now() + delay >= context.deadline) break;
+			try {
+				await timings.sleep(delay, signal);
+			} catch {
+				return {ok: false, cancelled: true};
+			}
+
+			retry++;
+		}
+
+		if (!last || !allowsFallback(last.failure)) break;
+	}
+
+	return {ok: false, error: last?.error ?? clientError(502, 'api_error', 'no upstream target could be tried')};
+}
+
+async function attemptOnce<P extends PreparedRequest>(
+	context: CallContext<P>,
+	target: CallTarget,
+	prepared: P,
+	key: string | undefined,
+	attempts: number,
+): Promise<AttemptResult<P>> {
+	const {timings, signal} = context;
+	const host = prepared.url.host;
+	const controller = new AbortController();
+	const onClientAbort = () => controller.abort(signal.reason);
+	signal.addEventListener('abort', onClientAbort, {once: true});
+	// A non-streaming upstream sends its headers only with the whole answer: API_TIMEOUT_MS bounds it instead.
+	const streaming = prepared.upstreamStream ?? context.stream;
+	const firstByteMs = streaming ? (target.provider.first_byte_timeout_ms ?? timings.firstByteTimeoutMs) : undefined;
+	const firstByteTimer =
+		firstByteMs === undefined
+			? undefined
+			: setTimeout(
+					() => controller.abort(new TimeoutReason('first-byte', `no response from ${host} within ${seconds(firstByteMs)}`)),
+					firstByteMs,
+				);
+	const deadlineTimer = setTimeout(
+		() => controller.abort(new TimeoutReason('deadline', 'deadline')),
+		Math.max(0, context.deadline - timings.now()),
+	);
+	// Timers only: the link to the request signal (client gone, shutdown) must outlive the commit.
+	const release = () => {
+		clearTimeout(firstByteTimer);
+		clearTimeout(deadlineTimer);
+	};
+	const detach = () => {
+		release();
+		signal.removeEventListener('abort', onClientAbort);
+	};
+
+	const headers: Record<string, string> = {...prepared.headers};
+	if (key !== undefined) {
+		if (prepared.auth === 'x-api-key') headers['x-api-key'] = key;
+		else headers['authorization'] = `Bearer ${key}`;
+	}
+
+	try {
+		const response = await request(prepared.url, {
+			method: 'POST',
+			headers,
+			body: prepared.body,
+			signal: controller.signal,
+			dispatcher: context.dispatcher(prepared.url),
+		});
+		clearTimeout(firstByteTimer);
+		if (response.statusCode >= 200 && response.statusCode < 300) {
+			return {
+				ok: true,
+				answer: {
+					target,
+					prepared,
+					status: response.statusCode,
+					headers: response.headers,
+					body: response.body,
+					abort: reason => controller.abort(reason),
+					signal: controller.signal,
+					release,
+					attempts,
+				},
+			};
+		}
+
+		const text = await readCapped(response.body, ERROR_BODY_LIMIT);
+		detach();
+		const retryAfterMs = parseRetryAfter(response.headers, timings.now());
+		const mapped = toAnthropicError(response.statusCode, text, {
+			provider: target.provider.name,
+			headers: response.headers as Record<string, string | string[] | undefined>,
+			...context.errorOptions,
+			...(prepared.contextWindow ? {contextWindow: prepared.contextWindow} : {}),
+		});
+		return {
+			ok: false,
+			failure: {kind: 'http', status: response.statusCode, ...(retryAfterMs === undefined ? {} : {retryAfterMs})},
+			error: {status: mapped.status, body: mapped.body, headers: mapped.headers},
+		};
+	} catch (error) {
+		detach();
+		const reason: unknown = controller.signal.reason;
+		if (reason instanceof TimeoutReason) {
+			if (reason.phase === 'first-byte') {
+				return {
+					ok: false,
+					failure: {kind: 'first-byte-timeout'},
+					error: clientError(504, 'timeout_error', `${target.provider.name}: ${reason.message} (first_byte_timeout_ms)`),
+				};
+			}
+
+			return {
+				ok: false,
+				failure: {kind: 'deadline'},
+				error: clientError(
+					504,
+					'timeout_error',
+					`no answer from ${target.provider.name} (${host}) within the total time limit of ${seconds(context.timings.totalTimeoutMs)} (API_TIMEOUT_MS)`,
+				),
+			};
+		}
+
+		if (signal.aborted) return {ok: false, cancelled: true};
+		const code = errorCode(error);
+		if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+			return {
+				ok: false,
+				failure: {kind: 'connect-timeout'},
+				error: clientError(504, 'timeout_error', `cannot reach upstream ${host} (${target.provider.name}): connect timed out after ${seconds(timings.connectTimeoutMs)}`),
+			};
+		}
+
+		return {
+			ok: false,
+			failure: {kind: 'network', code},
+			error: clientError(502, 'api_error', `cannot reach upstream ${host} (${target.provider.name}): ${networkWords(code)}`),
+		};
+	}
+}
+
+export function clientError(status: number, type: Parameters<typeof anthropicError>[0], message: string, headers: Record<string, string> = {}): ClientError {
+	return {status, body: anthropicError(type, message), headers};
+}
+
+function report(context: CallContext<PreparedRequest>, target: CallTarget, outcome: string, durationMs: number, status?: number, keySuffix?: string): void {
+	context.bus.emit({
+		type: 'request:attempt',
+		id: context.id,
+		attempt: {
+			provider: target.provider.name,
+			model: target.model,
+			outcome,
+			durationMs,
+			...(status === undefined ? {} : {status}),
+			...(keySuffix ? {keySuffix} : {}),
+		},
+	});
+}
+
+/** A configured key that is still a `$VAR` reference: say which variable is missing. */
+function unresolvedKeyReference(provider: ProviderConfig): string | undefined {
+	const raw = provider.api_key;
+	const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+	if (list.length === 0 || providerKeys(provider).length > 0) return undefined;
+	const reference = list.find(key => /^\$\{?[A-Za-z_]\w*\}?$/.test(key.trim()));
+	if (!reference) return undefined;
+	return `provider "${provider.name}": api_key refers to ${reference.trim()}, which is not set in the environment ccr-tui was started from`;
+}
+
+async function readCapped(body: Dispatcher.ResponseData['body'], limit: number): Promise<string> {
+	const chunks: Buffer[] = [];
+	let size = 0;
+	try {
+		for await (const chunk of body) {
+			const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+			chunks.push(buffer);
+			size += buffer.length;
+			if (size >= limit) break;
+		}
+	} catch {
+		// A truncated error body still says something.
+	} finally {
+		body.destroy();
+	}
+
+	return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+}
+
+function errorCode(error: unknown): string {
+	let current: unknown = error;
+	for (let depth = 0; depth < 4 && current; depth++) {
+		const code = (current as {code?: unknown}).code;
+		if (typeof code === 'string' && code !== 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH') {
+			// undici wraps socket errors; the cause carries the errno code.
+			if (code === 'UND_ERR_SOCKET' && (current as {cause?: {code?: string}}).cause?.code) {
+				current = (current as {cause?: unknown}).cause;
+				continue;
+			}
+
+			return code;
+		}
+
+		current = (current as {cause?: unknown}).cause;
+	}
+
+	return error instanceof Error ? error.name : 'unknown';
+}
+
+function seconds(ms: number): string {
+	return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,383 @@
+import React, {useCallback, useEffect, useMemo, useRef, useState, type ReactNode} from 'react';
+import {Box, useApp, useInput, type Key} from 'ink';
+import type {ActivityStore} from '../activity/store.js';
+import {ConfigError, type ConfigStore} from '../config/store.js';
+import {listRouteTargets, SCENARIOS, type Scenario} from '../config/schema.js';
+import {runConnectionTest} from '../providers/connection-test.js';
+import {Footer} from './components/footer.js';
+import {Header} from './components/header.js';
+import {providersPanelWanted, type ProviderView} from './components/providers-panel.js';
+import {StatusLine} from './components/status-line.js';
+import type {ConnectionTester} from './connection-tests.js';
+import {useActivity} from './hooks/use-activity.js';
+import {ClockProvider} from './hooks/use-clock.js';
+import {useConfig} from './hooks/use-config.js';
+import {useConnectionTests} from './hooks/use-connection-tests.js';
+import {useTerminalSize} from './hooks/use-terminal-size.js';
+import {resolveCommand, type CommandId, type KeyContext} from './keymap.js';
+import {calculateLayout} from './layout.js';
+import {Dashboard} from './screens/dashboard.js';
+import {HelpOverlay, helpMaxOffset} from './screens/help-overlay.js';
+import {Onboarding, type OnboardingChoice} from './screens/onboarding.js';
+import {RequestDetail} from './screens/request-detail.js';
+import {RoutePicker} from './screens/route-picker.js';
+import {AddProviderWizard} from './screens/add-provider-wizard.js';
+import {createTheme, ThemeContext} from './theme.js';
+import {currentScreen, initialUiState, uiReducer, type Panel, type Screen, type UiAction, type UiState} from './ui-state.js';
+
+export type AppProps = {
+	readonly store: ConfigStore;
+	readonly activity: ActivityStore;
+	/** Where the proxy listens (undefined: not running). */
+	readonly listenUrl?: string;
+	/** Exact in-flight count from the proxy; the activity snapshot's count is used otherwise. */
+	readonly inFlight?: () => number;
+	/** Runs before the UI exits: close the proxy here (in-flight streams end cleanly). */
+	readonly onQuit?: () => Promise<void> | void;
+	/** The onboarding screen's "try the demo"; without it the choice explains how to run the demo. */
+	readonly onStartDemo?: () => void;
+	/** @default runConnectionTest */
+	readonly connectionTester?: ConnectionTester;
+	/** For NO_COLOR. @default process.env */
+	readonly env?: Record<string, string | undefined>;
+	/** Process start, for the uptime. @default when the App mounts */
+	readonly startedAt?: number;
+};
+
+/** Flash messages stay this long unless replaced. */
+const FLASH_MS = 8000;
+const DEMO_UNAVAILABLE = 'Demo mode cannot be started from here in this build: quit (q) and run `ccr-tui --demo`.';
+
+/** The dashboard shell: stores in, screens out. Every key goes through the keymap table. */
+export function App(props: AppProps): ReactNode {
+	const {store, activity} = props;
+	const {exit} = useApp();
+	const config = useConfig(store);
+	const snapshot = useActivity(activity);
+	const size = useTerminalSize();
+	const theme = useMemo(() => createTheme(props.env ?? process.env), [props.env]);
+	const [startedAt] = useState(() => props.startedAt ?? Date.now());
+	const [state, dispatch, latest] = useUiState(() => initialUiState({onboarding: config.created && config.config.Providers.length === 0}));
+	const [helpOffset, setHelpOffset] = useState(0);
+	const [demoNote, setDemoNote] = useState<string | undefined>();
+	const tests = useConnectionTests(props.connectionTester ?? runConnectionTest);
+	const screen = currentScreen(state);
+
+	// ---- derived data ----
+	const router = config.config.Router;
+	const rows = useMemo(() => [...snapshot.inFlight, ...snapshot.recent], [snapshot.inFlight, snapshot.recent]);
+	const found = state.activityId === undefined ? 0 : rows.findIndex(record => record.id === state.activityId);
+	const activityIndex = Math.max(0, found);
+	const rawProviders = useMemo(() => {
+		const raw = config.raw['Providers'] ?? config.raw['providers'];
+		return Array.isArray(raw) ? (raw as unknown[]) : [];
+	}, [config.raw]);
+	const providers: ProviderView[] = useMemo(
+		() =>
+			config.config.Providers.map((provider, index) => ({
+				provider,
+				rawKey: (rawProviders[index] as {api_key?: unknown} | undefined)?.api_key,
+				keys: snapshot.keys[provider.name],
+				test: tests.states[provider.name],
+			})),
+		[config.config.Providers, rawProviders, snapshot.keys, tests.states],
+	);
+	const providerIndex = Math.min(state.providerIndex, Math.max(0, providers.length - 1));
+	const inFlightCount = snapshot.inFlight.length;
+
+	// ---- layout ----
+	const headerLines = 2 + (config.issue ? 1 : 0);
+	const showStatus = Boolean(state.flash) || state.quitArmed || state.quitting;
+	const footerLines = 1 + (showStatus ? 1 : 0);
+	// One line short of the terminal: a full-height frame makes Ink clear the screen on every render.
+	const bodyHeight = Math.max(3, size.rows - 1 - headerLines - footerLines);
+	const layout = calculateLayout({columns: size.columns, bodyHeight, providersWanted: providersPanelWanted(providers, providerIndex)});
+
+	// ---- effects ----
+	useEffect(() => {
+		if (!state.flash) return;
+		const {id} = state.flash;
+		const timer = setTimeout(() => dispatch({type: 'clear-flash', id}), FLASH_MS);
+		return () => clearTimeout(timer);
+	}, [state.flash]);
+
+	// ---- actions ----
+	const quit = useCallback(() => {
+		const live = props.inFlight?.() ?? inFlightCount;
+		if (latest().quitting) return;
+		if (live > 0 && !latest().quitArmed) {
+			dispatch({type: 'arm-quit'});
+			return;
+		}
+
+		dispatch({type: 'quitting'});
+		void (async () => {
+			try {
+				await props.onQuit?.();
+			} finally {
+				exit();
+			}
+		})();
+	}, [props, inFlightCount, latest, dispatch, exit]);
+
+	const saveRoute = useCallback(
+		(scenario: Scenario, target: string | undefined) => {
+			dispatch({type: 'back'});
+			try {
+				store.setRoute(scenario, target);
+				dispatch({type: 'flash', tone: 'ok', text: `${scenario} → ${target ?? 'unset'} saved; the next request uses it`});
+			} catch (error) {
+				dispatch({type: 'flash', tone: 'error', text: `${scenario} not changed: ${describeSaveError(error, store.path)}`});
+			}
+		},
+		[store, dispatch],
+	);
+
+	// Handlers read the latest UI state (not the render's): keys can arrive faster than renders.
+	const selectedRecordIndex = useCallback(
+		(current: UiState) => Math.max(0, current.activityId === undefined ? 0 : rows.findIndex(record => record.id === current.activityId)),
+		[rows],
+	);
+	const moveList = useCallback(
+		(delta: 1 | -1) => {
+			const current = latest();
+			if (current.focus === 'routes') {
+				dispatch({type: 'select-route', index: clamp(current.routeIndex + delta, SCENARIOS.length)});
+			} else if (current.focus === 'activity') {
+				const next = clamp(selectedRecordIndex(current) + delta, rows.length);
+				dispatch({type: 'select-activity', id: next === 0 ? undefined : rows[next]?.id});
+			} else {
+				dispatch({type: 'select-provider', index: clamp(Math.min(current.providerIndex, providers.length - 1) + delta, providers.length)});
+			}
+		},
+		[latest, dispatch, rows, providers.length, selectedRecordIndex],
+	);
+
+	const chooseOnboarding = useCallback(
+		(choice: OnboardingChoice) => {
+			switch (choice) {
+				case 'gemini-balance': {
+					dispatch({type: 'open', screen: {name: 'wizard', preset: 'gemini-balance'}});
+					break;
+				}
+
+				case 'other-provider': {
+					dispatch({type: 'open', screen: {name: 'wizard', preset: undefined}});
+					break;
+				}
+
+				case 'demo': {
+					if (props.onStartDemo) {
+						dispatch({type: 'home'});
+						props.onStartDemo();
+					} else {
+						setDemoNote(DEMO_UNAVAILABLE);
+					}
+
+					break;
+				}
+
+				case 'skip': {
+					dispatch({type: 'back'});
+					break;
+				}
+			}
+		},
+		[props, dispatch],
+	);
+
+	const wizardDone = useCallback(
+		(providerName: string) => {
+			dispatch({type: 'home'});
+			const index = store.getSnapshot().config.Providers.findIndex(provider => provider.name === providerName);
+			dispatch({type: 'focus', panel: 'providers'});
+			if (index >= 0) dispatch({type: 'select-provider', index});
+			dispatch({type: 'flash', tone: 'ok', text: `${providerName} saved; its routes are live now`});
+		},
+		[store, dispatch],
+	);
+
+	const handlers: Partial<Record<CommandId, (input: string, key: Key) => void>> = {
+		'app.help'() {
+			setHelpOffset(0);
+			dispatch({type: 'open', screen: {name: 'help'}});
+		},
+		'app.quit': quit,
+		'app.interrupt': quit,
+		'panel.next': () => dispatch({type: 'focus-step', delta: 1}),
+		'panel.previous': () => dispatch({type: 'focus-step', delta: -1}),
+		'panel.routes': () => dispatch({type: 'focus', panel: 'routes'}),
+		'panel.activity': () => dispatch({type: 'focus', panel: 'activity'}),
+		'panel.providers': () => dispatch({type: 'focus', panel: 'providers'}),
+		'list.up': () => moveList(-1),
+		'list.down': () => moveList(1),
+		'route.edit'() {
+			const scenario = SCENARIOS[latest().routeIndex];
+			if (scenario) dispatch({type: 'open', screen: {name: 'picker', scenario}});
+		},
+		'request.open'() {
+			const record = rows[selectedRecordIndex(latest())];
+			if (record) dispatch({type: 'open', screen: {name: 'detail', requestId: record.id}});
+		},
+		'provider.test'() {
+			const view = providers[Math.min(latest().providerIndex, providers.length - 1)];
+			if (view) tests.start(view.provider);
+			else dispatch({type: 'flash', tone: 'info', text: 'No provider to test yet: press g or a to add one'});
+		},
+		'provider.addGeminiBalance': () => dispatch({type: 'open', screen: {name: 'wizard', preset: 'gemini-balance'}}),
+		'provider.add': () => dispatch({type: 'open', screen: {name: 'wizard', preset: undefined}}),
+		'picker.cancel': () => dispatch({type: 'back'}),
+		'view.back': () => dispatch({type: 'back'}),
+		'help.close': () => dispatch({type: 'back'}),
+		'help.scroll'(_input, key) {
+			const down = key.downArrow || _input === 'j';
+			setHelpOffset(offset => Math.min(Math.max(0, offset + (down ? 1 : -1)), helpMaxOffset(size.columns, bodyHeight)));
+		},
+		'onboarding.skip': () => dispatch({type: 'back'}),
+	};
+
+	const contexts = contextsFor(screen, state.focus);
+	useInput((input, key) => {
+		const current = latest();
+		if (current.quitting) return;
+		// A key that already changed the screen (the picker's or the wizard's own handler ran first)
+		// was meant for the screen on display, not for the next one: only Ctrl+C still counts.
+		const stale = currentScreen(current) !== screen;
+		const command = resolveCommand(stale ? ['global'] : contextsFor(screen, current.focus), input, key);
+		if (current.quitArmed && command !== 'app.quit' && command !== 'app.interrupt') dispatch({type: 'disarm-quit'});
+		if (command) handlers[command]?.(input, key);
+	});
+
+	// ---- render ----
+	let body: ReactNode;
+	switch (screen.name) {
+		case 'dashboard': {
+			body = (
+				<Dashboard
+					layout={layout}
+					focus={state.focus}
+					router={router}
+					routeCounts={snapshot.routeCounts}
+					routeIndex={state.routeIndex}
+					rows={rows}
+					inFlight={inFlightCount}
+					activityIndex={activityIndex}
+					providers={providers}
+					providerIndex={providerIndex}
+					listenUrl={props.listenUrl}
+				/>
+			);
+			break;
+		}
+
+		case 'help': {
+			body = <HelpOverlay width={size.columns} height={bodyHeight} offset={helpOffset} />;
+			break;
+		}
+
+		case 'detail': {
+			const record = rows.find(item => item.id === screen.requestId);
+			body = <RequestDetail requestId={screen.requestId} record={record} width={size.columns} height={bodyHeight} />;
+			break;
+		}
+
+		case 'picker': {
+			body = (
+				<RoutePicker
+					scenario={screen.scenario}
+					current={router[screen.scenario]?.trim() ? router[screen.scenario] : undefined}
+					targets={listRouteTargets(config.config)}
+					width={size.columns}
+					height={bodyHeight}
+					onSave={target => saveRoute(screen.scenario, target)}
+				/>
+			);
+			break;
+		}
+
+		case 'wizard': {
+			body = (
+				<AddProviderWizard store={store} preset={screen.preset} env={props.env} onDone={wizardDone} onCancel={() => dispatch({type: 'back'})} />
+			);
+			break;
+		}
+
+		case 'onboarding': {
+			body = (
+				<Onboarding
+					listenUrl={props.listenUrl}
+					configPath={config.path}
+					width={size.columns}
+					height={bodyHeight}
+					demoNote={demoNote}
+					onChoose={chooseOnboarding}
+				/>
+			);
+			break;
+		}
+	}
+
+	const live = inFlightCount > 0 || tests.running || state.quitting;
+	return (
+		<ThemeContext.Provider value={theme}>
+			<ClockProvider fast={live}>
+				<Box flexDirection="column" width={size.columns}>
+					<Header
+						listenUrl={props.listenUrl}
+						apiKeySet={Boolean(config.config.APIKEY)}
+						configPath={config.path}
+						startedAt={startedAt}
+						totals={snapshot.totals}
+						inFlight={inFlightCount}
+						issue={config.issue}
+					/>
+					{body}
+					{showStatus ? <StatusLine flash={state.flash} quitWarning={state.quitArmed ? Math.max(inFlightCount, props.inFlight?.() ?? 0) : undefined} quitting={state.quitting} /> : null}
+					{screen.name === 'wizard' ? null : <Footer contexts={contexts} />}
+				</Box>
+			</ClockProvider>
+		</ThemeContext.Provider>
+	);
+}
+
+/**
+UI state with a synchronous mirror: `dispatch` applies the reducer at once, so a handler running
+before React re-renders (fast typing, key repeat) still sees the previous key's effect.
+*/
+function useUiState(initial: () => UiState): [UiState, (action: UiAction) => void, () => UiState] {
+	const [state, setState] = useState(initial);
+	const ref = useRef(state);
+	const dispatch = useCallback((action: UiAction) => {
+		ref.current = uiReducer(ref.current, action);
+		setState(ref.current);
+	}, []);
+	const latest = useCallback(() => ref.current, []);
+	return [state, dispatch, latest];
+}
+
+/** Which keymap contexts are live on a screen. */
+export function contextsFor(screen: Screen, focus: Panel): KeyContext[] {
+	switch (screen.name) {
+		case 'dashboard': {
+			return ['global', 'dashboard', focus];
+		}
+
+		case 'wizard': {
+			return ['global'];
+		}
+
+		default: {
+			return ['global', screen.name];
+		}
+	}
+}
+
+function clamp(index: number, length: number): number {
+	return Math.min(Math.max(0, index), Math.max(0, length - 1));
+}
+
+/** The reason a save failed, without repeating the config path the header already shows. */
+function describeSaveError(error: unknown, path: string): string {
+	const message = error instanceof ConfigError ? error.message : error instanceof Error ? error.message : String(error);
+	return message.startsWith(`${path}: `) ? message.slice(path.length + 2) : message;
+}

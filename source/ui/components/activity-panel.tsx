@@ -1,0 +1,61 @@
+import React, {useMemo, type ReactNode} from 'react';
+import {Box, Text} from 'ink';
+import type {RequestRecord} from '../../activity/store.js';
+import {activityColumns, scrollStart} from '../layout.js';
+import {useTheme} from '../theme.js';
+import {ActivityHeaderRow, FinishedRow, LiveRow} from './activity-row.js';
+import {Panel} from './panel.js';
+
+export type ActivityPanelProps = {
+	/** In-flight first, then finished; newest first in each. */
+	readonly rows: readonly RequestRecord[];
+	readonly inFlight: number;
+	readonly selectedIndex: number;
+	readonly focused: boolean;
+	readonly width: number;
+	readonly height: number;
+	readonly number: number;
+	readonly listenUrl?: string;
+};
+
+/** Frame lines (title + bottom border) and the column-title row. */
+const CHROME_LINES = 3;
+/** Border and padding on both sides. */
+const CHROME_COLUMNS = 4;
+
+/** Live and recent requests, newest first; only the visible window is rendered. */
+export function ActivityPanel({rows, inFlight, selectedIndex, focused, width, height, number, listenUrl}: ActivityPanelProps): ReactNode {
+	const theme = useTheme();
+	// One object per width, so memoised finished rows see equal props.
+	const columns = useMemo(() => activityColumns(width - CHROME_COLUMNS), [width]);
+	const visible = Math.max(0, height - CHROME_LINES);
+	const start = scrollStart(selectedIndex, rows.length, visible);
+	const windowRows = rows.slice(start, start + visible);
+	const note = rows.length > 0 ? `${inFlight} live · ${rows.length - inFlight} done${rows.length > visible ? ` · ${start + 1}-${start + windowRows.length}/${rows.length}` : ''}` : undefined;
+	return (
+		<Panel title={`${number} Activity`} note={note} focused={focused} width={width} height={height}>
+			{rows.length === 0 ? (
+				<Box flexDirection="column">
+					<Text color={theme.muted} wrap="truncate-end">
+						No requests yet.
+					</Text>
+					<Text color={theme.muted} wrap="truncate-end">
+						{`Point Claude Code here: ANTHROPIC_BASE_URL=${listenUrl ?? 'http://127.0.0.1:3456'} claude  (or: ccr-tui code)`}
+					</Text>
+				</Box>
+			) : (
+				<>
+					<ActivityHeaderRow columns={columns} />
+					{windowRows.map((record, index) => {
+						const selected = focused && start + index === selectedIndex;
+						return record.state === 'in-flight' ? (
+							<LiveRow key={record.id} record={record} selected={selected} columns={columns} />
+						) : (
+							<FinishedRow key={record.id} record={record} selected={selected} columns={columns} />
+						);
+					})}
+				</>
+			)}
+		</Panel>
+	);
+}

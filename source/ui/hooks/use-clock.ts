@@ -1,0 +1,25 @@
+import {createContext, createElement, useContext, useEffect, useState, type ReactNode} from 'react';
+
+/**
+One clock for the whole UI: uptime, elapsed times and every spinner read it, so N in-flight rows
+cost one timer and one render per tick instead of N spinner intervals. It ticks fast only while
+something is live.
+*/
+const ClockContext = createContext<number>(0);
+
+export const FAST_TICK_MS = 250;
+export const SLOW_TICK_MS = 1000;
+
+export function ClockProvider({fast, children}: {readonly fast: boolean; readonly children: ReactNode}): ReactNode {
+	const [now, setNow] = useState(() => Date.now());
+	useEffect(() => {
+		setNow(Date.now());
+		const timer = setInterval(() => setNow(Date.now()), fast ? FAST_TICK_MS : SLOW_TICK_MS);
+		return () => clearInterval(timer);
+	}, [fast]);
+	return createElement(ClockContext.Provider, {value: now}, children);
+}
+
+export function useNow(): number {
+	return useContext(ClockContext);
+}

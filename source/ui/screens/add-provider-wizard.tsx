@@ -1,0 +1,338 @@
+/**
+ * Add (or update) a provider step by step (contract 6): server URL → key → models → routes →
+ * live connection test → confirm → save. The steps are a pure reducer (providers/wizard-state);
+ * this component renders them and runs the HTTP checks and the save. It owns the keyboard while open.
+ */
+import React, {useEffect, useReducer, useRef, type ReactNode} from 'react';
+import {Box, Text, useInput} from 'ink';
+import Spinner from 'ink-spinner';
+import type {ProviderConfig} from '../../config/schema.js';
+import type {ConfigStore} from '../../config/store.js';
+import {runConnectionTest, type ConnectionTestOptions, type TestResult} from '../../providers/connection-test.js';
+import {describeModelList, fetchModelList} from '../../providers/model-list.js';
+import {geminiBalanceProfile, PRESET_IDS, PRESETS, type PresetId} from '../../providers/presets.js';
+import type {ProbeTarget} from '../../providers/provider-target.js';
+import {checkReachability} from '../../providers/reachability.js';
+import {planProviderSave, saveProvider, type SavePlan} from '../../providers/save-provider.js';
+import {prefillFromConfig} from '../../providers/wizard-prefill.js';
+import {
+	draftFromState,
+	initWizardState,
+	resolveToken,
+	routeCandidates,
+	testModel,
+	visibleModels,
+	wizardReducer,
+	type WizardAction,
+	type WizardEnv,
+	type WizardPrefill,
+	type WizardState,
+} from '../../providers/wizard-state.js';
+import {GLYPHS, useTheme} from '../theme.js';
+import {ConfirmStep} from './wizard/confirm-step.js';
+import {InputStep} from './wizard/input-step.js';
+import {ModelsStep} from './wizard/models-step.js';
+import {PresetStep} from './wizard/preset-step.js';
+import {RoutesStep} from './wizard/routes-step.js';
+import {TestStepLines} from './wizard/test-step-lines.js';
+import {WizardFrame, type Hint} from './wizard/wizard-frame.js';
+
+export type AddProviderWizardProps = {
+	readonly store: ConfigStore;
+	/** undefined: the user picks one first. */
+	readonly preset: PresetId | undefined;
+	readonly onDone: (providerName: string) => void;
+	readonly onCancel: () => void;
+	/** Values from command-line flags; they win over the existing provider's. */
+	readonly initial?: WizardPrefill;
+	/** For `$VAR` tokens. @default process.env */
+	readonly env?: WizardEnv;
+	/** @default runConnectionTest */
+	readonly tester?: (provider: ProviderConfig, options: ConnectionTestOptions) => Promise<TestResult>;
+	/** Caps every network deadline (tests). */
+	readonly timeoutMs?: number;
+	/** Save without the connection test (`--skip-test`). */
+	readonly skipTest?: boolean;
+};
+
+export function AddProviderWizard(props: AddProviderWizardProps): ReactNode {
+	const {store} = props;
+	const env = props.env ?? process.env;
+	const prefillFor = (preset: PresetId): WizardPrefill => {
+		const snapshot = store.getSnapshot();
+		// Flags win, but only those given (an undefined flag must not erase the existing value).
+		const given = Object.fromEntries(Object.entries(props.initial ?? {}).filter(([, value]) => value !== undefined));
+		return {...prefillFromConfig(snapshot.config, snapshot.raw, preset), ...given};
+	};
+
+	const [state, dispatch] = useReducer(wizardReducer, undefined, () => {
+		const prefills = Object.fromEntries(PRESET_IDS.map(id => [id, prefillFor(id)]));
+		return initWizardState(props.preset, {prefills, env, skipTest: props.skipTest});
+	});
+	useWizardEffects(state, dispatch, props, env);
+
+	// One subscription for the wizard's lifetime; the reducer interprets keys against its current state.
+	useInput((input, key) => dispatch({type: 'key', key: {...key, input}}));
+
+	const preset = state.preset ? PRESETS[state.preset] : undefined;
+	const title = preset ? (preset.kind === 'gemini-balance' ? 'Add Gemini Balance' : `Add ${preset.label}`) : 'Add a provider';
+	const draft = draftFromState(state);
+	// After saving, the plan would describe the saved provider as "same server": keep the one confirmed.
+	const planned = useRef<SavePlan | undefined>(undefined);
+	if (state.step !== 'done' && state.step !== 'saving') planned.current = draft ? planProviderSave(store.getSnapshot().config, draft) : undefined;
+	const plan = planned.current;
+	return (
+		<WizardFrame title={title} step={state.step} skipKey={preset?.key === 'none'} error={state.error} notice={state.notice} hints={hintsFor(state)}>
+			<StepBody state={state} planName={plan?.name ?? preset?.defaultName ?? ''} plan={plan} />
+		</WizardFrame>
+	);
+}
+
+function StepBody({state, planName, plan}: {readonly state: WizardState; readonly planName: string; readonly plan: SavePlan | undefined}): ReactNode {
+	const theme = useTheme();
+	const preset = state.preset ? PRESETS[state.preset] : undefined;
+	const server = state.endpoint ? <ServerLine state={state} /> : null;
+	switch (state.step) {
+		case 'preset':
+			return <PresetStep cursor={state.presetCursor} />;
+		case 'url':
+			return (
+				<InputStep
+					label={preset?.kind === 'gemini-balance' ? 'Gemini Balance URL (any form: host:port, …/v1, …/v1/chat/completions)' : `${preset?.label ?? ''} API URL`}
+					value={state.urlInput}
+					cursor={state.inputCursor}
+					placeholder={preset?.urlPlaceholder}
+				>
+					{preset?.kind === 'gemini-balance' ? (
+						<Text color={theme.muted} wrap="wrap">
+							{state.api === 'v1'
+								? "API: /v1, Gemini Balance's own OpenAI-compatible API (recommended)"
+								: "API: /openai/v1, Google's OpenAI-compatible endpoint behind the key pool"}
+						</Text>
+					) : null}
+				</InputStep>
+			);
+		case 'checking-url':
+			return (
+				<Text>
+					<Spinner type="dots" />
+					{` Checking ${state.endpoint?.healthUrl ?? state.endpoint?.root ?? ''} …`}
+				</Text>
+			);
+		case 'token':
+			return (
+				<Box flexDirection="column">
+					{server}
+					<InputStep
+						secret
+						label={preset?.keyLabel ?? 'API key'}
+						value={state.tokenInput}
+						cursor={state.inputCursor}
+						placeholder={preset?.key === 'optional' ? '(none)' : undefined}
+					>
+						{preset?.keyEnv ? <Text color={theme.muted}>{`Tip: type $${preset.keyEnv} to save a reference to that environment variable instead of the key.`}</Text> : null}
+					</InputStep>
+				</Box>
+			);
+		case 'discovering':
+			return (
+				<Box flexDirection="column">
+					{server}
+					{state.error ? (
+						<Text>Could not get the model list.</Text>
+					) : (
+						<Text>
+							<Spinner type="dots" />
+							{` Fetching models from ${state.endpoint?.modelsUrl ?? ''} …`}
+						</Text>
+					)}
+				</Box>
+			);
+		case 'models':
+			return (
+				<ModelsStep
+					models={state.models}
+					visible={visibleModels(state)}
+					cursor={state.modelCursor}
+					selected={state.selected}
+					filter={state.modelFilter}
+					gemini={state.endpoint?.kind === 'gemini-balance'}
+				/>
+			);
+		case 'manual-models':
+			return (
+				<InputStep
+					label="Model ids, separated by commas"
+					value={state.manualInput}
+					cursor={state.inputCursor}
+					placeholder="e.g. llama3.1:8b, qwen2.5-coder:7b"
+				/>
+			);
+		case 'routes':
+			return <RoutesStep routes={state.routes} cursor={state.routeCursor} name={planName} candidates={route => routeCandidates(state, route.scenario)} />;
+		case 'testing':
+			return (
+				<Box flexDirection="column">
+					<Text>{`Testing ${planName} with ${testModel(state) ?? 'no model'} …`}</Text>
+					<TestStepLines steps={state.testSteps} />
+				</Box>
+			);
+		case 'confirm':
+		case 'saving':
+		case 'done': {
+			if (!plan || !state.endpoint) return null;
+			const routes: Record<string, string> = {};
+			for (const route of state.routes) if (route.enabled && route.model) routes[route.scenario] = route.model;
+			return (
+				<Box flexDirection="column">
+					{state.step === 'done' ? null : <TestStepLines steps={state.testSteps} />}
+					<Box marginTop={state.step === 'done' ? 0 : 1}>
+						<ConfirmStep plan={plan} endpoint={state.endpoint} token={state.tokenInput} routes={routes} test={state.testResult} saved={state.step === 'done'} />
+					</Box>
+				</Box>
+			);
+		}
+	}
+}
+
+/** Where the wizard got to with the server, shown above the later steps. */
+function ServerLine({state}: {readonly state: WizardState}): ReactNode {
+	const theme = useTheme();
+	if (!state.endpoint) return null;
+	const reach = state.reach;
+	const notes = state.urlNotes.length > 0 ? ` (${state.urlNotes.join('; ')})` : '';
+	return (
+		<Box flexDirection="column" marginBottom={1}>
+			<Text wrap="truncate-end">
+				<Text color={reach?.status === 'warn' ? theme.warn : theme.ok}>{reach?.status === 'warn' ? GLYPHS.warn : GLYPHS.ok}</Text>
+				{` ${state.endpoint.root}`}
+				<Text color={theme.muted}>{`  ${reach?.detail ?? ''}`}</Text>
+			</Text>
+			{notes ? <Text color={theme.muted}>{`  ${notes.trim()}`}</Text> : null}
+			{reach?.status === 'warn' && reach.hint ? <Text color={theme.warn}>{`  ${reach.hint}`}</Text> : null}
+		</Box>
+	);
+}
+
+function hintsFor(state: WizardState): Hint[] {
+	const back: Hint = ['Esc', state.step === 'preset' || (state.step === 'url' && state.presetLocked) ? 'cancel' : 'back'];
+	switch (state.step) {
+		case 'preset':
+			return [['↑↓', 'choose'], ['Enter', 'next'], back];
+		case 'url':
+			return state.preset === 'gemini-balance'
+				? [['Enter', 'check'], ['Tab', state.api === 'v1' ? 'use /openai/v1 instead' : 'use /v1 instead'], ['Ctrl+U', 'clear'], back]
+				: [['Enter', 'check'], ['Ctrl+U', 'clear'], back];
+		case 'checking-url':
+			return [back];
+		case 'token':
+		case 'manual-models':
+			return [['Enter', 'next'], back];
+		case 'discovering':
+			return state.error ? [['Enter', 'retry'], back] : [back];
+		case 'models':
+			return [['↑↓', 'move'], ['Space', 'tick'], ['type', 'filter'], ['Enter', 'next'], back];
+		case 'routes':
+			return [['↑↓', 'move'], ['Space', 'on/off'], ['←→', 'model'], ['Enter', 'test'], back];
+		case 'testing':
+			return [['Esc', 'stop']];
+		case 'confirm':
+			return [['Enter', 'save'], ['r', 'test again'], back];
+		case 'saving':
+		case 'done':
+			return [];
+	}
+}
+
+/** HTTP checks and the save, each tied to the step and run id it was started for. */
+function useWizardEffects(
+	state: WizardState,
+	dispatch: React.Dispatch<WizardAction>,
+	props: AddProviderWizardProps,
+	env: WizardEnv,
+): void {
+	const {store} = props;
+	const latest = useRef(props);
+	latest.current = props;
+	const {step, runId} = state;
+
+	useEffect(() => {
+		const controller = new AbortController();
+		const check = {signal: controller.signal, timeoutMs: latest.current.timeoutMs};
+		const endpoint = state.endpoint;
+		if (step === 'checking-url' && endpoint) {
+			void checkReachability(endpoint, check).then(outcome => {
+				if (!controller.signal.aborted) dispatch({type: 'url-checked', runId, outcome});
+			});
+		}
+
+		if (step === 'discovering' && endpoint && !state.error) {
+			const target = probeTarget(state, env);
+			void fetchModelList(target, check).then(outcome => {
+				if (!controller.signal.aborted) dispatch({type: 'models-discovered', runId, outcome, step: describeModelList(outcome, target)});
+			});
+		}
+
+		if (step === 'testing' && endpoint) {
+			const draft = draftFromState(state)!;
+			const plan = planProviderSave(store.getSnapshot().config, draft);
+			const provider: ProviderConfig = {
+				name: plan.name,
+				api_base_url: endpoint.chatUrl,
+				api_key: resolveToken(state.tokenInput, env),
+				models: [...plan.models],
+				profile: endpoint.kind === 'gemini-balance' ? geminiBalanceProfile(endpoint.api ?? 'v1') : PRESETS[state.preset!].profile,
+			};
+			const tester = latest.current.tester ?? runConnectionTest;
+			void tester(provider, {...check, model: testModel(state), onStep: item => dispatch({type: 'test-step', runId, step: item})}).then(
+				result => {
+					if (!controller.signal.aborted) dispatch({type: 'test-finished', runId, result});
+				},
+				(failure: unknown) => {
+					if (controller.signal.aborted) return;
+					const detail = failure instanceof Error ? failure.message : String(failure);
+					dispatch({
+						type: 'test-finished',
+						runId,
+						result: {status: 'fail', steps: [{id: 'error', label: 'Test could not run', status: 'fail', detail}], provider: plan.name, summary: detail, finishedAt: Date.now()},
+					});
+				},
+			);
+		}
+
+		if (step === 'saving') {
+			const draft = draftFromState(state);
+			try {
+				if (!draft) throw new Error('nothing to save');
+				const {plan} = saveProvider(store, draft);
+				dispatch({type: 'saved', runId, name: plan.name});
+			} catch (failure) {
+				dispatch({type: 'save-failed', runId, message: failure instanceof Error ? failure.message : String(failure)});
+			}
+		}
+
+		return () => controller.abort();
+		// Each async step runs once per (step, runId); the rest of the state is read as of that moment.
+	}, [step, runId]);
+
+	const {savedName, cancelled} = state;
+	useEffect(() => {
+		if (step === 'done' && savedName) latest.current.onDone(savedName);
+	}, [step, savedName]);
+
+	useEffect(() => {
+		if (cancelled) latest.current.onCancel();
+	}, [cancelled]);
+}
+
+function probeTarget(state: WizardState, env: WizardEnv): ProbeTarget {
+	const preset = PRESETS[state.preset!];
+	return {
+		name: preset.defaultName,
+		endpoint: state.endpoint!,
+		apiKey: preset.key === 'none' ? undefined : resolveToken(state.tokenInput, env),
+		poolSize: 1,
+		headers: {},
+		keyless: preset.key !== 'required',
+	};
+}

@@ -1,0 +1,50 @@
+import React, {type ReactNode} from 'react';
+import {Box, Text} from 'ink';
+import SelectInput from 'ink-select-input';
+import {SelectIndicator, SelectItem} from '../components/select-parts.js';
+import {useTheme} from '../theme.js';
+
+export type OnboardingChoice = 'gemini-balance' | 'other-provider' | 'demo' | 'skip';
+
+export type OnboardingProps = {
+	readonly listenUrl?: string;
+	readonly configPath: string;
+	readonly width: number;
+	readonly height: number;
+	/** Set when the demo is not available in this build: shown instead of starting it. */
+	readonly demoNote?: string;
+	readonly onChoose: (choice: OnboardingChoice) => void;
+};
+
+const CHOICES: Array<{key: OnboardingChoice; label: string; value: OnboardingChoice}> = [
+	{key: 'gemini-balance', label: 'Add Gemini Balance  (your self-hosted Gemini key pool)', value: 'gemini-balance'},
+	{key: 'other-provider', label: 'Add another provider  (DeepSeek, Ollama, OpenRouter, any OpenAI-compatible URL)', value: 'other-provider'},
+	{key: 'demo', label: 'Try the demo  (simulated provider: no account, no network)', value: 'demo'},
+	{key: 'skip', label: 'Go to the dashboard', value: 'skip'},
+];
+
+/** First run (the config file was just created and has no providers): offer the ways in. */
+export function Onboarding({listenUrl, configPath, width, height, demoNote, onChoose}: OnboardingProps): ReactNode {
+	const theme = useTheme();
+	return (
+		<Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor={theme.borderFocus} paddingX={1} overflow="hidden">
+			<Text bold color={theme.accent} wrap="truncate-end">
+				Welcome to ccr-tui
+			</Text>
+			<Text wrap="truncate-end">{`Created ${configPath}; it has no providers yet.`}</Text>
+			<Text color={theme.muted}>
+				{`The proxy already listens on ${listenUrl ?? '(not running)'}; until a route is set it answers every request with a clear "no route configured" error.`}
+			</Text>
+			<Box height={1} />
+			<Text bold>What would you like to do?</Text>
+			<SelectInput items={CHOICES} indicatorComponent={SelectIndicator} itemComponent={SelectItem} onSelect={item => onChoose(item.value)} />
+			{demoNote ? (
+				<Box marginTop={1}>
+					<Text color={theme.warn} wrap="truncate-end">
+						{demoNote}
+					</Text>
+				</Box>
+			) : null}
+		</Box>
+	);
+}

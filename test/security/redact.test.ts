@@ -1,0 +1,79 @@
+import {describe, expect, it} from 'vitest';
+import {configSchema} from '../../source/config/schema.js';
+import {createRedactor, maskSecret} from '../../source/config/redact.js';
+
+const config = configSchema.parse({
+	APIKEY: 'proxy-apikey-0001',
+	PROXY_URL: 'http://user:proxy-pass-9999@proxy.local:8080',
+	Providers: [
+		{name: 'ds', api_base_url: 'https://api.deepseek.com/chat/completions', api_key: 'ds-key-aaaaaaaaaaaa1111', models: ['m']},
+		{
+			name: 'pool',
+			api_base_url: 'https://x.example/v1',
+			api_key: ['pool-key-one-2222', 'pool/key+two=3333'],
+			headers: {'X-Custom-Token': 'Bearer hdr-token-4444', 'X-Title': 'ccr-tui'},
+			models: ['m'],
+		},
+		{name: 'ollama', api_base_url: 'http://127.0.0.1:11434/v1', api_key: '$UNSET_VAR', models: ['m']},
+	],
+});
+
+describe('maskSecret', () => {
+	it('keeps the last 4 of long values and hides short ones', () => {
+		expect(maskSecret('sk-1234567890abcd')).toBe('••••abcd');
+		expect(maskSecret('short-key')).toBe('••••');
+		expect(maskSecret('')).toBe('••••');
+	});
+});
+
+describe('createRedactor', () => {
+	const redact = createRedactor(config);
+
+	it('is built once per config object', () => {
+		expect(createRedactor(config)).toBe(redact);
+	});
+
+	it('masks every configured secret, also URL-encoded', () => {
+		const secrets = ['proxy-apikey-0001', 'ds-key-aaaaaaaaaaaa1111', 'pool-key-one-2222', 'pool/key+two=3333', encodeURIComponent('pool/key+two=3333'), 'hdr-token-4444', 'proxy-pass-9999'];
+		const text = secrets.map(secret => `value ${secret} here`).join('\n');
+		const out = redact(text);
+		for (const secret of secrets) expect(out).not.toContain(secret);
+		expect(out).toContain('••••1111');
+		expect(out).toContain('value ');
+	});
+
+	it('masks header, query and key-shaped credentials it was not told about', () => {
+		const samples = [
+			['Authorization: Bearer unknown-token-5555abc', 'unknown-token-5555abc'],
+			['{"authorization":"Basic dXNlcjpwYXNzd29yZA=="}', 'dXNlcjpwYXNzd29yZA=='],
+			['x-api-key: other-secret-value', 'other-secret-value'],
+			['{"x-goog-api-key":"goog-secret-value"}', 'goog-secret-value'],
+			['GET https://generativelanguage.googleapis.com/v1beta/models?key=query-secret-1&alt=sse', 'query-secret-1'],
+			['https://h/x?api_key=query-secret-2', 'query-secret-2'],
+			['https://h/x?a=1&token=query-secret-3#f', 'query-secret-3'],
+			['Incorrect API key provided: sk-proj-abcdefghijklmnop', 'sk-proj-abcdefghijklmnop'],
+			['key AIzaSyA1234567890abcdefghijklmnopq invalid', 'AIzaSyA1234567890abcdefghijklmnopq'],
+			['error: bearer abcd1234efgh5678 rejected', 'abcd1234efgh5678'],
+		] as const;
+		for (const [text, secret] of samples) expect(redact(text), text).not.toContain(secret);
+		expect(redact('https://h/x?a=1&token=query-secret-3#f')).toContain('a=1&token=••••');
+	});
+
+	it('leaves ordinary text, unresolved $VAR references and its own hints alone', () => {
+		for (const text of [
+			'send it as the `x-api-key` header or as `Authorization: Bearer <APIKEY>`',
+			'missing bearer token',
+			'api_key $UNSET_VAR is not set',
+			'model deepseek-chat answered 200 in 312 ms',
+		]) {
+			expect(redact(text)).toBe(text);
+		}
+	});
+
+	it('is fast on large text', () => {
+		const text = 'lorem ipsum dolor sit amet '.repeat(40_000);
+		const started = performance.now();
+		redact(text);
+		expect(performance.now() - started).toBeLessThan(200);
+	});
+});

@@ -1,0 +1,72 @@
+import {describe, expect, it} from 'vitest';
+import {MAX_BODY_BYTES, validateCountTokensRequest, validateMessagesRequest} from '../../source/proxy/validate-request.js';
+
+const good = {
+	model: 'claude-sonnet-4-5',
+	max_tokens: 1024,
+	stream: true,
+	system: [{type: 'text', text: 'be brief', cache_control: {type: 'ephemeral'}}],
+	messages: [
+		{role: 'user', content: 'hi'},
+		{role: 'assistant', content: [{type: 'text', text: 'x'}, {type: 'tool_use', id: 'toolu_1', name: 'Read', input: {}}]},
+		{role: 'user', content: [{type: 'tool_result', tool_use_id: 'toolu_1', content: 'ok'}, {type: 'future_block', anything: 1}]},
+	],
+	tools: [{name: 'Read', input_schema: {type: 'object'}}, {type: 'web_search_20250305', name: 'web_search'}],
+	some_new_field: {kept: true},
+};
+
+function messageOf(body: unknown): string {
+	const result = validateMessagesRequest(body);
+	if (result.ok) throw new Error('expected a rejection');
+	return result.message;
+}
+
+describe('validateMessagesRequest', () => {
+	it('accepts a Claude Code request and returns it untouched (unknown fields kept)', () => {
+		const result = validateMessagesRequest(good);
+		expect(result.ok).toBe(true);
+		if (result.ok) expect(result.request).toBe(good);
+	});
+
+	it.each([
+		[{...good, messages: undefined}, 'messages: required'],
+		[{...good, max_tokens: undefined}, 'max_tokens: required'],
+		[{...good, messages: {}}, 'messages: expected array'],
+		[{...good, max_tokens: '1024'}, 'max_tokens: expected a positive integer'],
+		[{...good, max_tokens: 0}, 'max_tokens: expected a positive integer'],
+		[{...good, max_tokens: 1.5}, 'max_tokens: expected a positive integer'],
+		[{...good, model: 42}, 'model: expected string'],
+		[{...good, stream: 'yes'}, 'stream: expected boolean'],
+		[{...good, tools: {}}, 'tools: expected array'],
+		[{...good, system: 3}, 'system: expected string or array'],
+		[{...good, messages: [...good.messages, {role: 'system', content: 'x'}]}, 'messages.3.role: expected "user" or "assistant"'],
+		[{...good, messages: [...good.messages, {role: 'user', content: 5}]}, 'messages.3.content: expected string or array'],
+		[{...good, messages: [{role: 'user', content: [{type: 'text', text: 7}]}]}, 'messages.0.content.0.text: expected string'],
+		[{...good, messages: [{role: 'user', content: [{text: 'x'}]}]}, 'messages.0.content.0.type: required'],
+		[{...good, messages: [{role: 'assistant', content: [{type: 'tool_use', name: 'x', input: {}}]}]}, 'messages.0.content.0.id: required'],
+		[{...good, tools: [{description: 'x'}]}, 'tools.0.name: required'],
+		[[], 'request body: expected a JSON object'],
+		['text', 'request body: expected a JSON object'],
+	])('names the field: %#', (body, expected) => {
+		expect(messageOf(body)).toContain(expected);
+	});
+
+	it('validates a large request quickly', () => {
+		const big = {...good, messages: Array.from({length: 5000}, (_, index) => ({role: index % 2 ? 'assistant' : 'user', content: [{type: 'text', text: 'x'.repeat(200)}]}))};
+		const started = performance.now();
+		expect(validateMessagesRequest(big).ok).toBe(true);
+		expect(performance.now() - started).toBeLessThan(500);
+	});
+
+	it('exports the 32 MiB limit', () => {
+		expect(MAX_BODY_BYTES).toBe(33_554_432);
+	});
+});
+
+describe('validateCountTokensRequest', () => {
+	it('does not need max_tokens but needs messages', () => {
+		expect(validateCountTokensRequest({model: 'm', messages: [{role: 'user', content: 'hi'}]}).ok).toBe(true);
+		const result = validateCountTokensRequest({model: 'm'});
+		expect(result.ok ? '' : result.message).toContain('messages: required');
+	});
+});
