@@ -2,7 +2,8 @@
  * Request corpus shaped like Claude Code's real traffic (translation spec §4.3): a 3-block system
  * prompt with cache_control, ~20 tools with JSON schemas ($schema, additionalProperties:false),
  * a history of user turns with <system-reminder> text, assistant turns with thinking + text +
- * tool_use, user turns with tool_result (string and block content), and one base64 PNG.
+ * tool_use, user turns with tool_result (string and block content), one base64 PNG, and a
+ * realistic sprinkle of non-ASCII text.
  * Deterministic (seeded), so every run and every target sends the same bytes.
  *
  *   buildBody(size, {model, stream}) → Buffer   size: '10k' | '100k' | '1m' (or a byte count)
@@ -25,12 +26,19 @@ function prng(seed) {
 	};
 }
 
-const VOCAB = ['const', 'return', 'function', 'import', 'export', 'await', 'router', 'provider', 'stream', 'config', 'request', 'response', 'translate', 'event', 'index', 'model', 'tokens', 'buffer', 'handler', 'error', 'if', 'else', 'for', 'of', 'new', 'Map', 'string', 'number', 'value', 'this', 'the', 'a', 'to', 'and', 'résumé', 'naïve', '日本語', 'ok ✅'];
+const VOCAB = ['const', 'return', 'function', 'import', 'export', 'await', 'router', 'provider', 'stream', 'config', 'request', 'response', 'translate', 'event', 'index', 'model', 'tokens', 'buffer', 'handler', 'error', 'if', 'else', 'for', 'of', 'new', 'Map', 'string', 'number', 'value', 'this', 'the', 'a', 'to', 'and'];
+/**
+ * Non-ASCII is sprinkled in (about one word in 300, ~0.2 % of the bytes, like the ✓/⎿/— of Claude Code
+ * transcripts): it exercises the UTF-8 paths, but density matters a lot to V8 — at 5 % non-ASCII
+ * bytes, decoding and encoding a 1 MB body cost ~10× more than at this realistic rate.
+ */
+const UNICODE = ['résumé', '⎿', '✓', '—', '日本語', '→', '…', '✅'];
 
 function text(random, words) {
 	let out = '';
 	for (let i = 0; i < words; i++) {
-		out += VOCAB[Math.floor(random() * VOCAB.length)];
+		const pick = random();
+		out += pick < 1 / 300 ? UNICODE[Math.floor(pick * 300 * UNICODE.length)] : VOCAB[Math.floor(random() * VOCAB.length)];
 		out += i % 12 === 11 ? '\n' : ' ';
 	}
 

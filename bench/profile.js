@@ -49,6 +49,16 @@ export function summarize(profile, {top = 25} = {}) {
 		return url.replace(ROOT, '').replace(/^dist\//, 'dist/').replace(/\/[^/]+$/, '/');
 	};
 
+	// Samples taken inside bench/probe.js (e.g. Profiler.stop itself) are measurement overhead.
+	const probeNodes = new Set();
+	const markProbe = (id, inside) => {
+		const node = byId.get(id);
+		const here = inside || node.callFrame.url.endsWith('bench/probe.js');
+		if (here) probeNodes.add(id);
+		for (const child of node.children ?? []) markProbe(child, here);
+	};
+
+	markProbe(profile.nodes[0].id, false);
 	const self = new Map();
 	const inclusive = new Map();
 	const buckets = new Map();
@@ -60,6 +70,11 @@ export function summarize(profile, {top = 25} = {}) {
 		total += dt;
 		if (node.callFrame.functionName === '(idle)') {
 			idle += dt;
+			continue;
+		}
+
+		if (probeNodes.has(node.id)) {
+			idle += dt; // the probe's own work (stopping the profiler): not the proxy's
 			continue;
 		}
 
@@ -78,7 +93,7 @@ export function summarize(profile, {top = 25} = {}) {
 	const rows = map => [...map].sort((a, b) => b[1] - a[1]).slice(0, top).map(([name, us]) => `${((us / busy) * 100).toFixed(1).padStart(5)} %  ${name}`);
 	const interesting = [...inclusive].filter(([name]) => /dist\/|npm:|node_modules/.test(name) && !/^\(/.test(name));
 	return [
-		`busy ${(busy / 1000).toFixed(0)} ms of ${(total / 1000).toFixed(0)} ms sampled (${((busy / total) * 100).toFixed(0)} % busy)`,
+		`busy ${(busy / 1000).toFixed(0)} ms of ${(total / 1000).toFixed(0)} ms sampled (${((busy / total) * 100).toFixed(0)} % busy; probe overhead excluded)`,
 		'', 'self time by package/dir:', ...rows(buckets),
 		'', 'self time by function:', ...rows(self),
 		'', 'inclusive time (project and npm code):', ...rows(new Map(interesting)),

@@ -33,8 +33,11 @@ const option = name => {
 
 const quick = flag('quick');
 const P = quick
-	? {warmup: 5, rounds: 3, perRound: 6, rounds1m: 3, perRound1m: 3, sliceMs: 500, sliceRounds: 1, soak: 2000, startSamples: 2, streamChunks: 20, eventChunks: 500}
-	: {warmup: 15, rounds: 9, perRound: 25, rounds1m: 7, perRound1m: 10, sliceMs: 1500, sliceRounds: 3, soak: 10_000, startSamples: 5, streamChunks: 20, eventChunks: 1000};
+	? {warmup: 5, rounds: 3, perRound: 6, rounds1m: 3, perRound1m: 3, latencyBudgetMs: 2500, sliceMs: 500, sliceRounds: 1, soak: 2000, soakMaxMs: 8000, startSamples: 2, streamChunks: 20, eventChunks: 500}
+	: {warmup: 15, rounds: 9, perRound: 25, rounds1m: 7, perRound1m: 10, latencyBudgetMs: 15_000, sliceMs: 1500, sliceRounds: 3, soak: 10_000, soakMaxMs: 45_000, startSamples: 5, streamChunks: 20, eventChunks: 1000};
+// Time caps keep a run bounded (~5 min full) even when a target is slow or the machine is busy:
+// a latency phase shrinks its requests per round to fit latencyBudgetMs (never below 5), the soak
+// stops at soakMaxMs (the report says how many requests it got).
 if (option('rounds')) P.rounds = P.rounds1m = Number(option('rounds'));
 const wantedTargets = option('targets')?.split(',');
 const phases = new Set((option('phases') ?? 'latency,stream,events,throughput,soak,start').split(','));
@@ -96,8 +99,16 @@ const rotate = (list, by) => list.map((_, i) => list[(i + by) % list.length]);
 
 // ---------------------------------------------------------------------------------------------
 /** Sequential interleaved rounds; returns per-target stats for the requested timing fields. */
-async function interleaved(targets, payload, {rounds, perRound, warmup, fields}) {
-	for (const t of targets) for (let i = 0; i < warmup; i++) await checked(t, payload);
+async function interleaved(targets, payload, {rounds, perRound: wanted, warmup, fields}) {
+	const cycle = [];
+	for (const t of targets) {
+		const times = [];
+		for (let i = 0; i < warmup; i++) times.push((await checked(t, payload)).total);
+		cycle.push(median(times.slice(Math.floor(times.length / 2))));
+	}
+
+	const cycleMs = cycle.reduce((sum, value) => sum + value, 0);
+	const perRound = Math.max(5, Math.min(wanted, Math.floor(P.latencyBudgetMs / (rounds * cycleMs))));
 	const perTarget = new Map(targets.map(t => [t.name, {rounds: [], all: []}]));
 	for (let r = 0; r < rounds; r++) {
 		const order = rotate(targets, r);
@@ -156,6 +167,7 @@ async function slices(targets, payload, {concurrency, countEvents}) {
 			const self0 = process.cpuUsage();
 			const run = await closedLoop(t, payload, {concurrency, durationMs: P.sliceMs, countEvents});
 			const self = process.cpuUsage(self0);
+			const cpu = t.pid ? cpuSeconds(t.pid) - cpu0 : Number.NaN;
 			clearInterval(sampler);
 			const stats = t.probeSocket ? await probe(t.probeSocket, '/stats') : undefined;
 			out.get(t.name).push({
@@ -163,7 +175,10 @@ async function slices(targets, payload, {concurrency, countEvents}) {
 				latencies: undefined,
 				p50: median(run.latencies),
 				p99: percentile(run.latencies, 99),
-				cpuPct: t.pid ? ((cpuSeconds(t.pid) - cpu0) / (run.elapsedMs / 1000)) * 100 : Number.NaN,
+				cpuPct: (cpu / (run.elapsedMs / 1000)) * 100,
+				// CPU time per request / per event: the least contention-sensitive cost figure.
+				cpuMsPerReq: (cpu * 1000) / run.completed,
+				cpuUsPerEvent: run.events > 0 ? (cpu * 1e6) / run.events : Number.NaN,
 				loadGenCpuPct: ((self.user + self.system) / 1e3 / run.elapsedMs) * 100,
 				rss,
 				eldP99: stats?.eld.p99,
@@ -182,6 +197,8 @@ async function slices(targets, payload, {concurrency, countEvents}) {
 			p50: round2(pick('p50')),
 			p99: round2(pick('p99')),
 			cpuPct: round1(pick('cpuPct')),
+			cpuMsPerReq: round2(pick('cpuMsPerReq')),
+			cpuUsPerEvent: round2(pick('cpuUsPerEvent')),
 			loadGenCpuPct: round1(pick('loadGenCpuPct')),
 			errors: list.reduce((sum, slice) => sum + slice.errors, 0),
 			rssP95: round1(percentile(list.flatMap(slice => slice.rss), 95)),
@@ -214,6 +231,7 @@ async function soak(t) {
 	const run = await closedLoop(t, i => bodies[i % 2], {
 		concurrency: 10,
 		count: P.soak,
+		durationMs: P.soakMaxMs,
 		onResult: (_, completed) => {
 			if (completed % every === 0) samples.push([completed, rssMb(t.pid)]);
 		},
@@ -221,7 +239,7 @@ async function soak(t) {
 	clearInterval(sampler);
 	await new Promise(resolve => setTimeout(resolve, 2000));
 	const after = rssMb(t.pid);
-	const late = samples.filter(([n]) => n > P.soak / 2);
+	const late = samples.filter(([n]) => n > run.completed / 2);
 	// After a forced full GC: what is really retained (vs. garbage V8 has not collected yet).
 	const gc = t.probeSocket ? await probe(t.probeSocket, '/gc', 'POST') : undefined;
 	return {
@@ -463,15 +481,15 @@ function report(r) {
 			return floor && value ? `${value} (${Math.round((value / floor) * 100)} %)` : value;
 		};
 
-		out.push(table(['target', ...CONCURRENCY.map(c => `${c} stream${c > 1 ? 's' : ''}`), 'CPU % @16', 'ELD p99 @16 (ms)'], names.map(name => [name, ...CONCURRENCY.map(c => pct(c, name)), r.events[16]?.[name]?.cpuPct, r.events[16]?.[name]?.eldP99])), '');
+		out.push(table(['target', ...CONCURRENCY.map(c => `${c} stream${c > 1 ? 's' : ''}`), 'CPU % @16', 'CPU µs/event @16', 'ELD p99 @16 (ms)'], names.map(name => [name, ...CONCURRENCY.map(c => pct(c, name)), r.events[16]?.[name]?.cpuPct, r.events[16]?.[name]?.cpuUsPerEvent, r.events[16]?.[name]?.eldP99])), '');
 	}
 
 	if (r.throughput) {
 		out.push('### Throughput at 10 connections (10 KB body)', '');
-		out.push(table(['target', 'mode', 'req/s', '% of raw pipe', 'p50 ms', 'p99 ms', 'target CPU %', 'loadgen CPU %', 'RSS p95 MB', 'ELD p99 ms', 'errors'], ['stream', 'json'].flatMap(mode => names.map(name => {
+		out.push(table(['target', 'mode', 'req/s', '% of raw pipe', 'p50 ms', 'p99 ms', 'target CPU %', 'CPU ms/req', 'loadgen CPU %', 'RSS p95 MB', 'ELD p99 ms', 'errors'], ['stream', 'json'].flatMap(mode => names.map(name => {
 			const e = r.throughput[mode]?.[name];
 			const floor = r.throughput[mode]?.['raw-pipe']?.reqPerSec;
-			return [name, mode, e?.reqPerSec, floor && e ? `${Math.round((e.reqPerSec / floor) * 100)} %` : undefined, e?.p50, e?.p99, e?.cpuPct, e?.loadGenCpuPct, e?.rssP95, e?.eldP99, e?.errors];
+			return [name, mode, e?.reqPerSec, floor && e ? `${Math.round((e.reqPerSec / floor) * 100)} %` : undefined, e?.p50, e?.p99, e?.cpuPct, e?.cpuMsPerReq, e?.loadGenCpuPct, e?.rssP95, e?.eldP99, e?.errors];
 		}))), '');
 	}
 

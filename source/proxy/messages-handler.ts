@@ -8,7 +8,6 @@ import type {H3Event} from 'h3';
 import type {ActivityBus} from '../activity/bus.js';
 import type {ActivityEvent, RouteScenario, Usage} from '../activity/events.js';
 import type {RequestDebug} from '../activity/log-file.js';
-import type {Config, ProviderConfig} from '../config/schema.js';
 import type {ConfigStore} from '../config/store.js';
 import {createRedactor} from '../config/redact.js';
 import {checkAuth} from './auth.js';
@@ -16,6 +15,7 @@ import type {CustomRouter} from './custom-router.js';
 import type {UpstreamDispatchers, ProxyEnv} from './dispatcher.js';
 import type {InFlight} from './in-flight.js';
 import type {KeyPools} from './key-pool.js';
+import {PassthroughSource} from './passthrough.js';
 import {readBodyText} from './read-body.js';
 import {errorBody, errorResponse, jsonResponse, newRequestId} from './responses.js';
 import {resolveTarget, routeRequest} from './router.js';
@@ -28,16 +28,13 @@ import {
 	messageToSse,
 	resolveProfile,
 	toAnthropicMessage,
-	toOpenAIRequest,
 	type AnthropicMessage,
 	type AnthropicRequest,
 	type AnthropicUsage,
-	type Profile,
 } from './translate/index.js';
-import {callUpstream, clientError, PrepareError, TimeoutReason, type CallTarget, type ClientError, type PreparedRequest, type UpstreamAnswer} from './upstream-call.js';
-import {chatCompletionsUrl, messagesUrl} from './upstream-url.js';
+import {callUpstream, clientError, TimeoutReason, type CallTarget, type ClientError, type UpstreamAnswer} from './upstream-call.js';
+import {buildTargets, prepareFor, type Prepared} from './upstream-request.js';
 import {MAX_BODY_BYTES, validateMessagesRequest} from './validate-request.js';
-import {PassthroughSource} from './passthrough.js';
 
 export type ProxyServices = {
 	readonly store: ConfigStore;
@@ -52,14 +49,6 @@ export type ProxyServices = {
 	readonly listen: () => {host: string; port: number};
 };
 
-type Prepared = PreparedRequest & {
-	readonly profile: Profile;
-	readonly toolNames: ReturnType<typeof toOpenAIRequest>['toolNames'] | undefined;
-	readonly upstreamStream: boolean;
-	readonly passthrough: boolean;
-};
-
-const USER_AGENT = 'ccr-tui';
 const zeroUsage: Usage = {inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheCreationTokens: 0};
 
 export function createMessagesHandler(services: ProxyServices): (event: H3Event) => Promise<Response> {
@@ -355,87 +344,6 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 
 		return jsonResponse(200, message, id);
 	};
-}
-
-function prepareFor(target: CallTarget, request: AnthropicRequest, profile: Profile, stream: boolean): Prepared {
-	const {provider, model} = target;
-	const headers: Record<string, string> = {
-		'content-type': 'application/json',
-		'user-agent': USER_AGENT,
-		...profile.extraHeaders,
-		...provider.headers,
-	};
-	if (profile.passthrough) {
-		headers['anthropic-version'] ??= '2023-06-01';
-		headers['accept'] = stream ? 'text/event-stream' : 'application/json';
-		return {
-			url: messagesUrl(provider.api_base_url),
-			body: JSON.stringify({...request, model}),
-			headers,
-			profileName: profile.name,
-			auth: 'x-api-key',
-			profile,
-			toolNames: undefined,
-			upstreamStream: stream,
-			passthrough: true,
-		};
-	}
-
-	// Providers that cannot stream tool calls get a non-stream call; the answer is re-streamed.
-	const upstreamStream = stream && (profile.supportsStreamingToolCalls || !(request.tools && request.tools.length > 0));
-	let translated;
-	try {
-		translated = toOpenAIRequest(request, {model, profile, stream: upstreamStream});
-	} catch (error) {
-		throw new PrepareError(
-			clientError(400, 'invalid_request_error', `cannot translate the request for ${provider.name}: ${error instanceof Error ? error.message : String(error)}`),
-		);
-	}
-
-	headers['accept'] = upstreamStream ? 'text/event-stream' : 'application/json';
-	return {
-		url: chatCompletionsUrl(provider.api_base_url),
-		body: JSON.stringify(translated.body),
-		headers,
-		profileName: profile.name,
-		auth: 'bearer',
-		...(profile.contextWindow ? {contextWindow: profile.contextWindow} : {}),
-		profile,
-		toolNames: translated.toolNames,
-		upstreamStream,
-		passthrough: false,
-	};
-}
-
-/** The routed target, then the scenario's fallback list (unknown or repeated entries skipped). */
-function buildTargets(
-	config: Config,
-	primary: CallTarget,
-	scenario: string,
-): {list: CallTarget[]; skipped: Array<{provider: string; model: string; reason: string}>} {
-	const list: CallTarget[] = [primary];
-	const skipped: Array<{provider: string; model: string; reason: string}> = [];
-	const seen = new Set([targetKey(primary.provider, primary.model)]);
-	const chain = (config.fallback as Record<string, readonly string[] | undefined> | undefined)?.[scenario] ?? [];
-	for (const entry of chain) {
-		const resolved = resolveTarget(config, entry);
-		if ('error' in resolved) {
-			const [provider = entry, model = ''] = entry.split(',');
-			skipped.push({provider, model, reason: `fallback ${resolved.error}`});
-			continue;
-		}
-
-		const key = targetKey(resolved.provider, resolved.model);
-		if (seen.has(key)) continue;
-		seen.add(key);
-		list.push(resolved);
-	}
-
-	return {list, skipped};
-}
-
-function targetKey(provider: ProviderConfig, model: string): string {
-	return `${provider.name.toLowerCase()},${model.toLowerCase()}`;
 }
 
 function translationFailure(error: unknown, answer: UpstreamAnswer<Prepared>): ClientError {

@@ -125,6 +125,8 @@ export function relaySse(options: RelayOptions): ReadableStream<Uint8Array> {
 		const due = lastRead + timings.streamIdleTimeoutMs - performance.now();
 		idleTimer = setTimeout(() => {
 			if (closed) return;
+			// While the client is slow to read, we are the ones not reading: that is not upstream silence.
+			if (wake) lastRead = performance.now();
 			if (performance.now() - lastRead >= timings.streamIdleTimeoutMs - 1) {
 				options.abort(new TimeoutReason('idle', `the upstream sent nothing for ${Math.round(timings.streamIdleTimeoutMs / 1000)} s`));
 				return;

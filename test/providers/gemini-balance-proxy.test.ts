@@ -68,7 +68,7 @@ describe('Claude Code tool loop through the proxy to Gemini Balance', () => {
 		);
 		const question: Anthropic.MessageParam = {role: 'user', content: 'What is in /tmp/a.txt?'};
 		const first = await harness.client.messages
-			.stream({model: 'claude-sonnet-4-5', max_tokens: 2048, tools: [READ_TOOL], messages: [question]})
+			.stream({model: 'claude-sonnet-5-5', max_tokens: 2048, tools: [READ_TOOL], messages: [question]})
 			.finalMessage();
 
 		expect(first.stop_reason).toBe('tool_use');
@@ -87,7 +87,7 @@ describe('Claude Code tool loop through the proxy to Gemini Balance', () => {
 
 		const second = await harness.client.messages
 			.stream({
-				model: 'claude-sonnet-4-5',
+				model: 'claude-sonnet-5-5',
 				max_tokens: 2048,
 				tools: [READ_TOOL],
 				messages: [
@@ -112,7 +112,7 @@ describe('Claude Code tool loop through the proxy to Gemini Balance', () => {
 	it('parallel calls arriving as index 0 in separate chunks become two tool_use blocks', async () => {
 		gb.enqueue(reply(parallelCalls([['Read', {file_path: '/a'}], ['Read', {file_path: '/b'}]]), {usage: {prompt: 50, candidates: 10}}));
 		const message = await harness.client.messages
-			.stream({model: 'claude-sonnet-4-5', max_tokens: 1024, tools: [READ_TOOL], messages: [{role: 'user', content: 'read /a and /b'}]})
+			.stream({model: 'claude-sonnet-5-5', max_tokens: 1024, tools: [READ_TOOL], messages: [{role: 'user', content: 'read /a and /b'}]})
 			.finalMessage();
 		expect(message.stop_reason).toBe('tool_use');
 		const uses = message.content.filter((block): block is Anthropic.ToolUseBlock => block.type === 'tool_use');
@@ -123,7 +123,7 @@ describe('Claude Code tool loop through the proxy to Gemini Balance', () => {
 	it('non-stream: Gemini Balance says "stop" for a tool call; the client still gets tool_use', async () => {
 		gb.enqueue(reply(call('Read', {file_path: '/c'}), {usage: {prompt: 40, candidates: 6}}));
 		const message = await harness.client.messages.create({
-			model: 'claude-sonnet-4-5',
+			model: 'claude-sonnet-5-5',
 			max_tokens: 1024,
 			tools: [READ_TOOL],
 			messages: [{role: 'user', content: 'read /c'}],
@@ -137,7 +137,7 @@ describe('Claude Code tool loop through the proxy to Gemini Balance', () => {
 		gb.enqueue(reply(text('Gemini 2.5 was released in 2025.', {split: 2}), {usage: {prompt: 30, candidates: 9}}));
 		const message = await harness.client.messages
 			.stream({
-				model: 'claude-sonnet-4-5',
+				model: 'claude-sonnet-5-5',
 				max_tokens: 1024,
 				tools: [{type: 'web_search_20250305', name: 'web_search', max_uses: 8}],
 				messages: [{role: 'user', content: 'Perform a web search for the query: Gemini 2.5 release date'}],
@@ -196,7 +196,7 @@ describe('Claude Code tool loop through the proxy to Gemini Balance', () => {
 			},
 		];
 		gb.enqueue(reply(text('ok'), {usage: {prompt: 70, candidates: 1}}));
-		const message = await harness.client.messages.create({model: 'claude-sonnet-4-5', max_tokens: 256, tools, messages: [{role: 'user', content: 'hi'}]});
+		const message = await harness.client.messages.create({model: 'claude-sonnet-5-5', max_tokens: 256, tools, messages: [{role: 'user', content: 'hi'}]});
 		expect(message.stop_reason).toBe('end_turn');
 		const [upstream] = chats();
 		expect(upstream!.status).toBe(200);
@@ -211,7 +211,7 @@ describe('Claude Code tool loop through the proxy to Gemini Balance', () => {
 			});
 			thinker.enqueue(reply([[{text: 'Consider the file.', thought: true}], [{text: 'It says hi.'}]], {usage: {prompt: 20, candidates: 4, thoughts: 30}}));
 			const message = await harness.client.messages
-				.stream({model: 'claude-sonnet-4-5', max_tokens: 4096, thinking: {type: 'enabled', budget_tokens: 1024}, messages: [{role: 'user', content: 'what?'}]})
+				.stream({model: 'claude-sonnet-5-5', max_tokens: 4096, thinking: {type: 'enabled', budget_tokens: 1024}, messages: [{role: 'user', content: 'what?'}]})
 				.finalMessage();
 			expect(message.content.map(block => block.type)).toEqual(['thinking', 'text']);
 			expect(message.content[0]).toMatchObject({thinking: 'Consider the file.'});
@@ -228,7 +228,7 @@ describe('Claude Code tool loop through the proxy to Gemini Balance', () => {
 	it('an empty Gemini answer does not hang or crash the client', async () => {
 		gb.enqueue({attempts: [{ok: {chunks: [], empty: true}}]});
 		const outcome = await harness.client.messages
-			.stream({model: 'claude-sonnet-4-5', max_tokens: 256, messages: [{role: 'user', content: 'hi'}]})
+			.stream({model: 'claude-sonnet-5-5', max_tokens: 256, messages: [{role: 'user', content: 'hi'}]})
 			.finalMessage()
 			.then(message => ({ok: true as const, message}), (error: unknown) => ({ok: false as const, error}));
 		// Either a well-formed (empty) answer or a proper Anthropic error the SDK can read; never a

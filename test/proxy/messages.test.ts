@@ -165,6 +165,54 @@ describe('answer shapes', () => {
 	});
 });
 
+describe('Anthropic-compatible upstream (profile anthropic)', () => {
+	it('forwards the body with the routed model and relays the answer untouched', async () => {
+		const message = {
+			id: 'msg_upstream',
+			type: 'message',
+			role: 'assistant',
+			model: 'real-claude',
+			content: [{type: 'text', text: 'passed through'}],
+			stop_reason: 'end_turn',
+			stop_sequence: null,
+			usage: {input_tokens: 5, output_tokens: 2},
+		};
+		const h = await start({
+			config: url => ({
+				Providers: [{name: 'anth', api_base_url: `${url}/v1`, api_key: 'sk-ant-upstream-0001', models: ['real-claude'], profile: 'anthropic'}],
+				Router: {default: 'anth,real-claude'},
+			}),
+			upstream: (req, res) => {
+				if (!req.body.stream) {
+					res.writeHead(200, {'content-type': 'application/json'});
+					res.end(JSON.stringify(message));
+					return;
+				}
+
+				res.writeHead(200, {'content-type': 'text/event-stream'});
+				const events: Array<[string, unknown]> = [
+					['message_start', {type: 'message_start', message: {...message, content: [], stop_reason: null, usage: {input_tokens: 5, output_tokens: 1}}}],
+					['content_block_start', {type: 'content_block_start', index: 0, content_block: {type: 'text', text: ''}}],
+					['content_block_delta', {type: 'content_block_delta', index: 0, delta: {type: 'text_delta', text: 'passed through'}}],
+					['content_block_stop', {type: 'content_block_stop', index: 0}],
+					['message_delta', {type: 'message_delta', delta: {stop_reason: 'end_turn', stop_sequence: null}, usage: {output_tokens: 2}}],
+					['message_stop', {type: 'message_stop'}],
+				];
+				for (const [event, data] of events) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+				res.end();
+			},
+		});
+		const {created, streamed} = await both(h);
+		for (const result of [created, streamed]) expect(result.content).toEqual([expect.objectContaining({type: 'text', text: 'passed through'})]);
+		const sent = h.upstreamRequests[0]!;
+		expect(sent.url).toBe('/v1/messages');
+		expect(sent.headers['x-api-key']).toBe('sk-ant-upstream-0001');
+		expect(sent.headers['authorization']).toBeUndefined();
+		expect(sent.body.model).toBe('real-claude');
+		expect(h.events.filter(event => event.type === 'request:end')).toHaveLength(2);
+	});
+});
+
 describe('upstream errors reach the SDK as Anthropic errors', () => {
 	const noRetries = (url: string) => ({
 		Providers: [{name: 'fake', api_base_url: `${url}/v1/chat/completions`, api_key: 'sk-fake-upstream-key-0001', models: ['up-model'], max_retries: 0}],

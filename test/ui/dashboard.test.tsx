@@ -170,7 +170,7 @@ describe('activity panel', () => {
 		app.bus.emit({
 			type: 'request:attempt',
 			id: start.id,
-			attempt: {provider: 'deepseek', model: 'deepseek-chat', outcome: 'http 429', status: 429, keySuffix: '9f3a', durationMs: 120},
+			attempt: {provider: 'deepseek', model: 'deepseek-chat', outcome: 'http 429', status: 429, keySuffix: '••••9f3a', durationMs: 120},
 		});
 		app.bus.emit({type: 'request:error', id: start.id, at: Date.now(), status: 429, errorType: 'rate_limit_error', message: 'too many requests, retry later', durationMs: 130});
 		await app.waitFor('too many requests');
@@ -179,6 +179,8 @@ describe('activity panel', () => {
 		const frame = await app.waitFor('Attempts');
 		expect(frame).toContain('rate_limit_error: too many requests, retry later');
 		expect(frame).toContain('http 429');
+		expect(frame).toMatch(/key ••••9f3a/);
+		expect(frame).not.toContain('••••••••');
 		expect(frame).toContain('▲ 429 failed');
 		await app.press('escape');
 		await app.waitFor('2 Activity');
@@ -204,8 +206,10 @@ describe('providers panel', () => {
 	it('shows key health from the activity stream', async () => {
 		const app = await renderApp({rows: 40});
 		await app.waitFor('3 Providers');
-		app.bus.emit({type: 'keys', provider: 'deepseek', keys: [{suffix: '9f3a', state: 'cooling', until: Date.now() + 30_000}]});
-		await app.waitFor('••••9f3a cooling');
+		app.bus.emit({type: 'keys', provider: 'deepseek', keys: [{suffix: '••••9f3a', state: 'cooling', until: Date.now() + 30_000}, {suffix: '••••77aa', state: 'ok'}]});
+		const frame = await app.waitFor('••••9f3a cooling');
+		expect(frame).toContain('••••77aa ok');
+		expect(frame).not.toContain('••••••••');
 	});
 
 	it('t runs the connection test with live steps and keeps the result on the row', async () => {

@@ -130,7 +130,7 @@ function KeySummary({view}: {readonly view: ProviderView}): ReactNode {
 					const tone: StatusTone = key.state === 'ok' ? 'ok' : key.state === 'cooling' ? 'warn' : 'error';
 					return (
 						<Text key={`${key.suffix}-${index}`} color={theme[tone]}>
-							{`${index > 0 ? ' ' : ''}••••${key.suffix} ${key.state}`}
+							{`${index > 0 ? ' ' : ''}${key.suffix} ${key.state}`}
 						</Text>
 					);
 				})}

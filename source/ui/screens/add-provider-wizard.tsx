@@ -260,17 +260,24 @@ function useWizardEffects(
 		const controller = new AbortController();
 		const check = {signal: controller.signal, timeoutMs: latest.current.timeoutMs};
 		const endpoint = state.endpoint;
+		// A check that throws (a bug, not a network failure) must not leave the wizard spinning.
+		const crashed = (failure: unknown) => ({status: 'fail' as const, detail: `check failed: ${failure instanceof Error ? failure.message : String(failure)}`});
 		if (step === 'checking-url' && endpoint) {
-			void checkReachability(endpoint, check).then(outcome => {
-				if (!controller.signal.aborted) dispatch({type: 'url-checked', runId, outcome});
-			});
+			void checkReachability(endpoint, check)
+				.catch(crashed)
+				.then(outcome => {
+					if (!controller.signal.aborted) dispatch({type: 'url-checked', runId, outcome});
+				});
 		}
 
 		if (step === 'discovering' && endpoint && !state.error) {
 			const target = probeTarget(state, env);
-			void fetchModelList(target, check).then(outcome => {
-				if (!controller.signal.aborted) dispatch({type: 'models-discovered', runId, outcome, step: describeModelList(outcome, target)});
-			});
+			void fetchModelList(target, check)
+				.then(outcome => ({outcome, step: describeModelList(outcome, target)}))
+				.catch((failure: unknown) => ({outcome: {kind: 'http-error' as const, status: 0, message: ''}, step: crashed(failure)}))
+				.then(found => {
+					if (!controller.signal.aborted) dispatch({type: 'models-discovered', runId, ...found});
+				});
 		}
 
 		if (step === 'testing' && endpoint) {

@@ -79,7 +79,7 @@ export function RequestDetail({requestId, record, width, height}: RequestDetailP
 						// Attempts never reorder; the index is their identity.
 						<Box key={`${index}-${attempt.provider}-${attempt.model}`} height={1} paddingLeft={2}>
 							<Text wrap="truncate-end">
-								{`${index + 1}. ${attempt.provider},${attempt.model}  ${attempt.outcome}  ${formatDuration(attempt.durationMs)}${attempt.keySuffix ? `  key ••••${attempt.keySuffix}` : ''}`}
+								{`${index + 1}. ${attempt.provider},${attempt.model}  ${attempt.outcome}  ${formatDuration(attempt.durationMs)}${attempt.keySuffix ? `  key ${attempt.keySuffix}` : ''}`}
 							</Text>
 						</Box>
 					))}
