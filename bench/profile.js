@@ -1,6 +1,6 @@
 /**
  * CPU profile of ccr-tui headless under a fixed load, then a summary of where the time goes.
- *   node bench/profile.js [--scenario json-10k|json-1m|stream-100k|stream-1m|events|mixed] [--seconds 8]
+ *   node bench/profile.js [--scenario json-10k|json-1m|stream-100k|stream-1m|events|mixed] [--seconds 8] [--dashboard]
  *   node bench/profile.js --summarize <file.cpuprofile.json>
  * The profile is taken in-process through bench/probe.js (node:inspector), so the proxy needs no
  * flags and no clean exit; it is written to bench/results/profile-<scenario>.cpuprofile.json
@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {buildBody} from './corpus.js';
 import {closedLoop} from './load.js';
-import {ROOT, probe, startHeadless, startMock, stopChild} from './targets.js';
+import {ROOT, freePort, killPid, probe, startDashboard, startHeadless, startMock, stopChild} from './targets.js';
 
 const argv = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -121,7 +121,11 @@ async function main() {
 			Router: {default: `mock,${scenario.model}`},
 		}));
 		const socket = path.join(tmp, 'probe.sock');
-		headless = await startHeadless({configPath, env: {HOME: tmp, CCR_TUI_CONFIG: configPath}, probeSocket: socket});
+		const env = {HOME: tmp, CCR_TUI_CONFIG: configPath};
+		headless = argv.includes('--dashboard')
+			? await startDashboard({configPath, env, probeSocket: socket, port: await freePort()})
+			: await startHeadless({configPath, env, probeSocket: socket});
+		headless.pid = (await probe(socket, '/stats')).pid;
 		const target = {
 			name: 'ccr-headless',
 			port: headless.port,
@@ -133,12 +137,15 @@ async function main() {
 		await closedLoop(target, body, {concurrency: scenario.concurrency, durationMs: 1500});
 		await probe(socket, '/profile/start?interval=100', 'POST');
 		const run = await closedLoop(target, body, {concurrency: scenario.concurrency, durationMs: seconds * 1000, countEvents: scenario.stream});
-		const file = path.join(ROOT, `bench/results/profile-${name}.cpuprofile.json`);
+		const file = path.join(ROOT, `bench/results/profile-${name}${argv.includes('--dashboard') ? '-dashboard' : ''}.cpuprofile.json`);
 		await probe(socket, `/profile/stop?file=${encodeURIComponent(file)}`, 'POST');
 		process.stdout.write(`scenario ${name}: ${run.completed} requests (${run.errors} errors), ${run.reqPerSec.toFixed(1)} req/s, ${Math.round(run.eventsPerSec)} events/s\n`);
 		process.stdout.write(`profile: ${path.relative(ROOT, file)}\n\n${summarize(JSON.parse(readFileSync(file, 'utf8')))}\n`);
 	} finally {
-		if (headless) await stopChild(headless.child);
+		if (headless) {
+			await stopChild(headless.child);
+			killPid(headless.pid);
+		}
 		await stopChild(mock.child);
 		rmSync(tmp, {recursive: true, force: true});
 	}

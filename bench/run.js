@@ -339,6 +339,10 @@ async function main() {
 		log(`targets: ${targets.map(t => `${t.name}:${t.port}`).join(' ')}`);
 		await new Promise(resolve => setTimeout(resolve, 1000));
 		results.rssIdle = Object.fromEntries(targets.filter(t => t.pid).map(t => [t.name, round1(rssMb(t.pid))]));
+		// Idle CPU: what the process burns with no traffic at all (timers, dashboard clock/renders).
+		const idleCpu0 = new Map(targets.filter(t => t.ccr).map(t => [t.name, cpuSeconds(t.pid)]));
+		await new Promise(resolve => setTimeout(resolve, 3000));
+		results.cpuIdlePct = Object.fromEntries([...idleCpu0].map(([name, cpu0]) => [name, round2(((cpuSeconds(targets.find(t => t.name === name).pid) - cpu0) / 3) * 100)]));
 
 		if (phases.has('latency')) {
 			results.latency = {};
@@ -494,9 +498,10 @@ function report(r) {
 	}
 
 	out.push('### Memory and event loop', '');
-	out.push(table(['target', 'RSS idle MB', 'RSS p95 under load MB', 'requests', 'RSS peak MB', 'RSS after (2 s idle) MB', 'slope MB/1k req', 'heap after full GC MB', 'ELD p99 (16 streams) ms', 'ELD max ms'], names.filter(name => r.rssIdle?.[name] !== undefined).map(name => [
+	out.push(table(['target', 'RSS idle MB', 'CPU idle %', 'RSS p95 under load MB', 'requests', 'RSS peak MB', 'RSS after (2 s idle) MB', 'slope MB/1k req', 'heap after full GC MB', 'ELD p99 (16 streams) ms', 'ELD max ms'], names.filter(name => r.rssIdle?.[name] !== undefined).map(name => [
 		name,
 		r.rssIdle[name],
+		r.cpuIdlePct?.[name],
 		r.throughput?.stream?.[name]?.rssP95,
 		r.soak?.[name]?.requests,
 		r.soak?.[name]?.rssPeak,

@@ -10,7 +10,7 @@
  */
 import {H3, type H3Event} from 'h3';
 import {ActivityBus} from '../activity/bus.js';
-import {listRouteTargets} from '../config/schema.js';
+import {listDiscoveryModels} from './model-aliases.js';
 import type {ConfigStore} from '../config/store.js';
 import {checkAuth} from './auth.js';
 import {CustomRouter} from './custom-router.js';
@@ -86,10 +86,10 @@ export function createProxyApp(deps: ProxyAppDeps): H3 {
 		if (denied) return denied;
 		const config = services.store.getSnapshot().config;
 		const created = new Date(startedAt).toISOString();
-		const data = listRouteTargets(config).map(target => ({
+		const data = listDiscoveryModels(config).map(model => ({
 			type: 'model',
-			id: target,
-			display_name: target.replace(',', '/'),
+			id: model.id,
+			display_name: model.displayName,
 			created_at: created,
 		}));
 		return jsonResponse(200, {data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null}, newRequestId());

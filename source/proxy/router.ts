@@ -16,6 +16,7 @@
  */
 import type {RouteScenario} from '../activity/events.js';
 import {parseRouteTarget, type Config, type ProviderConfig, type Scenario} from '../config/schema.js';
+import {resolveDiscoveryAlias} from './model-aliases.js';
 
 /** The parts of an Anthropic request routing looks at. */
 export type RoutableRequest = {
@@ -91,6 +92,11 @@ export function routeRequest<T extends RoutableRequest>(
 
 	if (options.custom) {
 		return pick(options.custom, 'custom', 'default', `custom router chose ${options.custom}`, 'the custom router (CUSTOM_ROUTER_PATH)');
+	}
+
+	const discovered = resolveDiscoveryAlias(config, request.model);
+	if (discovered) {
+		return pick(discovered, 'explicit', 'default', `model field names ${request.model} (${discovered})`, `the model "${request.model}"`);
 	}
 
 	if (parseRouteTarget(request.model)) {

@@ -49,7 +49,8 @@ const content = z.union([z.string(), z.array(contentBlock)], expected('string or
 
 const message = z.looseObject(
 	{
-		role: z.enum(['user', 'assistant'], expected('"user" or "assistant"')),
+		// Claude Code sends mid-conversation `system` messages (beta mid-conversation-system-2026-04-07).
+		role: z.enum(['user', 'assistant', 'system'], expected('"user", "assistant" or "system"')),
 		content,
 	},
 	expected('object'),

@@ -1,4 +1,4 @@
-import {helpSections} from './keymap.js';
+import {helpSections, keyNames} from './keymap.js';
 
 /**
 The README keyboard table, generated from the keymap so that the two cannot drift. A test compares
@@ -8,7 +8,7 @@ export function renderKeymapMarkdown(): string {
 	const lines = ['| Where | Key | Action |', '| --- | --- | --- |'];
 	for (const section of helpSections()) {
 		for (const command of section.commands) {
-			lines.push(`| ${section.title} | ${escapeCell(keyLabel(command.label))} | ${escapeCell(command.description)} |`);
+			lines.push(`| ${section.title} | ${keyNames(command).map(key => `\`${escapeCell(key)}\``).join(' / ')} | ${escapeCell(command.description)} |`);
 		}
 	}
 
@@ -24,13 +24,6 @@ export function replaceKeymapSection(readme: string): string {
 	const end = readme.indexOf(KEYMAP_END_MARKER);
 	if (start === -1 || end === -1 || end < start) return readme;
 	return `${readme.slice(0, start + KEYMAP_START_MARKER.length)}\n${renderKeymapMarkdown()}${readme.slice(end)}`;
-}
-
-function keyLabel(label: string): string {
-	return label
-		.split('/')
-		.map(part => `\`${part}\``)
-		.join(' / ');
 }
 
 function escapeCell(text: string): string {

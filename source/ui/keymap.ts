@@ -61,6 +61,8 @@ export type Command = {
 	readonly contexts: readonly KeyContext[];
 	/** Handled by ink-select-input itself (listed for hints and help only). */
 	readonly builtIn?: boolean;
+	/** How help and README write the keys when listing them one by one would mislead (`1-9`). */
+	readonly keysText?: string;
 };
 
 export const COMMANDS: readonly Command[] = [
@@ -93,14 +95,22 @@ export const COMMANDS: readonly Command[] = [
 	{id: 'panel.routes', keys: [{input: '1'}], label: '1', description: 'Focus the routes panel', contexts: ['dashboard']},
 	{id: 'panel.activity', keys: [{input: '2'}], label: '2', description: 'Focus the activity panel', contexts: ['dashboard']},
 	{id: 'panel.providers', keys: [{input: '3'}], label: '3', description: 'Focus the providers panel', contexts: ['dashboard']},
-	{id: 'provider.addGeminiBalance', keys: [{input: 'g'}], label: 'g', hint: 'add Gemini Balance', description: 'Add a Gemini Balance server (wizard)', contexts: ['dashboard']},
-	{id: 'provider.add', keys: [{input: 'a'}], label: 'a', hint: 'add provider', description: 'Add another provider: DeepSeek, Ollama, OpenRouter, any OpenAI-compatible URL (wizard)', contexts: ['dashboard']},
 	{id: 'app.help', keys: [{input: '?'}], label: '?', hint: 'help', description: 'Show all keys', contexts: ['dashboard']},
 	{id: 'app.quit', keys: [{input: 'q'}], label: 'q', hint: 'quit', description: 'Quit (stops the proxy); with requests in flight, press twice', contexts: ['dashboard', 'onboarding']},
+	{id: 'provider.addGeminiBalance', keys: [{input: 'g'}], label: 'g', hint: 'Gemini Balance', description: 'Add a Gemini Balance server (wizard)', contexts: ['dashboard']},
+	{id: 'provider.add', keys: [{input: 'a'}], label: 'a', hint: 'add provider', description: 'Add another provider: DeepSeek, Ollama, OpenRouter, any OpenAI-compatible URL (wizard)', contexts: ['dashboard']},
 	// Route picker.
 	{id: 'picker.move', keys: [{key: 'upArrow'}, {key: 'downArrow'}, {input: 'k'}, {input: 'j'}], label: '↑↓', hint: 'move', description: 'Move through provider,model targets', contexts: ['picker'], builtIn: true},
 	{id: 'picker.save', keys: [{key: 'return'}], label: 'enter', hint: 'save', description: 'Save the highlighted target for the route', contexts: ['picker'], builtIn: true},
-	{id: 'picker.quickPick', keys: [{input: '1'}], label: '1-9', description: 'Save the target with that number in the visible list', contexts: ['picker'], builtIn: true},
+	{
+		id: 'picker.quickPick',
+		keys: [{input: '1'}],
+		label: '1-9',
+		keysText: '1-9',
+		description: 'Save the target with that number in the visible list',
+		contexts: ['picker'],
+		builtIn: true,
+	},
 	{id: 'picker.cancel', keys: [{key: 'escape'}, {key: 'leftArrow'}], label: 'esc', hint: 'cancel', description: 'Close the picker without changing the route', contexts: ['picker']},
 	// Request detail.
 	{id: 'view.back', keys: [{key: 'escape'}, {key: 'leftArrow'}, {input: 'q'}], label: 'esc', hint: 'back', description: 'Back to the dashboard', contexts: ['detail']},
@@ -138,6 +148,28 @@ function matches(spec: KeySpec, input: string, key: Key): boolean {
 	if (spec.ctrl) return key.ctrl && input === spec.input;
 	// A printable key with Ctrl/Meta held is a different key.
 	return !key.ctrl && !key.meta && input === spec.input;
+}
+
+const KEY_NAMES: Readonly<Record<NamedKey, string>> = {
+	upArrow: '↑',
+	downArrow: '↓',
+	leftArrow: '←',
+	rightArrow: '→',
+	pageUp: 'pgup',
+	pageDown: 'pgdn',
+	return: 'enter',
+	escape: 'esc',
+	tab: 'tab',
+};
+
+/** Every key of a command, spelled for people: help overlay and README list them all. */
+export function keyNames(command: Command): string[] {
+	if (command.keysText) return [command.keysText];
+	return command.keys.map(spec => {
+		if ('key' in spec) return `${spec.shift ? 'shift+' : ''}${KEY_NAMES[spec.key]}`;
+		const name = spec.input === ' ' ? 'space' : spec.input;
+		return spec.ctrl ? `ctrl+${name}` : name;
+	});
 }
 
 /** The command a key press means in the given contexts (table order wins), ignoring built-ins. */

@@ -84,7 +84,7 @@ describe('malformed bodies', () => {
 		['missing messages', JSON.stringify({model: 'm', max_tokens: 5}), /^messages: required/],
 		['missing max_tokens', JSON.stringify({model: 'm', messages: [{role: 'user', content: 'hi'}]}), /^max_tokens: required/],
 		['content is a number', JSON.stringify({...params, messages: [{role: 'user', content: 'a'}, {role: 'assistant', content: 'b'}, {role: 'user', content: 'c'}, {role: 'user', content: 5}]}), /^messages\.3\.content: expected string or array/],
-		['role system in messages', JSON.stringify({...params, messages: [{role: 'system', content: 'x'}]}), /^messages\.0\.role: expected "user" or "assistant"/],
+		['role tool in messages', JSON.stringify({...params, messages: [{role: 'tool', content: 'x'}]}), /^messages\.0\.role: expected "user", "assistant" or "system"/],
 		['max_tokens as string', JSON.stringify({...params, max_tokens: '100'}), /^max_tokens: expected a positive integer/],
 		['stream as string', JSON.stringify({...params, stream: 'true'}), /^stream: expected boolean/],
 		['tool without name', JSON.stringify({...params, tools: [{input_schema: {}}]}), /^tools\.0\.name: required/],

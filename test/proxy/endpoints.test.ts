@@ -105,12 +105,15 @@ describe('endpoints', () => {
 		expect(Math.min(...timings)).toBeLessThan(250);
 	});
 
-	it('GET /v1/models lists every provider,model pair', async () => {
+	it('GET /v1/models lists every provider,model pair under a claude-ccr- id that routes back', async () => {
 		const h = await start();
 		const response = await fetch(`${h.proxyUrl}/v1/models?limit=1000`);
 		const body = (await response.json()) as {data: Array<{id: string; display_name: string}>};
-		expect(body.data.map(model => model.id)).toEqual(['fake,up-model', 'fake,other-model']);
+		// Claude Code's gateway discovery keeps only ids containing "claude".
+		expect(body.data.map(model => model.id)).toEqual(['claude-ccr-fake-up-model', 'claude-ccr-fake-other-model']);
 		expect(body.data[0]?.display_name).toBe('fake/up-model');
+		await h.client.messages.create({model: 'claude-ccr-fake-other-model', max_tokens: 16, messages: [{role: 'user', content: 'hi'}]});
+		expect(h.upstreamRequests.at(-1)?.body['model']).toBe('other-model');
 	});
 
 	it('malformed JSON and missing fields are 400 invalid_request_error', async () => {

@@ -39,7 +39,7 @@ describe('validateMessagesRequest', () => {
 		[{...good, stream: 'yes'}, 'stream: expected boolean'],
 		[{...good, tools: {}}, 'tools: expected array'],
 		[{...good, system: 3}, 'system: expected string or array'],
-		[{...good, messages: [...good.messages, {role: 'system', content: 'x'}]}, 'messages.3.role: expected "user" or "assistant"'],
+		[{...good, messages: [...good.messages, {role: 'tool', content: 'x'}]}, 'messages.3.role: expected "user", "assistant" or "system"'],
 		[{...good, messages: [...good.messages, {role: 'user', content: 5}]}, 'messages.3.content: expected string or array'],
 		[{...good, messages: [{role: 'user', content: [{type: 'text', text: 7}]}]}, 'messages.0.content.0.text: expected string'],
 		[{...good, messages: [{role: 'user', content: [{text: 'x'}]}]}, 'messages.0.content.0.type: required'],
@@ -68,6 +68,8 @@ describe('validateMessagesRequest', () => {
 describe('validateCountTokensRequest', () => {
 	it('does not need max_tokens but needs messages', () => {
 		expect(validateCountTokensRequest({model: 'm', messages: [{role: 'user', content: 'hi'}]}).ok).toBe(true);
+		// Claude Code (mid-conversation-system beta) puts system messages inside the history.
+		expect(validateMessagesRequest({...good, messages: [...good.messages, {role: 'system', content: 'Repo is read-only.'}]}).ok).toBe(true);
 		const result = validateCountTokensRequest({model: 'm'});
 		expect(result.ok ? '' : result.message).toContain('messages: required');
 	});

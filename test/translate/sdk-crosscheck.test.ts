@@ -353,9 +353,14 @@ describe('§6.5 endpoint fixtures', () => {
 		expect(parseSse(await response.text()).at(-1)![0]).toBe('message_stop');
 	});
 
-	// F-C06 wants discovery ids that contain "claude" (Claude Code keeps only those); the proxy lists
-	// `provider,model` ids today — reported to the proxy owner rather than asserted here.
-	test.todo('F-C06 GET /v1/models discovery ids contain "claude"');
+	test('F-C06 GET /v1/models discovery ids contain "claude"', async () => {
+		const response = await fetch(`${harness.proxyUrl}/v1/models?limit=1000`);
+		expect(response.status).toBe(200);
+		const body = (await response.json()) as {data: Array<{id: string; display_name: string}>};
+		expect(body.data.length).toBeGreaterThan(0);
+		for (const model of body.data) expect(model.id).toContain('claude');
+		expect(body.data[0]!.display_name).toContain('/');
+	});
 
 	test('F-C07 routing: haiku → background, explicit provider,model, thinking → think', async () => {
 		harness.upstream.setHandler(replay(STREAM_FIXTURES[0]!.upstream));

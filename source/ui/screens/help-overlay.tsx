@@ -1,6 +1,6 @@
 import React, {type ReactNode} from 'react';
 import {Box, Text} from 'ink';
-import {helpSections} from '../keymap.js';
+import {helpSections, keyNames} from '../keymap.js';
 import {useTheme} from '../theme.js';
 
 export type HelpOverlayProps = {
@@ -18,7 +18,7 @@ export function helpLines(): Line[] {
 	for (const section of helpSections()) {
 		if (lines.length > 0) lines.push({kind: 'gap', text: ''});
 		lines.push({kind: 'title', text: section.title});
-		for (const command of section.commands) lines.push({kind: 'key', key: command.label, text: command.description});
+		for (const command of section.commands) lines.push({kind: 'key', key: keyNames(command).join(' '), text: command.description});
 	}
 
 	return lines;
