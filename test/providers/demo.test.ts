@@ -258,10 +258,10 @@ describe('demo mode end to end (demo upstream → real proxy → sample traffic)
 		await waitFor(() => activity.getSnapshot().recent.length >= 2);
 		await traffic.stop();
 		const sent = traffic.sent();
-		const total = activity.getSnapshot().totals.requests;
 		// Rounds are 2-8 ms apart here: watch for a dozen of them that must not come.
 		await expect(waitFor(() => traffic.sent() > sent, {timeoutMs: 100})).rejects.toThrow('timed out');
 		expect(traffic.sent()).toBe(sent);
-		expect(activity.getSnapshot().totals.requests).toBe(total);
+		// A request aborted by stop() may still reach the proxy a moment later, but nothing new does.
+		expect(activity.getSnapshot().totals.requests).toBeLessThanOrEqual(sent);
 	});
 });

@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {messageToSse, StreamTranslator, toAnthropicMessage, ToolNameMap} from '../../source/proxy/translate/index.js';
+import {messageToSse, PROFILES, StreamTranslator, toAnthropicMessage, ToolNameMap} from '../../source/proxy/translate/index.js';
 import {C, D, DONE, expectedEvents, newTranslator, normalize, parseSse, runStream, TEST_PROFILE, testIds, toolNamesFor, U} from './helpers.js';
 import {STREAM_FIXTURES} from './stream-fixtures.js';
 
@@ -272,5 +272,20 @@ describe('stream translator contract details', () => {
 	test('constructor ids: default ids look like Anthropic ids', () => {
 		const translator = new StreamTranslator({requestedModel: 'm', inputTokens: 1, profile: TEST_PROFILE, toolNames: new ToolNameMap()});
 		expect(translator.id).toMatch(/^msg_[A-Za-z0-9]{24}$/);
+	});
+});
+
+describe('Gemini empty replies (gemini-balance.md §4.1-9)', () => {
+	const emptyGemini = [D({id: 'c1', object: 'chat.completion.chunk', choices: [], usage: {prompt_tokens: 9, completion_tokens: 0, total_tokens: 9}}), DONE];
+
+	test('a Gemini stream with no content at all ends in a retryable error, not a silent empty end_turn', () => {
+		const {events} = runStream(emptyGemini, {profile: PROFILES['gemini-balance']});
+		expect(events.map(([name]) => name)).toEqual(['message_start', 'ping', 'error']);
+		expect(events.at(-1)![1].error).toMatchObject({type: 'api_error', message: expect.stringContaining('empty answer')});
+	});
+
+	test('other providers keep the empty answer as end_turn', () => {
+		const {events} = runStream(emptyGemini);
+		expect(events.map(([name]) => name)).toEqual(['message_start', 'ping', 'message_delta', 'message_stop']);
 	});
 });

@@ -65,9 +65,12 @@ describe.skipIf(!hasScript || !built)('dashboard in a pseudo-terminal (built CLI
 		const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)));
 
 		const plain = (): string => output.replaceAll(/\u001B\[[?\d;]*[A-Za-z]/g, '');
-		await waitFor(() => plain().includes('1 Routes') && plain().includes('p,m'), {timeoutMs: 45_000, message: 'no dashboard frame'});
+		// The whole first frame, down to the footer's key hints.
+		await waitFor(() => plain().includes('1 Routes') && plain().includes('p,m') && plain().includes('? help'), {
+			timeoutMs: 45_000,
+			message: 'no dashboard frame',
+		});
 		expect(plain()).toMatch(/http:\/\/127\.0\.0\.1:\d+/);
-		expect(plain()).toContain('? help');
 		// NO_COLOR reached the UI: no colour codes in what the terminal got.
 		expect(output).not.toMatch(/\u001B\[3[0-7]m/);
 		child.stdin.write('q');

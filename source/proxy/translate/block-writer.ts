@@ -21,6 +21,11 @@ export class BlockWriter {
 	otherChars = 0;
 	readonly #ids: TranslateIds;
 	#next = 0;
+	/** Content blocks opened so far. */
+	get count(): number {
+		return this.#next;
+	}
+
 	#open = Block.None;
 	#index = -1;
 	#thinking = '';

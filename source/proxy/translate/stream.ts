@@ -13,6 +13,8 @@ import {finishToolCall, parseToolArguments, ToolSlots, type FinishContext, type 
 import type {AnthropicErrorType, AnthropicUsage, StopReason} from './types.js';
 import {mapUsage, type UpstreamUsage} from './usage.js';
 
+const EMPTY_GEMINI_ANSWER = 'Gemini returned an empty answer (no text, no tool call); this happens under load, retry the request';
+
 export type StreamTranslatorOptions = {
 	/** Echoed as `message.model` (Claude Code picks its context window from it). */
 	requestedModel: string;
@@ -235,6 +237,13 @@ export class StreamTranslator {
 		this.#ended = true;
 		this.#blocks.end();
 		this.#emitBufferedTools();
+		if (this.#blocks.count === 0 && this.#profile.schemaDialect === 'gemini' && this.#finish !== 'length') {
+			// Gemini's "empty reply" (a 200 with no content at all): an empty end_turn would silently end
+			// Claude Code's turn, so say what happened in an error the user (and Claude Code) can retry.
+			this.#blocks.out += sse.errorEventSse({error: {type: 'api_error', message: EMPTY_GEMINI_ANSWER}});
+			return;
+		}
+
 		const facts = {finish: this.#finish, refusal: this.#refusal, emittedTools: this.#emittedTools, matchedStop: this.#matchedStop};
 		this.#stopReason = mapStopReason(facts, this.#profile.refusalStopReason);
 		this.#finalUsage = mapUsage(this.#usage, this.#options.inputTokens, this.#blocks.textChars);

@@ -92,13 +92,15 @@ export const FinishedRow = memo(function FinishedRow({record, selected, columns}
 /** A request in flight: spinner, elapsed time, TTFT once known, output tokens as they grow. */
 export function LiveRow({record, selected, columns}: RowProps): ReactNode {
 	const theme = useTheme();
-	const now = useNow();
+	const tick = useNow();
+	// The tick decides when to redraw; the elapsed time is read now, so it never lags behind the TTFT.
+	const now = Math.max(tick, Date.now());
 	return (
 		<RowFrame selected={selected}>
 			<Cells
 				bold={selected}
 				columns={columns}
-				status={`${spinnerFrame(now)} live`}
+				status={`${spinnerFrame(tick)} live`}
 				statusColor={theme.live}
 				id={shortId(record.id)}
 				scenario={record.scenario}
