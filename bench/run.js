@@ -14,6 +14,9 @@
  *
  * Flags: --quick  --rounds N  --targets direct,raw-pipe,…  --phases latency,stream,events,throughput,soak,start
  *        --out <file>  --keep (leave the temp dir)
+ *        --compare <dist dir>  adds `ccr-compare`: another build of ccr-tui, headless, in the same
+ *        interleaved run (A/B a change). The copy must sit where node_modules resolves, e.g.
+ *        `cp -r dist package.json node_modules/.cache/ccr-before/` then `--compare node_modules/.cache/ccr-before/dist`.
  */
 import {cpus} from 'node:os';
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
@@ -310,6 +313,15 @@ async function main() {
 				const headless = await startHeadless({configPath, env, probeSocket: socket});
 				children.push(headless.child);
 				targets.push(target('ccr-headless', headless.port, {anthropic: true, pid: headless.child.pid, probeSocket: socket, child: headless.child}));
+			}
+
+			if (option('compare')) {
+				// A/B against another build of ccr-tui (e.g. before a change), interleaved in the same run.
+				const cli = path.resolve(option('compare'), 'cli.js');
+				const socket = path.join(tmp, 'probe-compare.sock');
+				const other = await startHeadless({configPath, env, probeSocket: socket, cli});
+				children.push(other.child);
+				targets.push(target('ccr-compare', other.port, {anthropic: true, pid: other.child.pid, probeSocket: socket, child: other.child}));
 			}
 
 			if (want('ccr-dashboard')) {

@@ -83,8 +83,8 @@ export async function startRawPipe(upstream) {
 }
 
 /** `ccr-tui start --port 0`: ready when it prints its URL. */
-export async function startHeadless({configPath, env, probeSocket, nodeArgs = []}) {
-	const args = [...nodeArgs, ...(probeSocket ? ['--import', PROBE] : []), CLI, '--config', configPath, '--port', '0', 'start'];
+export async function startHeadless({configPath, env, probeSocket, nodeArgs = [], cli = CLI}) {
+	const args = [...nodeArgs, ...(probeSocket ? ['--import', PROBE] : []), cli, '--config', configPath, '--port', '0', 'start'];
 	const started = await spawnUntil(process.execPath, args, {env: {...env, ...(probeSocket ? {CCR_BENCH_PROBE: probeSocket} : {})}, match: /http:\/\/127\.0\.0\.1:(\d+)/});
 	return {child: started.child, port: Number(started.found[1]), readyMs: started.ms, output: started.output};
 }

@@ -1,7 +1,15 @@
+import type {IncomingMessage} from 'node:http';
+
+type ReadResult = {ok: true; text: string} | {ok: false; size: number};
+
 /** Read a request body as text, refusing more than `limit` bytes without buffering them. */
-export async function readBodyText(request: Request, limit: number): Promise<{ok: true; text: string} | {ok: false; size: number}> {
+export async function readBodyText(request: Request, limit: number): Promise<ReadResult> {
 	const declared = Number(request.headers.get('content-length'));
 	if (Number.isFinite(declared) && declared > limit) return {ok: false, size: declared};
+	// Served by node:http (srvx), the IncomingMessage is read directly: `request.body` would wrap it
+	// in a WHATWG stream (Readable.toWeb), which cost ~0.35 ms of a 10 KB request (bench/profile.js).
+	const node = (request as {runtime?: {node?: {req?: IncomingMessage}}}).runtime?.node?.req;
+	if (node && !node.readableDidRead && !node.readableEnded) return readIncoming(node, limit);
 	if (!request.body) return {ok: true, text: ''};
 	const reader = request.body.getReader();
 	const chunks: Uint8Array[] = [];
@@ -19,4 +27,47 @@ export async function readBodyText(request: Request, limit: number): Promise<{ok
 	}
 
 	return {ok: true, text: Buffer.concat(chunks).toString('utf8')};
+}
+
+function readIncoming(message: IncomingMessage, limit: number): Promise<ReadResult> {
+	return new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		let size = 0;
+		const cleanup = () => {
+			message.off('data', onData);
+			message.off('end', onEnd);
+			message.off('error', onError);
+			message.off('close', onClose);
+		};
+
+		const onData = (chunk: Buffer) => {
+			size += chunk.length;
+			if (size > limit) {
+				cleanup();
+				// Discard the rest: the 413 answer still reaches the client.
+				message.resume();
+				resolve({ok: false, size});
+				return;
+			}
+
+			chunks.push(chunk);
+		};
+
+		const onEnd = () => {
+			cleanup();
+			resolve({ok: true, text: (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)).toString('utf8')});
+		};
+
+		const onError = (error: Error) => {
+			cleanup();
+			reject(error);
+		};
+
+		const onClose = () => {
+			cleanup();
+			reject(new Error('the client disconnected while sending the body'));
+		};
+
+		message.on('data', onData).once('end', onEnd).once('error', onError).once('close', onClose);
+	});
 }

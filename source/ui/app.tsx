@@ -3,7 +3,7 @@ import {Box, useApp, useInput, type Key} from 'ink';
 import type {ActivityStore} from '../activity/store.js';
 import {ConfigError, type ConfigStore} from '../config/store.js';
 import {listRouteTargets, SCENARIOS, type Scenario} from '../config/schema.js';
-import {runConnectionTest} from '../providers/connection-test.js';
+import {runConnectionTest, type TestResult} from '../providers/connection-test.js';
 import {Footer} from './components/footer.js';
 import {Header} from './components/header.js';
 import {providersPanelWanted, type ProviderView} from './components/providers-panel.js';
@@ -186,15 +186,17 @@ export function App(props: AppProps): ReactNode {
 		[props, dispatch],
 	);
 
+	const recordTest = tests.record;
 	const wizardDone = useCallback(
-		(providerName: string) => {
+		(providerName: string, test?: Pick<TestResult, 'status' | 'steps'>) => {
+			if (test) recordTest(providerName, test);
 			dispatch({type: 'home'});
 			const index = store.getSnapshot().config.Providers.findIndex(provider => provider.name === providerName);
 			dispatch({type: 'focus', panel: 'providers'});
 			if (index >= 0) dispatch({type: 'select-provider', index});
 			dispatch({type: 'flash', tone: 'ok', text: `${providerName} saved; its routes are live now`});
 		},
-		[store, dispatch],
+		[store, dispatch, recordTest],
 	);
 
 	const handlers: Partial<Record<CommandId, (input: string, key: Key) => void>> = {

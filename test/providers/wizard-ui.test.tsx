@@ -143,7 +143,8 @@ describe('AddProviderWizard: Gemini Balance, happy path', () => {
 		ui.press('enter');
 
 		await waitFor(() => ui.onDone.mock.calls.length > 0);
-		expect(ui.onDone).toHaveBeenCalledWith('gemini-balance');
+		// The wizard hands its test result over, so the providers panel shows it on the row.
+		expect(ui.onDone).toHaveBeenCalledWith('gemini-balance', expect.objectContaining({status: 'pass'}));
 		const saved = ui.readConfig();
 		expect(saved.Providers).toEqual([
 			{

@@ -1,5 +1,6 @@
 import {useCallback, useEffect, useRef, useState} from 'react';
 import type {ProviderConfig} from '../../config/schema.js';
+import type {TestResult} from '../../providers/connection-test.js';
 import {upsertStep, type ConnectionTester, type ProviderTestState} from '../connection-tests.js';
 
 export type ConnectionTests = {
@@ -8,6 +9,8 @@ export type ConnectionTests = {
 	/** Start a test; ignored while one runs for the same provider. */
 	readonly start: (provider: ProviderConfig) => void;
 	readonly running: boolean;
+	/** Keep a result obtained elsewhere (the wizard's own test) on the provider row. */
+	readonly record: (providerName: string, result: Pick<TestResult, 'status' | 'steps'>) => void;
 };
 
 /** Runs connection tests from the providers panel, step by step; aborts them on unmount. */
@@ -61,6 +64,11 @@ export function useConnectionTests(tester: ConnectionTester): ConnectionTests {
 		[tester],
 	);
 
+	const record = useCallback((providerName: string, result: Pick<TestResult, 'status' | 'steps'>) => {
+		const now = Date.now();
+		setStates(previous => ({...previous, [providerName]: {status: result.status, steps: [...result.steps], startedAt: now, finishedAt: now}}));
+	}, []);
+
 	const running = Object.values(states).some(state => state.status === 'running');
-	return {states, start, running};
+	return {states, start, running, record};
 }

@@ -41,7 +41,8 @@ export type AddProviderWizardProps = {
 	readonly store: ConfigStore;
 	/** undefined: the user picks one first. */
 	readonly preset: PresetId | undefined;
-	readonly onDone: (providerName: string) => void;
+	/** Called once saved, with the wizard's connection-test result when the test ran. */
+	readonly onDone: (providerName: string, test?: Pick<TestResult, 'status' | 'steps'>) => void;
 	readonly onCancel: () => void;
 	/** Values from command-line flags; they win over the existing provider's. */
 	readonly initial?: WizardPrefill;
@@ -324,7 +325,7 @@ function useWizardEffects(
 
 	const {savedName, cancelled} = state;
 	useEffect(() => {
-		if (step === 'done' && savedName) latest.current.onDone(savedName);
+		if (step === 'done' && savedName) latest.current.onDone(savedName, state.testResult);
 	}, [step, savedName]);
 
 	useEffect(() => {
