@@ -160,19 +160,16 @@ async function runDashboard(options: GlobalOptions): Promise<number> {
 	// Loaded lazily: `--help` and the helper commands should not pay for React and Ink. No JSX in this
 	// file: it would import react/jsx-runtime (and with it React's development build) at load time,
 	// before NODE_ENV is set, and a development React under a production reconciler renders nothing.
-	const [{ConfigStore}, {resolveConfigPath, logFilePath}, {ActivityBus}, {ActivityStore}, {createLogFile}, {createRedactor}, {startProxy}, {render}, {App}, {createElement}] =
-		await Promise.all([
-			import('./config/store.js'),
-			import('./config/paths.js'),
-			import('./activity/bus.js'),
-			import('./activity/store.js'),
-			import('./activity/log-file.js'),
-			import('./config/redact.js'),
-			import('./proxy/server.js'),
-			import('ink'),
-			import('./ui/app.js'),
-			import('react'),
-		]);
+	const [{ConfigStore}, {resolveConfigPath}, {ActivityBus}, {ActivityStore}, {startProxyThread}, {render}, {App}, {createElement}] = await Promise.all([
+		import('./config/store.js'),
+		import('./config/paths.js'),
+		import('./activity/bus.js'),
+		import('./activity/store.js'),
+		import('./proxy/worker-client.js'),
+		import('ink'),
+		import('./ui/app.js'),
+		import('react'),
+	]);
 
 	// --demo: a simulated provider and a throwaway config in a temp folder; the user's config is untouched.
 	const demo = options.demo ? await (await import('./providers/demo.js')).startDemo() : undefined;
@@ -188,29 +185,19 @@ async function runDashboard(options: GlobalOptions): Promise<number> {
 
 	const bus = new ActivityBus();
 	const activity = new ActivityStore().attach(bus);
-	const first = store.getSnapshot();
-	const logFile =
-		first.config.LOG === true
-			? createLogFile({
-					path: logFilePath(configPath),
-					bus,
-					redact: text => createRedactor(store.getSnapshot().config)(text),
-					level: () => store.getSnapshot().config.LOG_LEVEL,
-				})
-			: undefined;
 	const cleanup = async (): Promise<void> => {
-		await logFile?.close();
 		activity.close();
 		store.close();
 		await demo?.close();
 	};
 
-	let proxy: Awaited<ReturnType<typeof startProxy>>;
+	// The proxy runs in its own thread (log file included) so that rendering never delays a request.
+	let proxy: Awaited<ReturnType<typeof startProxyThread>>;
 	try {
-		proxy = await startProxy({store, bus, host: options.host, port: options.port}).catch(async (error: unknown) => {
+		proxy = await startProxyThread({store, bus, host: options.host, port: options.port}).catch(async (error: unknown) => {
 			// The demo needs no fixed port: never fail just because a real ccr-tui already runs.
 			if (!demo || options.port !== undefined) throw error;
-			return startProxy({store, bus, host: options.host, port: 0});
+			return startProxyThread({store, bus, host: options.host, port: 0});
 		});
 	} catch (error) {
 		process.stderr.write(`ccr-tui: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -230,7 +217,7 @@ async function runDashboard(options: GlobalOptions): Promise<number> {
 				void running.close().finally(() => instance.unmount());
 			};
 	const instance = render(
-		createElement(App, {store, activity, listenUrl: running.url, inFlight: () => running.inFlight(), onQuit: () => running.close(), onStartDemo}),
+		createElement(App, {store, activity, listenUrl: running.url, inFlight: () => activity.getSnapshot().inFlight.length, onQuit: () => running.close(), onStartDemo}),
 		{exitOnCtrlC: false, patchConsole: false, maxFps: 10},
 	);
 	// A terminal closing or `kill` gets the same ordered shutdown as q: proxy first, then the UI.

@@ -1,0 +1,70 @@
+/**
+ * The proxy in its own thread, for the dashboard: Ink re-renders the whole screen on every frame
+ * (tens of ms of CPU on a small machine), which would otherwise sit in the proxy's event loop and
+ * delay every request. Here the proxy keeps an event loop of its own; the dashboard only receives
+ * activity events (batched per tick) and tells the proxy to re-read the config after it saved.
+ */
+import {parentPort, workerData} from 'node:worker_threads';
+import type {ActivityEvent} from '../activity/events.js';
+import {ActivityBus} from '../activity/bus.js';
+import {createLogFile} from '../activity/log-file.js';
+import {logFilePath} from '../config/paths.js';
+import {createRedactor} from '../config/redact.js';
+import {ConfigStore} from '../config/store.js';
+import {startProxy} from './server.js';
+import type {ToProxyWorker, FromProxyWorker, ProxyWorkerData} from './worker-protocol.js';
+
+const port = parentPort;
+if (!port) throw new Error('proxy/worker.js must run in a worker thread');
+const data = workerData as ProxyWorkerData;
+const post = (message: FromProxyWorker): void => port.postMessage(message);
+
+const store = new ConfigStore({path: data.configPath});
+const bus = new ActivityBus();
+
+// One postMessage per tick, not per event: a burst of streams produces many small events.
+let queue: ActivityEvent[] = [];
+bus.on(event => {
+	if (queue.length === 0) setImmediate(flush);
+	queue.push(event);
+});
+function flush(): void {
+	const events = queue;
+	queue = [];
+	post({type: 'events', events});
+}
+
+const logFile =
+	store.getSnapshot().config.LOG === true
+		? createLogFile({
+				path: logFilePath(data.configPath),
+				bus,
+				redact: text => createRedactor(store.getSnapshot().config)(text),
+				level: () => store.getSnapshot().config.LOG_LEVEL,
+			})
+		: undefined;
+
+try {
+	const proxy = await startProxy({store, bus, host: data.host, port: data.port});
+	post({type: 'listening', url: proxy.url, host: proxy.host, port: proxy.port});
+	port.on('message', (message: ToProxyWorker) => {
+		if (message.type === 'reload') {
+			store.reload();
+		} else if (message.type === 'close') {
+			void proxy
+				.close()
+				.then(async () => logFile?.close())
+				.finally(() => {
+					flush();
+					store.close();
+					post({type: 'closed'});
+					port.close();
+				});
+		}
+	});
+} catch (error) {
+	post({type: 'failed', message: error instanceof Error ? error.message : String(error)});
+	store.close();
+	await logFile?.close();
+	port.close();
+}
