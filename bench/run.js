@@ -36,7 +36,7 @@ const option = name => {
 
 const quick = flag('quick');
 const P = quick
-	? {warmup: 5, rounds: 3, perRound: 6, rounds1m: 3, perRound1m: 3, latencyBudgetMs: 2500, sliceMs: 500, sliceRounds: 1, soak: 2000, soakMaxMs: 8000, startSamples: 2, streamChunks: 20, eventChunks: 500}
+	? {warmup: 5, rounds: 3, perRound: 6, rounds1m: 3, perRound1m: 3, latencyBudgetMs: 1500, sliceMs: 400, sliceRounds: 1, soak: 2000, soakMaxMs: 3000, startSamples: 1, streamChunks: 20, eventChunks: 500}
 	: {warmup: 15, rounds: 9, perRound: 25, rounds1m: 7, perRound1m: 10, latencyBudgetMs: 15_000, sliceMs: 1500, sliceRounds: 3, soak: 10_000, soakMaxMs: 45_000, startSamples: 5, streamChunks: 20, eventChunks: 1000};
 // Time caps keep a run bounded (~5 min full) even when a target is slow or the machine is busy:
 // a latency phase shrinks its requests per round to fit latencyBudgetMs (never below 5), the soak
@@ -48,7 +48,8 @@ const outFile = option('out') ?? path.join(ROOT, 'bench/results/latest.json');
 
 const SIZES = ['10k', '100k', '1m'];
 const CONCURRENCY = [1, 4, 16];
-const log = message => process.stderr.write(`[bench] ${message}\n`);
+const began = performance.now();
+const log = message => process.stderr.write(`[bench ${((performance.now() - began) / 1000).toFixed(1).padStart(5)} s] ${message}\n`);
 const round2 = value => (Number.isFinite(value) ? Math.round(value * 100) / 100 : null);
 const round1 = value => (Number.isFinite(value) ? Math.round(value * 10) / 10 : null);
 
@@ -184,8 +185,10 @@ async function slices(targets, payload, {concurrency, countEvents}) {
 				cpuUsPerEvent: run.events > 0 ? (cpu * 1e6) / run.events : Number.NaN,
 				loadGenCpuPct: ((self.user + self.system) / 1e3 / run.elapsedMs) * 100,
 				rss,
-				eldP99: stats?.eld.p99,
-				eldMax: stats?.eld.max,
+				// The proxy's own loop (a worker thread under the dashboard), and the UI thread's.
+				eldP99: stats?.proxyEld.p99,
+				eldMax: stats?.proxyEld.max,
+				uiEldP99: stats?.threads.length ? stats.eld.p99 : undefined,
 			});
 		}
 	}
@@ -207,6 +210,7 @@ async function slices(targets, payload, {concurrency, countEvents}) {
 			rssP95: round1(percentile(list.flatMap(slice => slice.rss), 95)),
 			eldP99: round2(pick('eldP99')),
 			eldMax: round2(Math.max(...list.map(slice => slice.eldMax ?? Number.NaN))),
+			uiEldP99: round2(pick('uiEldP99')),
 		};
 	}
 
@@ -353,8 +357,9 @@ async function main() {
 		results.rssIdle = Object.fromEntries(targets.filter(t => t.pid).map(t => [t.name, round1(rssMb(t.pid))]));
 		// Idle CPU: what the process burns with no traffic at all (timers, dashboard clock/renders).
 		const idleCpu0 = new Map(targets.filter(t => t.ccr).map(t => [t.name, cpuSeconds(t.pid)]));
-		await new Promise(resolve => setTimeout(resolve, 3000));
-		results.cpuIdlePct = Object.fromEntries([...idleCpu0].map(([name, cpu0]) => [name, round2(((cpuSeconds(targets.find(t => t.name === name).pid) - cpu0) / 3) * 100)]));
+		const idleS = quick ? 1 : 3;
+		await new Promise(resolve => setTimeout(resolve, idleS * 1000));
+		results.cpuIdlePct = Object.fromEntries([...idleCpu0].map(([name, cpu0]) => [name, round2(((cpuSeconds(targets.find(t => t.name === name).pid) - cpu0) / idleS) * 100)]));
 
 		if (phases.has('latency')) {
 			results.latency = {};
@@ -510,7 +515,7 @@ function report(r) {
 	}
 
 	out.push('### Memory and event loop', '');
-	out.push(table(['target', 'RSS idle MB', 'CPU idle %', 'RSS p95 under load MB', 'requests', 'RSS peak MB', 'RSS after (2 s idle) MB', 'slope MB/1k req', 'heap after full GC MB', 'ELD p99 (16 streams) ms', 'ELD max ms'], names.filter(name => r.rssIdle?.[name] !== undefined).map(name => [
+	out.push(table(['target', 'RSS idle MB', 'CPU idle %', 'RSS p95 under load MB', 'requests', 'RSS peak MB', 'RSS after (2 s idle) MB', 'slope MB/1k req', 'heap after full GC MB', 'proxy ELD p99 (16 streams) ms', 'proxy ELD max ms', 'UI thread ELD p99 ms'], names.filter(name => r.rssIdle?.[name] !== undefined).map(name => [
 		name,
 		r.rssIdle[name],
 		r.cpuIdlePct?.[name],
@@ -522,6 +527,7 @@ function report(r) {
 		r.soak?.[name]?.heapAfterGc,
 		r.events?.[16]?.[name]?.eldP99,
 		r.events?.[16]?.[name]?.eldMax,
+		r.events?.[16]?.[name]?.uiEldP99,
 	])), '');
 	if (r.start) out.push(`Start to listening (\`ccr-tui start --port 0\`, spawn → URL printed, median of ${r.start.samples.length}): **${r.start.ccrMs} ms** (max ${r.start.ccrMaxMs}; bare \`node -e\` http server: ${r.start.nodeFloorMs} ms). Dashboard under pty, spawn → port accepts: ${r.dashboardStartMs ?? '–'} ms.`, '');
 	if (r.verdicts.length > 0) {

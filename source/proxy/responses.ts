@@ -1,4 +1,5 @@
 /** Response builders shared by the handlers: Anthropic-shaped errors and JSON with a request id. */
+import {HTTPResponse} from 'h3';
 import {randomBase62} from './translate/ids.js';
 import type {AnthropicErrorBody} from './translate/index.js';
 
@@ -6,11 +7,17 @@ export function newRequestId(): string {
 	return `req_${randomBase62()}`;
 }
 
+/**
+ * An h3 HTTPResponse, not a native Response: h3 turns it into srvx's node response, which writes the
+ * string with a Content-Length in one go; a native Response body is pumped through a WHATWG stream
+ * reader instead (bench/: ~0.25 ms and ~7 % CPU per 10 KB request). Typed as Response for the
+ * handlers: h3 is the only consumer and accepts both.
+ */
 export function jsonResponse(status: number, body: unknown, requestId: string, headers: Record<string, string> = {}): Response {
-	return new Response(JSON.stringify(body), {
+	return new HTTPResponse(JSON.stringify(body), {
 		status,
 		headers: {'content-type': 'application/json', 'request-id': requestId, ...headers},
-	});
+	}) as unknown as Response;
 }
 
 /** `{"type":"error","error":{type,message},"request_id"}` with the request id header too. */

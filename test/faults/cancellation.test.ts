@@ -2,20 +2,11 @@ import http from 'node:http';
 import {afterEach, describe, expect, it} from 'vitest';
 import {trickle} from '../fakes/faulty-upstream.js';
 import {fail, hang} from '../fakes/openai-upstream.js';
-import {startHarness, type Harness, type HarnessOptions} from '../helpers/proxy-harness.js';
+import type {Harness} from '../helpers/proxy-harness.js';
 import {waitFor} from '../helpers/wait-for.js';
-import {fastTimings, outcome, params, recordFault, SLACK_MS} from './fault-kit.js';
+import {outcome, params, recordFault, SLACK_MS, useFaultHarness} from './fault-kit.js';
 
-let harness: Harness | undefined;
-afterEach(async () => {
-	await harness?.close();
-	harness = undefined;
-});
-
-async function start(options: HarnessOptions = {}): Promise<Harness> {
-	harness = await startHarness({...options, timings: {...fastTimings, ...options.timings}});
-	return harness;
-}
+const start = useFaultHarness();
 
 /**
  * Claude Code is another process: its own abort bookkeeping is not ours to measure. A raw HTTP
@@ -149,8 +140,7 @@ describe('client abort', () => {
 		}
 
 		await h.client.messages.stream(params).finalMessage();
-		await h.close();
-		harness = undefined;
+		await h.close(); // idempotent: the afterEach close is then a no-op
 		await waitFor(() => timers() <= before, {timeoutMs: 2000, message: `timers left: ${timers()} > ${before}`});
 	});
 });

@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import Anthropic from '@anthropic-ai/sdk';
 import type {ProxyTimings} from '../../source/proxy/timings.js';
-import type {Harness} from '../helpers/proxy-harness.js';
+import {afterEach} from 'vitest';
+import {startHarness, type Harness, type HarnessOptions} from '../helpers/proxy-harness.js';
 
 /** Real defaults are seconds to minutes; the same code paths run on these in milliseconds. */
 export const fastTimings: Partial<ProxyTimings> = {
@@ -137,3 +138,16 @@ export async function upstreamAbortedWithin(request: {closed: Promise<number>; a
 
 /** Allowed above an outcome's designed time on a loaded CI machine; far below any real timeout. */
 export const SLACK_MS = 1000;
+
+/** `start()` for a fault test file: a harness with the fast timings, closed after each test. */
+export function useFaultHarness(): (options?: HarnessOptions) => Promise<Harness> {
+	let harness: Harness | undefined;
+	afterEach(async () => {
+		await harness?.close();
+		harness = undefined;
+	});
+	return async (options = {}) => {
+		harness = await startHarness({...options, timings: {...fastTimings, ...options.timings}});
+		return harness;
+	};
+}

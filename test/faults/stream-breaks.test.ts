@@ -1,19 +1,9 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import {breakStream} from '../fakes/faulty-upstream.js';
 import {answer, sequence, streamChunks} from '../fakes/openai-upstream.js';
-import {startHarness, type Harness, type HarnessOptions} from '../helpers/proxy-harness.js';
-import {fastTimings, params, rawMessages, recordFault, streamOutcome, SLACK_MS} from './fault-kit.js';
+import {params, rawMessages, recordFault, streamOutcome, SLACK_MS, useFaultHarness} from './fault-kit.js';
 
-let harness: Harness | undefined;
-afterEach(async () => {
-	await harness?.close();
-	harness = undefined;
-});
-
-async function start(options: HarnessOptions = {}): Promise<Harness> {
-	harness = await startHarness({...options, timings: {...fastTimings, ...options.timings}});
-	return harness;
-}
+const start = useFaultHarness();
 
 const toolParams = {
 	...params,

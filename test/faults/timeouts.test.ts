@@ -1,19 +1,9 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import {breakStream, headersThenSilence, trickle} from '../fakes/faulty-upstream.js';
 import {answer, hang, sequence} from '../fakes/openai-upstream.js';
-import {startHarness, type Harness, type HarnessOptions} from '../helpers/proxy-harness.js';
-import {fastTimings, outcome, params, rawMessages, recordFault, streamOutcome, upstreamAbortedWithin, SLACK_MS} from './fault-kit.js';
+import {outcome, params, rawMessages, recordFault, streamOutcome, upstreamAbortedWithin, SLACK_MS, useFaultHarness} from './fault-kit.js';
 
-let harness: Harness | undefined;
-afterEach(async () => {
-	await harness?.close();
-	harness = undefined;
-});
-
-async function start(options: HarnessOptions = {}): Promise<Harness> {
-	harness = await startHarness({...options, timings: {...fastTimings, ...options.timings}});
-	return harness;
-}
+const start = useFaultHarness();
 
 describe('hang before headers', () => {
 	it('stream: first-byte timeout → 504 timeout_error (not retried on the same target), upstream request aborted', async () => {

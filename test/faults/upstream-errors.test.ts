@@ -2,19 +2,10 @@ import {afterEach, describe, expect, it} from 'vitest';
 import type {RequestAttempt} from '../../source/activity/events.js';
 import {refusedUrl} from '../fakes/faulty-upstream.js';
 import {answer, fail, sequence} from '../fakes/openai-upstream.js';
-import {startHarness, type Harness, type HarnessOptions} from '../helpers/proxy-harness.js';
-import {fastTimings, outcome, params, recordFault, SLACK_MS} from './fault-kit.js';
+import {outcome, params, recordFault, SLACK_MS, useFaultHarness} from './fault-kit.js';
+import type {Harness} from '../helpers/proxy-harness.js';
 
-let harness: Harness | undefined;
-afterEach(async () => {
-	await harness?.close();
-	harness = undefined;
-});
-
-async function start(options: HarnessOptions = {}): Promise<Harness> {
-	harness = await startHarness({...options, timings: {...fastTimings, ...options.timings}});
-	return harness;
-}
+const start = useFaultHarness();
 
 function attempts(h: Harness): string[] {
 	return h.events.filter((event): event is RequestAttempt => event.type === 'request:attempt').map(event => `${event.attempt.provider},${event.attempt.model}: ${event.attempt.outcome}`);

@@ -50,41 +50,29 @@ export const FinishedRow = memo(function FinishedRow({record, selected, columns}
 	const color = toneColor(theme, tone);
 	const status = `${glyphForTone(tone)} ${record.status ? String(record.status) : 'ERR'}`;
 	const usage = record.usage;
-	if (record.state === 'error') {
-		return (
-			<RowFrame selected={selected}>
-				<Cells
-					bold={selected}
-					columns={columns}
-					status={status}
-					statusColor={color}
-					id={shortId(record.id)}
-					scenario={record.scenario}
-					target={`${record.provider},${record.model}`}
-					time={formatDuration(record.durationMs)}
-					message={record.errorMessage || record.errorType || 'failed'}
-					messageColor={color}
-				/>
-			</RowFrame>
-		);
-	}
-
+	const common = {
+		bold: selected,
+		columns,
+		status,
+		statusColor: color,
+		id: shortId(record.id),
+		scenario: record.scenario,
+		target: `${record.provider},${record.model}`,
+		time: formatDuration(record.durationMs),
+	};
 	return (
 		<RowFrame selected={selected}>
-			<Cells
-				bold={selected}
-				columns={columns}
-				status={status}
-				statusColor={color}
-				id={shortId(record.id)}
-				scenario={record.scenario}
-				target={`${record.provider},${record.model}`}
-				time={formatDuration(record.durationMs)}
-				ttft={record.stream ? formatDuration(record.ttftMs) : '—'}
-				input={formatCount(usage?.inputTokens ?? record.inputTokens)}
-				output={formatCount(usage?.outputTokens ?? record.outputTokens)}
-				stop={record.stopReason ?? '—'}
-			/>
+			{record.state === 'error' ? (
+				<Cells {...common} message={record.errorMessage || record.errorType || 'failed'} messageColor={color} />
+			) : (
+				<Cells
+					{...common}
+					ttft={record.stream ? formatDuration(record.ttftMs) : '—'}
+					input={formatCount(usage?.inputTokens ?? record.inputTokens)}
+					output={formatCount(usage?.outputTokens ?? record.outputTokens)}
+					stop={record.stopReason ?? '—'}
+				/>
+			)}
 		</RowFrame>
 	);
 });
