@@ -3,7 +3,7 @@
  * Composition root: parses argv, then starts the headless proxy, the dashboard (proxy + Ink UI in
  * one process) or one of the helper commands. The only file that sees both proxy and UI.
  */
-import {Command, CommanderError, Option} from 'commander';
+import {Command, CommanderError, InvalidArgumentError, Option} from 'commander';
 import {createRequire} from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -22,7 +22,7 @@ const EXIT_USAGE = 2;
 function parsePort(value: string): number {
 	const port = Number(value);
 	if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-		throw new CommanderError(EXIT_USAGE, 'ccr-tui.invalidPort', `error: --port must be a whole number from 0 to 65535, got "${value}"`);
+		throw new InvalidArgumentError('--port must be a whole number from 0 to 65535.');
 	}
 
 	return port;
@@ -39,7 +39,11 @@ function buildProgram(): Command {
 		.option('-p, --port <n>', 'listen port (overrides PORT; default 3456)', parsePort)
 		.option('-H, --host <addr>', 'listen address (overrides HOST; default 127.0.0.1)')
 		.addOption(new Option('--demo', 'dashboard with a simulated provider and sample traffic (no account, no network)'))
-		.showHelpAfterError('(run ccr-tui --help for usage)')
+		.showHelpAfterError('Usage: ccr-tui [options] [command]  (ccr-tui --help lists the commands and options)')
+		.showSuggestionAfterError()
+		// Only so that a stray word is reported as an unknown command, not as "too many arguments".
+		.argument('[command]')
+		.usage('[options] [command]')
 		.exitOverride()
 		.configureOutput({outputError: (text, write) => write(text)})
 		.addHelpText(
@@ -52,7 +56,8 @@ Examples:
   ccr-tui code -p "hello"          run Claude Code through ccr-tui
   eval "$(ccr-tui env)"            point this shell's Claude Code at ccr-tui`,
 		)
-		.action(async () => {
+		.action(async (command: string | undefined) => {
+			if (command !== undefined) program.error(`error: unknown command '${command}'`, {exitCode: EXIT_USAGE, code: 'commander.unknownCommand'});
 			const options = program.opts<GlobalOptions>();
 			if (!process.stdout.isTTY || !process.stdin.isTTY) {
 				const {runStart} = await import('./commands/start.js');
