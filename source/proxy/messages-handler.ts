@@ -25,6 +25,7 @@ import {
 	StreamTranslator,
 	collectSse,
 	estimateInputTokens,
+	quickEstimateInputTokens,
 	messageToSse,
 	resolveProfile,
 	toAnthropicMessage,
@@ -35,6 +36,9 @@ import {
 import {callUpstream, clientError, TimeoutReason, type CallTarget, type ClientError, type UpstreamAnswer} from './upstream-call.js';
 import {buildTargets, prepareFor, type Prepared} from './upstream-request.js';
 import {MAX_BODY_BYTES, validateMessagesRequest} from './validate-request.js';
+
+/** Within ±25 % of longContextThreshold the character estimate is not trusted: tokenize. */
+const NEAR_THRESHOLD = 0.25;
 
 export type ProxyServices = {
 	readonly store: ConfigStore;
@@ -117,8 +121,17 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 		};
 
 		debug('client-request', read.text);
+		// Tokenizing is the costliest step of a request: message_start gets a character estimate, and
+		// the tokenizer runs only for a custom router or a long-context decision close to the threshold.
 		let estimate: number | undefined;
+		let quick: number | undefined;
 		const estimateTokens = () => (estimate ??= estimateInputTokens(request));
+		const quickTokens = () => (quick ??= quickEstimateInputTokens(request));
+		const routingTokens = () => {
+			const rough = quickTokens();
+			const threshold = config.Router.longContextThreshold;
+			return Math.abs(rough - threshold) < threshold * NEAR_THRESHOLD ? estimateTokens() : rough;
+		};
 
 		let custom: string | undefined;
 		if (config.CUSTOM_ROUTER_PATH) {
@@ -132,13 +145,13 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 			}
 		}
 
-		const decision = routeRequest(request, config, {estimateTokens, custom, configPath: snapshot.path});
+		const decision = routeRequest(request, config, {estimateTokens: routingTokens, custom, configPath: snapshot.path});
 		if ('error' in decision) {
 			return reject(decision.error.status, decision.error.type, decision.error.message, request.model, {'x-should-retry': 'false'});
 		}
 
 		const targets = buildTargets(config, {provider: decision.provider, model: decision.model}, decision.fallbackScenario);
-		const inputTokens = estimateTokens();
+		const inputTokens = estimate ?? quickTokens();
 		emitStart({
 			scenario: decision.scenario,
 			reason: decision.reason,

@@ -20,6 +20,7 @@ import {UpstreamDispatchers, type ProxyEnv} from './dispatcher.js';
 import {InFlight} from './in-flight.js';
 import {KeyPools} from './key-pool.js';
 import {resolveTimings, type ProxyTimings} from './timings.js';
+import {warmUpTokenizer} from './translate/index.js';
 import {TimeoutReason} from './upstream-call.js';
 
 export type StartProxyOptions = {
@@ -32,6 +33,8 @@ export type StartProxyOptions = {
 	/** Environment for HTTP(S)_PROXY / NO_PROXY. @default process.env */
 	readonly env?: ProxyEnv;
 	readonly timings?: Partial<ProxyTimings>;
+	/** Load the tokenizer in the background once listening, so the first count_tokens is fast too. */
+	readonly warmUp?: boolean;
 };
 
 export type ProxyServer = {
@@ -89,6 +92,7 @@ export async function startProxy(options: StartProxyOptions): Promise<ProxyServe
 
 	const {port} = server.address() as AddressInfo;
 	address.port = port;
+	if (options.warmUp) setTimeout(warmUpTokenizer, 500).unref();
 	const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 	let closing: Promise<void> | undefined;
 

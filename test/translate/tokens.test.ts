@@ -1,6 +1,6 @@
 import {countTokens} from 'gpt-tokenizer/encoding/cl100k_base';
 import {describe, expect, test} from 'vitest';
-import {estimateInputTokens} from '../../source/proxy/translate/index.js';
+import {estimateInputTokens, quickEstimateInputTokens} from '../../source/proxy/translate/index.js';
 import {claudeCodeBody} from './claude-code-body.js';
 
 describe('estimateInputTokens', () => {
@@ -40,5 +40,28 @@ describe('estimateInputTokens', () => {
 		expect(Math.abs(textOnly - exact) / exact).toBeLessThan(0.15);
 		// A repeated request (same session) is answered consistently.
 		expect(Math.abs(estimateInputTokens(body) - estimate) / estimate).toBeLessThan(0.15);
+	});
+});
+
+describe('quickEstimateInputTokens (hot path, no tokenizer)', () => {
+	// Good enough for message_start (the real usage follows in message_delta) and for long-context
+	// decisions far from the threshold (near it the proxy tokenizes).
+	test('stays within -40 %/+60 % of the tokenized estimate on English text and code', () => {
+		const prose = 'The proxy routes each request to a provider and translates the answer back. '.repeat(400);
+		const code = 'export function route(request: Request): Target {\n\treturn pick(request.model ?? "default");\n}\n'.repeat(300);
+		for (const text of [prose, code]) {
+			const request = {model: 'm', max_tokens: 1, messages: [{role: 'user' as const, content: text}]};
+			const precise = estimateInputTokens(request);
+			const quick = quickEstimateInputTokens(request);
+			expect(quick / precise).toBeGreaterThan(0.6);
+			expect(quick / precise).toBeLessThan(1.6);
+		}
+	});
+
+	test('uses exact counts already known for the same strings', () => {
+		const system = 'You are Claude Code. '.repeat(200);
+		const request = {model: 'm', max_tokens: 1, system, messages: [{role: 'user' as const, content: 'hi'}]};
+		const precise = estimateInputTokens(request);
+		expect(quickEstimateInputTokens(request)).toBe(precise);
 	});
 });

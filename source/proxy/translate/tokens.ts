@@ -1,5 +1,20 @@
-import {countTokens} from 'gpt-tokenizer/encoding/cl100k_base';
+import {createRequire} from 'node:module';
 import type {AnthropicContentBlock, AnthropicRequest} from './types.js';
+
+type CountTokens = (text: string) => number;
+let tokenizer: CountTokens | undefined;
+/**
+ * gpt-tokenizer costs ~200 ms and ~40 MB to load: loaded on first use (count_tokens, long-context
+ * routing near the threshold), not at start-up. `warmUpTokenizer()` loads it ahead of time.
+ */
+function countTokens(text: string): number {
+	tokenizer ??= (createRequire(import.meta.url)('gpt-tokenizer/encoding/cl100k_base') as {countTokens: CountTokens}).countTokens;
+	return tokenizer(text);
+}
+
+export function warmUpTokenizer(): void {
+	countTokens('warm up');
+}
 
 /**
  * Input-token estimate for `message_start`, count_tokens and long-context routing (spec §2.10),
@@ -28,12 +43,16 @@ const cache = new Map<string, number>();
 
 class Counter {
 	tokens = 0;
-	budget = BUDGET_CHARS;
+	budget: number;
 	#sampleAscii = 0;
 	#sampleOther = 0;
 	#sampleTokens = 0;
 	#restAscii = 0;
 	#restOther = 0;
+
+	constructor(budget: number) {
+		this.budget = budget;
+	}
 
 	text(text: unknown): void {
 		if (typeof text !== 'string' || text.length === 0) return;
@@ -123,8 +142,20 @@ function remember(key: string, count: number): void {
 	if (cache.size > CACHE_MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
 }
 
+/** Tokenizes up to a budget of text (exact where it matters), estimates the rest: count_tokens. */
 export function estimateInputTokens(request: AnthropicRequest): number {
-	const counter = new Counter();
+	return countRequest(request, new Counter(BUDGET_CHARS));
+}
+
+/**
+ * No tokenizer at all: characters at the usual ratio, plus exact counts already cached for the same
+ * strings. For the hot path (message_start's estimate, long-context routing far from the threshold).
+ */
+export function quickEstimateInputTokens(request: AnthropicRequest): number {
+	return countRequest(request, new Counter(0));
+}
+
+function countRequest(request: AnthropicRequest, counter: Counter): number {
 	const system = request.system;
 	if (typeof system === 'string') counter.text(system);
 	else if (Array.isArray(system)) for (const block of system) counter.text(block?.text);
