@@ -64,9 +64,9 @@ export async function stopChild(child, {timeoutMs = 3000} = {}) {
 	clearTimeout(timer);
 }
 
-export function killPid(pid) {
+export function killPid(pid, signal = 'SIGKILL') {
 	try {
-		process.kill(pid, 'SIGKILL');
+		process.kill(pid, signal);
 	} catch {
 		// already gone
 	}
