@@ -60,6 +60,7 @@ Examples:
 			if (command !== undefined) program.error(`error: unknown command '${command}'`, {exitCode: EXIT_USAGE, code: 'commander.unknownCommand'});
 			const options = program.opts<GlobalOptions>();
 			if (!process.stdout.isTTY || !process.stdin.isTTY) {
+				if (options.demo) program.error('error: --demo shows the dashboard and needs a terminal (stdin and stdout must be a TTY)', {exitCode: EXIT_USAGE});
 				const {runStart} = await import('./commands/start.js');
 				process.exitCode = await runStart(options);
 				return;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Conf from 'conf';
+import {createRequire} from 'node:module';
+import type Conf from 'conf';
 import JSON5 from 'json5';
 import {configSchema, defaultRawConfig, type Config, type RawConfig, type Scenario} from './schema.js';
 import {resolveEnvRefs, type Env} from './env-refs.js';
@@ -49,7 +50,7 @@ export class ConfigStore {
 	readonly path: string;
 	#env: Env;
 	#backups: number;
-	#conf: Conf<RawConfig>;
+	#conf?: Conf<RawConfig>;
 	#snapshot: ConfigSnapshot;
 	#listeners = new Set<Listener>();
 	#watcher?: fs.FSWatcher;
@@ -70,25 +71,6 @@ export class ConfigStore {
 			created = true;
 		}
 
-		const extension = path.extname(this.path);
-		this.#conf = new Conf<RawConfig>({
-			cwd: path.dirname(this.path),
-			configName: path.basename(this.path, extension),
-			fileExtension: extension.replace(/^\./, ''),
-			projectSuffix: '',
-			accessPropertiesByDotNotation: false,
-			configFileMode: FILE_MODE,
-			serialize,
-			// Reading and validation are ours (with precise messages); conf only writes. A lenient
-			// deserialize keeps conf from throwing on a broken file it would otherwise never load.
-			deserialize: text => {
-				try {
-					return JSON5.parse(text) as RawConfig;
-				} catch {
-					return {};
-				}
-			},
-		});
 
 		const loaded = this.#read();
 		this.#snapshot =
@@ -128,7 +110,7 @@ export class ConfigStore {
 		try {
 			this.#backup();
 			this.#lastText = text;
-			this.#conf.store = next;
+			this.#writer().store = next;
 		} catch (error) {
 			this.#lastText = undefined;
 			throw new ConfigError({
@@ -171,6 +153,32 @@ export class ConfigStore {
 		this.#watcher = undefined;
 		clearTimeout(this.#debounce);
 		this.#listeners.clear();
+	}
+
+	/** conf (and the ajv it loads, ~150 ms) is only needed to write: created on the first save. */
+	#writer(): Conf<RawConfig> {
+		if (this.#conf) return this.#conf;
+		const {default: ConfClass} = createRequire(import.meta.url)('conf') as {default: typeof Conf};
+		const extension = path.extname(this.path);
+		this.#conf = new ConfClass<RawConfig>({
+			cwd: path.dirname(this.path),
+			configName: path.basename(this.path, extension),
+			fileExtension: extension.replace(/^\./, ''),
+			projectSuffix: '',
+			accessPropertiesByDotNotation: false,
+			configFileMode: FILE_MODE,
+			serialize,
+			// Reading and validation are ours (with precise messages); conf only writes. A lenient
+			// deserialize keeps conf from throwing on a broken file it would otherwise never load.
+			deserialize: text => {
+				try {
+					return JSON5.parse(text) as RawConfig;
+				} catch {
+					return {};
+				}
+			},
+		});
+		return this.#conf;
 	}
 
 	#read(): {config: Config; raw: RawConfig} | {issue: ConfigIssue} {

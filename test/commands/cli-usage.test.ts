@@ -18,6 +18,7 @@ describe.skipIf(!fs.existsSync(cli))('ccr-tui usage (built CLI)', () => {
 		[['--bogus'], /unknown option '--bogus'/],
 		[['start', '--bogus'], /unknown option '--bogus'/],
 		[['--port', 'x'], /--port must be a whole number/],
+		[['--demo'], /--demo shows the dashboard and needs a terminal/],
 	])('%j → exit 2 with a message and the usage', (args, message) => {
 		const result = run(...args);
 		expect(result.code).toBe(2);
