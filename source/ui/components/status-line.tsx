@@ -27,7 +27,9 @@ export function StatusLine({flash, quitWarning, quitting}: StatusLineProps): Rea
 		return (
 			<Box height={1} flexShrink={0}>
 				<Text bold color={theme.warn} wrap="truncate-end">
-					{`${GLYPHS.warn} ${quitWarning} request${quitWarning === 1 ? '' : 's'} still in flight. Press q or ctrl+c again to end them and quit; any other key cancels.`}
+					{quitWarning === 0
+						? `${GLYPHS.warn} The requests in flight have finished. Press q or ctrl+c again to quit; any other key cancels.`
+						: `${GLYPHS.warn} ${quitWarning} request${quitWarning === 1 ? '' : 's'} still in flight. Press q or ctrl+c again to end them and quit; any other key cancels.`}
 				</Text>
 			</Box>
 		);
