@@ -4,20 +4,26 @@
  * `HTTP_PROXY`, `NO_PROXY`) asks for one. Loopback upstreams (Ollama, a local Gemini Balance) are
  * always reached directly: a corporate proxy cannot reach the user's own machine.
  */
-import {Agent, EnvHttpProxyAgent, type Dispatcher} from 'undici';
+import type {Agent, Dispatcher} from 'undici';
+import {undici} from './undici.js';
 import {isLoopbackHost} from './auth.js';
 
 export type ProxyEnv = Record<string, string | undefined>;
 
 export class UpstreamDispatchers {
 	readonly #connectTimeoutMs: number;
-	readonly #direct: Agent;
+	#directAgent?: Agent;
 	#proxied?: {key: string; dispatcher: Dispatcher};
 	readonly #retired = new Set<Dispatcher>();
 
 	constructor(options: {connectTimeoutMs: number}) {
 		this.#connectTimeoutMs = options.connectTimeoutMs;
-		this.#direct = new Agent(this.#agentOptions());
+	}
+
+	/** Created on first use: undici loads lazily (see undici.ts). */
+	get #direct(): Agent {
+		this.#directAgent ??= new (undici().Agent)(this.#agentOptions());
+		return this.#directAgent;
 	}
 
 	/** The dispatcher for one upstream URL under the current config/environment. */
@@ -30,14 +36,14 @@ export class UpstreamDispatchers {
 			// Config changed: new requests use the new proxy; in-flight ones keep the old dispatcher,
 			// which is closed (gracefully) once replaced.
 			if (this.#proxied) this.#retire(this.#proxied.dispatcher);
-			this.#proxied = {key, dispatcher: new EnvHttpProxyAgent({...this.#agentOptions(), ...settings})};
+			this.#proxied = {key, dispatcher: new (undici().EnvHttpProxyAgent)({...this.#agentOptions(), ...settings})};
 		}
 
 		return this.#proxied.dispatcher;
 	}
 
 	async close(): Promise<void> {
-		const all = [this.#direct, ...this.#retired, ...(this.#proxied ? [this.#proxied.dispatcher] : [])];
+		const all = [...(this.#directAgent ? [this.#directAgent] : []), ...this.#retired, ...(this.#proxied ? [this.#proxied.dispatcher] : [])];
 		this.#proxied = undefined;
 		this.#retired.clear();
 		// destroy, not close: close() would wait for streams the server has already aborted.

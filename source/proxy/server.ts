@@ -21,6 +21,7 @@ import {InFlight} from './in-flight.js';
 import {KeyPools} from './key-pool.js';
 import {resolveTimings, type ProxyTimings} from './timings.js';
 import {warmUpTokenizer} from './translate/index.js';
+import {undici} from './undici.js';
 import {TimeoutReason} from './upstream-call.js';
 
 export type StartProxyOptions = {
@@ -92,7 +93,12 @@ export async function startProxy(options: StartProxyOptions): Promise<ProxyServe
 
 	const {port} = server.address() as AddressInfo;
 	address.port = port;
-	if (options.warmUp) setTimeout(warmUpTokenizer, 500).unref();
+	if (options.warmUp) {
+		setTimeout(() => {
+			undici();
+			warmUpTokenizer();
+		}, 500).unref();
+	}
 	const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 	let closing: Promise<void> | undefined;
 

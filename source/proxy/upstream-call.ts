@@ -4,7 +4,8 @@
  * here happens before the first byte reaches the client, which is what makes retrying safe.
  */
 import type {IncomingHttpHeaders} from 'node:http';
-import {request, type Dispatcher} from 'undici';
+import type {Dispatcher} from 'undici';
+import {undici} from './undici.js';
 import type {ActivityBus} from '../activity/bus.js';
 import type {ProviderConfig} from '../config/schema.js';
 import {anthropicError, toAnthropicError, type AnthropicErrorBody} from './translate/index.js';
@@ -247,7 +248,7 @@ async function attemptOnce<P extends PreparedRequest>(
 	}
 
 	try {
-		const response = await request(prepared.url, {
+		const response = await undici().request(prepared.url, {
 			method: 'POST',
 			headers,
 			body: prepared.body,
