@@ -94,6 +94,15 @@ export type Notice = {
 	readonly message: string;
 };
 
+/** A request or response body, emitted only with `LOG: true` and `LOG_LEVEL: debug|trace` (for the log file). */
+export type RequestDebug = {
+	readonly type: 'request:debug';
+	readonly id: string;
+	readonly at: number;
+	readonly direction: 'client-request' | 'upstream-request' | 'upstream-response' | 'client-response';
+	readonly body: string;
+};
+
 /** Key-pool health changed for a provider (masked suffixes only). */
 export type KeyHealth = {
 	readonly type: 'keys';
@@ -108,6 +117,7 @@ export type ActivityEvent =
 	| RequestAttempt
 	| RequestFinished
 	| RequestFailed
+	| RequestDebug
 	| Notice
 	| KeyHealth;
 

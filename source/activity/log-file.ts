@@ -6,18 +6,7 @@ import type {ActivityEvent, AttemptOutcome, RequestStarted} from './events.js';
 /** Claude Code Router's level names; `info` (default) logs request metadata, `debug`/`trace` add bodies. */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
-/**
- * Optional event for `LOG_LEVEL: debug`: a request or response body the proxy chooses to record.
- * Not part of the ActivityEvent union yet (nothing else consumes bodies); the proxy may emit it with a
- * cast, and the log file writes it, redacted and truncated, only at debug/trace level.
- */
-export type RequestDebug = {
-	readonly type: 'request:debug';
-	readonly id: string;
-	readonly at: number;
-	readonly direction: 'client-request' | 'upstream-request' | 'upstream-response' | 'client-response';
-	readonly body: string;
-};
+export type {RequestDebug} from './events.js';
 
 export type LogFileOptions = {
 	readonly path: string;
@@ -100,7 +89,7 @@ export function createLogFile(options: LogFileOptions): LogFile {
 		}
 	};
 
-	const onEvent = (event: ActivityEvent | RequestDebug): void => {
+	const onEvent = (event: ActivityEvent): void => {
 		const level = rank[levelOf()] ?? rank.info;
 		switch (event.type) {
 			case 'request:start': {
@@ -173,7 +162,7 @@ export function createLogFile(options: LogFileOptions): LogFile {
 		}
 	};
 
-	const off = options.bus.on(onEvent as (event: ActivityEvent) => void);
+	const off = options.bus.on(onEvent);
 
 	const flush = async (): Promise<void> => {
 		// Queued lines are drained by the scheduled callback; wait for it, then for the write chain.

@@ -182,6 +182,10 @@ export class ActivityStore {
 				this.#keys = {...this.#keys, [event.provider]: event.keys};
 				break;
 			}
+
+			case 'request:debug': {
+				return; // bodies are for the log file only
+			}
 		}
 
 		this.#changed();

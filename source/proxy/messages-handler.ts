@@ -7,7 +7,7 @@
 import type {H3Event} from 'h3';
 import type {ActivityBus} from '../activity/bus.js';
 import type {ActivityEvent, RouteScenario, Usage} from '../activity/events.js';
-import type {RequestDebug} from '../activity/log-file.js';
+import type {RequestDebug} from '../activity/events.js';
 import type {ConfigStore} from '../config/store.js';
 import {createRedactor} from '../config/redact.js';
 import {checkAuth} from './auth.js';
@@ -117,7 +117,7 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 		// Bodies only for `LOG: true` with `LOG_LEVEL: debug|trace`; the log file redacts them.
 		const debugBodies = config.LOG === true && (config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace');
 		const debug = (direction: RequestDebug['direction'], body: string) => {
-			if (debugBodies) bus.emit({type: 'request:debug', id, at: timings.now(), direction, body} as unknown as ActivityEvent);
+			if (debugBodies) bus.emit({type: 'request:debug', id, at: timings.now(), direction, body});
 		};
 
 		debug('client-request', read.text);
