@@ -17,6 +17,7 @@ import {
 	ToolNameMap,
 	toOpenAIRequest,
 } from '../dist/proxy/translate/index.js';
+import {buildRequest} from './corpus.js';
 
 const json = process.argv.includes('--json');
 const encoder = new TextEncoder();
@@ -47,69 +48,13 @@ function streamBytes() {
 	return {reads, bytes: bytes.length, chunks: frames.length - 1};
 }
 
-let seed = 1;
-function random() {
-	seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-	return seed / 2_147_483_648;
-}
-
-const WORDS = ['const', 'function', 'return', 'import', 'export', 'the', 'file', 'value', 'error', 'async', 'await', 'string', 'if', '=>', '{', '}', 'src/index.ts', 'TODO', '你好', 'über'];
-function prose(chars) {
-	let out = '';
-	while (out.length < chars) out += `${WORDS[Math.floor(random() * WORDS.length)]}${random() < 0.1 ? '\n' : ' '}`;
-	return out;
-}
-
-/** Claude Code-shaped request of about `target` bytes of JSON. */
+/**
+ * Claude Code-shaped request of about `target` bytes, from the shared benchmark corpus (each size
+ * has its own seed, so nearby sizes give strings never seen before: the cold count_tokens runs).
+ * Through JSON like the proxy receives it: flat strings, not the ropes concatenation builds.
+ */
 function claudeCodeBody(target) {
-	const tools = Array.from({length: 20}, (_, index) => ({
-		name: index === 19 ? 'mcp__github_enterprise_server__create_or_update_repository_file_contents_v2' : `Tool${index}`,
-		description: prose(800),
-		input_schema: {
-			$schema: 'http://json-schema.org/draft-07/schema#',
-			type: 'object',
-			properties: {file_path: {type: 'string', description: prose(60)}, limit: {type: 'number'}, pages: {type: 'string'}},
-			required: ['file_path'],
-			additionalProperties: false,
-		},
-	}));
-	const image = 'iVBORw0KGgo'.padEnd(Math.min(300_000, Math.floor(target / 5)), 'A');
-	const request = {
-		model: 'claude-sonnet-4-5',
-		max_tokens: 32000,
-		stream: true,
-		system: [
-			{type: 'text', text: 'x-anthropic-billing-header: cc_version=2.1.117.48f; cc_entrypoint=cli; cch=71fea;'},
-			{type: 'text', text: "You are Claude Code, Anthropic's official CLI for Claude.", cache_control: {type: 'ephemeral'}},
-			{type: 'text', text: prose(12_000), cache_control: {type: 'ephemeral'}},
-		],
-		tools,
-		thinking: {type: 'adaptive'},
-		metadata: {user_id: '{"device_id":"d","account_uuid":"","session_id":"s"}'},
-		messages: [
-			{
-				role: 'user',
-				content: [
-					{type: 'image', source: {type: 'base64', media_type: 'image/png', data: image}},
-					{type: 'text', text: '<system-reminder>context</system-reminder>'},
-					{type: 'text', text: 'Please refactor the project.'},
-				],
-			},
-		],
-	};
-	let size = JSON.stringify(request).length;
-	for (let turn = 0; size < target; turn++) {
-		const id = `toolu_${String(turn).padStart(20, '0')}`;
-		const output = prose(Math.min(6000, target - size + 200));
-		request.messages.push(
-			{role: 'assistant', content: [{type: 'text', text: prose(200)}, {type: 'tool_use', id, name: `Tool${turn % 19}`, input: {file_path: `/src/f${turn}.ts`, limit: 200}}]},
-			{role: 'user', content: [{type: 'tool_result', tool_use_id: id, content: output}, {type: 'text', text: '<system-reminder>The user opened a file.</system-reminder>'}]},
-		);
-		size += output.length + 600;
-	}
-
-	// Through JSON like the proxy receives it: flat strings, not the ropes string concatenation builds.
-	return JSON.parse(JSON.stringify(request));
+	return JSON.parse(JSON.stringify(buildRequest(target, {model: 'claude-sonnet-4-5', stream: true})));
 }
 
 // ------------------------------------------------------------------------------------------ helpers
@@ -187,7 +132,7 @@ function benchRequest(target) {
 	const withStringify = timeIt(100, () => JSON.stringify(toOpenAIRequest(body, options).body));
 	const gemini = timeIt(100, () => toOpenAIRequest(body, {...options, profile: PROFILES['gemini-balance']}));
 	// count_tokens: cold = strings never seen before (fresh body per run), warm = the same session again.
-	const coldBodies = Array.from({length: 21}, () => claudeCodeBody(target));
+	const coldBodies = Array.from({length: 21}, (_, index) => claudeCodeBody(target + 1 + index));
 	estimateInputTokens(claudeCodeBody(2000));
 	const cold = timeIt(coldBodies.length, index => estimateInputTokens(coldBodies[index]));
 	const warm = timeIt(50, () => estimateInputTokens(coldBodies[0]));
