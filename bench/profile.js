@@ -1,6 +1,6 @@
 /**
  * CPU profile of ccr-tui headless under a fixed load, then a summary of where the time goes.
- *   node bench/profile.js [--scenario json-10k|json-1m|stream-100k|stream-1m|events|mixed] [--seconds 8] [--dashboard]
+ *   node bench/profile.js [--scenario json-10k|seq-10k|json-1m|stream-100k|stream-1m|events|mixed] [--seconds 8] [--top 25] [--dashboard]
  *   node bench/profile.js --summarize <file.cpuprofile.json>
  * The profile is taken in-process through bench/probe.js (node:inspector), so the proxy needs no
  * flags and no clean exit; it is written to bench/results/profile-<scenario>.cpuprofile.json
@@ -22,6 +22,8 @@ const option = (name, fallback) => {
 
 const SCENARIOS = {
 	'json-10k': {size: '10k', model: 'chunks=20', stream: false, concurrency: 4},
+	// One request at a time: what the sequential latency phase sees.
+	'seq-10k': {size: '10k', model: 'chunks=20', stream: false, concurrency: 1},
 	'json-1m': {size: '1m', model: 'chunks=20', stream: false, concurrency: 2},
 	'stream-100k': {size: '100k', model: 'chunks=20', stream: true, concurrency: 4},
 	'stream-1m': {size: '1m', model: 'chunks=20', stream: true, concurrency: 2},
@@ -102,7 +104,7 @@ export function summarize(profile, {top = 25} = {}) {
 
 async function main() {
 	if (argv.includes('--summarize')) {
-		process.stdout.write(`${summarize(JSON.parse(readFileSync(option('summarize'), 'utf8')))}\n`);
+		process.stdout.write(`${summarize(JSON.parse(readFileSync(option('summarize'), 'utf8')), {top: Number(option('top', 25))})}\n`);
 		return;
 	}
 
@@ -140,7 +142,7 @@ async function main() {
 		const file = path.join(ROOT, `bench/results/profile-${name}${argv.includes('--dashboard') ? '-dashboard' : ''}.cpuprofile.json`);
 		await probe(socket, `/profile/stop?file=${encodeURIComponent(file)}`, 'POST');
 		process.stdout.write(`scenario ${name}: ${run.completed} requests (${run.errors} errors), ${run.reqPerSec.toFixed(1)} req/s, ${Math.round(run.eventsPerSec)} events/s\n`);
-		process.stdout.write(`profile: ${path.relative(ROOT, file)}\n\n${summarize(JSON.parse(readFileSync(file, 'utf8')))}\n`);
+		process.stdout.write(`profile: ${path.relative(ROOT, file)}\n\n${summarize(JSON.parse(readFileSync(file, 'utf8')), {top: Number(option('top', 25))})}\n`);
 	} finally {
 		if (headless) {
 			await stopChild(headless.child);

@@ -55,7 +55,7 @@ export async function runStart(options: StartOptions = {}): Promise<number> {
 	const print = (line: string) => out(`${redact(line)}\n`);
 	if (first.created) print(`created ${configPath} with defaults; add a provider (ccr-tui add-gemini-balance) or edit the file`);
 
-	const bus = new ActivityBus();
+	const bus = new ActivityBus({delivery: 'after-io'});
 	const activity = new ActivityStore().attach(bus);
 	const stopLog = followActivity(bus, print);
 	let logFile: LogFile | undefined;
@@ -74,6 +74,7 @@ export async function runStart(options: StartOptions = {}): Promise<number> {
 	});
 
 	const cleanup = async () => {
+		bus.flush();
 		unsubscribe();
 		stopLog();
 		await logFile?.close();
@@ -185,10 +186,15 @@ export function formatRequestLine(
 	return `${clock(event.at)}  ${route} ${target} ${status} ${duration}  ${tokens}  ${tail}`.trimEnd();
 }
 
+/** `HH:MM:SS` local time; the Date is re-read once per second, not per line. */
+let clockCache = {second: -1, text: ''};
 function clock(at: number): string {
-	return new Date(at).toTimeString().slice(0, 8);
+	const second = Math.floor(at / 1000);
+	if (clockCache.second !== second) clockCache = {second, text: new Date(at).toTimeString().slice(0, 8)};
+	return clockCache.text;
 }
 
+/** `1,234,567`, as toLocaleString('en-US') writes it, without a trip through Intl. */
 function count(value: number): string {
-	return value.toLocaleString('en-US');
+	return String(Math.round(value)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }

@@ -4,7 +4,7 @@
  * per request, so hand edits and dashboard reassignments apply to the next request without
  * touching the ones in flight. Every step is reported on the activity bus; nothing is logged here.
  */
-import type {H3Event} from 'h3';
+import {HTTPResponse, type H3Event} from 'h3';
 import type {ActivityBus} from '../activity/bus.js';
 import type {ActivityEvent, RouteScenario, Usage} from '../activity/events.js';
 import type {RequestDebug} from '../activity/events.js';
@@ -126,7 +126,7 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 		let estimate: number | undefined;
 		let quick: number | undefined;
 		const estimateTokens = () => (estimate ??= estimateInputTokens(request));
-		const quickTokens = () => (quick ??= quickEstimateInputTokens(request));
+		const quickTokens = () => (quick ??= quickEstimateInputTokens(request, read.text));
 		const routingTokens = () => {
 			const rough = quickTokens();
 			const threshold = config.Router.longContextThreshold;
@@ -305,7 +305,9 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 				}
 			};
 
-			return new Response(body, {
+			// An h3 HTTPResponse: srvx pipes its Node stream body into the socket (a native Response
+			// would need a WHATWG stream).
+			return new HTTPResponse(body as unknown as BodyInit, {
 				status: 200,
 				headers: {
 					'content-type': 'text/event-stream; charset=utf-8',
@@ -314,7 +316,7 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 					'x-accel-buffering': 'no',
 					'request-id': id,
 				},
-			});
+			}) as unknown as Response;
 		}
 
 		// Whole-body answers: a non-stream request, or an upstream that answered a stream request with JSON.

@@ -4,7 +4,12 @@
  * the stream-idle timeout, and an immediate upstream abort when the client goes away.
  * Timers are re-armed lazily (one timeout each, checked against the last write/read time), so the
  * hot path per chunk costs no timer operations.
+ *
+ * The body is a Node Readable, not a WHATWG ReadableStream: srvx pipes a Node stream straight into
+ * the response, where a WHATWG stream costs a reader promise and more per chunk (bench/: x% fewer
+ * CPU per streamed event).
  */
+import {Readable} from 'node:stream';
 import type {Dispatcher} from 'undici';
 import type {AnthropicUsage} from './translate/index.js';
 import {TimeoutReason} from './upstream-call.js';
@@ -44,11 +49,11 @@ export type RelayOptions = {
 	readonly redact?: (text: string) => string;
 };
 
-const encoder = new TextEncoder();
+/** Chunks queued for the client before the relay stops reading upstream (back-pressure). */
+const HIGH_WATER_BYTES = 64 * 1024;
 
-export function relaySse(options: RelayOptions): ReadableStream<Uint8Array> {
+export function relaySse(options: RelayOptions): Readable {
 	const {source, timings} = options;
-	let controller!: ReadableStreamDefaultController<Uint8Array>;
 	let closed = false;
 	let bytes = 0;
 	let firstToken = false;
@@ -66,10 +71,10 @@ export function relaySse(options: RelayOptions): ReadableStream<Uint8Array> {
 		// Only error frames can carry upstream-quoted secrets; content deltas stay off the redactor.
 		const text = options.redact && input.includes('event: error') ? options.redact(input) : input;
 		if (!errorInfo && text.includes('event: error')) errorInfo = parseErrorEvent(text);
-		const chunk = encoder.encode(text);
+		const chunk = Buffer.from(text, 'utf8');
 		bytes += chunk.byteLength;
 		lastWrite = performance.now();
-		controller.enqueue(chunk);
+		output.push(chunk);
 		if (!firstToken && text.includes('content_block_delta')) {
 			firstToken = true;
 			options.onFirstToken();
@@ -91,13 +96,7 @@ export function relaySse(options: RelayOptions): ReadableStream<Uint8Array> {
 		// Stop reading: a finished or failed answer needs nothing more from the upstream.
 		options.abort(abortReason ?? new TimeoutReason('grace', 'answer complete'));
 		options.body.destroy();
-		if (outcome.kind !== 'cancelled') {
-			try {
-				controller.close();
-			} catch {
-				// Already cancelled by the consumer.
-			}
-		}
+		if (outcome.kind !== 'cancelled') output.push(null);
 
 		options.onEnd(outcome);
 	};
@@ -154,7 +153,7 @@ export function relaySse(options: RelayOptions): ReadableStream<Uint8Array> {
 					}, timings.postFinishGraceMs);
 				}
 
-				if ((controller.desiredSize ?? 1) <= 0) {
+				if (output.readableLength >= HIGH_WATER_BYTES) {
 					await new Promise<void>(resolve => {
 						wake = resolve;
 					});
@@ -186,24 +185,22 @@ export function relaySse(options: RelayOptions): ReadableStream<Uint8Array> {
 		}
 	};
 
-	return new ReadableStream<Uint8Array>(
-		{
-			start(streamController) {
-				controller = streamController;
-				write(source.start());
-				schedulePing(timings.pingIntervalMs);
-				scheduleIdle();
-				void pump();
-			},
-			pull() {
-				wake?.();
-			},
-			cancel(reason) {
-				finish({kind: 'cancelled', usage: source.usage}, reason ?? new Error('client disconnected'));
-			},
+	const output = new Readable({
+		highWaterMark: HIGH_WATER_BYTES,
+		read() {
+			wake?.();
 		},
-		new CountQueuingStrategy({highWaterMark: 16}),
-	);
+		destroy(error, callback) {
+			// The client went away (srvx destroys the body when the response closes).
+			finish({kind: 'cancelled', usage: source.usage}, error ?? new Error('client disconnected'));
+			callback(null);
+		},
+	});
+	write(source.start());
+	schedulePing(timings.pingIntervalMs);
+	scheduleIdle();
+	void pump();
+	return output;
 }
 
 function parseErrorEvent(text: string): {errorType: string; message: string} {

@@ -87,12 +87,107 @@ const countTokensSchema = z.looseObject(shared, expected('a JSON object'));
 
 /** Validate a parsed `POST /v1/messages` body (malformed JSON is the caller's 400). */
 export function validateMessagesRequest(body: unknown): ValidationResult<AnthropicRequest> {
+	if (acceptsMessages(body)) return {ok: true, request: body as AnthropicRequest};
 	return check(messagesSchema, body);
 }
 
 /** Validate a parsed `POST /v1/messages/count_tokens` body. */
 export function validateCountTokensRequest(body: unknown): ValidationResult<CountTokensRequest> {
+	if (acceptsShared(body)) return {ok: true, request: body as CountTokensRequest};
 	return check(countTokensSchema, body);
+}
+
+/*
+ * The fast path. Plain checks of exactly the fields the schemas above check, no allocation: ~10x
+ * cheaper than the zod parse on Claude Code's bodies (bench/profile.js had validation at ~5 % of a
+ * request's CPU). A body it accepts is one the schema accepts (test/proxy/validate-request.test.ts
+ * checks that on thousands of mutated bodies); anything else goes to zod, which either accepts it
+ * too or says precisely what is wrong. So the schema stays the one definition of "valid".
+ */
+
+type Loose = Record<string, unknown>;
+
+/** For the equivalence test: each path on its own. */
+export const validationPaths = {
+	fast: (kind: 'messages' | 'count', body: unknown) => (kind === 'messages' ? acceptsMessages(body) : acceptsShared(body)),
+	schema: (kind: 'messages' | 'count', body: unknown) => (kind === 'messages' ? messagesSchema : countTokensSchema).safeParse(body).success,
+};
+
+const isObject = (value: unknown): value is Loose => typeof value === 'object' && value !== null && !Array.isArray(value);
+const optional = (value: unknown, test: (value: unknown) => boolean) => value === undefined || test(value);
+const isString = (value: unknown) => typeof value === 'string';
+const isNumber = (value: unknown) => typeof value === 'number' && Number.isFinite(value);
+const hasStringType = (value: unknown) => isObject(value) && typeof value['type'] === 'string';
+const ROLES = new Set(['user', 'assistant', 'system']);
+
+function acceptsMessages(body: unknown): boolean {
+	if (!acceptsShared(body)) return false;
+	const request = body as Loose;
+	const maxTokens = request['max_tokens'];
+	return (
+		typeof maxTokens === 'number' &&
+		Number.isSafeInteger(maxTokens) &&
+		maxTokens > 0 &&
+		optional(request['stream'], value => typeof value === 'boolean') &&
+		optional(request['temperature'], isNumber) &&
+		optional(request['top_p'], isNumber) &&
+		optional(request['top_k'], isNumber) &&
+		optional(request['stop_sequences'], value => Array.isArray(value) && value.every(isString)) &&
+		optional(request['metadata'], isObject)
+	);
+}
+
+function acceptsShared(body: unknown): boolean {
+	if (!isObject(body) || typeof body['model'] !== 'string') return false;
+	const {messages, system, tools} = body;
+	if (!Array.isArray(messages)) return false;
+	for (const message of messages) {
+		if (!isObject(message) || !ROLES.has(message['role'] as string) || !acceptsContent(message['content'])) return false;
+	}
+
+	if (system !== undefined && !isString(system)) {
+		if (!Array.isArray(system)) return false;
+		for (const block of system) if (!hasStringType(block) || !optional(block['text'], isString)) return false;
+	}
+
+	if (tools !== undefined) {
+		if (!Array.isArray(tools)) return false;
+		for (const tool of tools) if (!isObject(tool) || typeof tool['name'] !== 'string') return false;
+	}
+
+	return optional(body['tool_choice'], hasStringType) && optional(body['thinking'], hasStringType);
+}
+
+function acceptsContent(content: unknown): boolean {
+	if (isString(content)) return true;
+	if (!Array.isArray(content)) return false;
+	for (const block of content) if (!acceptsBlock(block)) return false;
+	return true;
+}
+
+function acceptsBlock(block: unknown): boolean {
+	if (!hasStringType(block)) return false;
+	const value = block as Loose;
+	switch (value['type']) {
+		case 'text':
+			return isString(value['text']);
+		case 'image':
+		case 'document':
+			return hasStringType(value['source']);
+		case 'tool_use':
+			return isString(value['id']) && isString(value['name']) && value['input'] !== undefined;
+		case 'tool_result': {
+			const content = value['content'];
+			if (!isString(value['tool_use_id'])) return false;
+			if (content === undefined || isString(content)) return true;
+			return Array.isArray(content) && content.every(hasStringType);
+		}
+
+		case 'thinking':
+			return isString(value['thinking']);
+		default:
+			return true;
+	}
 }
 
 function check<T>(schema: z.ZodType, body: unknown): ValidationResult<T> {

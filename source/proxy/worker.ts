@@ -20,15 +20,17 @@ const data = workerData as ProxyWorkerData;
 const post = (message: FromProxyWorker): void => port.postMessage(message);
 
 const store = new ConfigStore({path: data.configPath});
-const bus = new ActivityBus();
+const bus = new ActivityBus({delivery: 'after-io'});
 
-// One postMessage per tick, not per event: a burst of streams produces many small events.
+// One postMessage per bus delivery (once per event-loop turn), not per event: a burst of streams
+// produces many small events. The bus delivers after the turn's I/O, so posting never delays an answer.
 let queue: ActivityEvent[] = [];
 bus.on(event => {
-	if (queue.length === 0) setImmediate(flush);
+	if (queue.length === 0) queueMicrotask(flush);
 	queue.push(event);
 });
 function flush(): void {
+	if (queue.length === 0) return;
 	const events = queue;
 	queue = [];
 	post({type: 'events', events});
@@ -55,6 +57,7 @@ try {
 				.close()
 				.then(async () => logFile?.close())
 				.finally(() => {
+					bus.flush();
 					flush();
 					store.close();
 					post({type: 'closed'});

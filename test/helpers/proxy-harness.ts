@@ -80,7 +80,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 		throw new Error(`harness config is invalid: ${issue.message}`);
 	}
 
-	const bus = new ActivityBus();
+	const bus = new ActivityBus({delivery: 'after-io'});
 	const events: ActivityEvent[] = [];
 	bus.on(event => events.push(event));
 	const activity = new ActivityStore({batchMs: 10}).attach(bus);

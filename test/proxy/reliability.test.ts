@@ -248,7 +248,8 @@ describe('timeouts', () => {
 		expect(text.match(/event: ping/g)?.length).toBeGreaterThan(2);
 		expect(text).toMatch(/event: error\ndata: \{"type":"error","error":\{"type":"timeout_error","message":"the upstream sent nothing for/);
 		expect(text).not.toContain('message_stop');
-		const failed = h.events.find((event): event is RequestFailed => event.type === 'request:error');
+		// Activity is delivered just after the bytes are written (the bus defers observers).
+		const failed = await waitFor(() => h.events.find((event): event is RequestFailed => event.type === 'request:error'));
 		expect(failed).toMatchObject({errorType: 'timeout_error'});
 		await waitFor(() => h.upstreamRequests[0]?.aborted());
 	});
@@ -286,7 +287,7 @@ describe('timeouts', () => {
 		const error = (await stream.finalMessage().catch((error_: unknown) => error_)) as Error;
 		expect(error).toBeInstanceOf(Anthropic.APIError);
 		expect(seen.length).toBeGreaterThan(0);
-		expect(h.events.find((event): event is RequestFailed => event.type === 'request:error')).toMatchObject({errorType: 'api_error'});
+		expect(await waitFor(() => h.events.find((event): event is RequestFailed => event.type === 'request:error'))).toMatchObject({errorType: 'api_error'});
 	});
 });
 

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {MAX_BODY_BYTES, validateCountTokensRequest, validateMessagesRequest} from '../../source/proxy/validate-request.js';
+import {MAX_BODY_BYTES, validateCountTokensRequest, validateMessagesRequest, validationPaths} from '../../source/proxy/validate-request.js';
+import {claudeCodeBody} from '../translate/claude-code-body.js';
 
 const good = {
 	model: 'claude-sonnet-4-5',
@@ -72,5 +73,70 @@ describe('validateCountTokensRequest', () => {
 		expect(validateMessagesRequest({...good, messages: [...good.messages, {role: 'system', content: 'Repo is read-only.'}]}).ok).toBe(true);
 		const result = validateCountTokensRequest({model: 'm'});
 		expect(result.ok ? '' : result.message).toContain('messages: required');
+	});
+});
+
+describe('the fast path agrees with the schema', () => {
+	const {fast, schema} = validationPaths;
+	const oddValues = [undefined, null, 0, -1, 1.5, 2 ** 60, '', 'x', 'user', true, [], [1], [{}], {}, {type: 'text'}, {type: 1}];
+
+	/** Every path to a value inside `body` (objects and arrays), depth-first. */
+	function paths(value: unknown, prefix: Array<string | number> = []): Array<Array<string | number>> {
+		if (typeof value !== 'object' || value === null) return [prefix];
+		const entries = Array.isArray(value) ? value.map((item, index) => [index, item] as const) : Object.entries(value);
+		return [prefix, ...entries.flatMap(([key, item]) => paths(item, [...prefix, key]))];
+	}
+
+	/** Run `check` on `body` with the value at `path` replaced (or deleted), then put it back. */
+	function withMutation(body: unknown, path: Array<string | number>, value: unknown, check: (mutated: unknown) => void): void {
+		if (path.length === 0) return check(value);
+		let parent = body as Record<string | number, unknown>;
+		for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
+		const last = path.at(-1)!;
+		const had = Object.hasOwn(parent, last);
+		const before = parent[last];
+		if (value === undefined && !Array.isArray(parent)) delete parent[last];
+		else parent[last] = value;
+		try {
+			check(body);
+		} finally {
+			if (had) parent[last] = before;
+			else delete parent[last];
+		}
+	}
+
+	const bodies = [good, claudeCodeBody(2500, 11), {...claudeCodeBody(1500, 5), stream: false, temperature: 0.2, top_p: 1, top_k: 5, stop_sequences: ['x'], metadata: {user_id: 'u'}, tool_choice: {type: 'auto'}, thinking: {type: 'enabled', budget_tokens: 1024}}];
+
+	it('accepts real Claude Code bodies without calling zod', () => {
+		for (const body of bodies) {
+			expect(fast('messages', body)).toBe(true);
+			expect(fast('count', body)).toBe(true);
+		}
+	});
+
+	it('never accepts a body the schema rejects (every field of 3 bodies × 16 odd values)', () => {
+		let checked = 0;
+		let rejected = 0;
+		for (const original of bodies) {
+			const body = structuredClone(original);
+			for (const path of paths(body)) {
+				for (const value of oddValues) {
+					withMutation(body, path, value, mutated => {
+						for (const kind of ['messages', 'count'] as const) {
+							checked++;
+							const bySchema = schema(kind, mutated);
+							if (!bySchema) rejected++;
+							if (fast(kind, mutated)) expect({kind, path: path.join('.'), value, bySchema}).toEqual({kind, path: path.join('.'), value, bySchema: true});
+						}
+					});
+				}
+			}
+
+			expect(body).toEqual(original);
+		}
+
+		// The mutations must actually reach both outcomes, or this test proves nothing.
+		expect(checked).toBeGreaterThan(5000);
+		expect(rejected).toBeGreaterThan(1000);
 	});
 });

@@ -65,3 +65,44 @@ describe('quickEstimateInputTokens (hot path, no tokenizer)', () => {
 		expect(quickEstimateInputTokens(request)).toBe(precise);
 	});
 });
+
+describe('quickEstimateInputTokens from the body text (what the proxy uses)', () => {
+	test('a Claude Code body reads within -20 %/+40 % of full tokenization of its texts', () => {
+		for (const size of [20_000, 300_000]) {
+			const body = claudeCodeBody(size, 3);
+			const text = JSON.stringify(body);
+			const precise = estimateInputTokens(body);
+			const quick = quickEstimateInputTokens(body, text);
+			expect(quick / precise).toBeGreaterThan(0.8);
+			expect(quick / precise).toBeLessThan(1.4);
+		}
+	});
+
+	test('base64 is priced per image or PDF, not per character (also inside tool results)', () => {
+		const withImage = (length: number, nested: boolean) => {
+			const image = {type: 'image' as const, source: {type: 'base64' as const, media_type: 'image/png', data: 'A'.repeat(length)}};
+			const content = nested ? [{type: 'tool_result' as const, tool_use_id: 't1', content: [image]}] : [image];
+			const request = {model: 'm', max_tokens: 1, messages: [{role: 'user' as const, content}]};
+			return quickEstimateInputTokens(request, JSON.stringify(request));
+		};
+
+		for (const nested of [false, true]) {
+			expect(withImage(500_000, nested) - withImage(1000, nested)).toBe(0);
+			expect(withImage(1000, nested)).toBeGreaterThanOrEqual(1600);
+		}
+
+		const pdf = (length: number) => {
+			const request = {model: 'm', max_tokens: 1, messages: [{role: 'user' as const, content: [{type: 'document' as const, source: {type: 'base64' as const, media_type: 'application/pdf', data: 'J'.repeat(length)}}]}]};
+			return quickEstimateInputTokens(request, JSON.stringify(request));
+		};
+
+		expect(pdf(400_000) - pdf(0)).toBe(10_000);
+	});
+
+	test('non-ASCII text counts about a token per character', () => {
+		const request = {model: 'm', max_tokens: 1, messages: [{role: 'user' as const, content: '把这个函数改成异步的。'.repeat(2000)}]};
+		const quick = quickEstimateInputTokens(request, JSON.stringify(request));
+		expect(quick).toBeGreaterThan(18_000);
+		expect(quick).toBeLessThan(26_000);
+	});
+});
