@@ -24,6 +24,8 @@ const SCENARIOS = {
 	'json-10k': {size: '10k', model: 'chunks=20', stream: false, concurrency: 4},
 	// One request at a time: what the sequential latency phase sees.
 	'seq-10k': {size: '10k', model: 'chunks=20', stream: false, concurrency: 1},
+	// The streamed-throughput phase's load (10 connections, 20-chunk answers).
+	'stream-10k': {size: '10k', model: 'chunks=20', stream: true, concurrency: 10},
 	'json-1m': {size: '1m', model: 'chunks=20', stream: false, concurrency: 2},
 	'stream-100k': {size: '100k', model: 'chunks=20', stream: true, concurrency: 4},
 	'stream-1m': {size: '1m', model: 'chunks=20', stream: true, concurrency: 2},

@@ -166,18 +166,17 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 			bus.emit({type: 'request:attempt', id, attempt: {provider: skipped.provider, model: skipped.model, outcome: `skipped: ${skipped.reason}`, durationMs: 0}});
 		}
 
-		// Aborted by the client going away, or by close() after its grace period.
+		// Aborted by the client going away, or by close() after its grace period. Served by node:http,
+		// the response's own `close` tells; srvx's `event.req.signal` would build one more
+		// AbortController per request just for that.
 		const controller = new AbortController();
-		const clientSignal = event.req.signal;
-		const onClientGone = () => controller.abort(clientSignal.reason ?? new Error('client disconnected'));
-		if (clientSignal.aborted) onClientGone();
-		else clientSignal.addEventListener('abort', onClientGone, {once: true});
 		const untrack = services.inFlight.add(id, reason => controller.abort(reason));
+		const stopWatching = watchClient(event, () => controller.abort(new Error('client disconnected')));
 		let tracked = true;
 		const done = () => {
 			if (!tracked) return;
 			tracked = false;
-			clientSignal.removeEventListener('abort', onClientGone);
+			stopWatching();
 			untrack();
 		};
 
@@ -359,6 +358,33 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 
 		return jsonResponse(200, message, id);
 	};
+}
+
+/** Calls `onGone` if the client disconnects before its answer is complete; returns an unsubscribe. */
+function watchClient(event: H3Event, onGone: () => void): () => void {
+	const response = event.runtime?.node?.res;
+	if (response) {
+		if (response.destroyed && !response.writableFinished) {
+			onGone();
+			return () => {};
+		}
+
+		const onClose = () => {
+			if (!response.writableFinished) onGone();
+		};
+
+		response.once('close', onClose);
+		return () => response.off('close', onClose);
+	}
+
+	const signal = event.req.signal;
+	if (signal.aborted) {
+		onGone();
+		return () => {};
+	}
+
+	signal.addEventListener('abort', onGone, {once: true});
+	return () => signal.removeEventListener('abort', onGone);
 }
 
 function translationFailure(error: unknown, answer: UpstreamAnswer<Prepared>): ClientError {

@@ -49,6 +49,11 @@ export type RelayOptions = {
 	readonly redact?: (text: string) => string;
 };
 
+/** How long a finished answer's upstream response may take to end before its connection is cut. */
+const DRAIN_MS = 1000;
+/** The abort reason once the answer is complete (one instance: building an Error costs a stack trace). */
+const ANSWER_COMPLETE = new TimeoutReason('grace', 'answer complete');
+
 /** Chunks queued for the client before the relay stops reading upstream (back-pressure). */
 const HIGH_WATER_BYTES = 64 * 1024;
 
@@ -64,6 +69,8 @@ export function relaySse(options: RelayOptions): Readable {
 	let pingTimer: NodeJS.Timeout | undefined;
 	let idleTimer: NodeJS.Timeout | undefined;
 	let graceTimer: NodeJS.Timeout | undefined;
+	let drainTimer: NodeJS.Timeout | undefined;
+	let draining = false;
 	let wake: (() => void) | undefined;
 
 	const write = (input: string) => {
@@ -93,11 +100,19 @@ export function relaySse(options: RelayOptions): Readable {
 		clearTimeout(idleTimer);
 		clearTimeout(graceTimer);
 		wake?.();
-		// Stop reading: a finished or failed answer needs nothing more from the upstream.
-		options.abort(abortReason ?? new TimeoutReason('grace', 'answer complete'));
-		options.body.destroy();
-		if (outcome.kind !== 'cancelled') output.push(null);
+		if (abortReason === undefined && !options.body.readableEnded) {
+			// A complete answer whose upstream response has not ended yet (its last chunk still on the
+			// way, or keep-alive comments after finish_reason): read the rest, so that the keep-alive
+			// connection is reused. Aborting would close it, and the next request would pay a new TCP
+			// and TLS handshake. Bounded: an upstream that never ends is cut after DRAIN_MS.
+			draining = true;
+			drainTimer = setTimeout(() => options.abort(ANSWER_COMPLETE), Math.min(DRAIN_MS, timings.postFinishGraceMs));
+		} else if (abortReason !== undefined) {
+			options.abort(abortReason);
+			options.body.destroy();
+		}
 
+		if (outcome.kind !== 'cancelled') output.push(null);
 		options.onEnd(outcome);
 	};
 
@@ -137,13 +152,18 @@ export function relaySse(options: RelayOptions): Readable {
 
 	const pump = async () => {
 		try {
-			for await (const chunk of options.body) {
-				if (closed) return;
+			// destroyOnReturn: false, so that leaving the loop never cuts a connection that could be reused.
+			for await (const chunk of options.body.iterator({destroyOnReturn: false})) {
+				if (closed) {
+					if (draining) continue;
+					return;
+				}
+
 				lastRead = performance.now();
 				write(source.push(chunk as Uint8Array));
 				if (source.ended) {
 					finish(outcomeAfterEnd());
-					return;
+					continue;
 				}
 
 				if (source.awaitingGrace && !graceTimer) {
@@ -161,10 +181,12 @@ export function relaySse(options: RelayOptions): Readable {
 				}
 			}
 
+			clearTimeout(drainTimer);
 			if (closed) return;
 			write(source.end());
 			finish(outcomeAfterEnd());
 		} catch (error) {
+			clearTimeout(drainTimer);
 			if (closed) return;
 			const reason: unknown = options.upstreamSignal.reason;
 			if (reason instanceof TimeoutReason) {

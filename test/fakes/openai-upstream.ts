@@ -30,6 +30,8 @@ export type FakeOpenAI = {
 	setHandler(handler: FakeUpstreamHandler): void;
 	/** Sockets currently open from the proxy (keep-alive included). */
 	openSockets(): number;
+	/** Connections the proxy opened so far (1 for any number of requests when keep-alive works). */
+	connections(): number;
 	close(): Promise<void>;
 };
 
@@ -73,7 +75,9 @@ export async function startFakeOpenAI(handler: FakeUpstreamHandler = answer({tex
 			});
 		});
 	});
+	let connections = 0;
 	server.on('connection', socket => {
+		connections++;
 		sockets.add(socket);
 		socket.once('close', () => sockets.delete(socket));
 	});
@@ -86,6 +90,7 @@ export async function startFakeOpenAI(handler: FakeUpstreamHandler = answer({tex
 			current = next;
 		},
 		openSockets: () => sockets.size,
+		connections: () => connections,
 		async close() {
 			for (const socket of sockets) socket.destroy();
 			await new Promise<void>(resolve => server.close(() => resolve()));

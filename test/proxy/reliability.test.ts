@@ -372,3 +372,45 @@ describe('cancellation and shutdown', () => {
 	});
 });
 
+describe('upstream connections', () => {
+	it('are reused when the response ends a moment after [DONE] (no abort of a complete answer)', async () => {
+		const h = await start({
+			upstream: (req, res) => {
+				startSse(res);
+				for (const chunk of streamChunks(req, {text: 'kept alive'})) writeChunk(res, chunk);
+				res.write('data: [DONE]\n\n');
+				// Real servers often send the chunked terminator in a later packet.
+				setTimeout(() => res.end(), 30);
+			},
+		});
+		for (let i = 0; i < 3; i++) {
+			const message = await h.client.messages.stream(base).finalMessage();
+			expect(message.content).toEqual([expect.objectContaining({text: 'kept alive'})]);
+			// The client has its answer; the proxy reads the upstream's last bytes, then the socket is free.
+			await h.upstreamRequests[i]!.closed;
+		}
+
+		// Aborting a complete answer closed its socket: one new connection (TCP + TLS upstream) per request.
+		expect(h.upstreamRequests.map(request => request.aborted())).toEqual([false, false, false]);
+		// 1, or 2 when a request is dispatched just before undici has seen the previous response end.
+		expect(h.upstream.connections()).toBeLessThanOrEqual(2);
+	});
+
+	it('an upstream that never ends after [DONE] is cut after a bounded drain, the client already answered', async () => {
+		const h = await start({
+			upstream: (req, res) => {
+				startSse(res);
+				for (const chunk of streamChunks(req, {text: 'then silence'})) writeChunk(res, chunk);
+				res.write('data: [DONE]\n\n');
+			},
+		});
+		const startedAt = performance.now();
+		const message = await h.client.messages.stream(base).finalMessage();
+		expect(message.stop_reason).toBe('end_turn');
+		expect(performance.now() - startedAt).toBeLessThan(fast.postFinishGraceMs!);
+		const closedAt = await h.upstreamRequests[0]!.closed;
+		expect(h.upstreamRequests[0]!.aborted()).toBe(true);
+		expect(closedAt - startedAt).toBeGreaterThanOrEqual(fast.postFinishGraceMs! - 5);
+	});
+});
+
