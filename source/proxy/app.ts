@@ -17,12 +17,35 @@ import {CustomRouter} from './custom-router.js';
 import {UpstreamDispatchers, type ProxyEnv} from './dispatcher.js';
 import {InFlight} from './in-flight.js';
 import {KeyPools} from './key-pool.js';
-import {createMessagesHandler, type ProxyServices} from './messages-handler.js';
-import {readBodyText} from './read-body.js';
+import type {ProxyServices} from './messages-handler.js';
+import {MAX_BODY_BYTES, readBodyText} from './read-body.js';
 import {errorBody, errorResponse, jsonResponse, newRequestId} from './responses.js';
 import {resolveTimings, type ProxyTimings} from './timings.js';
-import {estimateInputTokens, type AnthropicRequest} from './translate/index.js';
-import {MAX_BODY_BYTES, validateCountTokensRequest} from './validate-request.js';
+import type {AnthropicRequest} from './translate/index.js';
+
+/**
+ * The request-handling modules (validation, translation, upstream calls: about 40 files) are
+ * imported once the server listens (`loadHandlers()` from server.ts), not before: start-up time
+ * goes to listening first (bench: start to listening). A request that arrives earlier waits for them.
+ */
+let handlers:
+	| Promise<{
+			createMessagesHandler: typeof import('./messages-handler.js').createMessagesHandler;
+			validateCountTokensRequest: typeof import('./validate-request.js').validateCountTokensRequest;
+			estimateInputTokens: typeof import('./translate/tokens.js').estimateInputTokens;
+	  }>
+	| undefined;
+
+export function loadHandlers(): NonNullable<typeof handlers> {
+	handlers ??= Promise.all([import('./messages-handler.js'), import('./validate-request.js'), import('./translate/tokens.js')]).then(
+		([messages, validate, tokens]) => ({
+			createMessagesHandler: messages.createMessagesHandler,
+			validateCountTokensRequest: validate.validateCountTokensRequest,
+			estimateInputTokens: tokens.estimateInputTokens,
+		}),
+	);
+	return handlers;
+}
 
 export type ProxyAppDeps = {
 	readonly store: ConfigStore;
@@ -53,7 +76,11 @@ export function createProxyApp(deps: ProxyAppDeps): H3 {
 		customRouter: new CustomRouter(deps.bus),
 		listen: deps.listen ?? (() => ({host: '127.0.0.1', port: 0})),
 	};
-	const messages = createMessagesHandler(services);
+	let messagesHandler: ((event: H3Event) => Promise<Response>) | undefined;
+	const messages = async (event: H3Event): Promise<Response> => {
+		messagesHandler ??= (await loadHandlers()).createMessagesHandler(services);
+		return messagesHandler(event);
+	};
 
 	/** Auth for the `/v1/*` helpers (messages does its own, to report refusals in the activity). */
 	const guard = (event: H3Event): Response | undefined => {
@@ -76,6 +103,7 @@ export function createProxyApp(deps: ProxyAppDeps): H3 {
 			return errorResponse(400, errorBody('invalid_request_error', 'request body is not valid JSON'), id);
 		}
 
+		const {validateCountTokensRequest, estimateInputTokens} = await loadHandlers();
 		const validated = validateCountTokensRequest(json);
 		if (!validated.ok) return errorResponse(400, errorBody('invalid_request_error', validated.message), id);
 		return jsonResponse(200, {input_tokens: estimateInputTokens(validated.request as unknown as AnthropicRequest)}, id);

@@ -16,7 +16,7 @@ import type {UpstreamDispatchers, ProxyEnv} from './dispatcher.js';
 import type {InFlight} from './in-flight.js';
 import type {KeyPools} from './key-pool.js';
 import {PassthroughSource} from './passthrough.js';
-import {readBodyText} from './read-body.js';
+import {MAX_BODY_BYTES, readBodyText} from './read-body.js';
 import {errorBody, errorResponse, jsonResponse, newRequestId} from './responses.js';
 import {resolveTarget, routeRequest} from './router.js';
 import {relaySse, type RelayOutcome, type SseSource} from './sse-relay.js';
@@ -35,7 +35,7 @@ import {
 } from './translate/index.js';
 import {callUpstream, clientError, TimeoutReason, type CallTarget, type ClientError, type UpstreamAnswer} from './upstream-call.js';
 import {buildTargets, prepareFor, type Prepared} from './upstream-request.js';
-import {MAX_BODY_BYTES, validateMessagesRequest} from './validate-request.js';
+import {validateMessagesRequest} from './validate-request.js';
 
 /** Within ±25 % of longContextThreshold the character estimate is not trusted: tokenize. */
 const NEAR_THRESHOLD = 0.25;

@@ -1,8 +1,12 @@
 import type {IncomingMessage} from 'node:http';
+import {jsonText} from './json-text.js';
+
+/** Anthropic's own Messages limit; long Claude Code sessions with images get close to it. */
+export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 type ReadResult = {ok: true; text: string} | {ok: false; size: number};
 
-/** Read a request body as text, refusing more than `limit` bytes without buffering them. */
+/** Read a JSON request body as text for JSON.parse (see json-text.ts), refusing more than `limit` bytes without buffering them. */
 export async function readBodyText(request: Request, limit: number): Promise<ReadResult> {
 	const declared = Number(request.headers.get('content-length'));
 	if (Number.isFinite(declared) && declared > limit) return {ok: false, size: declared};
@@ -26,7 +30,7 @@ export async function readBodyText(request: Request, limit: number): Promise<Rea
 		chunks.push(value);
 	}
 
-	return {ok: true, text: Buffer.concat(chunks).toString('utf8')};
+	return {ok: true, text: jsonText(Buffer.concat(chunks))};
 }
 
 function readIncoming(message: IncomingMessage, limit: number): Promise<ReadResult> {
@@ -55,7 +59,7 @@ function readIncoming(message: IncomingMessage, limit: number): Promise<ReadResu
 
 		const onEnd = () => {
 			cleanup();
-			resolve({ok: true, text: (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)).toString('utf8')});
+			resolve({ok: true, text: jsonText(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size))});
 		};
 
 		const onError = (error: Error) => {

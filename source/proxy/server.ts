@@ -14,15 +14,14 @@ import {toNodeHandler} from 'h3/node';
 import type {ActivityBus} from '../activity/bus.js';
 import {DEFAULT_HOST, DEFAULT_PORT} from '../config/schema.js';
 import type {ConfigStore} from '../config/store.js';
-import {createProxyApp} from './app.js';
+import {createProxyApp, loadHandlers} from './app.js';
 import {assertSafeBind} from './auth.js';
 import {UpstreamDispatchers, type ProxyEnv} from './dispatcher.js';
 import {InFlight} from './in-flight.js';
 import {KeyPools} from './key-pool.js';
 import {resolveTimings, type ProxyTimings} from './timings.js';
-import {warmUpTokenizer} from './translate/index.js';
 import {undici} from './undici.js';
-import {TimeoutReason} from './upstream-call.js';
+import {TimeoutReason} from './timeout-reason.js';
 
 export type StartProxyOptions = {
 	readonly store: ConfigStore;
@@ -34,7 +33,11 @@ export type StartProxyOptions = {
 	/** Environment for HTTP(S)_PROXY / NO_PROXY. @default process.env */
 	readonly env?: ProxyEnv;
 	readonly timings?: Partial<ProxyTimings>;
-	/** Load the tokenizer in the background once listening, so the first count_tokens is fast too. */
+	/**
+	 * Load undici in the background once listening, so that the first request does not pay for it.
+	 * The tokenizer is not preloaded: it holds ~30 MB of RSS for good, and only count_tokens and
+	 * long-context decisions near the threshold use it (the first of those pays ~150 ms, once).
+	 */
 	readonly warmUp?: boolean;
 };
 
@@ -93,11 +96,9 @@ export async function startProxy(options: StartProxyOptions): Promise<ProxyServe
 
 	const {port} = server.address() as AddressInfo;
 	address.port = port;
+	setImmediate(() => void loadHandlers());
 	if (options.warmUp) {
-		setTimeout(() => {
-			undici();
-			warmUpTokenizer();
-		}, 500).unref();
+		setTimeout(() => undici(), 500).unref();
 	}
 	const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 	let closing: Promise<void> | undefined;

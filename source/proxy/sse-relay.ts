@@ -12,7 +12,7 @@
 import {Readable} from 'node:stream';
 import type {Dispatcher} from 'undici';
 import type {AnthropicUsage} from './translate/index.js';
-import {TimeoutReason} from './upstream-call.js';
+import {TimeoutReason} from './timeout-reason.js';
 import type {ProxyTimings} from './timings.js';
 
 /** What the relay needs from the translator (StreamTranslator, or a passthrough stand-in). */

@@ -5,6 +5,7 @@
  */
 import type {IncomingHttpHeaders} from 'node:http';
 import type {Dispatcher} from 'undici';
+import {TimeoutReason} from './timeout-reason.js';
 import {undici} from './undici.js';
 import type {ActivityBus} from '../activity/bus.js';
 import type {ProviderConfig} from '../config/schema.js';
@@ -92,14 +93,7 @@ export class PrepareError extends Error {
 	}
 }
 
-/** Why the proxy aborted an upstream request itself (vs. the client going away). */
-export class TimeoutReason extends Error {
-	readonly phase: 'first-byte' | 'deadline' | 'idle' | 'grace' | 'shutdown';
-	constructor(phase: TimeoutReason['phase'], message: string) {
-		super(message);
-		this.phase = phase;
-	}
-}
+export {TimeoutReason} from './timeout-reason.js';
 
 type AttemptResult<P extends PreparedRequest> =
 	| {ok: true; answer: UpstreamAnswer<P>}

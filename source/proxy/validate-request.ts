@@ -1,8 +1,6 @@
 import {z} from 'zod';
 import type {AnthropicRequest} from './translate/index.js';
 
-/** Anthropic's own Messages limit; long Claude Code sessions with images get close to it. */
-export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 export type ValidationResult<T> = {ok: true; request: T} | {ok: false; message: string};
 

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {MAX_BODY_BYTES} from '../../source/proxy/validate-request.js';
+import {MAX_BODY_BYTES} from '../../source/proxy/read-body.js';
 import {startHarness, type Harness} from '../helpers/proxy-harness.js';
 import {fastTimings, outcome, params, rawMessages, recordFault} from './fault-kit.js';
 

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {MAX_BODY_BYTES, validateCountTokensRequest, validateMessagesRequest, validationPaths} from '../../source/proxy/validate-request.js';
+import {MAX_BODY_BYTES} from '../../source/proxy/read-body.js';
+import {validateCountTokensRequest, validateMessagesRequest, validationPaths} from '../../source/proxy/validate-request.js';
 import {claudeCodeBody} from '../translate/claude-code-body.js';
 
 const good = {

@@ -38,7 +38,7 @@ export {
 	type ProxyError,
 	type UpstreamErrorOptions,
 } from './upstream-errors.js';
-export {estimateInputTokens, quickEstimateInputTokens, warmUpTokenizer} from './tokens.js';
+export {estimateInputTokens, quickEstimateInputTokens} from './tokens.js';
 export {claudeSessionId} from './session.js';
 export {mapUsage, type UpstreamUsage} from './usage.js';
 export {ThoughtSignatureCache, sharedThoughtSignatures} from './thought-signatures.js';

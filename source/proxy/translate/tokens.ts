@@ -4,16 +4,12 @@ import type {AnthropicContentBlock, AnthropicRequest} from './types.js';
 type CountTokens = (text: string) => number;
 let tokenizer: CountTokens | undefined;
 /**
- * gpt-tokenizer costs ~200 ms and ~40 MB to load: loaded on first use (count_tokens, long-context
- * routing near the threshold), not at start-up. `warmUpTokenizer()` loads it ahead of time.
+ * gpt-tokenizer costs ~150 ms and ~30 MB of RSS to load: loaded on first use (count_tokens,
+ * long-context routing near the threshold), never at start-up.
  */
 function countTokens(text: string): number {
 	tokenizer ??= (createRequire(import.meta.url)('gpt-tokenizer/encoding/cl100k_base') as {countTokens: CountTokens}).countTokens;
 	return tokenizer(text);
-}
-
-export function warmUpTokenizer(): void {
-	countTokens('warm up');
 }
 
 /**

@@ -1,0 +1,52 @@
+import {describe, expect, it} from 'vitest';
+import {jsonText} from '../../source/proxy/json-text.js';
+
+/** What the proxy must read from these bytes: exactly what the ordinary decoder gives. */
+const same = (bytes: Buffer) => expect(JSON.parse(jsonText(bytes))).toEqual(JSON.parse(bytes.toString('utf8')));
+
+describe('jsonText (request bytes → text for JSON.parse)', () => {
+	it('reads ASCII bodies as they are', () => {
+		const body = Buffer.from(JSON.stringify({model: 'm', messages: [{role: 'user', content: 'plain "quoted" \\ text\n'}]}));
+		expect(jsonText(body)).toBe(body.toString('utf8'));
+	});
+
+	it('gives the same values for 2-, 3- and 4-byte characters, and turns them into escapes (a one-byte string)', () => {
+		const content = 'café · 把这个函数改成异步的 · emoji 🚀👩‍💻 · Ελληνικά · ‱ · \u2028';
+		const bytes = Buffer.from(JSON.stringify({messages: [{role: 'user', content}], system: [{type: 'text', text: `→ ${content}`}]}));
+		same(bytes);
+		expect(JSON.parse(jsonText(bytes)).messages[0].content).toBe(content);
+		expect(/^[\u0000-\u007f]*$/.test(jsonText(bytes))).toBe(true);
+	});
+
+	it('handles characters that straddle its 4 KiB blocks, at every offset', () => {
+		for (let pad = 4080; pad <= 4100; pad++) {
+			same(Buffer.from(JSON.stringify({text: `${'x'.repeat(pad)}é漢🚀${'y'.repeat(pad)}ü`})));
+		}
+	});
+
+	it('keeps the ordinary decoder for invalid UTF-8 (same replacement characters)', () => {
+		const bytes = Buffer.concat([Buffer.from('{"text":"bad '), Buffer.from([0xc3, 0x28, 0xff, 0xe2, 0x82]), Buffer.from(' end é"}')]);
+		expect(jsonText(bytes)).toBe(bytes.toString('utf8'));
+		same(bytes);
+	});
+
+	it('a random mix of characters of every width parses to the same values (200 seeded bodies)', () => {
+		let seed = 7;
+		const random = () => {
+			seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+			return seed / 2 ** 31;
+		};
+
+		const alphabet = ['a', ' ', '"', '\\', '\n', 'é', 'ß', '€', '漢', 'ア', '🚀', '𝄞', '\u0000', '\u007f', '\u0080', '\uffff'];
+		for (let body = 0; body < 200; body++) {
+			let text = '';
+			const length = Math.floor(random() * 3000);
+			for (let index = 0; index < length; index++) text += alphabet[Math.floor(random() * alphabet.length)];
+			same(Buffer.from(JSON.stringify({text, list: [text.slice(0, 50), {nested: text.slice(-50)}]})));
+		}
+	});
+
+	it('a body that is not JSON stays not JSON', () => {
+		expect(() => JSON.parse(jsonText(Buffer.from('{"a": é}')))).toThrow(SyntaxError);
+	});
+});
