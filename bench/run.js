@@ -7,6 +7,10 @@
  *   raw-pipe       a node:http pipe with a keep-alive agent (the floor for "one more hop in Node")
  *   ccr-headless   `ccr-tui start` (routing + translation on)
  *   ccr-dashboard  `ccr-tui` with the Ink dashboard rendering under a pty (`script`)
+ * plus, in the non-stream latency phase only, the stack floors (bench/stack-floor.js): floor-h3-proxy
+ * (h3's proxyRequest), floor-h3-json (h3 + undici, JSON parsed and re-serialized both ways, no
+ * translation) and floor-node-json (the same JSON work on plain node:http), which tell what any
+ * translating proxy on this stack pays before a line of ccr-tui runs.
  * Added latency = median over rounds of (target's round median − direct's round median), with the
  * IQR of those per-round deltas. The same Anthropic-shaped body bytes go to every target; the
  * mock reads the body but never parses it. Results: a markdown table on stdout and
@@ -26,7 +30,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {buildBody} from './corpus.js';
 import {closedLoop, fetchText, median, percentile, send, slope} from './load.js';
-import {CLI, ROOT, cpuSeconds, freePort, killPid, probe, rssMb, spawnUntil, startDashboard, startHeadless, startMock, startRawPipe, stopChild} from './targets.js';
+import {CLI, ROOT, cpuSeconds, freePort, killPid, probe, rssMb, spawnUntil, startDashboard, startHeadless, startMock, startRawPipe, startStackFloor, stopChild} from './targets.js';
 
 const argv = process.argv.slice(2);
 const flag = name => argv.includes(`--${name}`);
@@ -78,8 +82,9 @@ function writeConfig(dir, mockUrl) {
 const OPENAI_HEADERS = {'content-type': 'application/json', authorization: 'Bearer sk-bench-upstream-0000'};
 const ANTHROPIC_HEADERS = {'content-type': 'application/json', 'x-api-key': 'sk-bench-client', 'anthropic-version': '2023-06-01', 'anthropic-beta': 'claude-code-20250219'};
 
-function target(name, port, {anthropic = false, pid, probeSocket, child} = {}) {
+function target(name, port, {anthropic = false, pid, probeSocket, child, floor = false} = {}) {
 	return {
+		floor,
 		name,
 		port,
 		path: anthropic ? '/v1/messages?beta=true' : '/v1/chat/completions',
@@ -258,6 +263,18 @@ async function soak(t) {
 	clearInterval(sampler);
 	await new Promise(resolve => setTimeout(resolve, quick ? 1000 : 2000));
 	const after = rssMb(t.pid);
+	// V8 gives heap pages back only when its memory reducer runs, some seconds after the allocation
+	// rate drops (seen here: 8–17 s). Sample until RSS has dropped and held for 3 s, at most 25 s.
+	let settled = after;
+	const settledBy = performance.now() + (quick ? 3000 : 25_000);
+	let steady = 0;
+	while (performance.now() < settledBy && steady < 3) {
+		await new Promise(resolve => setTimeout(resolve, 1000));
+		const now = rssMb(t.pid);
+		steady = settled < after - 5 && Math.abs(now - settled) < 1 ? steady + 1 : 0;
+		settled = Math.min(settled, now);
+	}
+
 	const late = samples.filter(([n]) => n > completed / 2);
 	const errors = first.run.errors + second.run.errors;
 	return {
@@ -269,6 +286,7 @@ async function soak(t) {
 		reqPerSec: round1(completed / ((first.run.elapsedMs + second.run.elapsedMs) / 1000)),
 		rssPeak: round1(Math.max(...rss)),
 		rssAfter: round1(after),
+		rssSettled: round1(settled),
 		// MB per 1,000 requests over the second half (warm-up growth excluded).
 		slopeMbPer1k: round2(slope(late) * 1000),
 		samples: samples.map(([n, mb]) => [n, round1(mb)]),
@@ -315,6 +333,15 @@ async function main() {
 		const pipe = await startRawPipe(mock.url);
 		children.push(pipe.child);
 		const targets = [target('direct', mock.port, {pid: mock.pid}), target('raw-pipe', pipe.port, {pid: pipe.pid})].filter(t => want(t.name));
+		if (phases.has('latency')) {
+			for (const [name, mode] of [['floor-h3-proxy', 'proxy'], ['floor-h3-json', 'json'], ['floor-node-json', 'node-json']]) {
+				if (!want(name)) continue;
+				const floor = await startStackFloor(mock.url, mode);
+				children.push(floor.child);
+				targets.push(target(name, floor.port, {floor: true}));
+			}
+		}
+
 		const configPath = writeConfig(tmp, mock.url);
 		env.CCR_TUI_CONFIG = configPath;
 
@@ -383,12 +410,14 @@ async function main() {
 			}
 		}
 
+		// The floors answer JSON only: every later phase runs without them.
+		const proxies = targets.filter(t => !t.floor);
 		if (phases.has('stream')) {
 			results.stream = {};
 			for (const size of SIZES) {
 				log(`stream first event ${size}`);
 				const big = size === '1m';
-				results.stream[size] = await interleaved(targets, body(size, MODELS.answer, true), {rounds: big ? P.rounds1m : P.rounds, perRound: big ? P.perRound1m : P.perRound, warmup: P.warmup, fields: ['first', 'delta', 'total']});
+				results.stream[size] = await interleaved(proxies, body(size, MODELS.answer, true), {rounds: big ? P.rounds1m : P.rounds, perRound: big ? P.perRound1m : P.perRound, warmup: P.warmup, fields: ['first', 'delta', 'total']});
 			}
 		}
 
@@ -396,7 +425,7 @@ async function main() {
 			results.events = {};
 			for (const concurrency of CONCURRENCY) {
 				log(`events/s at ${concurrency} streams`);
-				results.events[concurrency] = await slices(targets, body('10k', MODELS.events, true), {concurrency, countEvents: true});
+				results.events[concurrency] = await slices(proxies, body('10k', MODELS.events, true), {concurrency, countEvents: true});
 			}
 		}
 
@@ -404,7 +433,7 @@ async function main() {
 			results.throughput = {};
 			for (const stream of [true, false]) {
 				log(`throughput at 10 connections (${stream ? 'stream' : 'non-stream'})`);
-				results.throughput[stream ? 'stream' : 'json'] = await slices(targets, body('10k', MODELS.answer, stream), {concurrency: 10, countEvents: stream});
+				results.throughput[stream ? 'stream' : 'json'] = await slices(proxies, body('10k', MODELS.answer, stream), {concurrency: 10, countEvents: stream});
 			}
 		}
 
@@ -448,11 +477,19 @@ function verdicts(r) {
 		const floor = lat['raw-pipe'].total.addedP50;
 		add('added p50, 10 KB non-stream ≤ 2× raw pipe', lat['ccr-headless'].total.addedP50, `${round2(2 * floor)} ms`, lat['ccr-headless'].total.addedP50 <= 2 * floor);
 		add('added p99, 10 KB non-stream ≤ 5 ms', lat['ccr-headless'].total.addedP99, '5 ms', lat['ccr-headless'].total.addedP99 <= 5);
+		// Context, not ccr-tui: does the stack itself (no routing, no translation) fit the same limit?
+		for (const name of ['floor-h3-json', 'floor-node-json']) {
+			const value = lat[name]?.total.addedP50;
+			if (value !== undefined) add(`(stack floor) ${name}: added p50, 10 KB, same limit`, value, `${round2(2 * floor)} ms`, value <= 2 * floor);
+		}
 	}
 
 	for (const [size, limit] of [['100k', 2], ['1m', 8]]) {
 		const value = r.stream?.[size]?.['ccr-headless']?.first.addedP50;
 		add(`added time to first event p50 @${size} ≤ ${limit} ms`, value, `${limit} ms`, value <= limit);
+		// The JSON round trip alone (parse and serialize the body both ways), non-stream, for scale.
+		const floor = r.latency?.[size]?.['floor-h3-json']?.total.addedP50;
+		if (floor !== undefined) add(`(stack floor) floor-h3-json: added p50 @${size} non-stream, same limit`, floor, `${limit} ms`, floor <= limit);
 	}
 
 	const tp = r.throughput?.stream;
@@ -466,7 +503,7 @@ function verdicts(r) {
 	for (const name of ['ccr-headless', 'ccr-dashboard']) {
 		const s = r.soak?.[name];
 		if (!s) continue;
-		add(`RSS after ${s.requests} requests (${name}) ≤ 150 MB`, s.rssAfter, '150 MB', s.rssAfter <= 150);
+		add(`RSS after ${s.requests} requests (${name}), settled ≤ 150 MB (2 s after: ${s.rssAfter} MB)`, s.rssSettled, '150 MB', s.rssSettled <= 150);
 		// "No upward slope": retained heap (after full GC) may not grow with the request count; the
 		// RSS slope is reported too but swings ±5 MB/1k with V8's young generation and malloc arenas.
 		add(`retained heap growth, 2nd half (${name}) ≤ 0.1 MB / 1k req`, s.retainedMbPer1k, '0.1 MB/1k', s.retainedMbPer1k <= 0.1);
@@ -495,6 +532,7 @@ function report(r) {
 	out.push(`## ccr-tui benchmark (${m.mode})`, '', `Machine: ${m.nproc} × ${m.cpu}, ${m.memGb} GB, Node ${m.node}, ${m.date}. Loopback; load generator, mock, floor and proxy share the cores. Run took ${r.durationS} s.`, '');
 	if (r.notes.length > 0) out.push(...r.notes.map(note => `> ${note}`), '');
 	const names = r.targets ?? [];
+	const proxyNames = names.filter(name => !name.startsWith('floor-'));
 	if (r.latency) {
 		out.push('### Non-stream latency (ms; added = median of round medians minus direct, IQR of the round deltas)', '');
 		out.push(table(['body', 'target', 'p50', 'added p50', 'added IQR', 'p99', 'added p99'], SIZES.flatMap(size => names.map(name => {
@@ -505,7 +543,7 @@ function report(r) {
 
 	if (r.stream) {
 		out.push(`### Stream (${r.models.answer}): time to first event, first token, whole stream (ms)`, '');
-		out.push(table(['body', 'target', 'first event p50', 'added', 'added IQR', 'added p99', 'first token added', 'whole stream p50', 'added'], SIZES.flatMap(size => names.map(name => {
+		out.push(table(['body', 'target', 'first event p50', 'added', 'added IQR', 'added p99', 'first token added', 'whole stream p50', 'added'], SIZES.flatMap(size => proxyNames.map(name => {
 			const e = r.stream[size]?.[name];
 			return [size, name, e?.first.p50, e?.first.addedP50, iqr(e?.first), e?.first.addedP99, e?.delta.addedP50, e?.total.p50, e?.total.addedP50];
 		}))), '');
@@ -519,12 +557,12 @@ function report(r) {
 			return floor && value ? `${value} (${Math.round((value / floor) * 100)} %)` : value;
 		};
 
-		out.push(table(['target', ...CONCURRENCY.map(c => `${c} stream${c > 1 ? 's' : ''}`), 'CPU % @16', 'CPU µs/event @16', 'ELD p99 @16 (ms)'], names.map(name => [name, ...CONCURRENCY.map(c => pct(c, name)), r.events[16]?.[name]?.cpuPct, r.events[16]?.[name]?.cpuUsPerEvent, r.events[16]?.[name]?.eldP99])), '');
+		out.push(table(['target', ...CONCURRENCY.map(c => `${c} stream${c > 1 ? 's' : ''}`), 'CPU % @16', 'CPU µs/event @16', 'ELD p99 @16 (ms)'], proxyNames.map(name => [name, ...CONCURRENCY.map(c => pct(c, name)), r.events[16]?.[name]?.cpuPct, r.events[16]?.[name]?.cpuUsPerEvent, r.events[16]?.[name]?.eldP99])), '');
 	}
 
 	if (r.throughput) {
 		out.push('### Throughput at 10 connections (10 KB body)', '');
-		out.push(table(['target', 'mode', 'req/s', '% of raw pipe', 'p50 ms', 'p99 ms', 'target CPU %', 'CPU ms/req', 'loadgen CPU %', 'RSS p95 MB', 'ELD p99 ms', 'errors'], ['stream', 'json'].flatMap(mode => names.map(name => {
+		out.push(table(['target', 'mode', 'req/s', '% of raw pipe', 'p50 ms', 'p99 ms', 'target CPU %', 'CPU ms/req', 'loadgen CPU %', 'RSS p95 MB', 'ELD p99 ms', 'errors'], ['stream', 'json'].flatMap(mode => proxyNames.map(name => {
 			const e = r.throughput[mode]?.[name];
 			const floor = r.throughput[mode]?.['raw-pipe']?.reqPerSec;
 			return [name, mode, e?.reqPerSec, floor && e ? `${Math.round((e.reqPerSec / floor) * 100)} %` : undefined, e?.p50, e?.p99, e?.cpuPct, e?.cpuMsPerReq, e?.loadGenCpuPct, e?.rssP95, e?.eldP99, e?.errors];
@@ -532,7 +570,7 @@ function report(r) {
 	}
 
 	out.push('### Memory and event loop', '');
-	out.push(table(['target', 'RSS idle MB', 'CPU idle %', 'RSS p95 under load MB', 'requests', 'RSS peak MB', 'RSS after (idle) MB', 'RSS slope MB/1k req', 'heap after full GC: half-way → end MB', 'proxy ELD p99 (16 streams) ms', 'proxy ELD max ms', 'UI thread ELD p99 ms'], names.filter(name => r.rssIdle?.[name] !== undefined).map(name => [
+	out.push(table(['target', 'RSS idle MB', 'CPU idle %', 'RSS p95 under load MB', 'requests', 'RSS peak MB', 'RSS 2 s after MB', 'RSS settled MB', 'RSS slope MB/1k req', 'heap after full GC: half-way → end MB', 'proxy ELD p99 (16 streams) ms', 'proxy ELD max ms', 'UI thread ELD p99 ms'], proxyNames.filter(name => r.rssIdle?.[name] !== undefined).map(name => [
 		name,
 		r.rssIdle[name],
 		r.cpuIdlePct?.[name],
@@ -540,6 +578,7 @@ function report(r) {
 		r.soak?.[name]?.requests,
 		r.soak?.[name]?.rssPeak,
 		r.soak?.[name]?.rssAfter,
+		r.soak?.[name]?.rssSettled,
 		r.soak?.[name]?.slopeMbPer1k,
 		r.soak?.[name] ? `${r.soak[name].heapMidGc} → ${r.soak[name].heapAfterGc}` : undefined,
 		r.events?.[16]?.[name]?.eldP99,

@@ -1,11 +1,13 @@
 /**
- * Floors for the stack ccr-tui is built on, to tell "the cost of h3 + undici" from "the cost of our
- * code". Both are h3 2 apps served by node:http through `toNodeHandler`, like ccr-tui:
- *   --mode proxy  h3's own `proxyRequest` to the upstream (the framework floor of the reference method)
- *   --mode json   what any translating proxy must do at the least: read the body, JSON.parse it,
- *                 JSON.stringify it upstream with undici (keep-alive), read the answer, JSON.parse it,
- *                 JSON.stringify it back. No routing, no translation, no activity.
- *   node bench/stack-floor.js --upstream http://127.0.0.1:PORT --mode proxy|json [--port 0]  → prints {"url": …}
+ * Floors for the stack ccr-tui is built on, to tell "the cost of the stack" from "the cost of our
+ * code" (non-stream latency phase only):
+ *   --mode proxy      h3 2 (node:http + toNodeHandler, like ccr-tui) with h3's own `proxyRequest`:
+ *                     the framework floor of the reference method.
+ *   --mode json       h3 2 + undici doing the least any translating proxy must: read the body,
+ *                     JSON.parse it, JSON.stringify it upstream (keep-alive), read the answer,
+ *                     JSON.parse it, JSON.stringify it back. No routing, validation or translation.
+ *   --mode node-json  the same JSON work on plain node:http server and client (no h3, no undici).
+ *   node bench/stack-floor.js --upstream http://127.0.0.1:PORT --mode proxy|json|node-json [--port 0]  → prints {"url": …}
  */
 import http from 'node:http';
 import {createRequire} from 'node:module';
@@ -17,11 +19,9 @@ const require = createRequire(import.meta.url);
 
 export async function startStackFloor({upstream, mode, port = 0}) {
 	const app = new H3();
-	if (mode === 'node-json') {
-		// handled below
-	} else if (mode === 'proxy') {
+	if (mode === 'proxy') {
 		app.post('/**', event => proxyRequest(event, `${upstream}${event.url.pathname}`));
-	} else {
+	} else if (mode === 'json') {
 		const undici = require('undici');
 		const agent = new undici.Agent({keepAliveTimeout: 30_000});
 		const target = new URL('/v1/chat/completions', upstream);
@@ -36,7 +36,7 @@ export async function startStackFloor({upstream, mode, port = 0}) {
 		});
 	}
 
-	const server = http.createServer(mode === 'node-json' ? nodeJson(upstream) : mode === 'h3-bare' ? toNodeHandler(bare()) : toNodeHandler(app));
+	const server = http.createServer(mode === 'node-json' ? nodeJson(upstream) : toNodeHandler(app));
 	server.keepAliveTimeout = 60_000;
 	await new Promise((resolve, reject) => {
 		server.once('error', reject);
@@ -50,15 +50,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
 	const argv = process.argv.slice(2);
 	const option = name => argv[argv.indexOf(`--${name}`) + 1];
 	const started = await startStackFloor({upstream: option('upstream'), mode: option('mode') ?? 'json', port: Number(argv.includes('--port') ? option('port') : 0)});
-	process.stdout.write(`${JSON.stringify({url: started.url, port: started.port})}\n`);
+	process.stdout.write(`${JSON.stringify({url: started.url, port: started.port, pid: process.pid})}\n`);
 }
 
-function bare() {
-	const app = new H3();
-	app.post('/**', () => new HTTPResponse('{"ok":true}', {headers: {'content-type': 'application/json'}}));
-	return app;
-}
-
+/** node:http in, node:http out (keep-alive agent), JSON parsed and re-serialized both ways. */
 function nodeJson(upstream) {
 	const agent = new http.Agent({keepAlive: true});
 	const target = new URL('/v1/chat/completions', upstream);

@@ -82,6 +82,12 @@ export async function startRawPipe(upstream) {
 	return {child, ...JSON.parse(found[0])};
 }
 
+/** A stack floor (bench/stack-floor.js): `proxy`, `json` or `node-json`. */
+export async function startStackFloor(upstream, mode) {
+	const {child, found} = await spawnUntil(process.execPath, [`${BENCH}stack-floor.js`, '--upstream', upstream, '--mode', mode, '--port', '0'], {match: /\{"url".*\}/});
+	return {child, ...JSON.parse(found[0])};
+}
+
 /** `ccr-tui start --port 0`: ready when it prints its URL. */
 export async function startHeadless({configPath, env, probeSocket, nodeArgs = [], cli = CLI}) {
 	const args = [...nodeArgs, ...(probeSocket ? ['--import', PROBE] : []), cli, '--config', configPath, '--port', '0', 'start'];
