@@ -117,11 +117,11 @@ export class KeyPools {
 	}
 
 	#pool(provider: ProviderConfig): Pool {
-		const keys = providerKeys(provider);
 		// Any change to the provider (keys, URL, headers) resets its pool: "disabled until the config changes".
-		const signature = JSON.stringify(provider);
+		const signature = signatureOf(provider);
 		const existing = this.#pools.get(provider.name);
 		if (existing?.signature === signature) return existing;
+		const keys = providerKeys(provider);
 		const pool: Pool = {signature, keys: keys.map(key => ({key, coolingUntil: 0, disabled: false})), cursor: 0};
 		this.#pools.set(provider.name, pool);
 		if (existing && keys.length > 1) this.#publish(provider.name, pool);
@@ -147,4 +147,16 @@ function describe(pool: Pool, now: number): KeyHealth['keys'] {
 		if (state.coolingUntil > now) return {suffix, state: 'cooling' as const, until: state.coolingUntil};
 		return {suffix, state: 'ok' as const};
 	});
+}
+
+/** Config snapshots are immutable (a change makes new objects): one JSON.stringify per provider object, not per request. */
+const signatures = new WeakMap<ProviderConfig, string>();
+function signatureOf(provider: ProviderConfig): string {
+	let signature = signatures.get(provider);
+	if (signature === undefined) {
+		signature = JSON.stringify(provider);
+		signatures.set(provider, signature);
+	}
+
+	return signature;
 }

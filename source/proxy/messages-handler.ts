@@ -418,12 +418,22 @@ function modelOf(json: unknown): string {
 	return typeof model === 'string' ? model : '';
 }
 
+/** Host of a provider's URL for the activity (a few distinct URLs per config: parsed once each). */
+const hosts = new Map<string, string>();
 function safeHost(url: string): string {
-	try {
-		return new URL(url).host;
-	} catch {
-		return '';
+	let host = hosts.get(url);
+	if (host === undefined) {
+		try {
+			host = new URL(url).host;
+		} catch {
+			host = '';
+		}
+
+		if (hosts.size >= 256) hosts.clear();
+		hosts.set(url, host);
 	}
+
+	return host;
 }
 
 function formatBytes(bytes: number): string {
