@@ -3,8 +3,8 @@
  * benchmark sees inside it without changing the product: event-loop delay histogram, memory, CPU
  * time, and an on-demand CPU profile (node:inspector, so no clean exit is needed to get one).
  * Listens on the unix socket named by CCR_BENCH_PROBE; does nothing without it. Never prints.
- *   GET /stats   → {pid, rss, heapUsed, external, arrayBuffers, cpu, eld: {p50, p99, max, mean} (ms),
- *                   threads: [{threadId, heapUsed, eld}], proxyEld}
+ *   GET /stats   → {pid, rss, heapUsed (all threads), heapTotal, mainHeapUsed, external, arrayBuffers, cpu,
+ *                   eld: {p50, p99, max, mean} (ms), threads: [{threadId, heapUsed, heapTotal, eld}], proxyEld}
  *   POST /reset  → clears the event-loop histograms (every thread)
  *   POST /profile/start, POST /profile/stop?file=<path>  → writes a .cpuprofile (main thread)
  *   POST /gc     → full garbage collection (every thread), then /stats
@@ -39,7 +39,7 @@ if (socketPath) {
 		channel.onmessage = ({data}) => {
 			if (data.type === 'reset') histogram.reset();
 			if (data.type === 'gc') gc();
-			if (data.type === 'stats' || data.type === 'gc') channel.postMessage({type: 'thread', id: data.id, threadId, heapUsed: process.memoryUsage().heapUsed, eld: eld()});
+			if (data.type === 'stats' || data.type === 'gc') channel.postMessage({type: 'thread', id: data.id, threadId, heapUsed: process.memoryUsage().heapUsed, heapTotal: process.memoryUsage().heapTotal, eld: eld()});
 		};
 	}
 
@@ -51,7 +51,7 @@ if (socketPath) {
 			const id = ++asked;
 			const replies = [];
 			channel.onmessage = ({data}) => {
-				if (data.type === 'thread' && data.id === id) replies.push({threadId: data.threadId, heapUsed: data.heapUsed, eld: data.eld});
+				if (data.type === 'thread' && data.id === id) replies.push({threadId: data.threadId, heapUsed: data.heapUsed, heapTotal: data.heapTotal, eld: data.eld});
 			};
 
 			channel.postMessage({type, id});
@@ -66,6 +66,9 @@ if (socketPath) {
 				pid: process.pid,
 				rss: memory.rss,
 				heapUsed: memory.heapUsed + threads.reduce((sum, thread) => sum + thread.heapUsed, 0),
+				// Heap reserved (used or not), main thread and per thread: what RSS is made of, beside malloc.
+				heapTotal: memory.heapTotal,
+				mainHeapUsed: memory.heapUsed,
 				external: memory.external,
 				arrayBuffers: memory.arrayBuffers,
 				cpu: process.cpuUsage(),

@@ -7,7 +7,7 @@
  *   raw-pipe       a node:http pipe with a keep-alive agent (the floor for "one more hop in Node")
  *   ccr-headless   `ccr-tui start` (routing + translation on)
  *   ccr-dashboard  `ccr-tui` with the Ink dashboard rendering under a pty (`script`)
- * plus, in the non-stream latency phase only, the stack floors (bench/stack-floor.js): floor-h3-proxy
+ * plus, in the non-stream latency and JSON throughput phases, the stack floors (bench/stack-floor.js): floor-h3-proxy
  * (h3's proxyRequest), floor-h3-json (h3 + undici, JSON parsed and re-serialized both ways, no
  * translation) and floor-node-json (the same JSON work on plain node:http), which tell what any
  * translating proxy on this stack pays before a line of ccr-tui runs.
@@ -293,6 +293,27 @@ async function soak(t) {
 	};
 }
 
+/**
+ * The dashboard's memory floor: RSS of a node process that only renders one line with Ink 6 (React
+ * 19, yoga-layout's wasm) to a null stream, then idles. No proxy, no worker thread, none of our UI.
+ */
+async function inkFloor() {
+	const script = `
+		import {PassThrough} from 'node:stream';
+		import {readFileSync} from 'node:fs';
+		import React from 'react';
+		import {render, Text} from 'ink';
+		const out = Object.assign(new PassThrough(), {columns: 120, rows: 40, isTTY: true});
+		out.resume();
+		render(React.createElement(Text, null, 'ink floor'), {stdout: out, patchConsole: false});
+		setTimeout(() => {
+			console.log(JSON.stringify({rss: Number(/VmRSS:\\s+(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))[1]) / 1024}));
+			process.exit(0);
+		}, 1000);`;
+	const {found} = await spawnUntil(process.execPath, ['--input-type=module', '-e', script], {match: /\{"rss":[\d.]+\}/});
+	return round1(JSON.parse(found[0]).rss);
+}
+
 async function startSamples(configPath, env) {
 	const ccr = [];
 	const floor = [];
@@ -333,12 +354,12 @@ async function main() {
 		const pipe = await startRawPipe(mock.url);
 		children.push(pipe.child);
 		const targets = [target('direct', mock.port, {pid: mock.pid}), target('raw-pipe', pipe.port, {pid: pipe.pid})].filter(t => want(t.name));
-		if (phases.has('latency')) {
+		if (phases.has('latency') || phases.has('throughput')) {
 			for (const [name, mode] of [['floor-h3-proxy', 'proxy'], ['floor-h3-json', 'json'], ['floor-node-json', 'node-json']]) {
 				if (!want(name)) continue;
 				const floor = await startStackFloor(mock.url, mode);
 				children.push(floor.child);
-				targets.push(target(name, floor.port, {floor: true}));
+				targets.push(target(name, floor.port, {floor: true, pid: floor.pid}));
 			}
 		}
 
@@ -395,6 +416,7 @@ async function main() {
 		log(`targets: ${targets.map(t => `${t.name}:${t.port}`).join(' ')}`);
 		await new Promise(resolve => setTimeout(resolve, 1000));
 		results.rssIdle = Object.fromEntries(targets.filter(t => t.pid).map(t => [t.name, round1(rssMb(t.pid))]));
+		if (want('ccr-dashboard')) results.inkFloorMb = await inkFloor();
 		// Idle CPU: what the process burns with no traffic at all (timers, dashboard clock/renders).
 		const idleCpu0 = new Map(targets.filter(t => t.ccr).map(t => [t.name, cpuSeconds(t.pid)]));
 		const idleS = quick ? 1 : 3;
@@ -410,7 +432,7 @@ async function main() {
 			}
 		}
 
-		// The floors answer JSON only: every later phase runs without them.
+		// The floors answer JSON only: the stream phases run without them.
 		const proxies = targets.filter(t => !t.floor);
 		if (phases.has('stream')) {
 			results.stream = {};
@@ -433,7 +455,8 @@ async function main() {
 			results.throughput = {};
 			for (const stream of [true, false]) {
 				log(`throughput at 10 connections (${stream ? 'stream' : 'non-stream'})`);
-				results.throughput[stream ? 'stream' : 'json'] = await slices(proxies, body('10k', MODELS.answer, stream), {concurrency: 10, countEvents: stream});
+				// JSON with the stack floors too: what the stack alone sustains, for scale.
+				results.throughput[stream ? 'stream' : 'json'] = await slices(stream ? proxies : targets, body('10k', MODELS.answer, stream), {concurrency: 10, countEvents: stream});
 			}
 		}
 
@@ -498,8 +521,16 @@ function verdicts(r) {
 		add('streamed req/s at 10 connections ≥ 40 % of raw pipe', `${Math.round(ratio * 100)} %`, '40 %', ratio >= 0.4);
 	}
 
+	const tj = r.throughput?.json;
+	for (const name of ['floor-h3-json', 'floor-node-json']) {
+		if (!tj?.[name] || !tj['raw-pipe']) continue;
+		const ratio = tj[name].reqPerSec / tj['raw-pipe'].reqPerSec;
+		add(`(stack floor) ${name}: JSON req/s at 10 connections, same 40 %`, `${Math.round(ratio * 100)} %`, '40 %', ratio >= 0.4);
+	}
+
 	const idle = r.rssIdle?.['ccr-dashboard'];
 	add('RSS idle with dashboard ≤ 100 MB', idle, '100 MB', idle <= 100);
+	if (r.inkFloorMb !== undefined) add('(stack floor) Ink alone, one line rendered, RSS idle, same limit', r.inkFloorMb, '100 MB', r.inkFloorMb <= 100);
 	for (const name of ['ccr-headless', 'ccr-dashboard']) {
 		const s = r.soak?.[name];
 		if (!s) continue;
@@ -562,7 +593,7 @@ function report(r) {
 
 	if (r.throughput) {
 		out.push('### Throughput at 10 connections (10 KB body)', '');
-		out.push(table(['target', 'mode', 'req/s', '% of raw pipe', 'p50 ms', 'p99 ms', 'target CPU %', 'CPU ms/req', 'loadgen CPU %', 'RSS p95 MB', 'ELD p99 ms', 'errors'], ['stream', 'json'].flatMap(mode => proxyNames.map(name => {
+		out.push(table(['target', 'mode', 'req/s', '% of raw pipe', 'p50 ms', 'p99 ms', 'target CPU %', 'CPU ms/req', 'loadgen CPU %', 'RSS p95 MB', 'ELD p99 ms', 'errors'], ['stream', 'json'].flatMap(mode => (mode === 'json' ? names : proxyNames).map(name => {
 			const e = r.throughput[mode]?.[name];
 			const floor = r.throughput[mode]?.['raw-pipe']?.reqPerSec;
 			return [name, mode, e?.reqPerSec, floor && e ? `${Math.round((e.reqPerSec / floor) * 100)} %` : undefined, e?.p50, e?.p99, e?.cpuPct, e?.cpuMsPerReq, e?.loadGenCpuPct, e?.rssP95, e?.eldP99, e?.errors];
@@ -585,6 +616,7 @@ function report(r) {
 		r.events?.[16]?.[name]?.eldMax,
 		r.events?.[16]?.[name]?.uiEldP99,
 	])), '');
+	if (r.inkFloorMb) out.push(`Memory floor of the dashboard: a node process that only renders one line with Ink holds **${r.inkFloorMb} MB** RSS idle (bare node: ~44 MB).`, '');
 	if (r.start) out.push(`Start to listening (\`ccr-tui start --port 0\`, spawn → URL printed, median of ${r.start.samples.length}): **${r.start.ccrMs} ms** (max ${r.start.ccrMaxMs}; bare \`node -e\` http server: ${r.start.nodeFloorMs} ms). Dashboard under pty, spawn → port accepts: ${r.dashboardStartMs ?? '–'} ms.`, '');
 	if (r.verdicts.length > 0) {
 		out.push('### Targets', '');
