@@ -242,24 +242,25 @@ async function soak(t) {
 	const sampler = setInterval(() => rss.push(rssMb(t.pid)), 250);
 	const every = P.soak / 10;
 	let completed = 0;
-	const half = async () => {
+	const quarter = async () => {
 		const run = await closedLoop(t, i => bodies[i % 2], {
 			concurrency: 10,
-			count: P.soak / 2,
-			durationMs: P.soakMaxMs / 2,
+			count: P.soak / 4,
+			durationMs: P.soakMaxMs / 4,
 			onResult() {
 				completed++;
 				if (completed % every === 0) samples.push([completed, rssMb(t.pid)]);
 			},
 		});
-		// Retained heap after a forced full GC: the leak check that RSS noise cannot fool. Measured at
-		// half time and at the end, so bounded warm-up (history buffers, caches, JIT code) is excluded.
+		// Retained heap after a forced full GC: the leak check that RSS noise cannot fool. Taken after
+		// each quarter; the slope over the last three points excludes bounded warm-up (history
+		// buffers, caches, JIT code) and is steadier than a two-point difference.
 		const gc = t.probeSocket ? await probe(t.probeSocket, '/gc', 'POST') : undefined;
-		return {run, heap: gc ? gc.heapUsed / 2 ** 20 : undefined};
+		return {run, heap: gc ? gc.heapUsed / 2 ** 20 : undefined, at: completed};
 	};
 
-	const first = await half();
-	const second = await half();
+	const quarters = [];
+	for (let i = 0; i < 4; i++) quarters.push(await quarter());
 	clearInterval(sampler);
 	await new Promise(resolve => setTimeout(resolve, quick ? 1000 : 2000));
 	const after = rssMb(t.pid);
@@ -276,14 +277,16 @@ async function soak(t) {
 	}
 
 	const late = samples.filter(([n]) => n > completed / 2);
-	const errors = first.run.errors + second.run.errors;
+	const errors = quarters.reduce((sum, q) => sum + q.run.errors, 0);
+	const heapPoints = quarters.slice(1).filter(q => q.heap !== undefined).map(q => [q.at, q.heap]);
 	return {
-		heapMidGc: round1(first.heap),
-		heapAfterGc: round1(second.heap),
-		retainedMbPer1k: first.heap === undefined ? undefined : round2((second.heap - first.heap) / (second.run.completed / 1000)),
+		heapMidGc: round1(quarters[1].heap),
+		heapAfterGc: round1(quarters[3].heap),
+		heapGcPoints: quarters.map(q => round1(q.heap)),
+		retainedMbPer1k: heapPoints.length < 3 ? undefined : round2(slope(heapPoints) * 1000),
 		requests: completed,
 		errors,
-		reqPerSec: round1(completed / ((first.run.elapsedMs + second.run.elapsedMs) / 1000)),
+		reqPerSec: round1(completed / (quarters.reduce((sum, q) => sum + q.run.elapsedMs, 0) / 1000)),
 		rssPeak: round1(Math.max(...rss)),
 		rssAfter: round1(after),
 		rssSettled: round1(settled),
@@ -537,7 +540,7 @@ function verdicts(r) {
 		add(`RSS after ${s.requests} requests (${name}), settled ≤ 150 MB (2 s after: ${s.rssAfter} MB)`, s.rssSettled, '150 MB', s.rssSettled <= 150);
 		// "No upward slope": retained heap (after full GC) may not grow with the request count; the
 		// RSS slope is reported too but swings ±5 MB/1k with V8's young generation and malloc arenas.
-		add(`retained heap growth, 2nd half (${name}) ≤ 0.1 MB / 1k req`, s.retainedMbPer1k, '0.1 MB/1k', s.retainedMbPer1k <= 0.1);
+		add(`retained heap growth, last 3 quarters (${name}) ≤ 0.1 MB / 1k req`, s.retainedMbPer1k, '0.1 MB/1k', s.retainedMbPer1k <= 0.1);
 	}
 
 	const on = r.latency?.['10k']?.['ccr-dashboard']?.total.p50;
@@ -601,7 +604,7 @@ function report(r) {
 	}
 
 	out.push('### Memory and event loop', '');
-	out.push(table(['target', 'RSS idle MB', 'CPU idle %', 'RSS p95 under load MB', 'requests', 'RSS peak MB', 'RSS 2 s after MB', 'RSS settled MB', 'RSS slope MB/1k req', 'heap after full GC: half-way → end MB', 'proxy ELD p99 (16 streams) ms', 'proxy ELD max ms', 'UI thread ELD p99 ms'], proxyNames.filter(name => r.rssIdle?.[name] !== undefined).map(name => [
+	out.push(table(['target', 'RSS idle MB', 'CPU idle %', 'RSS p95 under load MB', 'requests', 'RSS peak MB', 'RSS 2 s after MB', 'RSS settled MB', 'RSS slope MB/1k req', 'heap after full GC, per quarter MB', 'proxy ELD p99 (16 streams) ms', 'proxy ELD max ms', 'UI thread ELD p99 ms'], proxyNames.filter(name => r.rssIdle?.[name] !== undefined).map(name => [
 		name,
 		r.rssIdle[name],
 		r.cpuIdlePct?.[name],
@@ -611,7 +614,7 @@ function report(r) {
 		r.soak?.[name]?.rssAfter,
 		r.soak?.[name]?.rssSettled,
 		r.soak?.[name]?.slopeMbPer1k,
-		r.soak?.[name] ? `${r.soak[name].heapMidGc} → ${r.soak[name].heapAfterGc}` : undefined,
+		r.soak?.[name]?.heapGcPoints?.join(' → '),
 		r.events?.[16]?.[name]?.eldP99,
 		r.events?.[16]?.[name]?.eldMax,
 		r.events?.[16]?.[name]?.uiEldP99,

@@ -9,7 +9,6 @@
 import {ActivityBus} from '../activity/bus.js';
 import type {ActivityEvent, RequestStarted} from '../activity/events.js';
 import {createLogFile, type LogFile} from '../activity/log-file.js';
-import {ActivityStore} from '../activity/store.js';
 import {logFilePath, resolveConfigPath} from '../config/paths.js';
 import {createRedactor} from '../config/redact.js';
 import {SCENARIOS, type Config} from '../config/schema.js';
@@ -52,11 +51,23 @@ export async function runStart(options: StartOptions = {}): Promise<number> {
 	}
 
 	const redact = (text: string) => createRedactor(store.getSnapshot().config)(text);
-	const print = (line: string) => out(`${redact(line)}\n`);
+	// Lines of one event-loop turn go out in one write: under load that is one syscall per batch of
+	// finished requests instead of one per request (stdout is synchronous on pipes and files).
+	let pending: string[] = [];
+	const flushLines = () => {
+		if (pending.length === 0) return;
+		const text = pending.join('');
+		pending = [];
+		out(text);
+	};
+
+	const print = (line: string) => {
+		if (pending.length === 0) queueMicrotask(flushLines);
+		pending.push(`${redact(line)}\n`);
+	};
 	if (first.created) print(`created ${configPath} with defaults; add a provider (ccr-tui add-gemini-balance) or edit the file`);
 
 	const bus = new ActivityBus({delivery: 'after-io'});
-	const activity = new ActivityStore().attach(bus);
 	const stopLog = followActivity(bus, print);
 	let logFile: LogFile | undefined;
 	if (first.config.LOG === true) {
@@ -75,10 +86,10 @@ export async function runStart(options: StartOptions = {}): Promise<number> {
 
 	const cleanup = async () => {
 		bus.flush();
+		flushLines();
 		unsubscribe();
 		stopLog();
 		await logFile?.close();
-		activity.close();
 		store.close();
 	};
 
@@ -93,6 +104,7 @@ export async function runStart(options: StartOptions = {}): Promise<number> {
 
 	print(`ccr-tui listening on ${proxy.url}`);
 	for (const line of describeRoutes(store.getSnapshot().config)) print(`  ${line}`);
+	flushLines();
 	options.onListening?.(proxy.url);
 
 	await new Promise<void>(resolve => {
