@@ -10,6 +10,7 @@ import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import {pathToFileURL} from 'node:url';
 import {buildBody} from './corpus.js';
 import {closedLoop} from './load.js';
 import {ROOT, freePort, killPid, probe, startDashboard, startHeadless, startMock, stopChild} from './targets.js';
@@ -155,4 +156,5 @@ async function main() {
 	}
 }
 
-await main();
+// Importable (summarize) without running.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();
