@@ -5,15 +5,17 @@
  * Timers are re-armed lazily (one timeout each, checked against the last write/read time), so the
  * hot path per chunk costs no timer operations.
  *
- * The body is a Node Readable, not a WHATWG ReadableStream: srvx pipes a Node stream straight into
- * the response, where a WHATWG stream costs a reader promise per chunk.
+ * The body is a bare "pipeable" (`pipe(res)`, no stream machinery): srvx hands it the Node response
+ * and the relay writes its SSE text straight into it, with the response's own back-pressure. A
+ * WHATWG ReadableStream costs a reader promise per chunk, a Node Readable a `stream.pipeline` per
+ * request (bench: the streamed-throughput phase).
  *
  * A finished answer does not abort its upstream response: the rest is read (bounded by DRAIN_MS), so
  * that undici can reuse the keep-alive connection. Aborting closed it whenever the upstream's last
  * bytes came after `[DONE]`: measured, 198 new connections for 100 streamed requests, i.e. a new
  * TCP (and, to a real provider, TLS) handshake per request; now 2.
  */
-import {Readable} from 'node:stream';
+import type {ServerResponse} from 'node:http';
 import type {Dispatcher} from 'undici';
 import type {AnthropicUsage} from './translate/index.js';
 import {TimeoutReason} from './timeout-reason.js';
@@ -58,10 +60,16 @@ const DRAIN_MS = 1000;
 /** The abort reason once the answer is complete (one instance: building an Error costs a stack trace). */
 const ANSWER_COMPLETE = new TimeoutReason('grace', 'answer complete');
 
-/** Chunks queued for the client before the relay stops reading upstream (back-pressure). */
-const HIGH_WATER_BYTES = 64 * 1024;
+/**
+ * The response body for srvx: it calls `pipe(res)` with the Node response (srvx pipes any body that
+ * has `pipe` but no `on` this way), or `destroy()` when the client is already gone.
+ */
+export type SsePipe = {
+	pipe(destination: ServerResponse): ServerResponse;
+	destroy(): void;
+};
 
-export function relaySse(options: RelayOptions): Readable {
+export function relaySse(options: RelayOptions): SsePipe {
 	const {source, timings} = options;
 	let closed = false;
 	let bytes = 0;
@@ -82,10 +90,10 @@ export function relaySse(options: RelayOptions): Readable {
 		// Only error frames can carry upstream-quoted secrets; content deltas stay off the redactor.
 		const text = options.redact && input.includes('event: error') ? options.redact(input) : input;
 		if (!errorInfo && text.includes('event: error')) errorInfo = parseErrorEvent(text);
-		const chunk = Buffer.from(text, 'utf8');
-		bytes += chunk.byteLength;
+		bytes += Buffer.byteLength(text);
 		lastWrite = performance.now();
-		output.push(chunk);
+		if (destination) destination.write(text);
+		else queued.push(text);
 		if (!firstToken && text.includes('content_block_delta')) {
 			firstToken = true;
 			options.onFirstToken();
@@ -116,7 +124,11 @@ export function relaySse(options: RelayOptions): Readable {
 			options.body.destroy();
 		}
 
-		if (outcome.kind !== 'cancelled') output.push(null);
+		if (outcome.kind !== 'cancelled') {
+			if (destination) destination.end();
+			else endWhenPiped = true;
+		}
+
 		options.onEnd(outcome);
 	};
 
@@ -177,9 +189,11 @@ export function relaySse(options: RelayOptions): Readable {
 					}, timings.postFinishGraceMs);
 				}
 
-				if (output.readableLength >= HIGH_WATER_BYTES) {
+				// The client reads slower than the upstream sends: wait for the response to drain.
+				if (destination?.writableNeedDrain) {
 					await new Promise<void>(resolve => {
 						wake = resolve;
+						destination!.once('drain', resolve);
 					});
 					wake = undefined;
 				}
@@ -211,22 +225,29 @@ export function relaySse(options: RelayOptions): Readable {
 		}
 	};
 
-	const output = new Readable({
-		highWaterMark: HIGH_WATER_BYTES,
-		read() {
-			wake?.();
-		},
-		destroy(error, callback) {
-			// The client went away (srvx destroys the body when the response closes).
-			finish({kind: 'cancelled', usage: source.usage}, error ?? new Error('client disconnected'));
-			callback(null);
-		},
-	});
+	let destination: ServerResponse | undefined;
+	let queued: string[] = [];
+	let endWhenPiped = false;
+	const clientGone = () => finish({kind: 'cancelled', usage: source.usage}, new Error('client disconnected'));
+	const onClose = () => {
+		if (!destination?.writableFinished) clientGone();
+	};
+
 	write(source.start());
 	schedulePing(timings.pingIntervalMs);
 	scheduleIdle();
 	void pump();
-	return output;
+	return {
+		pipe(response) {
+			destination = response;
+			response.once('close', onClose);
+			for (const text of queued) response.write(text);
+			queued = [];
+			if (endWhenPiped) response.end();
+			return response;
+		},
+		destroy: clientGone,
+	};
 }
 
 function parseErrorEvent(text: string): {errorType: string; message: string} {

@@ -413,4 +413,3 @@ describe('upstream connections', () => {
 		expect(closedAt - startedAt).toBeGreaterThanOrEqual(fast.postFinishGraceMs! - 5);
 	});
 });
-
