@@ -233,6 +233,9 @@ export function relaySse(options: RelayOptions): SsePipe {
 		if (!destination?.writableFinished) clientGone();
 	};
 
+	// The pump's iterator sees every upstream error; this keeps one that lands after the pump has
+	// stopped listening (an abort racing the end) from being an uncaught exception.
+	options.body.on('error', ignoreError);
 	write(source.start());
 	schedulePing(timings.pingIntervalMs);
 	scheduleIdle();
@@ -248,6 +251,10 @@ export function relaySse(options: RelayOptions): SsePipe {
 		},
 		destroy: clientGone,
 	};
+}
+
+function ignoreError(): void {
+	// Handled where it matters (the pump); see relaySse.
 }
 
 function parseErrorEvent(text: string): {errorType: string; message: string} {
