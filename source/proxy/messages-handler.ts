@@ -304,8 +304,8 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 				}
 			};
 
-			// An h3 HTTPResponse: srvx pipes its Node stream body into the socket (a native Response
-			// would need a WHATWG stream).
+			// An h3 HTTPResponse: srvx hands the relay's pipeable body the Node response (a native
+			// Response would need a WHATWG stream). Typed BodyInit only for h3's signature.
 			return new HTTPResponse(body as unknown as BodyInit, {
 				status: 200,
 				headers: {
