@@ -28,22 +28,19 @@ import type {AnthropicRequest} from './translate/index.js';
  * imported once the server listens (`loadHandlers()` from server.ts), not before: start-up time
  * goes to listening first (bench: start to listening). A request that arrives earlier waits for them.
  */
-let handlers:
-	| Promise<{
-			createMessagesHandler: typeof import('./messages-handler.js').createMessagesHandler;
-			validateCountTokensRequest: typeof import('./validate-request.js').validateCountTokensRequest;
-			estimateInputTokens: typeof import('./translate/tokens.js').estimateInputTokens;
-	  }>
-	| undefined;
+async function importHandlers() {
+	const [messages, validate, tokens] = await Promise.all([import('./messages-handler.js'), import('./validate-request.js'), import('./translate/tokens.js')]);
+	return {
+		createMessagesHandler: messages.createMessagesHandler,
+		validateCountTokensRequest: validate.validateCountTokensRequest,
+		estimateInputTokens: tokens.estimateInputTokens,
+	};
+}
 
-export function loadHandlers(): NonNullable<typeof handlers> {
-	handlers ??= Promise.all([import('./messages-handler.js'), import('./validate-request.js'), import('./translate/tokens.js')]).then(
-		([messages, validate, tokens]) => ({
-			createMessagesHandler: messages.createMessagesHandler,
-			validateCountTokensRequest: validate.validateCountTokensRequest,
-			estimateInputTokens: tokens.estimateInputTokens,
-		}),
-	);
+let handlers: ReturnType<typeof importHandlers> | undefined;
+
+export function loadHandlers(): ReturnType<typeof importHandlers> {
+	handlers ??= importHandlers();
 	return handlers;
 }
 

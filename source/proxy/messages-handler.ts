@@ -35,6 +35,7 @@ import {
 } from './translate/index.js';
 import {callUpstream, clientError, TimeoutReason, type CallTarget, type ClientError, type UpstreamAnswer} from './upstream-call.js';
 import {buildTargets, prepareFor, type Prepared} from './upstream-request.js';
+import {apiHost} from './upstream-url.js';
 import {validateMessagesRequest} from './validate-request.js';
 
 /** Within ±25 % of longContextThreshold the character estimate is not trusted: tokenize. */
@@ -160,7 +161,7 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 			requestedModel: request.model,
 			stream,
 			inputTokens,
-			upstreamHost: safeHost(decision.provider.api_base_url),
+			upstreamHost: apiHost(decision.provider.api_base_url),
 		});
 		for (const skipped of targets.skipped) {
 			bus.emit({type: 'request:attempt', id, attempt: {provider: skipped.provider, model: skipped.model, outcome: `skipped: ${skipped.reason}`, durationMs: 0}});
@@ -416,24 +417,6 @@ function toUsage(usage: AnthropicUsage): Usage {
 function modelOf(json: unknown): string {
 	const model = (json as {model?: unknown} | null)?.model;
 	return typeof model === 'string' ? model : '';
-}
-
-/** Host of a provider's URL for the activity (a few distinct URLs per config: parsed once each). */
-const hosts = new Map<string, string>();
-function safeHost(url: string): string {
-	let host = hosts.get(url);
-	if (host === undefined) {
-		try {
-			host = new URL(url).host;
-		} catch {
-			host = '';
-		}
-
-		if (hosts.size >= 256) hosts.clear();
-		hosts.set(url, host);
-	}
-
-	return host;
 }
 
 function formatBytes(bytes: number): string {

@@ -36,26 +36,33 @@ function buildMessagesUrl(apiBaseUrl: string): URL {
 	return url;
 }
 
-/** Host (and port) only: the full URL may carry a `key=` query and never goes to the activity log. */
-export function displayHost(url: URL): string {
-	return url.host;
+/** Host (and port) only, '' when unparsable: the full URL may carry a `key=` query and never goes to the activity log. */
+export function apiHost(apiBaseUrl: string): string {
+	return cached(hosts, apiBaseUrl, url => {
+		try {
+			return new URL(url).host;
+		} catch {
+			return '';
+		}
+	});
 }
 
 /*
  * URL parsing per request showed in profiles; a handful of base URLs is all a config has. The URL
- * objects are shared and read only (undici and the activity read them; nothing mutates them).
+ * objects are shared and read only (undici reads them; nothing mutates them).
  */
 const chatUrls = new Map<string, URL>();
 const messagesUrls = new Map<string, URL>();
-const MAX_CACHED_URLS = 256;
+const hosts = new Map<string, string>();
+const MAX_CACHED = 256;
 
-function cached(cache: Map<string, URL>, apiBaseUrl: string, build: (apiBaseUrl: string) => URL): URL {
-	let url = cache.get(apiBaseUrl);
-	if (url === undefined) {
-		url = build(apiBaseUrl);
-		if (cache.size >= MAX_CACHED_URLS) cache.clear();
-		cache.set(apiBaseUrl, url);
+function cached<T>(cache: Map<string, T>, apiBaseUrl: string, build: (apiBaseUrl: string) => T): T {
+	let value = cache.get(apiBaseUrl);
+	if (value === undefined) {
+		value = build(apiBaseUrl);
+		if (cache.size >= MAX_CACHED) cache.clear();
+		cache.set(apiBaseUrl, value);
 	}
 
-	return url;
+	return value;
 }
