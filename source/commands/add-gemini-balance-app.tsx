@@ -2,6 +2,7 @@
 import React from 'react';
 import {render} from 'ink';
 import type {ConfigStore} from '../config/store.js';
+import {createCheckTransport} from '../proxy/check-transport.js';
 import type {WizardEnv, WizardPrefill} from '../providers/wizard-state.js';
 import {AddProviderWizard} from '../ui/screens/add-provider-wizard.js';
 import {createTheme, ThemeContext} from '../ui/theme.js';
@@ -16,6 +17,7 @@ export async function runWizardApp(options: {
 }): Promise<number> {
 	const out = options.stdout ?? (text => process.stdout.write(text));
 	let saved: string | undefined;
+	const checks = createCheckTransport({proxyUrl: () => options.store.getSnapshot().config.PROXY_URL, env: options.env});
 	let cancelled = false;
 	const app = render(
 		<ThemeContext.Provider value={createTheme(options.env)}>
@@ -25,6 +27,7 @@ export async function runWizardApp(options: {
 				initial={options.initial}
 				env={options.env}
 				skipTest={options.skipTest}
+				fetch={checks.fetch}
 				onDone={name => {
 					saved = name;
 					app.unmount();
@@ -37,7 +40,7 @@ export async function runWizardApp(options: {
 		</ThemeContext.Provider>,
 		{exitOnCtrlC: true},
 	);
-	await app.waitUntilExit();
+	await app.waitUntilExit().finally(async () => checks.close());
 	if (saved) {
 		out(`Saved provider "${saved}" in ${options.store.path}. A running ccr-tui uses it from the next request.\nCheck it any time with: ccr-tui test ${saved}\n`);
 		return 0;

@@ -3,6 +3,7 @@ import {describeFailure, formatMs, RequestFailedError, timedRequest, type Reques
 import {parseGeminiBalanceError} from './gemini-balance.js';
 import {authHeaders} from './model-list.js';
 import type {ProbeTarget} from './provider-target.js';
+import type {CheckOptions} from './reachability.js';
 import {redactSecrets} from './secrets.js';
 import type {StepOutcome} from './test-step.js';
 
@@ -39,7 +40,7 @@ const TOTAL_TIMEOUT_MS = 60_000;
 export async function probeCompletion(
 	target: ProbeTarget,
 	model: string,
-	options: {timeoutMs?: number; signal?: AbortSignal} = {},
+	options: CheckOptions = {},
 ): Promise<CompletionOutcome> {
 	const body: Record<string, unknown> = {model, stream: true, temperature: 0, messages: [{role: 'user', content: PROMPT}]};
 	// Gemini Balance drops stream_options anyway (and sends usage on every chunk); others need it for usage.
@@ -54,6 +55,7 @@ export async function probeCompletion(
 			headersTimeoutMs: Math.min(HEADERS_TIMEOUT_MS, options.timeoutMs ?? HEADERS_TIMEOUT_MS),
 			totalTimeoutMs: Math.min(TOTAL_TIMEOUT_MS, options.timeoutMs ?? TOTAL_TIMEOUT_MS),
 			signal: options.signal,
+			fetch: options.fetch,
 		});
 	} catch (error) {
 		if (!(error instanceof RequestFailedError)) throw error;
