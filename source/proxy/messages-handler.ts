@@ -6,7 +6,7 @@
  */
 import {HTTPResponse, type H3Event} from 'h3';
 import type {ActivityBus} from '../activity/bus.js';
-import type {ActivityEvent, RouteScenario, Usage} from '../activity/events.js';
+import type {RouteScenario, Usage} from '../activity/events.js';
 import type {RequestDebug} from '../activity/events.js';
 import type {ConfigStore} from '../config/store.js';
 import {createRedactor} from '../config/redact.js';
@@ -96,11 +96,7 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 		const read = await readBodyText(event.req as Request, MAX_BODY_BYTES).catch(() => undefined);
 		if (!read) return reject(400, 'invalid_request_error', 'the request body could not be read (client disconnected?)');
 		if (!read.ok) {
-			return reject(
-				413,
-				'request_too_large',
-				`request body is ${formatBytes(read.size)}; the limit is ${formatBytes(MAX_BODY_BYTES)}`,
-			);
+			return reject(413, 'request_too_large', `request body is ${formatBytes(read.size)}; the limit is ${formatBytes(MAX_BODY_BYTES)}`);
 		}
 
 		let json: unknown;
@@ -277,10 +273,7 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 			});
 			// In flight until the last byte left (close() waits on this before cutting sockets).
 			const nodeResponse = event.runtime?.node?.res;
-			const responseClosed =
-				nodeResponse && !nodeResponse.destroyed
-					? new Promise<void>(resolve => nodeResponse.once('close', () => resolve()))
-					: Promise.resolve();
+			const responseClosed = nodeResponse && !nodeResponse.destroyed ? new Promise<void>(resolve => nodeResponse.once('close', () => resolve())) : Promise.resolve();
 			const endStream = (outcome: RelayOutcome) => {
 				endActivity(outcome);
 				void responseClosed.then(done);
@@ -290,7 +283,16 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 				if (outcome.kind === 'done') {
 					emitEnd(outcome.usage, outcome.stopReason);
 				} else if (outcome.kind === 'cancelled') {
-					bus.emit({type: 'request:error', id, at: timings.now(), status: 499, errorType: 'cancelled', message: 'the client disconnected', durationMs: elapsed(), usage: toUsage(outcome.usage)});
+					bus.emit({
+						type: 'request:error',
+						id,
+						at: timings.now(),
+						status: 499,
+						errorType: 'cancelled',
+						message: 'the client disconnected',
+						durationMs: elapsed(),
+						usage: toUsage(outcome.usage),
+					});
 				} else {
 					bus.emit({
 						type: 'request:error',
