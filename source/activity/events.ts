@@ -36,6 +36,8 @@ export type RequestStarted = {
 	readonly inputTokens: number;
 	/** Host of the upstream URL (never the full URL: it may carry a `key=` query). */
 	readonly upstreamHost: string;
+	/** Claude Code's session id (from `metadata.user_id`); absent when the client sent none. */
+	readonly sessionId?: string;
 };
 
 export type RequestFirstToken = {

@@ -122,6 +122,7 @@ export function createLogFile(options: LogFileOptions): LogFile {
 						stream: start.stream,
 						upstreamHost: start.upstreamHost,
 						inputTokensEstimate: start.inputTokens,
+						...(start.sessionId && {sessionId: start.sessionId}),
 					}),
 					provider: (event.type === 'request:end' ? event.provider : undefined) ?? start?.provider,
 					model: (event.type === 'request:end' ? event.model : undefined) ?? start?.model,

@@ -19,6 +19,7 @@ import {PassthroughSource} from './passthrough.js';
 import {MAX_BODY_BYTES, readBodyText} from './read-body.js';
 import {errorBody, errorResponse, jsonResponse, newRequestId} from './responses.js';
 import {resolveTarget, routeRequest} from './router.js';
+import {claudeSessionId} from './session.js';
 import {relaySse, type RelayOutcome, type SseSource} from './sse-relay.js';
 import type {ProxyTimings} from './timings.js';
 import {
@@ -69,8 +70,15 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 		const elapsed = () => Math.round(performance.now() - startedAt);
 
 		/** A request refused before routing still shows up in the activity, with its reason. */
-		const reject = (status: number, type: Parameters<typeof errorBody>[0], message: string, requestedModel = '', headers: Record<string, string> = {}) => {
-			emitStart({scenario: 'none', reason: message, provider: '', model: '', requestedModel, stream: false, inputTokens: 0, upstreamHost: ''});
+		const reject = (
+			status: number,
+			type: Parameters<typeof errorBody>[0],
+			message: string,
+			requestedModel = '',
+			headers: Record<string, string> = {},
+			sessionId?: string,
+		) => {
+			emitStart({scenario: 'none', reason: message, provider: '', model: '', requestedModel, stream: false, inputTokens: 0, upstreamHost: '', ...(sessionId ? {sessionId} : {})});
 			bus.emit({type: 'request:error', id, at: timings.now(), status, errorType: type, message, durationMs: elapsed()});
 			return errorResponse(status, errorBody(type, message), id, headers);
 		};
@@ -84,6 +92,7 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 			stream: boolean;
 			inputTokens: number;
 			upstreamHost: string;
+			sessionId?: string;
 		}) => bus.emit({type: 'request:start', id, at, ...fields});
 
 		if (services.inFlight.closing) {
@@ -110,6 +119,7 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 		if (!validated.ok) return reject(400, 'invalid_request_error', validated.message, modelOf(json));
 		const request = validated.request as AnthropicRequest;
 		const stream = request.stream === true;
+		const sessionId = claudeSessionId(request);
 
 		// Bodies only for `LOG: true` with `LOG_LEVEL: debug|trace`; the log file redacts them.
 		const debugBodies = config.LOG === true && (config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace');
@@ -144,7 +154,7 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 
 		const decision = routeRequest(request, config, {estimateTokens: routingTokens, custom, configPath: snapshot.path});
 		if ('error' in decision) {
-			return reject(decision.error.status, decision.error.type, decision.error.message, request.model, {'x-should-retry': 'false'});
+			return reject(decision.error.status, decision.error.type, decision.error.message, request.model, {'x-should-retry': 'false'}, sessionId);
 		}
 
 		const targets = buildTargets(config, {provider: decision.provider, model: decision.model}, decision.fallbackScenario);
@@ -158,6 +168,7 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 			stream,
 			inputTokens,
 			upstreamHost: apiHost(decision.provider.api_base_url),
+			...(sessionId ? {sessionId} : {}),
 		});
 		for (const skipped of targets.skipped) {
 			bus.emit({type: 'request:attempt', id, attempt: {provider: skipped.provider, model: skipped.model, outcome: `skipped: ${skipped.reason}`, durationMs: 0}});

@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest';
+import {claudeSessionId} from '../../source/proxy/session.js';
 import {
-	claudeSessionId,
 	defineProfile,
 	toOpenAIRequest,
 	UnsupportedContentError,
