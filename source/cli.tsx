@@ -88,7 +88,7 @@ Examples:
 		.command('add-gemini-balance')
 		.description('add (or update) a Gemini Balance server: URL, token, models, routes, connection test')
 		.option('--url <url>', 'Gemini Balance base URL (default http://127.0.0.1:8000)')
-		.option('--token <token>', 'access token (or a $ENV reference such as \'$GB_TOKEN\')')
+		.option('--token <token>', "access token (or a $ENV reference such as '$GB_TOKEN')")
 		.option('--models <list>', 'comma-separated model ids to add')
 		.option('--route <list>', 'routes to point at the first model (default longContext)')
 		.option('--api <flavour>', "which API: 'v1' (default) or 'openai' (/openai/v1)")
@@ -123,10 +123,7 @@ Examples:
 		.command('env')
 		.description('print the shell exports that point Claude Code at ccr-tui')
 		.option('--shell <shell>', "output syntax: 'posix' (default; bash, zsh, sh), 'fish' or 'powershell'")
-		.addHelpText(
-			'after',
-			'\nExamples:\n  eval "$(ccr-tui env)"\n  ccr-tui env --shell fish | source\n  ccr-tui env --shell powershell | Out-String | Invoke-Expression',
-		)
+		.addHelpText('after', '\nExamples:\n  eval "$(ccr-tui env)"\n  ccr-tui env --shell fish | source\n  ccr-tui env --shell powershell | Out-String | Invoke-Expression')
 		.action(async (flags: Record<string, unknown>) => {
 			const {runEnv} = await import('./commands/env.js');
 			process.exitCode = await runEnv({...program.opts<GlobalOptions>(), ...flags});
@@ -135,7 +132,10 @@ Examples:
 	program
 		.command('statusline')
 		.description("one line for Claude Code's statusLine setting: route, model, TTFT, tokens of this session (reads Claude Code's JSON on stdin)")
-		.addHelpText('after', '\nClaude Code settings.json:\n  "statusLine": {"type": "command", "command": "ccr-tui statusline"}\n(`ccr-tui code` turns it on for the session it starts; `ccr-tui env` prints the snippet.)')
+		.addHelpText(
+			'after',
+			'\nClaude Code settings.json:\n  "statusLine": {"type": "command", "command": "ccr-tui statusline"}\n(`ccr-tui code` turns it on for the session it starts; `ccr-tui env` prints the snippet.)',
+		)
 		.action(async () => {
 			const {runStatusline} = await import('./commands/statusline.js');
 			process.exitCode = await runStatusline(program.opts<GlobalOptions>());

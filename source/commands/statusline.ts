@@ -28,7 +28,21 @@ export type StatuslineOptions = {
 };
 
 /** The parts of `GET /ccr-tui/status` this command reads (see source/activity/usage/sessions.ts). */
-type StatusRecord = {route?: string; provider?: string; model?: string; status?: number; error?: string; ttftMs?: number; input?: number; output?: number; cacheRead?: number; cacheWrite?: number; fallback?: boolean; keyRotated?: boolean; keyIndex?: number};
+type StatusRecord = {
+	route?: string;
+	provider?: string;
+	model?: string;
+	status?: number;
+	error?: string;
+	ttftMs?: number;
+	input?: number;
+	output?: number;
+	cacheRead?: number;
+	cacheWrite?: number;
+	fallback?: boolean;
+	keyRotated?: boolean;
+	keyIndex?: number;
+};
 type StatusAnswer = {service?: string; session?: {last?: StatusRecord; requests?: number; totalInput?: number; totalOutput?: number} | null};
 
 type Target = {readonly base: string; readonly token?: string};
@@ -78,7 +92,10 @@ function findTarget(options: StatuslineOptions, env: NodeJS.ProcessEnv): Target 
 	const host = options.host ?? (typeof config['HOST'] === 'string' ? config['HOST'] : DEFAULT_HOST);
 	const port = options.port ?? (typeof config['PORT'] === 'number' ? config['PORT'] : DEFAULT_PORT);
 	const connect = host === '0.0.0.0' || host === '' ? '127.0.0.1' : host === '::' ? '::1' : host;
-	return {base: `http://${connect.includes(':') ? `[${connect}]` : connect}:${port}`, token: typeof config['APIKEY'] === 'string' && config['APIKEY'] ? config['APIKEY'] : undefined};
+	return {
+		base: `http://${connect.includes(':') ? `[${connect}]` : connect}:${port}`,
+		token: typeof config['APIKEY'] === 'string' && config['APIKEY'] ? config['APIKEY'] : undefined,
+	};
 }
 
 function loopbackBase(value: string | undefined): string | undefined {

@@ -96,7 +96,10 @@ export function formatUsageTable(summary: UsageSummary, span: string): string {
 	const body = [...summary.rows, summary.total].map(row => cols.map(column => column.value(row)));
 	const widths = cols.map((column, index) => Math.max(column.title.length, ...body.map(cells => cells[index]!.length)));
 	const line = (cells: string[]): string =>
-		cells.map((cell, index) => (cols[index]!.left ? cell.padEnd(widths[index]!) : cell.padStart(widths[index]!))).join('  ').trimEnd();
+		cells
+			.map((cell, index) => (cols[index]!.left ? cell.padEnd(widths[index]!) : cell.padStart(widths[index]!)))
+			.join('  ')
+			.trimEnd();
 	const rule = widths.map(width => '─'.repeat(width)).join('  ');
 	const lines = [`Usage, last ${span}, by ${summary.by}`, '', line(cols.map(column => column.title)), rule, ...body.slice(0, -1).map(line), rule, line(body.at(-1)!)];
 	if (summary.priced && summary.total.unpriced > 0) {

@@ -19,16 +19,45 @@ const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 11, 2, 10, 0, 0);
 
 /** The events of one request as the proxy emits them. */
-function requestEvents(id: string, at: number, extra: {session?: string; fail?: boolean; attempts?: Array<{provider: string; model: string; outcome: string; keySuffix?: string}>} = {}): ActivityEvent[] {
+function requestEvents(
+	id: string,
+	at: number,
+	extra: {session?: string; fail?: boolean; attempts?: Array<{provider: string; model: string; outcome: string; keySuffix?: string}>} = {},
+): ActivityEvent[] {
 	const events: ActivityEvent[] = [
-		{type: 'request:start', id, at: at - 900, scenario: 'default', reason: 'default route', provider: 'fake', model: 'up-model', requestedModel: 'claude-sonnet', stream: true, inputTokens: 40, upstreamHost: '127.0.0.1:1', ...(extra.session ? {sessionId: extra.session} : {})},
-		...(extra.attempts ?? [{provider: 'fake', model: 'up-model', outcome: 'answered'}]).map(attempt => ({type: 'request:attempt' as const, id, attempt: {...attempt, durationMs: 100}})),
+		{
+			type: 'request:start',
+			id,
+			at: at - 900,
+			scenario: 'default',
+			reason: 'default route',
+			provider: 'fake',
+			model: 'up-model',
+			requestedModel: 'claude-sonnet',
+			stream: true,
+			inputTokens: 40,
+			upstreamHost: '127.0.0.1:1',
+			...(extra.session ? {sessionId: extra.session} : {}),
+		},
+		...(extra.attempts ?? [{provider: 'fake', model: 'up-model', outcome: 'answered'}]).map(attempt => ({
+			type: 'request:attempt' as const,
+			id,
+			attempt: {...attempt, durationMs: 100},
+		})),
 	];
 	if (extra.fail) {
 		events.push({type: 'request:error', id, at, status: 429, errorType: 'rate_limit_error', message: 'slow down', durationMs: 900});
 	} else {
 		events.push({type: 'request:first-token', id, at: at - 700, ttftMs: 200});
-		events.push({type: 'request:end', id, at, status: 200, stopReason: 'end_turn', usage: {inputTokens: 50, outputTokens: 7, cacheReadTokens: 3, cacheCreationTokens: 0}, durationMs: 900});
+		events.push({
+			type: 'request:end',
+			id,
+			at,
+			status: 200,
+			stopReason: 'end_turn',
+			usage: {inputTokens: 50, outputTokens: 7, cacheReadTokens: 3, cacheCreationTokens: 0},
+			durationMs: 900,
+		});
 	}
 
 	return events;
@@ -57,8 +86,23 @@ describe('usage history: writing', () => {
 		const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
 		expect(lines).toHaveLength(2);
 		expect(JSON.parse(lines[0]!)).toEqual({
-			v: 1, at: T0, session: 'sess-1', route: 'default', reason: 'default route', provider: 'fake', model: 'up-model', status: 200,
-			input: 50, output: 7, cacheRead: 3, cacheWrite: 0, ttftMs: 200, durationMs: 900, retries: 0, fallback: false, keyRotated: false,
+			v: 1,
+			at: T0,
+			session: 'sess-1',
+			route: 'default',
+			reason: 'default route',
+			provider: 'fake',
+			model: 'up-model',
+			status: 200,
+			input: 50,
+			output: 7,
+			cacheRead: 3,
+			cacheWrite: 0,
+			ttftMs: 200,
+			durationMs: 900,
+			retries: 0,
+			fallback: false,
+			keyRotated: false,
 		});
 		expect(JSON.parse(lines[1]!)).toMatchObject({status: 429, error: 'rate_limit_error', input: 0, output: 0});
 		expect(JSON.parse(lines[1]!)).not.toHaveProperty('ttftMs');
@@ -81,7 +125,9 @@ describe('usage history: writing', () => {
 		expect(record).toMatchObject({provider: 'spare', model: 'other', retries: 2, fallback: true, keyRotated: true});
 		// The answering attempt had no key suffix: no index claimed.
 		expect(record).not.toHaveProperty('keyIndex');
-		const rotatedOnly = toUsageRecord({start, attempts: attempts.slice(0, 2), end: {...end, provider: 'fake', model: 'up-model'}}, (_provider, suffix) => (suffix === '…bbbb' ? 1 : 0));
+		const rotatedOnly = toUsageRecord({start, attempts: attempts.slice(0, 2), end: {...end, provider: 'fake', model: 'up-model'}}, (_provider, suffix) =>
+			suffix === '…bbbb' ? 1 : 0,
+		);
 		expect(rotatedOnly).toMatchObject({keyIndex: 1, keyRotated: true, fallback: false, retries: 1});
 	});
 
@@ -154,7 +200,10 @@ describe('usage history: the running proxy', () => {
 			});
 			expect(read.records[0]).toMatchObject({provider: 'fake', model: 'up-model', status: 200, input: 21, output: 4, route: 'default'});
 			expect(read.records[0]!.ttftMs).toBeGreaterThanOrEqual(0);
-			const text = fs.readdirSync(dir).map(name => fs.readFileSync(path.join(dir, name), 'utf8')).join('');
+			const text = fs
+				.readdirSync(dir)
+				.map(name => fs.readFileSync(path.join(dir, name), 'utf8'))
+				.join('');
 			expect(text).not.toContain('sk-fake-upstream-key');
 			expect(text).not.toContain('SECRET-BODY-TEXT');
 		} finally {
@@ -163,7 +212,10 @@ describe('usage history: the running proxy', () => {
 	});
 
 	it('writes nothing when the config says history.enabled: false', async () => {
-		const h = await startHarness({history: true, config: url => ({Providers: [{name: 'fake', api_base_url: `${url}/v1`, api_key: 'k', models: ['up-model']}], Router: {default: 'fake,up-model'}, history: {enabled: false}})});
+		const h = await startHarness({
+			history: true,
+			config: url => ({Providers: [{name: 'fake', api_base_url: `${url}/v1`, api_key: 'k', models: ['up-model']}], Router: {default: 'fake,up-model'}, history: {enabled: false}}),
+		});
 		try {
 			await h.client.messages.create({model: 'claude-test-sonnet', max_tokens: 32, messages: [{role: 'user', content: 'hi'}]});
 			await waitFor(() => h.activity.getSnapshot().totals.requests === 1);

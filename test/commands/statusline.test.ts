@@ -24,13 +24,41 @@ afterEach(async () => {
 function turn(id: string, session: string, over: {tokens?: [number, number]; fallback?: boolean; rotated?: boolean; fail?: boolean} = {}): ActivityEvent[] {
 	const [input, output] = over.tokens ?? [1200, 80];
 	return [
-		{type: 'request:start', id, at: 1, scenario: 'think', reason: 'thinking requested', provider: 'fake', model: 'up-model', requestedModel: 'claude-opus', stream: true, inputTokens: input, upstreamHost: 'x', sessionId: session},
-		...(over.rotated ? (['…aaaa', '…bbbb'] as const).map(keySuffix => ({type: 'request:attempt' as const, id, attempt: {provider: 'fake', model: 'up-model', outcome: 'http 429', keySuffix, durationMs: 5}})) : []),
+		{
+			type: 'request:start',
+			id,
+			at: 1,
+			scenario: 'think',
+			reason: 'thinking requested',
+			provider: 'fake',
+			model: 'up-model',
+			requestedModel: 'claude-opus',
+			stream: true,
+			inputTokens: input,
+			upstreamHost: 'x',
+			sessionId: session,
+		},
+		...(over.rotated
+			? (['…aaaa', '…bbbb'] as const).map(keySuffix => ({
+					type: 'request:attempt' as const,
+					id,
+					attempt: {provider: 'fake', model: 'up-model', outcome: 'http 429', keySuffix, durationMs: 5},
+				}))
+			: []),
 		{type: 'request:attempt', id, attempt: {provider: over.fallback ? 'spare' : 'fake', model: 'up-model', outcome: 'answered', durationMs: 5}},
 		{type: 'request:first-token', id, at: 2, ttftMs: 420},
 		over.fail
 			? {type: 'request:error', id, at: 3, status: 502, errorType: 'api_error', message: 'down', durationMs: 9}
-			: {type: 'request:end', id, at: 3, status: 200, stopReason: 'end_turn', usage: {inputTokens: input, outputTokens: output, cacheReadTokens: 0, cacheCreationTokens: 0}, durationMs: 900, ...(over.fallback ? {provider: 'spare'} : {})},
+			: {
+					type: 'request:end',
+					id,
+					at: 3,
+					status: 200,
+					stopReason: 'end_turn',
+					usage: {inputTokens: input, outputTokens: output, cacheReadTokens: 0, cacheCreationTokens: 0},
+					durationMs: 900,
+					...(over.fallback ? {provider: 'spare'} : {}),
+				},
 	];
 }
 
@@ -61,6 +89,17 @@ describe('ccr-tui statusline with a running ccr-tui', () => {
 		expect(result.text).toBe('think · fake,up-model · TTFT 420ms · ↑12.3k ↓678 · Σ ↑13.3k ↓728 · 2 req\n');
 	});
 
+	it("end to end: a request with Claude Code's metadata.user_id through the proxy shows up for that session", async () => {
+		harness = await startHarness();
+		const userId = JSON.stringify({device_id: 'd', account_uuid: '', session_id: 'e2e-session-7'});
+		await harness.client.messages.stream({model: 'claude-test-sonnet', max_tokens: 32, metadata: {user_id: userId}, messages: [{role: 'user', content: 'hi'}]}).finalMessage();
+		const text = await waitFor(async () => {
+			const answer = await line({input: '{"session_id":"e2e-session-7"}', env: {ANTHROPIC_BASE_URL: harness!.proxyUrl, NO_COLOR: '1'}});
+			return answer.text.includes('req') ? answer.text : undefined;
+		});
+		expect(text).toMatch(/^default · fake,up-model · TTFT \d+ms · ↑\d+ ↓\d+ · Σ ↑\d+ ↓\d+ · 1 req\n$/);
+	});
+
 	it('marks a fallback and a key rotation, shows a failed turn, colours unless NO_COLOR', async () => {
 		harness = await startHarness();
 		for (const event of [...turn('a', 's-fb', {fallback: true, rotated: true}), ...turn('b', 's-err', {fail: true})]) harness.bus.emit(event);
@@ -85,7 +124,9 @@ describe('ccr-tui statusline with a running ccr-tui', () => {
 	});
 
 	it('with an APIKEY: sends the token Claude Code has; a wrong one gets a hint, not the data', async () => {
-		harness = await startHarness({config: url => ({Providers: [{name: 'fake', api_base_url: `${url}/v1`, api_key: 'k', models: ['m']}], Router: {default: 'fake,m'}, APIKEY: 'proxy-secret-1'})});
+		harness = await startHarness({
+			config: url => ({Providers: [{name: 'fake', api_base_url: `${url}/v1`, api_key: 'k', models: ['m']}], Router: {default: 'fake,m'}, APIKEY: 'proxy-secret-1'}),
+		});
 		for (const event of turn('a', 's1')) harness.bus.emit(event);
 		const good = await waitFor(async () => {
 			const answer = await line({input: '{"session_id":"s1"}', env: {ANTHROPIC_BASE_URL: harness!.proxyUrl, ANTHROPIC_AUTH_TOKEN: 'proxy-secret-1', NO_COLOR: '1'}});
@@ -107,7 +148,11 @@ describe('ccr-tui statusline without a running ccr-tui', () => {
 
 	it('never asks a remote ANTHROPIC_BASE_URL (the token would leave the machine); uses the config port instead', async () => {
 		const port = await closedPort();
-		const result = await line({input: '{}', port, env: {ANTHROPIC_BASE_URL: 'https://api.anthropic.com', ANTHROPIC_AUTH_TOKEN: 'sk-ant-real', CCR_TUI_CONFIG: '/nonexistent/config.json'}});
+		const result = await line({
+			input: '{}',
+			port,
+			env: {ANTHROPIC_BASE_URL: 'https://api.anthropic.com', ANTHROPIC_AUTH_TOKEN: 'sk-ant-real', CCR_TUI_CONFIG: '/nonexistent/config.json'},
+		});
 		expect(result.text).toBe(`ccr-tui: not running on http://127.0.0.1:${port} (start it: ccr-tui)\n`);
 	});
 });

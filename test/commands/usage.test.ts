@@ -11,12 +11,32 @@ const NOW = Date.UTC(2026, 11, 2, 12, 0, 0);
 const DAY = 86_400_000;
 
 function record(over: Partial<UsageRecord>): UsageRecord {
-	return {v: 1, at: NOW - 1000, route: 'default', reason: 'default route', provider: 'ds', model: 'chat', status: 200, input: 1000, output: 100, cacheRead: 0, cacheWrite: 0, ttftMs: 100, durationMs: 1000, retries: 0, fallback: false, keyRotated: false, ...over};
+	return {
+		v: 1,
+		at: NOW - 1000,
+		route: 'default',
+		reason: 'default route',
+		provider: 'ds',
+		model: 'chat',
+		status: 200,
+		input: 1000,
+		output: 100,
+		cacheRead: 0,
+		cacheWrite: 0,
+		ttftMs: 100,
+		durationMs: 1000,
+		retries: 0,
+		fallback: false,
+		keyRotated: false,
+		...over,
+	};
 }
 
 /** 10 requests on ds,chat (TTFT 100..1000, one 429), 2 on gb,pro (one 2 days ago), 1 older than the window. */
 const RECORDS: UsageRecord[] = [
-	...Array.from({length: 10}, (_, index) => record({ttftMs: (index + 1) * 100, durationMs: (index + 1) * 1000, session: 's1', ...(index === 9 ? {status: 429, error: 'rate_limit_error', output: 0, input: 0} : {})})),
+	...Array.from({length: 10}, (_, index) =>
+		record({ttftMs: (index + 1) * 100, durationMs: (index + 1) * 1000, session: 's1', ...(index === 9 ? {status: 429, error: 'rate_limit_error', output: 0, input: 0} : {})}),
+	),
 	record({provider: 'gb', model: 'pro', route: 'longContext', input: 2_000_000, output: 10_000, cacheRead: 1_000_000, ttftMs: 50, durationMs: 500, session: 's2'}),
 	record({provider: 'gb', model: 'pro', route: 'think', at: NOW - 2 * DAY, input: 10, output: 10, ttftMs: undefined, durationMs: 300}),
 	record({at: NOW - 40 * DAY}),
@@ -70,9 +90,16 @@ describe('ccr-tui usage', () => {
 	it('--days 1 keeps only the last day; --by route and --by session group on those fields', async () => {
 		const configPath = setup();
 		const byRoute = JSON.parse((await run(configPath, {days: 1, by: 'route', json: true})).out);
-		expect(byRoute.rows.map((row: {key: string; requests: number}) => [row.key, row.requests])).toEqual([['default', 10], ['longContext', 1]]);
+		expect(byRoute.rows.map((row: {key: string; requests: number}) => [row.key, row.requests])).toEqual([
+			['default', 10],
+			['longContext', 1],
+		]);
 		const bySession = JSON.parse((await run(configPath, {days: 7, by: 'session', json: true})).out);
-		expect(bySession.rows.map((row: {key: string; requests: number}) => [row.key, row.requests])).toEqual([['s1', 10], ['(none)', 1], ['s2', 1]]);
+		expect(bySession.rows.map((row: {key: string; requests: number}) => [row.key, row.requests])).toEqual([
+			['s1', 10],
+			['(none)', 1],
+			['s2', 1],
+		]);
 		expect(bySession.priced).toBe(false);
 		expect(bySession.rows[0]).not.toHaveProperty('cost');
 	});
@@ -125,7 +152,12 @@ describe('percentile and summary edge cases', () => {
 		expect(percentile([], 0.5)).toBeUndefined();
 		expect(percentile([7], 0.95)).toBe(7);
 		expect(percentile([1, 2, 3, 4], 0.5)).toBe(2);
-		expect(percentile(Array.from({length: 100}, (_, index) => index + 1), 0.95)).toBe(95);
+		expect(
+			percentile(
+				Array.from({length: 100}, (_, index) => index + 1),
+				0.95,
+			),
+		).toBe(95);
 	});
 
 	it('a request without a ttft does not count toward TTFT percentiles', () => {

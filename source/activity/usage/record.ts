@@ -104,6 +104,7 @@ export function parseUsageLine(line: string): UsageRecord | undefined {
 	if (typeof value !== 'object' || value === null) return undefined;
 	const record = value as Record<string, unknown>;
 	if (record['v'] !== RECORD_VERSION || typeof record['at'] !== 'number' || typeof record['provider'] !== 'string' || typeof record['model'] !== 'string') return undefined;
-	if (typeof record['status'] !== 'number' || typeof record['durationMs'] !== 'number' || typeof record['input'] !== 'number' || typeof record['output'] !== 'number') return undefined;
+	if (typeof record['status'] !== 'number' || typeof record['durationMs'] !== 'number' || typeof record['input'] !== 'number' || typeof record['output'] !== 'number')
+		return undefined;
 	return record as UsageRecord;
 }

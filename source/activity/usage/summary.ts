@@ -57,7 +57,8 @@ export function costOf(record: UsageRecord, pricing: PricingTable | undefined): 
 	const price = pricing?.[targetOf(record)];
 	if (!price) return undefined;
 	// A provider that lists no cache price bills cached tokens as ordinary input.
-	const micro = record.input * price.input + record.output * price.output + record.cacheRead * (price.cacheRead ?? price.input) + record.cacheWrite * (price.cacheWrite ?? price.input);
+	const micro =
+		record.input * price.input + record.output * price.output + record.cacheRead * (price.cacheRead ?? price.input) + record.cacheWrite * (price.cacheWrite ?? price.input);
 	return micro / 1_000_000;
 }
 
