@@ -140,7 +140,7 @@ async function checkPool(target: ProbeTarget, check: CheckOptions, run: StepRunn
 	for (const [index, {key, outcome}] of outcomes.entries()) {
 		const label = `Key ${index + 1} ${keyLabel(key)}`;
 		const status = outcome.works ? 'pass' : anyWorks ? 'warn' : 'fail';
-		// eslint-disable-next-line no-await-in-loop -- steps are reported in key order
+		// One at a time: the steps are reported in key order.
 		await run(`key-${index + 1}`, async () => ({status, detail: outcome.detail, hint: outcome.works ? undefined : outcome.hint}), label);
 		checks.push({label: keyLabel(key), works: outcome.works});
 	}
@@ -151,7 +151,8 @@ async function checkPool(target: ProbeTarget, check: CheckOptions, run: StepRunn
 async function keyOutcome(target: ProbeTarget, key: string, check: CheckOptions): Promise<{works: boolean; detail: string; hint?: string}> {
 	if (isEnvRef(key)) return {works: false, detail: `${key.trim()} is not set`, hint: `export ${key.trim().replace(/^\$\{?|\}$/g, '')}=… before starting ccr-tui.`};
 	const list = await fetchModelList({...target, apiKey: key, missingEnv: undefined}, check);
-	if (list.kind === 'ok' || list.kind === 'null' || list.kind === 'unsupported') return {works: true, detail: list.kind === 'unsupported' ? 'accepted (no model list to check it against)' : 'works'};
+	if (list.kind === 'ok' || list.kind === 'null' || list.kind === 'unsupported')
+		return {works: true, detail: list.kind === 'unsupported' ? 'accepted (no model list to check it against)' : 'works'};
 	const step = describeModelList(list, {...target, apiKey: key});
 	if (list.kind === 'auth') return {works: false, detail: `rejected (HTTP ${list.status})`, hint: 'Remove or replace this key (e to edit the provider).'};
 	return {works: false, detail: step.detail, hint: step.hint};

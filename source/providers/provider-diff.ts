@@ -94,7 +94,11 @@ export function routeImpact(raw: RawConfig, providerName: string, keptModels: re
 	const fallback = headerMap(raw['fallback']);
 	return {
 		routes: SCENARIOS.filter(scenario => hits(router[scenario])),
-		fallbacks: SCENARIOS.flatMap(scenario => stringList(fallback[scenario]).filter(hits).map(target => ({scenario, target}))),
+		fallbacks: SCENARIOS.flatMap(scenario =>
+			stringList(fallback[scenario])
+				.filter(hits)
+				.map(target => ({scenario, target})),
+		),
 	};
 }
 

@@ -112,7 +112,17 @@ describe('ccr-tui add-gemini-balance --yes', () => {
 		const file = path.join(dir, 'config.json');
 		const text = `${JSON.stringify(config)}\n`;
 		fs.writeFileSync(file, text);
-		const code = await runAddGeminiBalance({config: file, env: {}, timeoutMs: 3000, url: gb.url, token: 'sk-not-allowed-123456', models: 'gemini-2.5-flash', yes: true, stdout: () => {}, stderr: () => {}});
+		const code = await runAddGeminiBalance({
+			config: file,
+			env: {},
+			timeoutMs: 3000,
+			url: gb.url,
+			token: 'sk-not-allowed-123456',
+			models: 'gemini-2.5-flash',
+			yes: true,
+			stdout: () => {},
+			stderr: () => {},
+		});
 		expect(code).toBe(1);
 		expect(fs.readFileSync(file, 'utf8')).toBe(text);
 		expect(fs.readdirSync(dir)).toEqual(['config.json']);

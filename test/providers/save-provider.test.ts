@@ -99,7 +99,13 @@ describe('saveProvider', () => {
 	it('edit (editIndex): the lists are the whole truth; removed models show in the diff with the routes and fallbacks they break', () => {
 		const {store, read} = storeWith({
 			Providers: [
-				{name: 'gb', api_base_url: 'http://127.0.0.1:8000/v1/chat/completions', api_key: ['$GB_TOKEN', 'sk-literal-key-1234'], models: ['gemini-2.5-pro', 'gemini-2.5-flash'], profile: 'gemini-balance'},
+				{
+					name: 'gb',
+					api_base_url: 'http://127.0.0.1:8000/v1/chat/completions',
+					api_key: ['$GB_TOKEN', 'sk-literal-key-1234'],
+					models: ['gemini-2.5-pro', 'gemini-2.5-flash'],
+					profile: 'gemini-balance',
+				},
 				{name: 'ds', api_base_url: 'https://api.deepseek.com/chat/completions', api_key: 'sk-ds-0000', models: ['deepseek-chat']},
 			],
 			Router: {default: 'gb,gemini-2.5-pro', longContext: 'gb,gemini-2.5-pro', think: 'gb,gemini-2.5-flash'},

@@ -165,14 +165,7 @@ function StepBody({state, planName, plan}: {readonly state: WizardState; readonl
 				/>
 			);
 		case 'manual-models':
-			return (
-				<InputStep
-					label="Model ids, separated by commas"
-					value={state.manualInput}
-					cursor={state.inputCursor}
-					placeholder="e.g. llama3.1:8b, qwen2.5-coder:7b"
-				/>
-			);
+			return <InputStep label="Model ids, separated by commas" value={state.manualInput} cursor={state.inputCursor} placeholder="e.g. llama3.1:8b, qwen2.5-coder:7b" />;
 		case 'routes':
 			return <RoutesStep routes={state.routes} cursor={state.routeCursor} name={planName} candidates={route => routeCandidates(state, route.scenario)} />;
 		case 'testing':
@@ -250,12 +243,7 @@ function hintsFor(state: WizardState): Hint[] {
 }
 
 /** HTTP checks and the save, each tied to the step and run id it was started for. */
-function useWizardEffects(
-	state: WizardState,
-	dispatch: React.Dispatch<WizardAction>,
-	props: AddProviderWizardProps,
-	env: WizardEnv,
-): void {
+function useWizardEffects(state: WizardState, dispatch: React.Dispatch<WizardAction>, props: AddProviderWizardProps, env: WizardEnv): void {
 	const {store} = props;
 	const latest = useRef(props);
 	latest.current = props;
@@ -294,7 +282,13 @@ function useWizardEffects(
 				provider = testableProvider(preview.provider, env);
 			} catch (failure) {
 				const detail = failure instanceof Error ? failure.message : String(failure);
-				const result: TestResult = {status: 'fail', steps: [{id: 'error', label: 'Provider is invalid', status: 'fail', detail}], provider: plan.name, summary: detail, finishedAt: Date.now()};
+				const result: TestResult = {
+					status: 'fail',
+					steps: [{id: 'error', label: 'Provider is invalid', status: 'fail', detail}],
+					provider: plan.name,
+					summary: detail,
+					finishedAt: Date.now(),
+				};
 				dispatch({type: 'test-finished', runId, result});
 				return () => controller.abort();
 			}
