@@ -16,7 +16,7 @@ import {
 	StreamTranslator,
 	ToolNameMap,
 	toOpenAIRequest,
-} from '../dist/proxy/translate/index.js';
+} from '../dist/proxy/dialects/openai-chat/index.js';
 import {buildRequest} from './corpus.js';
 
 const json = process.argv.includes('--json');

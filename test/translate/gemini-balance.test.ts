@@ -11,7 +11,7 @@ import {
 	toOpenAIRequest,
 	ToolNameMap,
 	type AnthropicRequest,
-} from '../../source/proxy/translate/index.js';
+} from '../../source/proxy/dialects/openai-chat/index.js';
 import {buildPayload, validateChatRequest, type GContent} from '../fakes/gemini-balance/convert.js';
 import {DEFAULT_MODELS} from '../fakes/gemini-balance/models.js';
 import {renderOpenAINonStream, renderOpenAIStream} from '../fakes/gemini-balance/render.js';

@@ -6,8 +6,8 @@ import {
 	TranslationError,
 	unreachableError,
 	type ResponseOptions,
-} from '../../source/proxy/translate/index.js';
-import {ToolNameMap} from '../../source/proxy/translate/index.js';
+} from '../../source/proxy/dialects/openai-chat/index.js';
+import {ToolNameMap} from '../../source/proxy/dialects/openai-chat/index.js';
 import {TEST_PROFILE, testIds} from './helpers.js';
 import {STREAM_FIXTURES} from './stream-fixtures.js';
 
