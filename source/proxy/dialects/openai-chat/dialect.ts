@@ -42,8 +42,7 @@ export const openAIChatDialect: Dialect = {
 			profile,
 			relaysAnyBody: false,
 			stream: options => new StreamTranslator({...options, profile, toolNames}),
-			whole: (text, isSse, options) =>
-				isSse ? collectSse(text, {...options, profile, toolNames}) : toAnthropicMessage(JSON.parse(text), {...options, profile, toolNames}),
+			whole: (text, isSse, options) => (isSse ? collectSse(text, {...options, profile, toolNames}) : toAnthropicMessage(JSON.parse(text), {...options, profile, toolNames})),
 		};
 	},
 };

@@ -40,7 +40,6 @@ export {
 	type UpstreamErrorOptions,
 } from '../../translate/upstream-errors.js';
 export {estimateInputTokens, quickEstimateInputTokens} from '../../translate/tokens.js';
-export {claudeSessionId} from '../../translate/session.js';
 export {mapUsage, type UpstreamUsage} from './usage.js';
 export {ThoughtSignatureCache, sharedThoughtSignatures} from '../../translate/thought-signatures.js';
 export type {
