@@ -163,17 +163,18 @@ async function runDashboard(options: GlobalOptions): Promise<number> {
 	// Loaded lazily: `--help` and the helper commands should not pay for React and Ink. No JSX in this
 	// file: it would import react/jsx-runtime (and with it React's development build) at load time,
 	// before NODE_ENV is set, and a development React under a production reconciler renders nothing.
-	const [{ConfigStore}, {resolveConfigPath}, {ActivityBus}, {ActivityStore}, {startProxyThread}, {render}, {App}, {createElement}, {watchTerminal, detachLostTerminal}] = await Promise.all([
-		import('./config/store.js'),
-		import('./config/paths.js'),
-		import('./activity/bus.js'),
-		import('./activity/store.js'),
-		import('./proxy/worker-client.js'),
-		import('ink'),
-		import('./ui/app.js'),
-		import('react'),
-		import('./ui/terminal-lost.js'),
-	]);
+	const [{ConfigStore}, {resolveConfigPath}, {ActivityBus}, {ActivityStore}, {startProxyThread}, {render}, {App}, {createElement}, {watchTerminal, detachLostTerminal}] =
+		await Promise.all([
+			import('./config/store.js'),
+			import('./config/paths.js'),
+			import('./activity/bus.js'),
+			import('./activity/store.js'),
+			import('./proxy/worker-client.js'),
+			import('ink'),
+			import('./ui/app.js'),
+			import('react'),
+			import('./ui/terminal-lost.js'),
+		]);
 
 	// --demo: a simulated provider and a throwaway config in a temp folder; the user's config is untouched.
 	const demo = options.demo ? await (await import('./providers/demo.js')).startDemo() : undefined;

@@ -93,7 +93,9 @@ export function assertSafeBind(host: string, config: Config): string[] {
 	const loopback = isLoopbackHost(host);
 	if (unresolved) {
 		if (loopback) return [`${unresolvedMessage(unresolved)}: running WITHOUT a key (loopback only). Set the variable, or remove APIKEY from the config.`];
-		throw new Error(`Refusing to listen on ${host}: ${unresolvedMessage(unresolved)}. Set it (at least ${MIN_NETWORK_APIKEY_LENGTH} characters), or listen on loopback with --host 127.0.0.1.`);
+		throw new Error(
+			`Refusing to listen on ${host}: ${unresolvedMessage(unresolved)}. Set it (at least ${MIN_NETWORK_APIKEY_LENGTH} characters), or listen on loopback with --host 127.0.0.1.`,
+		);
 	}
 
 	if (loopback) return [];

@@ -127,7 +127,14 @@ describe('runStart: an APIKEY naming an unset variable', () => {
 	it('off loopback: refuses to start (exit 1), naming the variable', async () => {
 		const dir = tempDir();
 		const err: string[] = [];
-		const code = await runStart({config: writeConfig(dir, validConfig({APIKEY: '$CCR_APIKEY'})), host: '0.0.0.0', port: 0, env: {}, stdout: () => {}, stderr: text => err.push(text)});
+		const code = await runStart({
+			config: writeConfig(dir, validConfig({APIKEY: '$CCR_APIKEY'})),
+			host: '0.0.0.0',
+			port: 0,
+			env: {},
+			stdout: () => {},
+			stderr: text => err.push(text),
+		});
 		expect(code).toBe(1);
 		expect(err.join('')).toMatch(/Refusing to listen on 0\.0\.0\.0: APIKEY refers to \$CCR_APIKEY, which is not set/);
 	});
@@ -229,4 +236,3 @@ describe.skipIf(!distReady)(`ccr-tui start as a child process${distReady ? '' : 
 		}
 	}, 30_000);
 });
-

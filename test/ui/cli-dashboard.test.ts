@@ -79,7 +79,8 @@ describe.skipIf(!hasScript || !built)('dashboard in a pseudo-terminal (built CLI
 		// A stream that never finishes on its own: the shutdown has to end it.
 		const upstream = await startFakeOpenAI((_request, res) => {
 			res.writeHead(200, {'content-type': 'text/event-stream'});
-			const chunk = (text: string) => `data: ${JSON.stringify({id: 'c1', object: 'chat.completion.chunk', choices: [{index: 0, delta: {content: text}, finish_reason: null}]})}\n\n`;
+			const chunk = (text: string) =>
+				`data: ${JSON.stringify({id: 'c1', object: 'chat.completion.chunk', choices: [{index: 0, delta: {content: text}, finish_reason: null}]})}\n\n`;
 			res.write(chunk('first '));
 			const timer = setInterval(() => res.write(chunk('more ')), 50);
 			res.once('close', () => clearInterval(timer));
@@ -87,7 +88,10 @@ describe.skipIf(!hasScript || !built)('dashboard in a pseudo-terminal (built CLI
 		children.push({kill: () => void upstream.close()});
 		const dir = tempDir();
 		const config = path.join(dir, 'config.json');
-		const configText = JSON.stringify({Providers: [{name: 'p', api_base_url: `${upstream.url}/v1/chat/completions`, api_key: 'sk-test-0000000000', models: ['m']}], Router: {default: 'p,m'}});
+		const configText = JSON.stringify({
+			Providers: [{name: 'p', api_base_url: `${upstream.url}/v1/chat/completions`, api_key: 'sk-test-0000000000', models: ['m']}],
+			Router: {default: 'p,m'},
+		});
 		fs.writeFileSync(config, configText);
 		const exitFile = path.join(dir, 'exit-status');
 		// The shell outlives the hang-up (its trap runs after node ends) only to record node's exit status.
@@ -98,7 +102,10 @@ describe.skipIf(!hasScript || !built)('dashboard in a pseudo-terminal (built CLI
 		terminal.stdout.on('data', (chunk: Buffer) => {
 			output += chunk.toString('utf8');
 		});
-		const url = await waitFor(() => /http:\/\/127\.0\.0\.1:\d+/.exec(output.replaceAll(/\u001B\[[?\d;]*[A-Za-z]/g, ''))?.[0], {timeoutMs: 45_000, message: 'no listening URL on the dashboard'});
+		const url = await waitFor(() => /http:\/\/127\.0\.0\.1:\d+/.exec(output.replaceAll(/\u001B\[[?\d;]*[A-Za-z]/g, ''))?.[0], {
+			timeoutMs: 45_000,
+			message: 'no listening URL on the dashboard',
+		});
 
 		const streams = [1, 2, 3].map(async () => {
 			const response = await fetch(`${url}/v1/messages`, {
@@ -124,4 +131,3 @@ describe.skipIf(!hasScript || !built)('dashboard in a pseudo-terminal (built CLI
 		expect(fs.readFileSync(config, 'utf8')).toBe(configText);
 	});
 });
-
