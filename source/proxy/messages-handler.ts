@@ -70,14 +70,7 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 		const elapsed = () => Math.round(performance.now() - startedAt);
 
 		/** A request refused before routing still shows up in the activity, with its reason. */
-		const reject = (
-			status: number,
-			type: Parameters<typeof errorBody>[0],
-			message: string,
-			requestedModel = '',
-			headers: Record<string, string> = {},
-			sessionId?: string,
-		) => {
+		const reject = (status: number, type: Parameters<typeof errorBody>[0], message: string, requestedModel = '', headers: Record<string, string> = {}, sessionId?: string) => {
 			emitStart({scenario: 'none', reason: message, provider: '', model: '', requestedModel, stream: false, inputTokens: 0, upstreamHost: '', ...(sessionId ? {sessionId} : {})});
 			bus.emit({type: 'request:error', id, at: timings.now(), status, errorType: type, message, durationMs: elapsed()});
 			return errorResponse(status, errorBody(type, message), id, headers);

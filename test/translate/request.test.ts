@@ -1,13 +1,6 @@
 import {describe, expect, test} from 'vitest';
 import {claudeSessionId} from '../../source/proxy/session.js';
-import {
-	defineProfile,
-	toOpenAIRequest,
-	UnsupportedContentError,
-	type AnthropicMessageParam,
-	type AnthropicRequest,
-	type Profile,
-} from '../../source/proxy/translate/index.js';
+import {defineProfile, toOpenAIRequest, UnsupportedContentError, type AnthropicMessageParam, type AnthropicRequest, type Profile} from '../../source/proxy/translate/index.js';
 import {TEST_PROFILE} from './helpers.js';
 import {LONG_TOOL, LONG_TOOL_SHORT, READ_TOOL} from './stream-fixtures.js';
 
