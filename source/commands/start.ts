@@ -95,7 +95,7 @@ export async function runStart(options: StartOptions = {}): Promise<number> {
 
 	let proxy;
 	try {
-		proxy = await startProxy({store, bus, host: options.host, port: options.port, env, warmUp: true});
+		proxy = await startProxy({store, bus, host: options.host, port: options.port, env, warmUp: true, history: true});
 	} catch (error) {
 		err(`ccr-tui: ${error instanceof Error ? error.message : String(error)}\n`);
 		await cleanup();
