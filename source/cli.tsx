@@ -3,41 +3,25 @@
  * Composition root: parses argv, then starts the headless proxy, the dashboard (proxy + Ink UI in
  * one process) or one of the helper commands. The only file that sees both proxy and UI.
  */
-import {Command, CommanderError, InvalidArgumentError, Option} from 'commander';
+import {Command, CommanderError, Option} from 'commander';
 import {createRequire} from 'node:module';
+import {addGlobalOptions, globalOptionsOf, type GlobalOptions} from './commands/global-options.js';
 
 const require = createRequire(import.meta.url);
 const {version} = require('../package.json') as {version: string};
 
-/** Options every command understands. */
-export type GlobalOptions = {
-	config?: string;
-	port?: number;
-	host?: string;
-	demo?: boolean;
-};
+export type {GlobalOptions} from './commands/global-options.js';
 
 const EXIT_USAGE = 2;
 
-function parsePort(value: string): number {
-	const port = Number(value);
-	if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-		throw new InvalidArgumentError('--port must be a whole number from 0 to 65535.');
-	}
-
-	return port;
-}
-
 function buildProgram(): Command {
-	const program = new Command('ccr-tui')
+	const program = new Command('ccr-tui');
+	addGlobalOptions(program, 'listen port (overrides PORT in the config; default 3456)')
 		.enablePositionalOptions()
 		.description('Run Claude Code on any model: a routing proxy (Anthropic → OpenAI-compatible) with a live terminal dashboard.')
 		.version(version, '-v, --version')
 		// `ccr-tui code --help` belongs to claude, so `help <command>` is how to reach ours.
 		.helpCommand('help [command]', 'show help for a command, e.g. ccr-tui help code')
-		.option('-c, --config <file>', 'config file (env CCR_TUI_CONFIG; default ~/.claude-code-router/config.json)')
-		.option('-p, --port <n>', 'listen port (overrides PORT; default 3456)', parsePort)
-		.option('-H, --host <addr>', 'listen address (overrides HOST; default 127.0.0.1)')
 		.addOption(new Option('--demo', 'dashboard with a simulated provider and sample traffic (no account, no network)'))
 		.showHelpAfterError('Usage: ccr-tui [options] [command]  (ccr-tui --help lists the commands and options)')
 		.showSuggestionAfterError()
@@ -69,21 +53,15 @@ Examples:
 			process.exitCode = await runDashboard(options);
 		});
 
-	program
-		.command('start')
+	addGlobalOptions(program.command('start'))
 		.description('run the proxy headless: prints the URL, then one line per finished request')
-		// The global options are accepted after `start` too, as its help example shows.
-		.option('-c, --config <file>', 'config file (env CCR_TUI_CONFIG; default ~/.claude-code-router/config.json)')
-		.option('-p, --port <n>', 'listen port (overrides PORT; 0 = any free port; default 3456)', parsePort)
-		.option('-H, --host <addr>', 'listen address (overrides HOST; default 127.0.0.1)')
 		.addHelpText('after', '\nExamples:\n  ccr-tui start\n  ccr-tui start --config ./config.json --port 4000')
-		.action(async (flags: GlobalOptions) => {
+		.action(async (_flags: unknown, command: Command) => {
 			const {runStart} = await import('./commands/start.js');
-			process.exitCode = await runStart({...program.opts<GlobalOptions>(), ...flags});
+			process.exitCode = await runStart(globalOptionsOf(program, command));
 		});
 
-	program
-		.command('add-gemini-balance')
+	addGlobalOptions(program.command('add-gemini-balance'))
 		.description('add (or update) a Gemini Balance server: URL, token, models, routes, connection test')
 		.option('--url <url>', 'Gemini Balance base URL (default http://127.0.0.1:8000)')
 		.option('--token <token>', 'access token (or a $ENV reference such as \'$GB_TOKEN\')')
@@ -101,33 +79,31 @@ Examples:
   ccr-tui add-gemini-balance --url http://127.0.0.1:8000 --token '$GB_TOKEN' \\
       --models gemini-2.5-pro,gemini-2.5-flash --route longContext,think --yes`,
 		)
-		.action(async (flags: Record<string, unknown>) => {
+		.action(async (flags: Record<string, unknown>, command: Command) => {
 			const {runAddGeminiBalance} = await import('./commands/add-gemini-balance.js');
-			process.exitCode = await runAddGeminiBalance({...program.opts<GlobalOptions>(), ...flags});
+			process.exitCode = await runAddGeminiBalance({...flags, ...globalOptionsOf(program, command)});
 		});
 
-	program
-		.command('test')
+	addGlobalOptions(program.command('test'))
 		.description('test the connection to one provider (or all): exit 0 pass, 1 fail, 3 passed with warnings')
 		.argument('[provider]', 'provider name from the config')
 		.option('--model <model>', 'model to test (default: the first routed or listed one)')
 		.addHelpText('after', '\nExamples:\n  ccr-tui test\n  ccr-tui test gemini-balance --model gemini-2.5-flash')
-		.action(async (provider: string | undefined, flags: Record<string, unknown>) => {
+		.action(async (provider: string | undefined, flags: Record<string, unknown>, command: Command) => {
 			const {runTest} = await import('./commands/test.js');
-			process.exitCode = await runTest({...program.opts<GlobalOptions>(), ...flags, provider});
+			process.exitCode = await runTest({...flags, ...globalOptionsOf(program, command), provider});
 		});
 
-	program
-		.command('env')
+	addGlobalOptions(program.command('env'))
 		.description('print the shell exports that point Claude Code at ccr-tui')
 		.option('--shell <shell>', "output syntax: 'posix' (default; bash, zsh, sh), 'fish' or 'powershell'")
 		.addHelpText(
 			'after',
 			'\nExamples:\n  eval "$(ccr-tui env)"\n  ccr-tui env --shell fish | source\n  ccr-tui env --shell powershell | Out-String | Invoke-Expression',
 		)
-		.action(async (flags: Record<string, unknown>) => {
+		.action(async (flags: Record<string, unknown>, command: Command) => {
 			const {runEnv} = await import('./commands/env.js');
-			process.exitCode = await runEnv({...program.opts<GlobalOptions>(), ...flags});
+			process.exitCode = await runEnv({...flags, ...globalOptionsOf(program, command)});
 		});
 
 	program
@@ -140,7 +116,8 @@ Examples:
 		.addHelpText(
 			'after',
 			'\nUses the ccr-tui already running on the port, else a private proxy for as long as claude runs.\n' +
-				'Options for ccr-tui go before "code"; everything after it (--help included) goes to claude.\n' +
+				'The global options (--config, --port, --host) go before "code"; everything after it (--help included) goes to claude\n' +
+				'untouched: -p and -c there are claude\'s own --print and --continue.\n' +
 				'\nExamples:\n  ccr-tui code\n  ccr-tui code -p "explain this repo" --output-format json\n  ccr-tui --port 4000 code --resume',
 		)
 		.action(async (args: string[]) => {
