@@ -10,11 +10,9 @@ export const DEFAULT_LONG_CONTEXT_THRESHOLD = 60_000;
 export const MAX_FALLBACKS = 5;
 
 /** `"provider,model"`: only the first comma splits, so model ids may contain commas. */
-const routeTarget = z
-	.string()
-	.refine(value => value.trim() === '' || /^[^,]+,.+$/.test(value), {
-		message: 'must look like "provider,model"',
-	});
+const routeTarget = z.string().refine(value => value.trim() === '' || /^[^,]+,.+$/.test(value), {
+	message: 'must look like "provider,model"',
+});
 
 /** A transformer entry: `"name"` or `["name", {options}]` (Claude Code Router format). */
 const transformerEntry = z.union([z.string(), z.tuple([z.string()]).rest(z.unknown())]);
@@ -24,16 +22,7 @@ const transformerSpec = z.looseObject({
 });
 
 /** Profile names ccr-tui knows (see source/proxy/translate/profiles.ts). */
-export const PROFILE_NAMES = [
-	'openai',
-	'deepseek',
-	'ollama',
-	'openrouter',
-	'gemini',
-	'gemini-balance',
-	'gemini-openai',
-	'anthropic',
-] as const;
+export const PROFILE_NAMES = ['openai', 'deepseek', 'ollama', 'openrouter', 'gemini', 'gemini-balance', 'gemini-openai', 'anthropic'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
 export const providerSchema = z.looseObject({
@@ -76,9 +65,10 @@ export const routerSchema = z.looseObject({
 export type RouterConfig = z.infer<typeof routerSchema>;
 
 export const fallbackSchema = z.looseObject(
-	Object.fromEntries(
-		SCENARIOS.map(scenario => [scenario, z.array(routeTarget).max(MAX_FALLBACKS, `at most ${MAX_FALLBACKS} fallbacks`).optional()]),
-	) as Record<Scenario, z.ZodOptional<z.ZodArray<typeof routeTarget>>>,
+	Object.fromEntries(SCENARIOS.map(scenario => [scenario, z.array(routeTarget).max(MAX_FALLBACKS, `at most ${MAX_FALLBACKS} fallbacks`).optional()])) as Record<
+		Scenario,
+		z.ZodOptional<z.ZodArray<typeof routeTarget>>
+	>,
 );
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
