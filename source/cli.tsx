@@ -114,7 +114,7 @@ Examples:
 			'after',
 			'\nUses the ccr-tui already running on the port, else a private proxy for as long as claude runs.\n' +
 				'The global options (--config, --port, --host) go before "code"; everything after it (--help included) goes to claude\n' +
-				'untouched: -p and -c there are claude\'s own --print and --continue.\n' +
+				"untouched: -p and -c there are claude's own --print and --continue.\n" +
 				'\nExamples:\n  ccr-tui code\n  ccr-tui code -p "explain this repo" --output-format json\n  ccr-tui --port 4000 code --resume',
 		)
 		.action(async (args: string[]) => {

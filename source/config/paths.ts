@@ -16,7 +16,9 @@ export function homeDir(env: NodeJS.ProcessEnv = process.env): string {
 	}
 
 	if (system && path.isAbsolute(system)) return system;
-	throw new Error(`cannot tell where your home folder is (HOME is ${fromEnv === undefined ? 'unset' : `"${fromEnv}"`} and the system has none for this user): set HOME, or pass --config <file>`);
+	throw new Error(
+		`cannot tell where your home folder is (HOME is ${fromEnv === undefined ? 'unset' : `"${fromEnv}"`} and the system has none for this user): set HOME, or pass --config <file>`,
+	);
 }
 
 /** `~/.claude-code-router`, where Claude Code Router users already keep their config. */

@@ -35,18 +35,14 @@ describe('--port accepts decimal 0–65535 only', () => {
 });
 
 describe.skipIf(!fs.existsSync(cli))('global options anywhere (built CLI)', () => {
-	it.each([
-		[['--port', '']],
-		[['--port', '1e3']],
-		[['env', '--port', '0x10']],
-		[['env', '--port', ' 80']],
-		[['start', '--port', '']],
-		[['test', '--port', '1e3']],
-	])('%j is a usage error: exit 2 with a message', args => {
-		const result = run(args);
-		expect(result.code).toBe(2);
-		expect(result.err).toMatch(/--port must be a whole number from 0 to 65535/);
-	});
+	it.each([[['--port', '']], [['--port', '1e3']], [['env', '--port', '0x10']], [['env', '--port', ' 80']], [['start', '--port', '']], [['test', '--port', '1e3']]])(
+		'%j is a usage error: exit 2 with a message',
+		args => {
+			const result = run(args);
+			expect(result.code).toBe(2);
+			expect(result.err).toMatch(/--port must be a whole number from 0 to 65535/);
+		},
+	);
 
 	it('env: --port and --host after the command mean what they mean before it', () => {
 		const before = run(['--port', '4000', '--host', '127.0.0.2', 'env']);
@@ -80,7 +76,7 @@ describe.skipIf(!fs.existsSync(cli))('global options anywhere (built CLI)', () =
 		for (const flag of ['--config <file>', '--port <n>', '--host <addr>']) expect(help.out).toContain(flag);
 	});
 
-	it('`help code` says where the global options go (after `code` everything is claude\'s)', () => {
+	it("`help code` says where the global options go (after `code` everything is claude's)", () => {
 		const help = run(['help', 'code']);
 		expect(help.out).toMatch(/global options \(--config, --port, --host\) go before "code"/);
 	});
