@@ -69,7 +69,7 @@ describe.skipIf(!fs.existsSync(cli))('global options anywhere (built CLI)', () =
 		expect(saved.Providers.map(provider => provider.name)).toEqual(['gemini-balance']);
 	});
 
-	it.each(['start', 'add-gemini-balance', 'test', 'env'])('`%s --help` lists the global options', command => {
+	it.each(['start', 'add-gemini-balance', 'test', 'env', 'usage', 'statusline'])('`%s --help` lists the global options', command => {
 		const help = run([command, '--help']);
 		expect(help.code).toBe(0);
 		expect(help.out).toContain('Global options');
