@@ -15,7 +15,9 @@ import {providerKeys} from './key-pool.js';
 import {
 	allowsFallback,
 	describeFailure,
+	isOpaqueGeminiBalanceError,
 	isRetryable,
+	OPAQUE_GB_MESSAGE,
 	maxRetriesFor,
 	networkWords,
 	parseRetryAfter,
@@ -129,6 +131,7 @@ export async function callUpstream<P extends PreparedRequest>(context: CallConte
 		const retries = maxRetriesFor(target.provider, prepared.profileName);
 		const tried = new Set<string>();
 		let retry = 0;
+		let opaqueRetried = false;
 		for (;;) {
 			if (signal.aborted) return {ok: false, cancelled: true};
 			const pick = pools.pick(target.provider, tried);
@@ -179,6 +182,16 @@ export async function callUpstream<P extends PreparedRequest>(context: CallConte
 					tried.add(pick.key);
 					continue;
 				}
+			}
+
+			if (failure.kind === 'http' && failure.opaque) {
+				if (opaqueRetried) {
+					last = {failure, error: clientError(500, 'api_error', OPAQUE_GB_MESSAGE, {'x-should-retry': 'false'})};
+					break;
+				}
+
+				opaqueRetried = true;
+				continue;
 			}
 
 			if (!isRetryable(failure) || retry >= retries) break;
@@ -276,9 +289,10 @@ async function attemptOnce<P extends PreparedRequest>(
 			...context.errorOptions,
 			...(prepared.contextWindow ? {contextWindow: prepared.contextWindow} : {}),
 		});
+		const opaque = isOpaqueGeminiBalanceError(prepared.profileName, response.statusCode, text);
 		return {
 			ok: false,
-			failure: {kind: 'http', status: response.statusCode, ...(retryAfterMs === undefined ? {} : {retryAfterMs})},
+			failure: {kind: 'http', status: response.statusCode, ...(retryAfterMs === undefined ? {} : {retryAfterMs}), ...(opaque ? {opaque} : {})},
 			error: {status: mapped.status, body: mapped.body, headers: mapped.headers},
 		};
 	} catch (error) {

@@ -18,7 +18,13 @@ export type Prepared = PreparedRequest & {
 
 const USER_AGENT = 'ccr-tui';
 
-export function prepareFor(target: CallTarget, request: AnthropicRequest, profile: Profile, stream: boolean): Prepared {
+export function prepareFor(
+	target: CallTarget,
+	request: AnthropicRequest,
+	profile: Profile,
+	stream: boolean,
+	options: {readonly nonStreamUpstream?: boolean} = {},
+): Prepared {
 	const {provider, model} = target;
 	const headers: Record<string, string> = {
 		'content-type': 'application/json',
@@ -43,7 +49,7 @@ export function prepareFor(target: CallTarget, request: AnthropicRequest, profil
 	}
 
 	// Providers that cannot stream tool calls get a non-stream call; the answer is re-streamed.
-	const upstreamStream = stream && (profile.supportsStreamingToolCalls || !(request.tools && request.tools.length > 0));
+	const upstreamStream = stream && !options.nonStreamUpstream && (profile.supportsStreamingToolCalls || !(request.tools && request.tools.length > 0));
 	let translated;
 	try {
 		translated = toOpenAIRequest(request, {model, profile, stream: upstreamStream});
