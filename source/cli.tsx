@@ -3,11 +3,11 @@
  * Composition root: parses argv, then starts the headless proxy, the dashboard (proxy + Ink UI in
  * one process) or one of the helper commands. The only file that sees both proxy and UI.
  */
-import {Command, CommanderError, InvalidArgumentError, Option} from 'commander';
+import type {Command} from 'commander';
 import {createRequire} from 'node:module';
 
-const require = createRequire(import.meta.url);
-const {version} = require('../package.json') as {version: string};
+/** Loaded in `main`, not at the top: `ccr-tui statusline` runs every turn and must not pay for it. */
+type Commander = typeof import('commander');
 
 /** Options every command understands. */
 export type GlobalOptions = {
@@ -19,16 +19,18 @@ export type GlobalOptions = {
 
 const EXIT_USAGE = 2;
 
-function parsePort(value: string): number {
-	const port = Number(value);
-	if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-		throw new InvalidArgumentError('--port must be a whole number from 0 to 65535.');
-	}
+function buildProgram(commander: Commander): Command {
+	const {Command, InvalidArgumentError, Option} = commander;
+	const {version} = createRequire(import.meta.url)('../package.json') as {version: string};
+	const parsePort = (value: string): number => {
+		const port = Number(value);
+		if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+			throw new InvalidArgumentError('--port must be a whole number from 0 to 65535.');
+		}
 
-	return port;
-}
+		return port;
+	};
 
-function buildProgram(): Command {
 	const program = new Command('ccr-tui')
 		.enablePositionalOptions()
 		.description('Run Claude Code on any model: a routing proxy (Anthropic → OpenAI-compatible) with a live terminal dashboard.')
@@ -86,7 +88,7 @@ Examples:
 		.command('add-gemini-balance')
 		.description('add (or update) a Gemini Balance server: URL, token, models, routes, connection test')
 		.option('--url <url>', 'Gemini Balance base URL (default http://127.0.0.1:8000)')
-		.option('--token <token>', 'access token (or a $ENV reference such as \'$GB_TOKEN\')')
+		.option('--token <token>', "access token (or a $ENV reference such as '$GB_TOKEN')")
 		.option('--models <list>', 'comma-separated model ids to add')
 		.option('--route <list>', 'routes to point at the first model (default longContext)')
 		.option('--api <flavour>', "which API: 'v1' (default) or 'openai' (/openai/v1)")
@@ -121,13 +123,34 @@ Examples:
 		.command('env')
 		.description('print the shell exports that point Claude Code at ccr-tui')
 		.option('--shell <shell>', "output syntax: 'posix' (default; bash, zsh, sh), 'fish' or 'powershell'")
-		.addHelpText(
-			'after',
-			'\nExamples:\n  eval "$(ccr-tui env)"\n  ccr-tui env --shell fish | source\n  ccr-tui env --shell powershell | Out-String | Invoke-Expression',
-		)
+		.addHelpText('after', '\nExamples:\n  eval "$(ccr-tui env)"\n  ccr-tui env --shell fish | source\n  ccr-tui env --shell powershell | Out-String | Invoke-Expression')
 		.action(async (flags: Record<string, unknown>) => {
 			const {runEnv} = await import('./commands/env.js');
 			process.exitCode = await runEnv({...program.opts<GlobalOptions>(), ...flags});
+		});
+
+	program
+		.command('statusline')
+		.description("one line for Claude Code's statusLine setting: route, model, TTFT, tokens of this session (reads Claude Code's JSON on stdin)")
+		.addHelpText(
+			'after',
+			'\nClaude Code settings.json:\n  "statusLine": {"type": "command", "command": "ccr-tui statusline"}\n(`ccr-tui code` turns it on for the session it starts; `ccr-tui env` prints the snippet.)',
+		)
+		.action(async () => {
+			const {runStatusline} = await import('./commands/statusline.js');
+			process.exitCode = await runStatusline(program.opts<GlobalOptions>());
+		});
+
+	program
+		.command('usage')
+		.description('requests, errors, tokens, latency and estimated cost from the usage history')
+		.option('--days <n>', 'how many days back (default 7; the history keeps 30 unless history.retentionDays says otherwise)')
+		.option('--by <group>', 'group by route, model, provider, day or session (default model)')
+		.option('--json', 'machine-readable output')
+		.addHelpText('after', '\nExamples:\n  ccr-tui usage\n  ccr-tui usage --days 30 --by day\n  ccr-tui usage --by session --json')
+		.action(async (flags: Record<string, unknown>) => {
+			const {runUsage} = await import('./commands/usage.js');
+			process.exitCode = await runUsage({...program.opts<GlobalOptions>(), ...flags});
 		});
 
 	program
@@ -246,7 +269,9 @@ async function runDashboard(options: GlobalOptions): Promise<number> {
 }
 
 export async function main(argv: string[]): Promise<number> {
-	const program = buildProgram();
+	const commander = await import('commander');
+	const {CommanderError} = commander;
+	const program = buildProgram(commander);
 	try {
 		await program.parseAsync(argv);
 		return typeof process.exitCode === 'number' ? process.exitCode : 0;
@@ -262,5 +287,15 @@ export async function main(argv: string[]): Promise<number> {
 	}
 }
 
-const exitCode = await main(process.argv);
+/** `ccr-tui statusline` exactly as Claude Code's setting runs it: straight to the command, nothing else loaded. */
+async function entry(argv: string[]): Promise<number> {
+	if (argv.length === 3 && argv[2] === 'statusline') {
+		const {runStatusline} = await import('./commands/statusline.js');
+		return runStatusline();
+	}
+
+	return main(argv);
+}
+
+const exitCode = await entry(process.argv);
 process.exitCode = exitCode;

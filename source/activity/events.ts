@@ -36,6 +36,8 @@ export type RequestStarted = {
 	readonly inputTokens: number;
 	/** Host of the upstream URL (never the full URL: it may carry a `key=` query). */
 	readonly upstreamHost: string;
+	/** Claude Code's session id (from `metadata.user_id`); absent when the client sent none. */
+	readonly sessionId?: string;
 };
 
 export type RequestFirstToken = {
@@ -110,15 +112,6 @@ export type KeyHealth = {
 	readonly keys: ReadonlyArray<{readonly suffix: string; readonly state: 'ok' | 'cooling' | 'disabled'; readonly until?: number}>;
 };
 
-export type ActivityEvent =
-	| RequestStarted
-	| RequestFirstToken
-	| RequestProgress
-	| RequestAttempt
-	| RequestFinished
-	| RequestFailed
-	| RequestDebug
-	| Notice
-	| KeyHealth;
+export type ActivityEvent = RequestStarted | RequestFirstToken | RequestProgress | RequestAttempt | RequestFinished | RequestFailed | RequestDebug | Notice | KeyHealth;
 
 export type ActivityEventType = ActivityEvent['type'];

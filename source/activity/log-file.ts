@@ -122,14 +122,13 @@ export function createLogFile(options: LogFileOptions): LogFile {
 						stream: start.stream,
 						upstreamHost: start.upstreamHost,
 						inputTokensEstimate: start.inputTokens,
+						...(start.sessionId && {sessionId: start.sessionId}),
 					}),
 					provider: (event.type === 'request:end' ? event.provider : undefined) ?? start?.provider,
 					model: (event.type === 'request:end' ? event.model : undefined) ?? start?.model,
 					status: event.status,
 					durationMs: event.durationMs,
-					...(event.type === 'request:end'
-						? {stopReason: event.stopReason, usage: event.usage}
-						: {errorType: event.errorType, message: event.message, usage: event.usage}),
+					...(event.type === 'request:end' ? {stopReason: event.stopReason, usage: event.usage} : {errorType: event.errorType, message: event.message, usage: event.usage}),
 					...(entry && entry.attempts.length > 0 && {attempts: entry.attempts}),
 				});
 				break;

@@ -12,6 +12,8 @@ export type RequestRecord = {
 	readonly requestedModel: string;
 	readonly stream: boolean;
 	readonly upstreamHost: string;
+	/** Claude Code's session id, when the client sent one. */
+	readonly sessionId?: string;
 	readonly inputTokens: number;
 	readonly state: 'in-flight' | 'done' | 'error';
 	readonly ttftMs?: number;
@@ -108,6 +110,7 @@ export class ActivityStore {
 					stream: event.stream,
 					upstreamHost: event.upstreamHost,
 					inputTokens: event.inputTokens,
+					...(event.sessionId ? {sessionId: event.sessionId} : {}),
 					state: 'in-flight',
 					outputTokens: 0,
 					bytes: 0,

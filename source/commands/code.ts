@@ -23,7 +23,14 @@ const HEALTH_TIMEOUT_MS = 1000;
 
 /** The part of the proxy server (contract 2) this command needs. */
 export type ProxyHandle = {url: string; port: number; close(): Promise<void>};
-export type StartProxy = (options: {store: ConfigStore; bus: ActivityBus; host?: string; port?: number; env?: Record<string, string | undefined>}) => Promise<ProxyHandle>;
+export type StartProxy = (options: {
+	store: ConfigStore;
+	bus: ActivityBus;
+	host?: string;
+	port?: number;
+	env?: Record<string, string | undefined>;
+	history?: boolean;
+}) => Promise<ProxyHandle>;
 
 export type CodeOptions = {
 	/** Arguments for claude, exactly as typed after `code`. */
@@ -89,7 +96,7 @@ export async function runCode(options: CodeOptions = {}): Promise<number> {
 		let proxy: ProxyHandle;
 		try {
 			const start = options.startProxy ?? startRealProxy;
-			proxy = await start({store, bus, host: '127.0.0.1', port, env});
+			proxy = await start({store, bus, host: '127.0.0.1', port, env, history: true});
 		} catch (error) {
 			await logFile?.close();
 			store.close();
@@ -163,9 +170,7 @@ export function findClaude(configured: unknown, env: NodeJS.ProcessEnv): {path: 
 		};
 	}
 
-	const found =
-		findExecutable('claude', env) ??
-		[path.join(home, '.claude', 'local', 'claude'), path.join(home, '.local', 'bin', 'claude')].find(file => isExecutable(file));
+	const found = findExecutable('claude', env) ?? [path.join(home, '.claude', 'local', 'claude'), path.join(home, '.local', 'bin', 'claude')].find(file => isExecutable(file));
 	if (found) return {path: found};
 	return {
 		problem:

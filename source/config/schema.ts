@@ -1,20 +1,18 @@
 import {z} from 'zod';
+import {DEFAULT_PORT} from './defaults.js';
 
 /** Routing scenarios, in the order the dashboard lists them. */
 export const SCENARIOS = ['default', 'background', 'think', 'longContext', 'webSearch', 'image'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
-export const DEFAULT_HOST = '127.0.0.1';
-export const DEFAULT_PORT = 3456;
+export {DEFAULT_HOST, DEFAULT_PORT} from './defaults.js';
 export const DEFAULT_LONG_CONTEXT_THRESHOLD = 60_000;
 export const MAX_FALLBACKS = 5;
 
 /** `"provider,model"`: only the first comma splits, so model ids may contain commas. */
-const routeTarget = z
-	.string()
-	.refine(value => value.trim() === '' || /^[^,]+,.+$/.test(value), {
-		message: 'must look like "provider,model"',
-	});
+const routeTarget = z.string().refine(value => value.trim() === '' || /^[^,]+,.+$/.test(value), {
+	message: 'must look like "provider,model"',
+});
 
 /** A transformer entry: `"name"` or `["name", {options}]` (Claude Code Router format). */
 const transformerEntry = z.union([z.string(), z.tuple([z.string()]).rest(z.unknown())]);
@@ -24,16 +22,7 @@ const transformerSpec = z.looseObject({
 });
 
 /** Profile names ccr-tui knows (see source/proxy/translate/profiles.ts). */
-export const PROFILE_NAMES = [
-	'openai',
-	'deepseek',
-	'ollama',
-	'openrouter',
-	'gemini',
-	'gemini-balance',
-	'gemini-openai',
-	'anthropic',
-] as const;
+export const PROFILE_NAMES = ['openai', 'deepseek', 'ollama', 'openrouter', 'gemini', 'gemini-balance', 'gemini-openai', 'anthropic'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
 export const providerSchema = z.looseObject({
@@ -76,10 +65,31 @@ export const routerSchema = z.looseObject({
 export type RouterConfig = z.infer<typeof routerSchema>;
 
 export const fallbackSchema = z.looseObject(
-	Object.fromEntries(
-		SCENARIOS.map(scenario => [scenario, z.array(routeTarget).max(MAX_FALLBACKS, `at most ${MAX_FALLBACKS} fallbacks`).optional()]),
-	) as Record<Scenario, z.ZodOptional<z.ZodArray<typeof routeTarget>>>,
+	Object.fromEntries(SCENARIOS.map(scenario => [scenario, z.array(routeTarget).max(MAX_FALLBACKS, `at most ${MAX_FALLBACKS} fallbacks`).optional()])) as Record<
+		Scenario,
+		z.ZodOptional<z.ZodArray<typeof routeTarget>>
+	>,
 );
+
+/** US dollars per million tokens for one `provider,model` (ccr-tui's own key: the user's prices, never built in). */
+const priceSchema = z.looseObject({
+	input: z.number().nonnegative(),
+	output: z.number().nonnegative(),
+	/** Cached input read; absent = billed as input. */
+	cacheRead: z.number().nonnegative().optional(),
+	/** Cache creation; absent = billed as input. */
+	cacheWrite: z.number().nonnegative().optional(),
+});
+
+export const DEFAULT_HISTORY_RETENTION_DAYS = 30;
+
+/** The usage history beside the config (ccr-tui's own key). */
+const historySchema = z.looseObject({
+	/** `false` records nothing. @default true */
+	enabled: z.boolean().optional(),
+	/** Day files older than this are deleted. @default 30 */
+	retentionDays: z.number().int().min(1).max(3650).optional(),
+});
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 
@@ -95,6 +105,9 @@ export const configSchema = z.looseObject({
 	PROXY_URL: z.string().optional(),
 	CUSTOM_ROUTER_PATH: z.string().optional(),
 	fallback: fallbackSchema.optional(),
+	/** Prices per `provider,model` for the estimated cost in `ccr-tui usage`; none = no cost column. */
+	pricing: z.record(z.string().regex(/^[^,]+,.+$/, 'must look like "provider,model"'), priceSchema).optional(),
+	history: historySchema.optional(),
 });
 export type Config = z.infer<typeof configSchema>;
 /** The file as written by the user: unresolved `$ENV` references, unknown keys kept. */

@@ -6,7 +6,7 @@
  */
 import {HTTPResponse, type H3Event} from 'h3';
 import type {ActivityBus} from '../activity/bus.js';
-import type {ActivityEvent, RouteScenario, Usage} from '../activity/events.js';
+import type {RouteScenario, Usage} from '../activity/events.js';
 import type {RequestDebug} from '../activity/events.js';
 import type {ConfigStore} from '../config/store.js';
 import {createRedactor} from '../config/redact.js';
@@ -19,6 +19,7 @@ import {PassthroughSource} from './passthrough.js';
 import {MAX_BODY_BYTES, readBodyText} from './read-body.js';
 import {errorBody, errorResponse, jsonResponse, newRequestId} from './responses.js';
 import {resolveTarget, routeRequest} from './router.js';
+import {claudeSessionId} from './session.js';
 import {relaySse, type RelayOutcome, type SseSource} from './sse-relay.js';
 import type {ProxyTimings} from './timings.js';
 import {
@@ -70,8 +71,8 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 		const elapsed = () => Math.round(performance.now() - startedAt);
 
 		/** A request refused before routing still shows up in the activity, with its reason. */
-		const reject = (status: number, type: Parameters<typeof errorBody>[0], message: string, requestedModel = '', headers: Record<string, string> = {}) => {
-			emitStart({scenario: 'none', reason: message, provider: '', model: '', requestedModel, stream: false, inputTokens: 0, upstreamHost: ''});
+		const reject = (status: number, type: Parameters<typeof errorBody>[0], message: string, requestedModel = '', headers: Record<string, string> = {}, sessionId?: string) => {
+			emitStart({scenario: 'none', reason: message, provider: '', model: '', requestedModel, stream: false, inputTokens: 0, upstreamHost: '', ...(sessionId ? {sessionId} : {})});
 			bus.emit({type: 'request:error', id, at: timings.now(), status, errorType: type, message, durationMs: elapsed()});
 			return errorResponse(status, errorBody(type, message), id, headers);
 		};
@@ -85,6 +86,7 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 			stream: boolean;
 			inputTokens: number;
 			upstreamHost: string;
+			sessionId?: string;
 		}) => bus.emit({type: 'request:start', id, at, ...fields});
 
 		if (services.inFlight.closing) {
@@ -97,11 +99,7 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 		const read = await readBodyText(event.req as Request, MAX_BODY_BYTES).catch(() => undefined);
 		if (!read) return reject(400, 'invalid_request_error', 'the request body could not be read (client disconnected?)');
 		if (!read.ok) {
-			return reject(
-				413,
-				'request_too_large',
-				`request body is ${formatBytes(read.size)}; the limit is ${formatBytes(MAX_BODY_BYTES)}`,
-			);
+			return reject(413, 'request_too_large', `request body is ${formatBytes(read.size)}; the limit is ${formatBytes(MAX_BODY_BYTES)}`);
 		}
 
 		let json: unknown;
@@ -115,6 +113,7 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 		if (!validated.ok) return reject(400, 'invalid_request_error', validated.message, modelOf(json));
 		const request = validated.request as AnthropicRequest;
 		const stream = request.stream === true;
+		const sessionId = claudeSessionId(request);
 
 		// Bodies only for `LOG: true` with `LOG_LEVEL: debug|trace`; the log file redacts them.
 		const debugBodies = config.LOG === true && (config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace');
@@ -149,7 +148,7 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 
 		const decision = routeRequest(request, config, {estimateTokens: routingTokens, custom, configPath: snapshot.path});
 		if ('error' in decision) {
-			return reject(decision.error.status, decision.error.type, decision.error.message, request.model, {'x-should-retry': 'false'});
+			return reject(decision.error.status, decision.error.type, decision.error.message, request.model, {'x-should-retry': 'false'}, sessionId);
 		}
 
 		const targets = buildTargets(config, {provider: decision.provider, model: decision.model}, decision.fallbackScenario);
@@ -163,6 +162,7 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 			stream,
 			inputTokens,
 			upstreamHost: apiHost(decision.provider.api_base_url),
+			...(sessionId ? {sessionId} : {}),
 		});
 		for (const skipped of targets.skipped) {
 			bus.emit({type: 'request:attempt', id, attempt: {provider: skipped.provider, model: skipped.model, outcome: `skipped: ${skipped.reason}`, durationMs: 0}});
@@ -295,10 +295,7 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 			});
 			// In flight until the last byte left (close() waits on this before cutting sockets).
 			const nodeResponse = event.runtime?.node?.res;
-			const responseClosed =
-				nodeResponse && !nodeResponse.destroyed
-					? new Promise<void>(resolve => nodeResponse.once('close', () => resolve()))
-					: Promise.resolve();
+			const responseClosed = nodeResponse && !nodeResponse.destroyed ? new Promise<void>(resolve => nodeResponse.once('close', () => resolve())) : Promise.resolve();
 			const endStream = (outcome: RelayOutcome) => {
 				endActivity(outcome);
 				void responseClosed.then(done);
@@ -308,7 +305,16 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 				if (outcome.kind === 'done') {
 					emitEnd(outcome.usage, outcome.stopReason);
 				} else if (outcome.kind === 'cancelled') {
-					bus.emit({type: 'request:error', id, at: timings.now(), status: 499, errorType: 'cancelled', message: 'the client disconnected', durationMs: elapsed(), usage: toUsage(outcome.usage)});
+					bus.emit({
+						type: 'request:error',
+						id,
+						at: timings.now(),
+						status: 499,
+						errorType: 'cancelled',
+						message: 'the client disconnected',
+						durationMs: elapsed(),
+						usage: toUsage(outcome.usage),
+					});
 				} else {
 					bus.emit({
 						type: 'request:error',

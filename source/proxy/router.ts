@@ -58,22 +58,12 @@ export type RouteOptions = {
 
 const SUBAGENT_TAG = /<CCR-SUBAGENT-MODEL>([\s\S]*?)<\/CCR-SUBAGENT-MODEL>\s*/;
 
-export function routeRequest<T extends RoutableRequest>(
-	request: T,
-	config: Config,
-	options: RouteOptions,
-): RouteDecision<T> | {error: RouteError} {
+export function routeRequest<T extends RoutableRequest>(request: T, config: Config, options: RouteOptions): RouteDecision<T> | {error: RouteError} {
 	const router = config.Router;
 	const tagged = extractSubagentTag(request);
 	const cleaned = tagged?.request ?? request;
 
-	const pick = (
-		target: string,
-		scenario: RouteScenario,
-		fallbackScenario: Scenario,
-		reason: string,
-		setting: string,
-	): RouteDecision<T> | {error: RouteError} => {
+	const pick = (target: string, scenario: RouteScenario, fallbackScenario: Scenario, reason: string, setting: string): RouteDecision<T> | {error: RouteError} => {
 		const resolved = resolveTarget(config, target);
 		if ('error' in resolved) {
 			return {error: {status: 404, type: 'not_found_error', message: `${setting} names ${resolved.error}`}};
@@ -107,13 +97,7 @@ export function routeRequest<T extends RoutableRequest>(
 		const tokens = options.estimateTokens();
 		const threshold = router.longContextThreshold;
 		if (tokens > threshold) {
-			return pick(
-				router.longContext,
-				'longContext',
-				'longContext',
-				`input ~${formatCount(tokens)} tokens > longContextThreshold ${formatCount(threshold)}`,
-				'Router.longContext',
-			);
+			return pick(router.longContext, 'longContext', 'longContext', `input ~${formatCount(tokens)} tokens > longContextThreshold ${formatCount(threshold)}`, 'Router.longContext');
 		}
 	}
 
@@ -149,9 +133,7 @@ export function routeRequest<T extends RoutableRequest>(
 		error: {
 			status: 404,
 			type: 'not_found_error',
-			message:
-				`model "${request.model}" is not routed to any provider: set Router.default to "provider,model"${where}${known}, ` +
-				'or pick a default route in the ccr-tui dashboard',
+			message: `model "${request.model}" is not routed to any provider: set Router.default to "provider,model"${where}${known}, or pick a default route in the ccr-tui dashboard`,
 		},
 	};
 }
@@ -221,7 +203,7 @@ export function extractSubagentTag<T extends RoutableRequest>(request: T): {targ
 /** An image directly in the last user message, or inside one of its tool results. */
 export function lastUserTurnHasImage(request: RoutableRequest): boolean {
 	const last = request.messages.at(-1);
-	if (!last || last.role !== 'user' || typeof last.content === 'string') return false;
+	if (last?.role !== 'user' || typeof last.content === 'string') return false;
 	return last.content.some(block => {
 		if (block.type === 'image') return true;
 		const inner = block['content'];

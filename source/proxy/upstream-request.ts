@@ -18,13 +18,7 @@ export type Prepared = PreparedRequest & {
 
 const USER_AGENT = 'ccr-tui';
 
-export function prepareFor(
-	target: CallTarget,
-	request: AnthropicRequest,
-	profile: Profile,
-	stream: boolean,
-	options: {readonly nonStreamUpstream?: boolean} = {},
-): Prepared {
+export function prepareFor(target: CallTarget, request: AnthropicRequest, profile: Profile, stream: boolean, options: {readonly nonStreamUpstream?: boolean} = {}): Prepared {
 	const {provider, model} = target;
 	const headers: Record<string, string> = {
 		'content-type': 'application/json',
@@ -75,11 +69,7 @@ export function prepareFor(
 }
 
 /** The routed target, then the scenario's fallback list (unknown or repeated entries skipped). */
-export function buildTargets(
-	config: Config,
-	primary: CallTarget,
-	scenario: string,
-): {list: CallTarget[]; skipped: Array<{provider: string; model: string; reason: string}>} {
+export function buildTargets(config: Config, primary: CallTarget, scenario: string): {list: CallTarget[]; skipped: Array<{provider: string; model: string; reason: string}>} {
 	const list: CallTarget[] = [primary];
 	const skipped: Array<{provider: string; model: string; reason: string}> = [];
 	const seen = new Set([targetKey(primary.provider, primary.model)]);

@@ -4,7 +4,8 @@
  * streaming + a thinking budget for gemini-2.5-flash). Official SDK → proxy → fake Gemini Balance.
  */
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
-import Anthropic, {APIError} from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
+import {APIError} from '@anthropic-ai/sdk';
 import {
 	call,
 	envExampleOptions,
@@ -104,7 +105,15 @@ describe.each(CONFIGURATIONS)('Gemini Balance (%s) through the proxy', (label, o
 	});
 
 	it('two parallel calls: results go up in the order of the calls, whatever order Claude Code returns them in', async () => {
-		gb.enqueue(reply(parallelCalls([['Bash', {command: 'echo one'}], ['Bash', {command: 'echo two'}]])), reply(text('one, two')));
+		gb.enqueue(
+			reply(
+				parallelCalls([
+					['Bash', {command: 'echo one'}],
+					['Bash', {command: 'echo two'}],
+				]),
+			),
+			reply(text('one, two')),
+		);
 		const question: Anthropic.MessageParam = {role: 'user', content: 'run both'};
 		const first = await stream({model: 'm', max_tokens: 1024, tools: [BASH], messages: [question]});
 		const [a, b] = toolUses(first);
@@ -116,11 +125,19 @@ describe.each(CONFIGURATIONS)('Gemini Balance (%s) through the proxy', (label, o
 				question,
 				{role: 'assistant', content: first.content},
 				// Completion order: the second call finished first.
-				{role: 'user', content: [{type: 'tool_result', tool_use_id: b!.id, content: 'two'}, {type: 'tool_result', tool_use_id: a!.id, content: 'one'}]},
+				{
+					role: 'user',
+					content: [
+						{type: 'tool_result', tool_use_id: b!.id, content: 'two'},
+						{type: 'tool_result', tool_use_id: a!.id, content: 'one'},
+					],
+				},
 			],
 		});
 		expect(second.stop_reason).toBe('end_turn');
-		const results = contents(chats()[1]!).filter(content => content.role === 'user').slice(1);
+		const results = contents(chats()[1]!)
+			.filter(content => content.role === 'user')
+			.slice(1);
 		expect(results.map(content => content.parts[0]!['text'])).toEqual(['one', 'two']);
 	});
 
@@ -154,7 +171,14 @@ describe.each(CONFIGURATIONS)('Gemini Balance (%s) through the proxy', (label, o
 		expect(Object.keys(declared.properties)).toEqual(['query', 'examples_', 'not_']);
 		expect(declared.required).toEqual(['query', 'examples_']);
 		// The history goes up with the upstream names too.
-		const next = {...body, messages: [question, {role: 'assistant' as const, content: first.content}, {role: 'user' as const, content: [{type: 'tool_result' as const, tool_use_id: use!.id, content: 'r'}]}]};
+		const next = {
+			...body,
+			messages: [
+				question,
+				{role: 'assistant' as const, content: first.content},
+				{role: 'user' as const, content: [{type: 'tool_result' as const, tool_use_id: use!.id, content: 'r'}]},
+			],
+		};
 		const second = streamed ? await stream(next) : await harness.client.messages.create(next);
 		expect(second.stop_reason).toBe('end_turn');
 		const replayed = contents(chats()[1]!).find(content => content.role === 'model')!.parts[0]!['functionCall'];
@@ -192,7 +216,7 @@ describe.each(CONFIGURATIONS)('Gemini Balance (%s) through the proxy', (label, o
 		expect(Math.max(...Object.values(pool.data.valid_keys))).toBeLessThanOrEqual(1);
 	});
 
-	it('non-stream: Gemini Balance\'s opaque 500 is retried once, then explained, and not retried by the SDK', async () => {
+	it("non-stream: Gemini Balance's opaque 500 is retried once, then explained, and not retried by the SDK", async () => {
 		gb.setDefault({attempts: [{status: 400, googleStatus: 'INVALID_ARGUMENT', message: 'Request contains an invalid argument.'}]});
 		const error = await harness.client.messages.create({model: 'm', max_tokens: 256, messages: [{role: 'user', content: 'hi'}]}).catch((caught: unknown) => caught);
 		const apiError = error as InstanceType<typeof APIError>;
@@ -205,7 +229,12 @@ describe.each(CONFIGURATIONS)('Gemini Balance (%s) through the proxy', (label, o
 	it('thinking: the whole answer arrives (fake streaming would have lost the text), and only the first request pays for it', async () => {
 		const answer = () => reply([...thought('The user wants a greeting.'), ...text('Hello there.')], {usage: {prompt: 9, candidates: 3, thoughts: 12}});
 		gb.enqueue(answer(), answer(), answer());
-		const body = {model: 'gb,gemini-2.5-flash', max_tokens: 4096, thinking: {type: 'enabled' as const, budget_tokens: 2048}, messages: [{role: 'user' as const, content: 'greet me'}]};
+		const body = {
+			model: 'gb,gemini-2.5-flash',
+			max_tokens: 4096,
+			thinking: {type: 'enabled' as const, budget_tokens: 2048},
+			messages: [{role: 'user' as const, content: 'greet me'}],
+		};
 		const first = await stream(body);
 		const expected = fakeStreamed ? ['thinking', 'text'] : ['text'];
 		expect(first.content.map(block => block.type)).toEqual(expected);

@@ -77,7 +77,12 @@ const rows: Row[] = [
 	{name: 'at the threshold is not long', request: request(), tokens: 1000, scenario: 'default', target: 'main,default-model'},
 	{
 		name: 'longContext beats the subagent tag',
-		request: request({system: [{type: 'text', text: 'x'}, {type: 'text', text: '<CCR-SUBAGENT-MODEL>main,bg-model</CCR-SUBAGENT-MODEL>go'}]}),
+		request: request({
+			system: [
+				{type: 'text', text: 'x'},
+				{type: 'text', text: '<CCR-SUBAGENT-MODEL>main,bg-model</CCR-SUBAGENT-MODEL>go'},
+			],
+		}),
 		tokens: 5000,
 		scenario: 'longContext',
 		target: 'Big,long-model',
@@ -86,7 +91,11 @@ const rows: Row[] = [
 		name: 'subagent tag in a later system block',
 		request: request({
 			model: 'claude-haiku-4-5',
-			system: [{type: 'text', text: 'billing'}, {type: 'text', text: 'identity'}, {type: 'text', text: '<CCR-SUBAGENT-MODEL>vision,image-model</CCR-SUBAGENT-MODEL>\nYou are'}],
+			system: [
+				{type: 'text', text: 'billing'},
+				{type: 'text', text: 'identity'},
+				{type: 'text', text: '<CCR-SUBAGENT-MODEL>vision,image-model</CCR-SUBAGENT-MODEL>\nYou are'},
+			],
 		}),
 		scenario: 'subagent',
 		target: 'vision,image-model',
@@ -100,7 +109,10 @@ const rows: Row[] = [
 	},
 	{
 		name: 'subagent tag in the first user message beats background',
-		request: request({model: 'claude-3-5-haiku-20241022', messages: [{role: 'user', content: [{type: 'text', text: '<CCR-SUBAGENT-MODEL>Big,long-model</CCR-SUBAGENT-MODEL> task'}]}]}),
+		request: request({
+			model: 'claude-3-5-haiku-20241022',
+			messages: [{role: 'user', content: [{type: 'text', text: '<CCR-SUBAGENT-MODEL>Big,long-model</CCR-SUBAGENT-MODEL> task'}]}],
+		}),
 		scenario: 'subagent',
 		target: 'Big,long-model',
 	},
@@ -139,7 +151,12 @@ const rows: Row[] = [
 		scenario: 'think',
 		target: 'main,think-model',
 	},
-	{name: 'image in the last user turn', request: request({messages: [{role: 'user', content: [{type: 'text', text: 'see'}, image]}]}), scenario: 'image', target: 'vision,image-model'},
+	{
+		name: 'image in the last user turn',
+		request: request({messages: [{role: 'user', content: [{type: 'text', text: 'see'}, image]}]}),
+		scenario: 'image',
+		target: 'vision,image-model',
+	},
 	{
 		name: 'image inside a tool result of the last user turn',
 		request: request({
@@ -154,7 +171,13 @@ const rows: Row[] = [
 	},
 	{
 		name: 'an image earlier in the history does not count',
-		request: request({messages: [{role: 'user', content: [image]}, {role: 'assistant', content: 'ok'}, {role: 'user', content: 'and now?'}]}),
+		request: request({
+			messages: [
+				{role: 'user', content: [image]},
+				{role: 'assistant', content: 'ok'},
+				{role: 'user', content: 'and now?'},
+			],
+		}),
 		scenario: 'default',
 		target: 'main,default-model',
 	},
@@ -239,7 +262,10 @@ describe('routeRequest errors', () => {
 describe('subagent tag', () => {
 	it('is stripped from the request that goes upstream, whichever rule wins', () => {
 		const input = request({
-			system: [{type: 'text', text: 'identity'}, {type: 'text', text: '<CCR-SUBAGENT-MODEL>main,bg-model</CCR-SUBAGENT-MODEL>\nYou are a subagent.', cache_control: {type: 'ephemeral'}}],
+			system: [
+				{type: 'text', text: 'identity'},
+				{type: 'text', text: '<CCR-SUBAGENT-MODEL>main,bg-model</CCR-SUBAGENT-MODEL>\nYou are a subagent.', cache_control: {type: 'ephemeral'}},
+			],
 		});
 		const decision = routeRequest(input, config(), {estimateTokens: tokens(5000)});
 		if ('error' in decision) throw new Error(decision.error.message);
@@ -253,7 +279,13 @@ describe('subagent tag', () => {
 	});
 
 	it('is found in the first user message only (not later ones)', () => {
-		const later = request({messages: [{role: 'user', content: 'hi'}, {role: 'assistant', content: 'yo'}, {role: 'user', content: '<CCR-SUBAGENT-MODEL>main,bg-model</CCR-SUBAGENT-MODEL>'}]});
+		const later = request({
+			messages: [
+				{role: 'user', content: 'hi'},
+				{role: 'assistant', content: 'yo'},
+				{role: 'user', content: '<CCR-SUBAGENT-MODEL>main,bg-model</CCR-SUBAGENT-MODEL>'},
+			],
+		});
 		expect(extractSubagentTag(later)).toBeUndefined();
 		const first = request({messages: [{role: 'user', content: '<CCR-SUBAGENT-MODEL>main,bg-model</CCR-SUBAGENT-MODEL>hi'}]});
 		expect(extractSubagentTag(first)).toEqual({target: 'main,bg-model', request: {...first, messages: [{role: 'user', content: 'hi'}]}});
@@ -272,6 +304,15 @@ describe('helpers', () => {
 	});
 
 	it('lastUserTurnHasImage ignores assistant-last conversations', () => {
-		expect(lastUserTurnHasImage(request({messages: [{role: 'user', content: [image]}, {role: 'assistant', content: 'x'}]}))).toBe(false);
+		expect(
+			lastUserTurnHasImage(
+				request({
+					messages: [
+						{role: 'user', content: [image]},
+						{role: 'assistant', content: 'x'},
+					],
+				}),
+			),
+		).toBe(false);
 	});
 });

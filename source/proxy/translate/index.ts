@@ -39,7 +39,6 @@ export {
 	type UpstreamErrorOptions,
 } from './upstream-errors.js';
 export {estimateInputTokens, quickEstimateInputTokens} from './tokens.js';
-export {claudeSessionId} from './session.js';
 export {mapUsage, type UpstreamUsage} from './usage.js';
 export {ThoughtSignatureCache, sharedThoughtSignatures} from './thought-signatures.js';
 export type {
