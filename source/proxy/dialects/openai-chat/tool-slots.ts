@@ -1,7 +1,7 @@
 import JSON5 from 'json5';
-import type {TranslateIds} from './ids.js';
-import {argumentsFromUpstream} from './property-names.js';
-import type {ToolNameMap} from './tool-names.js';
+import type {TranslateIds} from '../../translate/ids.js';
+import {argumentsFromUpstream} from '../../translate/property-names.js';
+import type {ToolNameMap} from '../../translate/tool-names.js';
 
 /** One upstream tool call being assembled from fragments (spec §2.7.1). */
 export type ToolSlot = {
