@@ -58,10 +58,9 @@ export type ProxyAppDeps = {
 	readonly pools?: KeyPools;
 };
 
-const startedAt = Date.now();
-
 export function createProxyApp(deps: ProxyAppDeps): H3 {
 	const timings = resolveTimings(deps.timings);
+	const startedAt = timings.now();
 	const services: ProxyServices = {
 		store: deps.store,
 		bus: deps.bus,
@@ -70,7 +69,7 @@ export function createProxyApp(deps: ProxyAppDeps): H3 {
 		pools: deps.pools ?? new KeyPools(deps.bus, timings.now),
 		dispatchers: deps.dispatchers ?? new UpstreamDispatchers({connectTimeoutMs: timings.connectTimeoutMs}),
 		inFlight: deps.inFlight ?? new InFlight(),
-		customRouter: new CustomRouter(deps.bus),
+		customRouter: new CustomRouter(deps.bus, {now: timings.now}),
 		listen: deps.listen ?? (() => ({host: '127.0.0.1', port: 0})),
 	};
 	let messagesHandler: ((event: H3Event) => Promise<Response>) | undefined;
@@ -120,7 +119,8 @@ export function createProxyApp(deps: ProxyAppDeps): H3 {
 		return jsonResponse(200, {data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null}, newRequestId());
 	};
 
-	const health = (): Response => jsonResponse(200, {status: 'ok', service: 'ccr-tui', inFlight: services.inFlight.size, uptimeMs: Date.now() - startedAt}, newRequestId());
+	const health = (): Response =>
+		jsonResponse(200, {status: 'ok', service: 'ccr-tui', inFlight: services.inFlight.size, uptimeMs: Math.round(timings.now() - startedAt)}, newRequestId());
 
 	const ok = (): Response => new Response('ccr-tui proxy is running\n', {status: 200, headers: {'content-type': 'text/plain; charset=utf-8'}});
 
