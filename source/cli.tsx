@@ -142,6 +142,17 @@ Examples:
 		});
 
 	program
+		.command('doctor')
+		.description('check config, routes, port, providers and Claude Code settings; exit 0 good, 1 problems')
+		.option('--fix', 'repair what it lists as repairable (settings pointing at a dead proxy), after a backup')
+		.option('--offline', 'skip the provider checks (no network)')
+		.addHelpText('after', '\nExamples:\n  ccr-tui doctor\n  ccr-tui doctor --fix')
+		.action(async (flags: Record<string, unknown>) => {
+			const {runDoctor} = await import('./commands/doctor.js');
+			process.exitCode = await runDoctor({...program.opts<GlobalOptions>(), ...flags});
+		});
+
+	program
 		.command('usage')
 		.description('requests, errors, tokens, latency and estimated cost from the usage history')
 		.option('--days <n>', 'how many days back (default 7; the history keeps 30 unless history.retentionDays says otherwise)')

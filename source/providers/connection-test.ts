@@ -40,6 +40,8 @@ export type ConnectionTestOptions = {
 	timeoutMs?: number;
 	/** Run the completion even when the model is not listed (the user insisted). */
 	allowUnlisted?: boolean;
+	/** Stop after reachability and the auth + model list step: nothing is spent (`ccr-tui doctor`). */
+	quick?: boolean;
 };
 
 const LABELS = {
@@ -87,6 +89,7 @@ export async function runConnectionTest(provider: ProviderConfig, options: Conne
 	const listed = await run('models', () => describeModelList(list, target));
 	if (listed.status === 'fail' && !(list.kind === 'null' && options.allowUnlisted)) return finish();
 	const ids = list.kind === 'ok' ? [...list.ids] : undefined;
+	if (options.quick) return finish(ids);
 
 	const modelStep = await run('model', () => checkModelListed(target, model, ids, list.kind === 'null'));
 	if (modelStep.status === 'fail' || !model) return finish(ids);
