@@ -200,16 +200,18 @@ async function runDashboard(options: GlobalOptions): Promise<number> {
 	// Loaded lazily: `--help` and the helper commands should not pay for React and Ink. No JSX in this
 	// file: it would import react/jsx-runtime (and with it React's development build) at load time,
 	// before NODE_ENV is set, and a development React under a production reconciler renders nothing.
-	const [{ConfigStore}, {resolveConfigPath}, {ActivityBus}, {ActivityStore}, {startProxyThread}, {render}, {App}, {createElement}] = await Promise.all([
-		import('./config/store.js'),
-		import('./config/paths.js'),
-		import('./activity/bus.js'),
-		import('./activity/store.js'),
-		import('./proxy/worker-client.js'),
-		import('ink'),
-		import('./ui/app.js'),
-		import('react'),
-	]);
+	const [{ConfigStore}, {resolveConfigPath}, {ActivityBus}, {ActivityStore}, {startProxyThread}, {render}, {App}, {createElement}, {watchTerminal, detachLostTerminal}] =
+		await Promise.all([
+			import('./config/store.js'),
+			import('./config/paths.js'),
+			import('./activity/bus.js'),
+			import('./activity/store.js'),
+			import('./proxy/worker-client.js'),
+			import('ink'),
+			import('./ui/app.js'),
+			import('react'),
+			import('./ui/terminal-lost.js'),
+		]);
 
 	// --demo: a simulated provider and a throwaway config in a temp folder; the user's config is untouched.
 	const demo = options.demo ? await (await import('./providers/demo.js')).startDemo() : undefined;
@@ -267,13 +269,21 @@ async function runDashboard(options: GlobalOptions): Promise<number> {
 
 	process.once('SIGTERM', onSignal);
 	process.once('SIGHUP', onSignal);
+	// A closed terminal may show up only as a failed write (EIO) or the end of input, not a signal.
+	let terminalLost = false;
+	const stopWatching = watchTerminal(process, () => {
+		terminalLost = true;
+		onSignal();
+	});
 	try {
 		await instance.waitUntilExit();
 	} finally {
 		process.off('SIGTERM', onSignal);
 		process.off('SIGHUP', onSignal);
+		stopWatching();
 		await running.close();
 		await cleanup();
+		if (terminalLost) detachLostTerminal([0, 1, 2].filter(fd => [process.stdin, process.stdout, process.stderr][fd]?.isTTY));
 	}
 
 	return switchToDemo ? runDashboard({...options, demo: true}) : 0;

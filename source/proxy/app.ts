@@ -23,7 +23,7 @@ import type {ProxyServices} from './messages-handler.js';
 import {MAX_BODY_BYTES, readBodyText} from './read-body.js';
 import {errorBody, errorResponse, jsonResponse, newRequestId} from './responses.js';
 import {resolveTimings, type ProxyTimings} from './timings.js';
-import type {AnthropicRequest} from './translate/index.js';
+import type {AnthropicRequest} from './translate/types.js';
 
 /**
  * The request-handling modules (validation, translation, upstream calls: about 40 files) are

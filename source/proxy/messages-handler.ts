@@ -15,29 +15,21 @@ import type {CustomRouter} from './custom-router.js';
 import type {UpstreamDispatchers, ProxyEnv} from './dispatcher.js';
 import type {InFlight} from './in-flight.js';
 import type {KeyPools} from './key-pool.js';
-import {PassthroughSource} from './passthrough.js';
 import {MAX_BODY_BYTES, readBodyText} from './read-body.js';
 import {errorBody, errorResponse, jsonResponse, newRequestId} from './responses.js';
 import {resolveTarget, routeRequest} from './router.js';
 import {claudeSessionId} from './session.js';
-import {relaySse, type RelayOutcome, type SseSource} from './sse-relay.js';
+import {relaySse, type RelayOutcome} from './sse-relay.js';
 import type {ProxyTimings} from './timings.js';
-import {
-	StreamTranslator,
-	collectSse,
-	estimateInputTokens,
-	quickEstimateInputTokens,
-	messageToSse,
-	resolveProfile,
-	toAnthropicMessage,
-	type AnthropicMessage,
-	type AnthropicRequest,
-	type AnthropicUsage,
-} from './translate/index.js';
+import {messageToSse} from './translate/message-sse.js';
+import {resolveProfile} from './translate/resolve-profile.js';
+import {estimateInputTokens, quickEstimateInputTokens} from './translate/tokens.js';
+import type {AnthropicMessage, AnthropicRequest, AnthropicUsage} from './translate/types.js';
 import {callUpstream, clientError, TimeoutReason, type CallTarget, type ClientError, type UpstreamAnswer} from './upstream-call.js';
 import {buildTargets, prepareFor, type Prepared} from './upstream-request.js';
 import {apiHost} from './upstream-url.js';
 import {validateMessagesRequest} from './validate-request.js';
+import {FAKE_STREAM_NOTICE, losesStreamedAnswers, peekFirstChoice, rememberLostAnswers} from './fake-stream-recovery.js';
 
 /** Within ±25 % of longContextThreshold the character estimate is not trusted: tokenize. */
 const NEAR_THRESHOLD = 0.25;
@@ -217,14 +209,16 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 				}
 			}
 
-			const prepared = prepareFor(target, decision.request, profile, stream);
+			// A (provider, model) whose streams lose the answer (fake-stream-recovery.ts) is called without streaming.
+			const nonStreamUpstream = forceNonStream || (stream && losesStreamedAnswers(target.provider.api_base_url, target.model));
+			const prepared = prepareFor(target, decision.request, profile, stream, {nonStreamUpstream});
 			debug('upstream-request', prepared.body);
 			return prepared;
 		};
 
-		let result;
-		try {
-			result = await callUpstream<Prepared>({
+		let forceNonStream = false;
+		const call = () =>
+			callUpstream<Prepared>({
 				id,
 				targets: targets.list,
 				prepare,
@@ -237,6 +231,21 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 				stream,
 				errorOptions: {inputTokens, redact: createRedactor(config)},
 			});
+		let result;
+		try {
+			result = await call();
+			if (result.ok && stream && result.answer.prepared.profileName === 'gemini-balance' && isSse(result.answer)) {
+				const peeked = await peekFirstChoice(result.answer.body);
+				result = {...result, answer: {...result.answer, body: peeked.body}};
+				if (peeked.verdict === 'lost') {
+					result.answer.abort(new Error('streamed answer lost by Gemini Balance fake streaming'));
+					result.answer.release();
+					rememberLostAnswers(result.answer.target.provider.api_base_url, result.answer.target.model);
+					bus.emit({type: 'notice', at: timings.now(), level: 'warn', source: 'proxy', message: FAKE_STREAM_NOTICE(result.answer.target.provider.name)});
+					forceNonStream = true;
+					result = await call();
+				}
+			}
 		} catch (error) {
 			return fail(clientError(500, 'api_error', `internal error in ccr-tui: ${error instanceof Error ? error.message : String(error)}`));
 		}
@@ -244,7 +253,7 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 		if (!result.ok) return result.cancelled ? cancelled() : fail(result.error);
 		const {answer} = result;
 		const {prepared} = answer;
-		const translateOptions = {requestedModel: request.model, inputTokens, profile: prepared.profile, toolNames: prepared.toolNames!};
+		const answerOptions = {requestedModel: request.model, inputTokens};
 
 		const emitEnd = (usage: AnthropicUsage, stopReason: string | null) => {
 			bus.emit({
@@ -260,10 +269,10 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 			});
 		};
 
-		const upstreamIsSse = String(answer.headers['content-type'] ?? '').includes('text/event-stream');
-		if (stream && (upstreamIsSse || prepared.passthrough)) {
+		const upstreamIsSse = isSse(answer);
+		if (stream && (upstreamIsSse || prepared.relaysAnyBody)) {
 			answer.release();
-			const source: SseSource = prepared.passthrough ? new PassthroughSource() : new StreamTranslator({...translateOptions, postFinishGraceMs: timings.postFinishGraceMs});
+			const source = prepared.stream({...answerOptions, postFinishGraceMs: timings.postFinishGraceMs});
 			const body = relaySse({
 				source,
 				body: answer.body,
@@ -343,13 +352,7 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 		answer.release();
 		let message: AnthropicMessage;
 		try {
-			if (prepared.passthrough) {
-				message = JSON.parse(text) as AnthropicMessage;
-			} else if (upstreamIsSse) {
-				message = collectSse(text, translateOptions);
-			} else {
-				message = toAnthropicMessage(JSON.parse(text), translateOptions);
-			}
+			message = prepared.whole(text, upstreamIsSse, answerOptions);
 		} catch (error) {
 			return fail(translationFailure(error, answer));
 		}
@@ -365,6 +368,10 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 
 		return jsonResponse(200, message, id);
 	};
+}
+
+function isSse(answer: UpstreamAnswer<Prepared>): boolean {
+	return String(answer.headers['content-type'] ?? '').includes('text/event-stream');
 }
 
 /** Calls `onGone` if the client disconnects before its answer is complete; returns an unsubscribe. */

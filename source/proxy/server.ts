@@ -66,7 +66,7 @@ export async function startProxy(options: StartProxyOptions): Promise<ProxyServe
 	const {config} = options.store.getSnapshot();
 	const host = options.host ?? config.HOST ?? DEFAULT_HOST;
 	const requestedPort = options.port ?? config.PORT ?? DEFAULT_PORT;
-	assertSafeBind(host, config);
+	const bindWarnings = assertSafeBind(host, config);
 
 	const timings = resolveTimings(options.timings);
 	const address = {host, port: requestedPort};
@@ -108,6 +108,7 @@ export async function startProxy(options: StartProxyOptions): Promise<ProxyServe
 		server.listen(requestedPort, host);
 	});
 
+	for (const message of bindWarnings) options.bus.emit({type: 'notice', at: timings.now(), level: 'error', source: 'proxy', message});
 	const {port} = server.address() as AddressInfo;
 	address.port = port;
 	setImmediate(() => void loadHandlers());

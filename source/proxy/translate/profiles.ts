@@ -1,4 +1,5 @@
 import type {ProfileName} from '../../config/schema.js';
+import type {DialectName} from '../dialects/dialect.js';
 
 export type ReasoningDialect = 'none' | 'openai' | 'deepseek' | 'openrouter' | 'qwen' | 'ollama';
 
@@ -8,8 +9,11 @@ export type ReasoningDialect = 'none' | 'openai' | 'deepseek' | 'openrouter' | '
  */
 export type Profile = {
 	readonly name: ProfileName | 'custom';
-	/** Anthropic-compatible upstream: the proxy forwards the body untouched (CCR `Anthropic` transformer). */
-	readonly passthrough: boolean;
+	/**
+	 * What the upstream speaks (see dialects/dialect.ts). `anthropic`: the body is forwarded untouched
+	 * (CCR `Anthropic` transformer); the quirk flags below are for `openai-chat`.
+	 */
+	readonly dialect: DialectName;
 	readonly maxTokensField: 'max_tokens' | 'max_completion_tokens';
 	/** Cap for `max_tokens` (Claude Code sends 32000 for unknown models). */
 	readonly maxOutputTokens?: number;
@@ -27,8 +31,14 @@ export type Profile = {
 	readonly toolArgsMode: 'buffered' | 'passthrough';
 	readonly toolArgsCumulative: boolean;
 	readonly assistantToolContent: null | '';
-	/** Gemini Balance `/v1` drops `tool_calls` next to text: send text and calls as two assistant messages. */
-	readonly splitAssistantToolText: boolean;
+	/**
+	 * Gemini Balance `/v1` reads `tool_calls` only from a message without content, and Google refuses
+	 * two model turns in a row: an assistant turn with calls goes up as the calls alone, its narration
+	 * ("I'll check the file.") stays in Claude Code's transcript but not in the upstream history.
+	 */
+	readonly dropAssistantToolText: boolean;
+	/** Gemini Balance deletes properties named like schema keywords (`examples`, `const` …): rename them. */
+	readonly renameKeywordProperties: boolean;
 	readonly requiresAssistantAfterToolResult: boolean;
 	readonly noMidSystem: boolean;
 	readonly mergeSameRole: boolean;
@@ -57,7 +67,7 @@ export type Profile = {
 
 export const BASE_PROFILE: Profile = Object.freeze({
 	name: 'openai',
-	passthrough: false,
+	dialect: 'openai-chat',
 	maxTokensField: 'max_tokens',
 	streamUsage: true,
 	reasoning: 'none',
@@ -71,7 +81,8 @@ export const BASE_PROFILE: Profile = Object.freeze({
 	toolArgsMode: 'buffered',
 	toolArgsCumulative: false,
 	assistantToolContent: null,
-	splitAssistantToolText: false,
+	dropAssistantToolText: false,
+	renameKeywordProperties: false,
 	requiresAssistantAfterToolResult: false,
 	noMidSystem: false,
 	mergeSameRole: false,
@@ -131,11 +142,14 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = Object.freeze({
 		...GEMINI_COMMON,
 		name: 'gemini-balance',
 		reasoning: 'none',
-		splitAssistantToolText: true,
+		dropAssistantToolText: true,
+		renameKeywordProperties: true,
+		// GB would move every mid-conversation system message into the system instruction.
+		noMidSystem: true,
 		toolChoiceObject: false,
 		supportsParallelToolCallsParam: false,
 	}),
 	// Gemini Balance's `/openai/v1` route = Google's OpenAI-compatible endpoint behind GB's key pool.
 	'gemini-openai': defineProfile({...GEMINI_COMMON, name: 'gemini-openai', reasoning: 'openai', geminiThoughtSignatures: true}),
-	anthropic: defineProfile({name: 'anthropic', passthrough: true}),
+	anthropic: defineProfile({name: 'anthropic', dialect: 'anthropic'}),
 });

@@ -1,11 +1,11 @@
 import {createHash} from 'node:crypto';
 import {convertMessages, systemMessage} from './messages.js';
-import type {Profile} from './profiles.js';
-import {applyThinking, thinkingActive} from './thinking.js';
-import {sharedThoughtSignatures, type ThoughtSignatureCache} from './thought-signatures.js';
-import {ToolNameMap} from './tool-names.js';
+import type {Profile} from '../../translate/profiles.js';
+import {applyThinking, thinkingActive} from '../../translate/thinking.js';
+import {sharedThoughtSignatures, type ThoughtSignatureCache} from '../../translate/thought-signatures.js';
+import {ToolNameMap} from '../../translate/tool-names.js';
 import {applyTools} from './tools.js';
-import type {AnthropicRequest, OpenAIChatRequest} from './types.js';
+import type {AnthropicRequest, OpenAIChatRequest} from '../../translate/types.js';
 
 export type ToOpenAIOptions = {
 	/** Routed upstream model id. */
@@ -29,6 +29,8 @@ export function toOpenAIRequest(request: AnthropicRequest, options: ToOpenAIOpti
 	const toolNames = new ToolNameMap({dialect: profile.schemaDialect, stopSequences});
 	const body: OpenAIChatRequest = {model: options.model, messages: []};
 
+	// Tools first: the history's tool_use arguments need the tools' property renames.
+	applyTools(request, body, profile, toolNames);
 	const system = systemMessage(request.system, profile);
 	const converted = convertMessages(request.messages ?? [], {
 		profile,
@@ -53,7 +55,6 @@ export function toOpenAIRequest(request: AnthropicRequest, options: ToOpenAIOpti
 
 	if (typeof request.top_k === 'number' && profile.supportsTopK) body.top_k = request.top_k;
 	if (stopSequences.length > 0) body.stop = [...stopSequences];
-	applyTools(request, body, profile, toolNames);
 	applyThinking(request, body, profile);
 
 	const format = request.output_config?.format;
