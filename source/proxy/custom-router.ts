@@ -10,6 +10,7 @@ import path from 'node:path';
 import {pathToFileURL} from 'node:url';
 import type {ActivityBus} from '../activity/bus.js';
 import {parseRouteTarget, type Config} from '../config/schema.js';
+import {homeDir} from '../config/paths.js';
 
 type RouterFunction = (request: unknown, config: unknown, context?: unknown) => unknown;
 
@@ -34,7 +35,7 @@ export class CustomRouter {
 	async choose(input: unknown, config: Config, configPath: string): Promise<string | undefined> {
 		const setting = config.CUSTOM_ROUTER_PATH?.trim();
 		if (!setting) return undefined;
-		const file = path.resolve(path.dirname(configPath), setting.startsWith('~/') ? path.join(process.env['HOME'] ?? '', setting.slice(2)) : setting);
+		const file = path.resolve(path.dirname(configPath), setting.startsWith('~/') ? path.join(homeDir(), setting.slice(2)) : setting);
 		let fn: RouterFunction;
 		try {
 			fn = await this.#load(file);
