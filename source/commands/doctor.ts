@@ -62,7 +62,7 @@ async function collectFindings(options: DoctorOptions): Promise<Finding[]> {
 		: {check: 'Config', verdict: 'warn', detail: `no config yet at ${read.path}`, fix: 'run `ccr-tui` to add a provider (or `ccr-tui add-gemini-balance`)'};
 	const [port, providers, settings] = await Promise.all([
 		checkPort(listen, timeoutMs),
-		options.offline ? Promise.resolve([] as Finding[]) : checkProviders(config, timeoutMs),
+		options.offline ? Promise.resolve([] as Finding[]) : checkProviders(config, env, timeoutMs),
 		checkClaudeSettings(context),
 	]);
 	return [configFinding, ...(read.exists ? checkRoutes(config) : []), port, ...providers, ...checkShell(env, listen), ...settings];

@@ -4,7 +4,8 @@
  */
 import net from 'node:net';
 import {SCENARIOS, type Config} from '../../config/schema.js';
-import {runConnectionTest} from '../../providers/connection-test.js';
+import {runConnectionTest, type ConnectionTestOptions} from '../../providers/connection-test.js';
+import {createCheckTransport} from '../../proxy/check-transport.js';
 import {resolveTarget} from '../../proxy/router.js';
 import {clientBaseUrl, type ListenAddress} from '../claude-env.js';
 import {probeHealth} from '../code.js';
@@ -88,21 +89,27 @@ function canListen(listen: ListenAddress): Promise<true | string> {
 }
 
 /** Reachable, key accepted, model list read (the quick connection test: no completion, nothing spent). */
-export async function checkProviders(config: Config, timeoutMs: number): Promise<Finding[]> {
-	return Promise.all(
-		config.Providers.map(async (provider): Promise<Finding> => {
-			const result = await runConnectionTest(provider, {quick: true, timeoutMs});
-			const failed = result.steps.find(step => step.status === 'fail') ?? result.steps.find(step => step.status === 'warn');
-			const check = `Provider ${provider.name}`;
-			if (!failed) return {check, verdict: 'ok', detail: result.steps.map(step => `${step.label.toLowerCase()}: ${step.detail ?? 'ok'}`).join('; ')};
-			return {
-				check,
-				verdict: failed.status === 'fail' ? 'problem' : 'warn',
-				detail: `${failed.label.toLowerCase()}: ${failed.detail ?? failed.status}`,
-				fix: failed.hint ?? `run \`ccr-tui test ${provider.name}\` for the full test`,
-			};
-		}),
-	);
+export async function checkProviders(config: Config, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Finding[]> {
+	// The proxy's own network path (PROXY_URL, HTTPS_PROXY, NO_PROXY), as `ccr-tui test` uses.
+	const transport = createCheckTransport({proxyUrl: () => config.PROXY_URL, env});
+	try {
+		return await Promise.all(config.Providers.map(async provider => checkProvider(provider, transport.fetch, timeoutMs)));
+	} finally {
+		await transport.close();
+	}
+}
+
+async function checkProvider(provider: Config['Providers'][number], fetch: ConnectionTestOptions['fetch'], timeoutMs: number): Promise<Finding> {
+	const result = await runConnectionTest(provider, {quick: true, timeoutMs, fetch});
+	const failed = result.steps.find(step => step.status === 'fail') ?? result.steps.find(step => step.status === 'warn');
+	const check = `Provider ${provider.name}`;
+	if (!failed) return {check, verdict: 'ok', detail: result.steps.map(step => `${step.label.toLowerCase()}: ${step.detail ?? 'ok'}`).join('; ')};
+	return {
+		check,
+		verdict: failed.status === 'fail' ? 'problem' : 'warn',
+		detail: `${failed.label.toLowerCase()}: ${failed.detail ?? failed.status}`,
+		fix: failed.hint ?? `run \`ccr-tui test ${provider.name}\` for the full test`,
+	};
 }
 
 const FOREIGN_BACKENDS = ['CLAUDE_CODE_USE_BEDROCK', 'CLAUDE_CODE_USE_VERTEX', 'CLAUDE_CODE_USE_FOUNDRY'] as const;
