@@ -26,7 +26,42 @@ function prng(seed) {
 	};
 }
 
-const VOCAB = ['const', 'return', 'function', 'import', 'export', 'await', 'router', 'provider', 'stream', 'config', 'request', 'response', 'translate', 'event', 'index', 'model', 'tokens', 'buffer', 'handler', 'error', 'if', 'else', 'for', 'of', 'new', 'Map', 'string', 'number', 'value', 'this', 'the', 'a', 'to', 'and'];
+const VOCAB = [
+	'const',
+	'return',
+	'function',
+	'import',
+	'export',
+	'await',
+	'router',
+	'provider',
+	'stream',
+	'config',
+	'request',
+	'response',
+	'translate',
+	'event',
+	'index',
+	'model',
+	'tokens',
+	'buffer',
+	'handler',
+	'error',
+	'if',
+	'else',
+	'for',
+	'of',
+	'new',
+	'Map',
+	'string',
+	'number',
+	'value',
+	'this',
+	'the',
+	'a',
+	'to',
+	'and',
+];
 /**
  * Non-ASCII is sprinkled in (about one word in 300, ~0.2 % of the bytes, like the ✓/⎿/— of Claude Code
  * transcripts): it exercises the UTF-8 paths, but density matters a lot to V8 — at 5 % non-ASCII
@@ -78,7 +113,28 @@ function png(random, bytes) {
 	]).toString('base64');
 }
 
-const TOOL_NAMES = ['Task', 'Bash', 'Glob', 'Grep', 'LS', 'ExitPlanMode', 'Read', 'Edit', 'MultiEdit', 'Write', 'NotebookEdit', 'WebFetch', 'TodoWrite', 'WebSearch', 'BashOutput', 'KillShell', 'SlashCommand', 'mcp__github__create_issue', 'mcp__github__search_code', 'mcp__filesystem__read_multiple_files'];
+const TOOL_NAMES = [
+	'Task',
+	'Bash',
+	'Glob',
+	'Grep',
+	'LS',
+	'ExitPlanMode',
+	'Read',
+	'Edit',
+	'MultiEdit',
+	'Write',
+	'NotebookEdit',
+	'WebFetch',
+	'TodoWrite',
+	'WebSearch',
+	'BashOutput',
+	'KillShell',
+	'SlashCommand',
+	'mcp__github__create_issue',
+	'mcp__github__search_code',
+	'mcp__filesystem__read_multiple_files',
+];
 
 function tools(random, descriptionWords, propertyWords) {
 	return TOOL_NAMES.map((name, i) => {
@@ -87,11 +143,20 @@ function tools(random, descriptionWords, propertyWords) {
 		const count = 2 + (i % 3);
 		for (let p = 0; p < count; p++) {
 			const key = ['command', 'file_path', 'pattern', 'description', 'timeout', 'path', 'content', 'old_string', 'new_string', 'todos'][(i + p) % 10];
-			properties[key] = key === 'timeout'
-				? {type: 'number', description: text(random, propertyWords)}
-				: key === 'todos'
-					? {type: 'array', items: {type: 'object', properties: {content: {type: 'string', minLength: 1}, status: {type: 'string', enum: ['pending', 'in_progress', 'completed']}}, required: ['content', 'status'], additionalProperties: false}}
-					: {type: 'string', description: text(random, propertyWords)};
+			properties[key] =
+				key === 'timeout'
+					? {type: 'number', description: text(random, propertyWords)}
+					: key === 'todos'
+						? {
+								type: 'array',
+								items: {
+									type: 'object',
+									properties: {content: {type: 'string', minLength: 1}, status: {type: 'string', enum: ['pending', 'in_progress', 'completed']}},
+									required: ['content', 'status'],
+									additionalProperties: false,
+								},
+							}
+						: {type: 'string', description: text(random, propertyWords)};
 			if (p < 2) required.push(key);
 		}
 
@@ -109,17 +174,25 @@ function tools(random, descriptionWords, propertyWords) {
 function exchange(random, n, resultLines) {
 	const id = `toolu_bench${String(n).padStart(6, '0')}`;
 	const tool = ['Read', 'Bash', 'Grep', 'Edit'][n % 4];
-	const input = tool === 'Bash' ? {command: 'npm test -- --run', description: 'run the tests'} : tool === 'Grep' ? {pattern: 'startProxy', path: 'source'} : {file_path: `/work/src/module-${n}.ts`};
-	const assistant = {role: 'assistant', content: [
-		...(n % 3 === 0 ? [{type: 'thinking', thinking: text(random, 30), signature: `sig${n}`}] : []),
-		{type: 'text', text: text(random, 12)},
-		{type: 'tool_use', id, name: tool, input},
-	]};
+	const input =
+		tool === 'Bash'
+			? {command: 'npm test -- --run', description: 'run the tests'}
+			: tool === 'Grep'
+				? {pattern: 'startProxy', path: 'source'}
+				: {file_path: `/work/src/module-${n}.ts`};
+	const assistant = {
+		role: 'assistant',
+		content: [
+			...(n % 3 === 0 ? [{type: 'thinking', thinking: text(random, 30), signature: `sig${n}`}] : []),
+			{type: 'text', text: text(random, 12)},
+			{type: 'tool_use', id, name: tool, input},
+		],
+	};
 	const content = n % 2 === 0 ? code(random, resultLines) : [{type: 'text', text: code(random, resultLines)}];
-	const user = {role: 'user', content: [
-		{type: 'tool_result', tool_use_id: id, content},
-		...(n % 5 === 4 ? [{type: 'text', text: `<system-reminder>\n${text(random, 20)}\n</system-reminder>`}] : []),
-	]};
+	const user = {
+		role: 'user',
+		content: [{type: 'tool_result', tool_use_id: id, content}, ...(n % 5 === 4 ? [{type: 'text', text: `<system-reminder>\n${text(random, 20)}\n</system-reminder>`}] : [])],
+	};
 	return [assistant, user];
 }
 
@@ -134,15 +207,18 @@ export function buildRequest(size, {model = 'mock,bench', stream = false} = {}) 
 	const small = target < 50_000;
 	const system = [
 		{type: 'text', text: 'x-anthropic-billing-header: cc_version=2.1.0; cc_entrypoint=cli'},
-		{type: 'text', text: 'You are Claude Code, Anthropic\'s official CLI for Claude.', cache_control: {type: 'ephemeral'}},
+		{type: 'text', text: "You are Claude Code, Anthropic's official CLI for Claude.", cache_control: {type: 'ephemeral'}},
 		{type: 'text', text: text(random, small ? 40 : 1200), cache_control: {type: 'ephemeral'}},
 	];
 	const imageBytes = Math.round(target * (small ? 0.02 : 0.15));
-	const first = {role: 'user', content: [
-		{type: 'text', text: `<system-reminder>\n${text(random, small ? 8 : 120)}\n</system-reminder>`},
-		{type: 'text', text: 'Look at this screenshot and fix the failing test.'},
-		{type: 'image', source: {type: 'base64', media_type: 'image/png', data: png(random, imageBytes)}},
-	]};
+	const first = {
+		role: 'user',
+		content: [
+			{type: 'text', text: `<system-reminder>\n${text(random, small ? 8 : 120)}\n</system-reminder>`},
+			{type: 'text', text: 'Look at this screenshot and fix the failing test.'},
+			{type: 'image', source: {type: 'base64', media_type: 'image/png', data: png(random, imageBytes)}},
+		],
+	};
 	const body = {
 		model,
 		max_tokens: 32_000,
@@ -180,7 +256,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
 			const bytes = Buffer.byteLength(JSON.stringify(request));
 			const blocks = request.messages.flatMap(message => (Array.isArray(message.content) ? message.content : []));
 			const count = type => blocks.filter(block => block.type === type).length;
-			process.stdout.write(`${size.padEnd(5)} stream=${String(stream).padEnd(5)} ${String(bytes).padStart(8)} B  messages=${request.messages.length} tools=${request.tools.length} tool_use=${count('tool_use')} tool_result=${count('tool_result')} thinking=${count('thinking')} image=${count('image')}\n`);
+			process.stdout.write(
+				`${size.padEnd(5)} stream=${String(stream).padEnd(5)} ${String(bytes).padStart(8)} B  messages=${request.messages.length} tools=${request.tools.length} tool_use=${count('tool_use')} tool_result=${count('tool_result')} thinking=${count('thinking')} image=${count('image')}\n`,
+			);
 		}
 	}
 }

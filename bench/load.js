@@ -20,49 +20,52 @@ const ms = (from, to) => Number(to - from) / 1e6;
 export function send(target, body, {countEvents = false} = {}) {
 	return new Promise((resolve, reject) => {
 		const t0 = process.hrtime.bigint();
-		const req = http.request({
-			agent: target.agent,
-			host: '127.0.0.1',
-			port: target.port,
-			method: 'POST',
-			path: target.path,
-			headers: {...target.headers, 'content-length': body.length},
-		}, res => {
-			let first = 0n;
-			let delta = 0n;
-			let events = 0;
-			let bytes = 0;
-			let previousNl = false;
-			res.on('data', chunk => {
-				const now = process.hrtime.bigint();
-				if (first === 0n) first = now;
-				if (delta === 0n && chunk.indexOf(DELTA) >= 0) delta = now;
-				bytes += chunk.length;
-				if (countEvents) {
-					// Count "\n\n" (event terminators), also when split across two reads.
-					let at = chunk.indexOf(NL);
-					if (at === 0 && previousNl) events++;
-					while (at >= 0) {
-						if (at > 0 && chunk[at - 1] === NL) events++;
-						at = chunk.indexOf(NL, at + 1);
-					}
+		const req = http.request(
+			{
+				agent: target.agent,
+				host: '127.0.0.1',
+				port: target.port,
+				method: 'POST',
+				path: target.path,
+				headers: {...target.headers, 'content-length': body.length},
+			},
+			res => {
+				let first = 0n;
+				let delta = 0n;
+				let events = 0;
+				let bytes = 0;
+				let previousNl = false;
+				res.on('data', chunk => {
+					const now = process.hrtime.bigint();
+					if (first === 0n) first = now;
+					if (delta === 0n && chunk.indexOf(DELTA) >= 0) delta = now;
+					bytes += chunk.length;
+					if (countEvents) {
+						// Count "\n\n" (event terminators), also when split across two reads.
+						let at = chunk.indexOf(NL);
+						if (at === 0 && previousNl) events++;
+						while (at >= 0) {
+							if (at > 0 && chunk[at - 1] === NL) events++;
+							at = chunk.indexOf(NL, at + 1);
+						}
 
-					previousNl = chunk[chunk.length - 1] === NL;
-				}
-			});
-			res.on('end', () => {
-				const end = process.hrtime.bigint();
-				resolve({
-					status: res.statusCode,
-					first: first ? ms(t0, first) : ms(t0, end),
-					delta: delta ? ms(t0, delta) : undefined,
-					total: ms(t0, end),
-					events,
-					bytes,
+						previousNl = chunk[chunk.length - 1] === NL;
+					}
 				});
-			});
-			res.on('error', reject);
-		});
+				res.on('end', () => {
+					const end = process.hrtime.bigint();
+					resolve({
+						status: res.statusCode,
+						first: first ? ms(t0, first) : ms(t0, end),
+						delta: delta ? ms(t0, delta) : undefined,
+						total: ms(t0, end),
+						events,
+						bytes,
+					});
+				});
+				res.on('error', reject);
+			},
+		);
 		req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error(`timeout after ${REQUEST_TIMEOUT_MS} ms (${target.name})`)));
 		req.on('error', reject);
 		req.end(body);
@@ -72,12 +75,15 @@ export function send(target, body, {countEvents = false} = {}) {
 /** Like send, but the answer body is returned (for sanity checks). */
 export function fetchText(target, body) {
 	return new Promise((resolve, reject) => {
-		const req = http.request({agent: target.agent, host: '127.0.0.1', port: target.port, method: 'POST', path: target.path, headers: {...target.headers, 'content-length': body.length}}, res => {
-			const parts = [];
-			res.on('data', chunk => parts.push(chunk));
-			res.on('end', () => resolve({status: res.statusCode, headers: res.headers, text: Buffer.concat(parts).toString('utf8')}));
-			res.on('error', reject);
-		});
+		const req = http.request(
+			{agent: target.agent, host: '127.0.0.1', port: target.port, method: 'POST', path: target.path, headers: {...target.headers, 'content-length': body.length}},
+			res => {
+				const parts = [];
+				res.on('data', chunk => parts.push(chunk));
+				res.on('end', () => resolve({status: res.statusCode, headers: res.headers, text: Buffer.concat(parts).toString('utf8')}));
+				res.on('error', reject);
+			},
+		);
 		req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error('timeout')));
 		req.on('error', reject);
 		req.end(body);

@@ -35,7 +35,28 @@ export const DEFAULT_KNOBS = Object.freeze({
 	stall: undefined,
 });
 
-const WORDS = ['the', 'proxy', 'translates', 'every', 'chunk', 'into', 'an', 'Anthropic', 'event', 'and', 'streams', 'it', 'back', 'to', 'Claude', 'Code', 'über', '速度', 'fast', 'ok'];
+const WORDS = [
+	'the',
+	'proxy',
+	'translates',
+	'every',
+	'chunk',
+	'into',
+	'an',
+	'Anthropic',
+	'event',
+	'and',
+	'streams',
+	'it',
+	'back',
+	'to',
+	'Claude',
+	'Code',
+	'über',
+	'速度',
+	'fast',
+	'ok',
+];
 const MODEL_KEY = Buffer.from('"model"');
 
 /** Parse `k=v;k=v` (after an optional `provider,` prefix) over the defaults. */
@@ -78,7 +99,7 @@ function streamDeltas(knobs) {
 	const n = Math.max(1, knobs.chunks);
 	if (knobs.shape === 'tool') {
 		deltas.push({role: 'assistant', content: null, tool_calls: [{index: 0, id: 'call_bench0', type: 'function', function: {name: 'Bash', arguments: ''}}]});
-		for (let i = 1; i < n; i++) deltas.push({tool_calls: [{index: 0, function: {arguments: i === 1 ? '{"command":"' : (i === n - 1 ? '"}' : words(knobs.tpc, i))}}]});
+		for (let i = 1; i < n; i++) deltas.push({tool_calls: [{index: 0, function: {arguments: i === 1 ? '{"command":"' : i === n - 1 ? '"}' : words(knobs.tpc, i)}}]});
 		return deltas;
 	}
 
@@ -219,10 +240,11 @@ export async function startMockUpstream(options = {}) {
 		url: `http://127.0.0.1:${port}`,
 		port,
 		stats,
-		close: () => new Promise(resolve => {
-			server.closeAllConnections();
-			server.close(() => resolve());
-		}),
+		close: () =>
+			new Promise(resolve => {
+				server.closeAllConnections();
+				server.close(() => resolve());
+			}),
 	};
 }
 

@@ -42,7 +42,8 @@ if (socketPath) {
 		channel.onmessage = ({data}) => {
 			if (data.type === 'reset') histogram.reset();
 			if (data.type === 'gc') gc();
-			if (data.type === 'stats' || data.type === 'gc') channel.postMessage({type: 'thread', id: data.id, threadId, heapUsed: process.memoryUsage().heapUsed, heapTotal: process.memoryUsage().heapTotal, eld: eld()});
+			if (data.type === 'stats' || data.type === 'gc')
+				channel.postMessage({type: 'thread', id: data.id, threadId, heapUsed: process.memoryUsage().heapUsed, heapTotal: process.memoryUsage().heapTotal, eld: eld()});
 		};
 	}
 
@@ -50,16 +51,17 @@ if (socketPath) {
 		let session;
 		let asked = 0;
 		/** Ask every worker; collect what arrives within 100 ms. */
-		const askThreads = type => new Promise(resolve => {
-			const id = ++asked;
-			const replies = [];
-			channel.onmessage = ({data}) => {
-				if (data.type === 'thread' && data.id === id) replies.push({threadId: data.threadId, heapUsed: data.heapUsed, heapTotal: data.heapTotal, eld: data.eld});
-			};
+		const askThreads = type =>
+			new Promise(resolve => {
+				const id = ++asked;
+				const replies = [];
+				channel.onmessage = ({data}) => {
+					if (data.type === 'thread' && data.id === id) replies.push({threadId: data.threadId, heapUsed: data.heapUsed, heapTotal: data.heapTotal, eld: data.eld});
+				};
 
-			channel.postMessage({type, id});
-			setTimeout(() => resolve(replies), 100);
-		});
+				channel.postMessage({type, id});
+				setTimeout(() => resolve(replies), 100);
+			});
 
 		const stats = async type => {
 			const threads = await askThreads(type);

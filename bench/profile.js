@@ -51,7 +51,10 @@ export function summarize(profile, {top = 25} = {}) {
 		if (url.startsWith('node:')) return 'node: internals';
 		const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
 		if (pkg) return `npm:${pkg[1]}`;
-		return url.replace(ROOT, '').replace(/^dist\//, 'dist/').replace(/\/[^/]+$/, '/');
+		return url
+			.replace(ROOT, '')
+			.replace(/^dist\//, 'dist/')
+			.replace(/\/[^/]+$/, '/');
 	};
 
 	// Samples taken inside bench/probe.js (e.g. Profiler.stop itself) are measurement overhead.
@@ -95,13 +98,23 @@ export function summarize(profile, {top = 25} = {}) {
 	}
 
 	const busy = total - idle;
-	const rows = map => [...map].sort((a, b) => b[1] - a[1]).slice(0, top).map(([name, us]) => `${((us / busy) * 100).toFixed(1).padStart(5)} %  ${name}`);
+	const rows = map =>
+		[...map]
+			.sort((a, b) => b[1] - a[1])
+			.slice(0, top)
+			.map(([name, us]) => `${((us / busy) * 100).toFixed(1).padStart(5)} %  ${name}`);
 	const interesting = [...inclusive].filter(([name]) => /dist\/|npm:|node_modules/.test(name) && !/^\(/.test(name));
 	return [
 		`busy ${(busy / 1000).toFixed(0)} ms of ${(total / 1000).toFixed(0)} ms sampled (${((busy / total) * 100).toFixed(0)} % busy; probe overhead excluded)`,
-		'', 'self time by package/dir:', ...rows(buckets),
-		'', 'self time by function:', ...rows(self),
-		'', 'inclusive time (project and npm code):', ...rows(new Map(interesting)),
+		'',
+		'self time by package/dir:',
+		...rows(buckets),
+		'',
+		'self time by function:',
+		...rows(self),
+		'',
+		'inclusive time (project and npm code):',
+		...rows(new Map(interesting)),
 	].join('\n');
 }
 
@@ -120,11 +133,14 @@ async function main() {
 	let headless;
 	try {
 		const configPath = path.join(tmp, 'config.json');
-		writeFileSync(configPath, JSON.stringify({
-			LOG: false,
-			Providers: [{name: 'mock', api_base_url: `${mock.url}/v1/chat/completions`, api_key: 'sk-bench-upstream-0000', models: [scenario.model], profile: 'openai'}],
-			Router: {default: `mock,${scenario.model}`},
-		}));
+		writeFileSync(
+			configPath,
+			JSON.stringify({
+				LOG: false,
+				Providers: [{name: 'mock', api_base_url: `${mock.url}/v1/chat/completions`, api_key: 'sk-bench-upstream-0000', models: [scenario.model], profile: 'openai'}],
+				Router: {default: `mock,${scenario.model}`},
+			}),
+		);
 		const socket = path.join(tmp, 'probe.sock');
 		const env = {HOME: tmp, CCR_TUI_CONFIG: configPath};
 		headless = argv.includes('--dashboard')

@@ -39,11 +39,12 @@ export async function startRawPipe({upstream, port = 0}) {
 	return {
 		url: `http://127.0.0.1:${address.port}`,
 		port: address.port,
-		close: () => new Promise(resolve => {
-			server.closeAllConnections();
-			agent.destroy();
-			server.close(() => resolve());
-		}),
+		close: () =>
+			new Promise(resolve => {
+				server.closeAllConnections();
+				agent.destroy();
+				server.close(() => resolve());
+			}),
 	};
 }
 

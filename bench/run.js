@@ -41,8 +41,36 @@ const option = name => {
 
 const quick = flag('quick');
 const P = quick
-	? {warmup: 5, rounds: 3, perRound: 6, rounds1m: 3, perRound1m: 3, latencyBudgetMs: 1500, sliceMs: 400, sliceRounds: 1, soak: 2000, soakMaxMs: 3000, startSamples: 1, streamChunks: 20, eventChunks: 500}
-	: {warmup: 15, rounds: 9, perRound: 25, rounds1m: 7, perRound1m: 10, latencyBudgetMs: 15_000, sliceMs: 1500, sliceRounds: 3, soak: 10_000, soakMaxMs: 45_000, startSamples: 5, streamChunks: 20, eventChunks: 1000};
+	? {
+			warmup: 5,
+			rounds: 3,
+			perRound: 6,
+			rounds1m: 3,
+			perRound1m: 3,
+			latencyBudgetMs: 1500,
+			sliceMs: 400,
+			sliceRounds: 1,
+			soak: 2000,
+			soakMaxMs: 3000,
+			startSamples: 1,
+			streamChunks: 20,
+			eventChunks: 500,
+		}
+	: {
+			warmup: 15,
+			rounds: 9,
+			perRound: 25,
+			rounds1m: 7,
+			perRound1m: 10,
+			latencyBudgetMs: 15_000,
+			sliceMs: 1500,
+			sliceRounds: 3,
+			soak: 10_000,
+			soakMaxMs: 45_000,
+			startSamples: 5,
+			streamChunks: 20,
+			eventChunks: 1000,
+		};
 // Time caps keep a run bounded (~5 min full) even when a target is slow or the machine is busy:
 // a latency phase shrinks its requests per round to fit latencyBudgetMs (never below 5), the soak
 // stops at soakMaxMs (the report says how many requests it got).
@@ -213,7 +241,12 @@ async function slices(targets, payload, {concurrency, countEvents}) {
 			cpuUsPerEvent: round2(pick('cpuUsPerEvent')),
 			loadGenCpuPct: round1(pick('loadGenCpuPct')),
 			errors: list.reduce((sum, slice) => sum + slice.errors, 0),
-			rssP95: round1(percentile(list.flatMap(slice => slice.rss), 95)),
+			rssP95: round1(
+				percentile(
+					list.flatMap(slice => slice.rss),
+					95,
+				),
+			),
 			eldP99: round2(pick('eldP99')),
 			eldMax: round2(Math.max(...list.map(slice => slice.eldMax ?? Number.NaN))),
 			uiEldP99: round2(pick('uiEldP99')),
@@ -278,7 +311,10 @@ async function soak(t) {
 
 	const late = samples.filter(([n]) => n > completed / 2);
 	const errors = quarters.reduce((sum, q) => sum + q.run.errors, 0);
-	const heapPoints = quarters.slice(1).filter(q => q.heap !== undefined).map(q => [q.at, q.heap]);
+	const heapPoints = quarters
+		.slice(1)
+		.filter(q => q.heap !== undefined)
+		.map(q => [q.at, q.heap]);
 	return {
 		heapMidGc: round1(quarters[1].heap),
 		heapAfterGc: round1(quarters[3].heap),
@@ -358,7 +394,11 @@ async function main() {
 		children.push(pipe.child);
 		const targets = [target('direct', mock.port, {pid: mock.pid}), target('raw-pipe', pipe.port, {pid: pipe.pid})].filter(t => want(t.name));
 		if (phases.has('latency') || phases.has('throughput')) {
-			for (const [name, mode] of [['floor-h3-proxy', 'proxy'], ['floor-h3-json', 'json'], ['floor-node-json', 'node-json']]) {
+			for (const [name, mode] of [
+				['floor-h3-proxy', 'proxy'],
+				['floor-h3-json', 'json'],
+				['floor-node-json', 'node-json'],
+			]) {
 				if (!want(name)) continue;
 				const floor = await startStackFloor(mock.url, mode);
 				children.push(floor.child);
@@ -431,7 +471,12 @@ async function main() {
 			for (const size of SIZES) {
 				log(`non-stream latency ${size}`);
 				const big = size === '1m';
-				results.latency[size] = await interleaved(targets, body(size, MODELS.answer, false), {rounds: big ? P.rounds1m : P.rounds, perRound: big ? P.perRound1m : P.perRound, warmup: P.warmup, fields: ['total']});
+				results.latency[size] = await interleaved(targets, body(size, MODELS.answer, false), {
+					rounds: big ? P.rounds1m : P.rounds,
+					perRound: big ? P.perRound1m : P.perRound,
+					warmup: P.warmup,
+					fields: ['total'],
+				});
 			}
 		}
 
@@ -442,7 +487,12 @@ async function main() {
 			for (const size of SIZES) {
 				log(`stream first event ${size}`);
 				const big = size === '1m';
-				results.stream[size] = await interleaved(proxies, body(size, MODELS.answer, true), {rounds: big ? P.rounds1m : P.rounds, perRound: big ? P.perRound1m : P.perRound, warmup: P.warmup, fields: ['first', 'delta', 'total']});
+				results.stream[size] = await interleaved(proxies, body(size, MODELS.answer, true), {
+					rounds: big ? P.rounds1m : P.rounds,
+					perRound: big ? P.perRound1m : P.perRound,
+					warmup: P.warmup,
+					fields: ['first', 'delta', 'total'],
+				});
 			}
 		}
 
@@ -510,7 +560,10 @@ function verdicts(r) {
 		}
 	}
 
-	for (const [size, limit] of [['100k', 2], ['1m', 8]]) {
+	for (const [size, limit] of [
+		['100k', 2],
+		['1m', 8],
+	]) {
 		const value = r.stream?.[size]?.['ccr-headless']?.first.addedP50;
 		add(`added time to first event p50 @${size} ≤ ${limit} ms`, value, `${limit} ms`, value <= limit);
 		// The JSON round trip alone (parse and serialize the body both ways), non-stream, for scale.
@@ -563,24 +616,45 @@ const iqr = entry => (entry?.addedIqr ? `${entry.addedIqr[0]}…${entry.addedIqr
 function report(r) {
 	const out = [];
 	const m = r.machine;
-	out.push(`## ccr-tui benchmark (${m.mode})`, '', `Machine: ${m.nproc} × ${m.cpu}, ${m.memGb} GB, Node ${m.node}, ${m.date}. Loopback; load generator, mock, floor and proxy share the cores. Run took ${r.durationS} s.`, '');
+	out.push(
+		`## ccr-tui benchmark (${m.mode})`,
+		'',
+		`Machine: ${m.nproc} × ${m.cpu}, ${m.memGb} GB, Node ${m.node}, ${m.date}. Loopback; load generator, mock, floor and proxy share the cores. Run took ${r.durationS} s.`,
+		'',
+	);
 	if (r.notes.length > 0) out.push(...r.notes.map(note => `> ${note}`), '');
 	const names = r.targets ?? [];
 	const proxyNames = names.filter(name => !name.startsWith('floor-'));
 	if (r.latency) {
 		out.push('### Non-stream latency (ms; added = median of round medians minus direct, IQR of the round deltas)', '');
-		out.push(table(['body', 'target', 'p50', 'added p50', 'added IQR', 'p99', 'added p99'], SIZES.flatMap(size => names.map(name => {
-			const e = r.latency[size]?.[name]?.total;
-			return [size, name, e?.p50, e?.addedP50, iqr(e), e?.p99, e?.addedP99];
-		}))), '');
+		out.push(
+			table(
+				['body', 'target', 'p50', 'added p50', 'added IQR', 'p99', 'added p99'],
+				SIZES.flatMap(size =>
+					names.map(name => {
+						const e = r.latency[size]?.[name]?.total;
+						return [size, name, e?.p50, e?.addedP50, iqr(e), e?.p99, e?.addedP99];
+					}),
+				),
+			),
+			'',
+		);
 	}
 
 	if (r.stream) {
 		out.push(`### Stream (${r.models.answer}): time to first event, first token, whole stream (ms)`, '');
-		out.push(table(['body', 'target', 'first event p50', 'added', 'added IQR', 'added p99', 'first token added', 'whole stream p50', 'added'], SIZES.flatMap(size => proxyNames.map(name => {
-			const e = r.stream[size]?.[name];
-			return [size, name, e?.first.p50, e?.first.addedP50, iqr(e?.first), e?.first.addedP99, e?.delta.addedP50, e?.total.p50, e?.total.addedP50];
-		}))), '');
+		out.push(
+			table(
+				['body', 'target', 'first event p50', 'added', 'added IQR', 'added p99', 'first token added', 'whole stream p50', 'added'],
+				SIZES.flatMap(size =>
+					proxyNames.map(name => {
+						const e = r.stream[size]?.[name];
+						return [size, name, e?.first.p50, e?.first.addedP50, iqr(e?.first), e?.first.addedP99, e?.delta.addedP50, e?.total.p50, e?.total.addedP50];
+					}),
+				),
+			),
+			'',
+		);
 	}
 
 	if (r.events) {
@@ -591,39 +665,98 @@ function report(r) {
 			return floor && value ? `${value} (${Math.round((value / floor) * 100)} %)` : value;
 		};
 
-		out.push(table(['target', ...CONCURRENCY.map(c => `${c} stream${c > 1 ? 's' : ''}`), 'CPU % @16', 'CPU µs/event @16', 'ELD p99 @16 (ms)'], proxyNames.map(name => [name, ...CONCURRENCY.map(c => pct(c, name)), r.events[16]?.[name]?.cpuPct, r.events[16]?.[name]?.cpuUsPerEvent, r.events[16]?.[name]?.eldP99])), '');
+		out.push(
+			table(
+				['target', ...CONCURRENCY.map(c => `${c} stream${c > 1 ? 's' : ''}`), 'CPU % @16', 'CPU µs/event @16', 'ELD p99 @16 (ms)'],
+				proxyNames.map(name => [name, ...CONCURRENCY.map(c => pct(c, name)), r.events[16]?.[name]?.cpuPct, r.events[16]?.[name]?.cpuUsPerEvent, r.events[16]?.[name]?.eldP99]),
+			),
+			'',
+		);
 	}
 
 	if (r.throughput) {
 		out.push('### Throughput at 10 connections (10 KB body)', '');
-		out.push(table(['target', 'mode', 'req/s', '% of raw pipe', 'p50 ms', 'p99 ms', 'target CPU %', 'CPU ms/req', 'loadgen CPU %', 'RSS p95 MB', 'ELD p99 ms', 'errors'], ['stream', 'json'].flatMap(mode => (mode === 'json' ? names : proxyNames).map(name => {
-			const e = r.throughput[mode]?.[name];
-			const floor = r.throughput[mode]?.['raw-pipe']?.reqPerSec;
-			return [name, mode, e?.reqPerSec, floor && e ? `${Math.round((e.reqPerSec / floor) * 100)} %` : undefined, e?.p50, e?.p99, e?.cpuPct, e?.cpuMsPerReq, e?.loadGenCpuPct, e?.rssP95, e?.eldP99, e?.errors];
-		}))), '');
+		out.push(
+			table(
+				['target', 'mode', 'req/s', '% of raw pipe', 'p50 ms', 'p99 ms', 'target CPU %', 'CPU ms/req', 'loadgen CPU %', 'RSS p95 MB', 'ELD p99 ms', 'errors'],
+				['stream', 'json'].flatMap(mode =>
+					(mode === 'json' ? names : proxyNames).map(name => {
+						const e = r.throughput[mode]?.[name];
+						const floor = r.throughput[mode]?.['raw-pipe']?.reqPerSec;
+						return [
+							name,
+							mode,
+							e?.reqPerSec,
+							floor && e ? `${Math.round((e.reqPerSec / floor) * 100)} %` : undefined,
+							e?.p50,
+							e?.p99,
+							e?.cpuPct,
+							e?.cpuMsPerReq,
+							e?.loadGenCpuPct,
+							e?.rssP95,
+							e?.eldP99,
+							e?.errors,
+						];
+					}),
+				),
+			),
+			'',
+		);
 	}
 
 	out.push('### Memory and event loop', '');
-	out.push(table(['target', 'RSS idle MB', 'CPU idle %', 'RSS p95 under load MB', 'requests', 'RSS peak MB', 'RSS 2 s after MB', 'RSS settled MB', 'RSS slope MB/1k req', 'heap after full GC, per quarter MB', 'proxy ELD p99 (16 streams) ms', 'proxy ELD max ms', 'UI thread ELD p99 ms'], proxyNames.filter(name => r.rssIdle?.[name] !== undefined).map(name => [
-		name,
-		r.rssIdle[name],
-		r.cpuIdlePct?.[name],
-		r.throughput?.stream?.[name]?.rssP95,
-		r.soak?.[name]?.requests,
-		r.soak?.[name]?.rssPeak,
-		r.soak?.[name]?.rssAfter,
-		r.soak?.[name]?.rssSettled,
-		r.soak?.[name]?.slopeMbPer1k,
-		r.soak?.[name]?.heapGcPoints?.join(' → '),
-		r.events?.[16]?.[name]?.eldP99,
-		r.events?.[16]?.[name]?.eldMax,
-		r.events?.[16]?.[name]?.uiEldP99,
-	])), '');
+	out.push(
+		table(
+			[
+				'target',
+				'RSS idle MB',
+				'CPU idle %',
+				'RSS p95 under load MB',
+				'requests',
+				'RSS peak MB',
+				'RSS 2 s after MB',
+				'RSS settled MB',
+				'RSS slope MB/1k req',
+				'heap after full GC, per quarter MB',
+				'proxy ELD p99 (16 streams) ms',
+				'proxy ELD max ms',
+				'UI thread ELD p99 ms',
+			],
+			proxyNames
+				.filter(name => r.rssIdle?.[name] !== undefined)
+				.map(name => [
+					name,
+					r.rssIdle[name],
+					r.cpuIdlePct?.[name],
+					r.throughput?.stream?.[name]?.rssP95,
+					r.soak?.[name]?.requests,
+					r.soak?.[name]?.rssPeak,
+					r.soak?.[name]?.rssAfter,
+					r.soak?.[name]?.rssSettled,
+					r.soak?.[name]?.slopeMbPer1k,
+					r.soak?.[name]?.heapGcPoints?.join(' → '),
+					r.events?.[16]?.[name]?.eldP99,
+					r.events?.[16]?.[name]?.eldMax,
+					r.events?.[16]?.[name]?.uiEldP99,
+				]),
+		),
+		'',
+	);
 	if (r.inkFloorMb) out.push(`Memory floor of the dashboard: a node process that only renders one line with Ink holds **${r.inkFloorMb} MB** RSS idle (bare node: ~44 MB).`, '');
-	if (r.start) out.push(`Start to listening (\`ccr-tui start --port 0\`, spawn → URL printed, median of ${r.start.samples.length}): **${r.start.ccrMs} ms** (max ${r.start.ccrMaxMs}; bare \`node -e\` http server: ${r.start.nodeFloorMs} ms). Dashboard under pty, spawn → port accepts: ${r.dashboardStartMs ?? '–'} ms.`, '');
+	if (r.start)
+		out.push(
+			`Start to listening (\`ccr-tui start --port 0\`, spawn → URL printed, median of ${r.start.samples.length}): **${r.start.ccrMs} ms** (max ${r.start.ccrMaxMs}; bare \`node -e\` http server: ${r.start.nodeFloorMs} ms). Dashboard under pty, spawn → port accepts: ${r.dashboardStartMs ?? '–'} ms.`,
+			'',
+		);
 	if (r.verdicts.length > 0) {
 		out.push('### Targets', '');
-		out.push(table(['target', 'measured', 'limit', 'result'], r.verdicts.map(v => [v.name, v.value, v.limit, v.pass === null ? 'n/a' : (v.pass ? 'PASS' : 'FAIL')])), '');
+		out.push(
+			table(
+				['target', 'measured', 'limit', 'result'],
+				r.verdicts.map(v => [v.name, v.value, v.limit, v.pass === null ? 'n/a' : v.pass ? 'PASS' : 'FAIL']),
+			),
+			'',
+		);
 	}
 
 	return `${out.join('\n')}\n`;

@@ -95,7 +95,7 @@ export async function startHeadless({configPath, env, probeSocket, nodeArgs = []
 	return {child: started.child, port: Number(started.found[1]), readyMs: started.ms, output: started.output};
 }
 
-const shellQuote = value => `'${String(value).replaceAll('\'', '\'\\\'\'')}'`;
+const shellQuote = value => `'${String(value).replaceAll("'", "'\\''")}'`;
 
 /**
  * The dashboard (default command) under `script`: a real pty for stdin and stdout, 120×40.
@@ -106,7 +106,11 @@ export async function startDashboard({configPath, env, probeSocket, port}) {
 	const node = [process.execPath, '--import', PROBE, CLI, '--config', configPath, '--port', port].map(shellQuote).join(' ');
 	const command = `stty cols 120 rows 40; exec ${node}`;
 	const startedAt = performance.now();
-	const child = spawn('script', ['-qfec', command, '/dev/null'], {cwd: ROOT, env: {...process.env, ...env, TERM: 'xterm-256color', CCR_BENCH_PROBE: probeSocket}, stdio: ['pipe', 'pipe', 'pipe']});
+	const child = spawn('script', ['-qfec', command, '/dev/null'], {
+		cwd: ROOT,
+		env: {...process.env, ...env, TERM: 'xterm-256color', CCR_BENCH_PROBE: probeSocket},
+		stdio: ['pipe', 'pipe', 'pipe'],
+	});
 	const output = {bytes: 0, tail: ''};
 	const onData = chunk => {
 		output.bytes += chunk.length;

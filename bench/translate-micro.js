@@ -9,14 +9,7 @@
  * Targets: ≥ 100k events/s; request ≤ 2 ms @100 KB, ≤ 15 ms @1 MB; count_tokens < 5 ms @1 MB.
  * Flags: --json (machine-readable output only).
  */
-import {
-	defineProfile,
-	estimateInputTokens,
-	PROFILES,
-	StreamTranslator,
-	ToolNameMap,
-	toOpenAIRequest,
-} from '../dist/proxy/translate/index.js';
+import {defineProfile, estimateInputTokens, PROFILES, StreamTranslator, ToolNameMap, toOpenAIRequest} from '../dist/proxy/translate/index.js';
 import {buildRequest} from './corpus.js';
 
 const json = process.argv.includes('--json');
@@ -39,7 +32,9 @@ function streamBytes() {
 	for (const part of ['{"command":', '"npm test', ' -- --run"}']) frames.push(chunk({tool_calls: [{index: 1, function: {arguments: part}}]}));
 	while (frames.length < 198) frames.push(chunk({content: ' tail'}));
 	frames.push(chunk({}, 'tool_calls'));
-	frames.push(`data: ${JSON.stringify({id: 'chatcmpl-1', object: 'chat.completion.chunk', choices: [], usage: {prompt_tokens: 20000, completion_tokens: 600, prompt_tokens_details: {cached_tokens: 19000}}})}\n\n`);
+	frames.push(
+		`data: ${JSON.stringify({id: 'chatcmpl-1', object: 'chat.completion.chunk', choices: [], usage: {prompt_tokens: 20000, completion_tokens: 600, prompt_tokens_details: {cached_tokens: 19000}}})}\n\n`,
+	);
 	frames.push('data: [DONE]\n\n');
 	const bytes = encoder.encode(frames.join(''));
 	// Network-sized reads that cut frames (and UTF-8 sequences) anywhere.
@@ -167,7 +162,10 @@ else {
 	console.log(
 		`         ${stream.eventsPerSecond.toLocaleString('en')} events/s wall (${stream.eventsPerCpuSecond.toLocaleString('en')} per CPU-s)  ${stream.upstreamMBPerSecond} MB/s upstream in  ${stream.clientMBPerSecond} MB/s client out  (target ≥ 100,000 events/s)`,
 	);
-	for (const [label, r, target] of [['100 KB', r1, 2], ['1 MB', r2, 15]]) {
+	for (const [label, r, target] of [
+		['100 KB', r1, 2],
+		['1 MB', r2, 15],
+	]) {
 		console.log(
 			`request  ${label.padEnd(6)} (${r.bodyKB} KB)  translate ${r.translateMs} ms (cpu ${r.translateCpuMs}, p90 ${r.translateP90Ms})  +stringify ${r.translateAndStringifyMs} ms (cpu ${r.translateAndStringifyCpuMs})  gemini-schema ${r.translateGeminiSchemaMs} ms  (target ≤ ${target} ms)`,
 		);

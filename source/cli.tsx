@@ -86,7 +86,7 @@ Examples:
 		.command('add-gemini-balance')
 		.description('add (or update) a Gemini Balance server: URL, token, models, routes, connection test')
 		.option('--url <url>', 'Gemini Balance base URL (default http://127.0.0.1:8000)')
-		.option('--token <token>', 'access token (or a $ENV reference such as \'$GB_TOKEN\')')
+		.option('--token <token>', "access token (or a $ENV reference such as '$GB_TOKEN')")
 		.option('--models <list>', 'comma-separated model ids to add')
 		.option('--route <list>', 'routes to point at the first model (default longContext)')
 		.option('--api <flavour>', "which API: 'v1' (default) or 'openai' (/openai/v1)")
@@ -121,10 +121,7 @@ Examples:
 		.command('env')
 		.description('print the shell exports that point Claude Code at ccr-tui')
 		.option('--shell <shell>', "output syntax: 'posix' (default; bash, zsh, sh), 'fish' or 'powershell'")
-		.addHelpText(
-			'after',
-			'\nExamples:\n  eval "$(ccr-tui env)"\n  ccr-tui env --shell fish | source\n  ccr-tui env --shell powershell | Out-String | Invoke-Expression',
-		)
+		.addHelpText('after', '\nExamples:\n  eval "$(ccr-tui env)"\n  ccr-tui env --shell fish | source\n  ccr-tui env --shell powershell | Out-String | Invoke-Expression')
 		.action(async (flags: Record<string, unknown>) => {
 			const {runEnv} = await import('./commands/env.js');
 			process.exitCode = await runEnv({...program.opts<GlobalOptions>(), ...flags});

@@ -112,15 +112,6 @@ export type KeyHealth = {
 	readonly keys: ReadonlyArray<{readonly suffix: string; readonly state: 'ok' | 'cooling' | 'disabled'; readonly until?: number}>;
 };
 
-export type ActivityEvent =
-	| RequestStarted
-	| RequestFirstToken
-	| RequestProgress
-	| RequestAttempt
-	| RequestFinished
-	| RequestFailed
-	| RequestDebug
-	| Notice
-	| KeyHealth;
+export type ActivityEvent = RequestStarted | RequestFirstToken | RequestProgress | RequestAttempt | RequestFinished | RequestFailed | RequestDebug | Notice | KeyHealth;
 
 export type ActivityEventType = ActivityEvent['type'];

@@ -128,9 +128,7 @@ export function createLogFile(options: LogFileOptions): LogFile {
 					model: (event.type === 'request:end' ? event.model : undefined) ?? start?.model,
 					status: event.status,
 					durationMs: event.durationMs,
-					...(event.type === 'request:end'
-						? {stopReason: event.stopReason, usage: event.usage}
-						: {errorType: event.errorType, message: event.message, usage: event.usage}),
+					...(event.type === 'request:end' ? {stopReason: event.stopReason, usage: event.usage} : {errorType: event.errorType, message: event.message, usage: event.usage}),
 					...(entry && entry.attempts.length > 0 && {attempts: entry.attempts}),
 				});
 				break;

@@ -1,5 +1,3 @@
-/** The interactive half of `ccr-tui add-gemini-balance`: the wizard as a standalone Ink app. */
-import React from 'react';
 import {render} from 'ink';
 import type {ConfigStore} from '../config/store.js';
 import type {WizardEnv, WizardPrefill} from '../providers/wizard-state.js';

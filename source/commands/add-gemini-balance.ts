@@ -95,12 +95,7 @@ export async function runAddGeminiBalance(options: AddGeminiBalanceOptions = {})
 	}
 }
 
-async function nonInteractive(
-	store: ConfigStore,
-	options: AddGeminiBalanceOptions & {api: GeminiBalanceApi},
-	routes: Scenario[],
-	env: NodeJS.ProcessEnv,
-): Promise<number> {
+async function nonInteractive(store: ConfigStore, options: AddGeminiBalanceOptions & {api: GeminiBalanceApi}, routes: Scenario[], env: NodeJS.ProcessEnv): Promise<number> {
 	const out = options.stdout ?? (text => process.stdout.write(text));
 	const err = options.stderr ?? (text => process.stderr.write(text));
 	const snapshot = store.getSnapshot();
@@ -204,5 +199,12 @@ function assignRoutes(routes: Scenario[], models: string[], out: (text: string) 
 }
 
 function parseList(value: string): string[] {
-	return [...new Set(value.split(',').map(item => item.trim()).filter(Boolean))];
+	return [
+		...new Set(
+			value
+				.split(',')
+				.map(item => item.trim())
+				.filter(Boolean),
+		),
+	];
 }

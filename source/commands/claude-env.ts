@@ -67,11 +67,19 @@ export function buildClaudeEnv(
 			comment: config.APIKEY?.trim() ? 'the APIKEY from the ccr-tui config' : 'placeholder: the config has no APIKEY, so the proxy accepts any token',
 		},
 		{name: 'ANTHROPIC_API_KEY', value: undefined, comment: 'unset: a real Anthropic key would be sent instead and makes Claude Code ask for approval'},
-		{name: 'API_TIMEOUT_MS', value: String(config.API_TIMEOUT_MS ?? DEFAULT_API_TIMEOUT_MS), comment: 'how long Claude Code waits for an answer (API_TIMEOUT_MS in the config, else 10 minutes)'},
-		{name: 'NO_PROXY', value: mergeNoProxy(baseEnv['NO_PROXY'] ?? baseEnv['no_proxy'], ['127.0.0.1', 'localhost', host]), comment: 'keep a system HTTP proxy away from the local ccr-tui proxy'},
+		{
+			name: 'API_TIMEOUT_MS',
+			value: String(config.API_TIMEOUT_MS ?? DEFAULT_API_TIMEOUT_MS),
+			comment: 'how long Claude Code waits for an answer (API_TIMEOUT_MS in the config, else 10 minutes)',
+		},
+		{
+			name: 'NO_PROXY',
+			value: mergeNoProxy(baseEnv['NO_PROXY'] ?? baseEnv['no_proxy'], ['127.0.0.1', 'localhost', host]),
+			comment: 'keep a system HTTP proxy away from the local ccr-tui proxy',
+		},
 		{name: 'CLAUDE_CODE_ATTRIBUTION_HEADER', value: '0', comment: 'no per-request billing block in the system prompt (it only costs tokens upstream)'},
 		{name: 'CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC', value: '1', comment: 'no telemetry, error reports or update checks to Anthropic'},
-		{name: 'DISABLE_COST_WARNINGS', value: '1', comment: 'cost warnings use Anthropic prices, not your provider\'s'},
+		{name: 'DISABLE_COST_WARNINGS', value: '1', comment: "cost warnings use Anthropic prices, not your provider's"},
 		...FOREIGN_BACKENDS.map(name => ({name, value: undefined, comment: 'unset: would send requests to another cloud instead of ccr-tui'})),
 	];
 }
@@ -90,7 +98,10 @@ export function applyClaudeEnv(baseEnv: NodeJS.ProcessEnv, entries: readonly Env
 }
 
 function mergeNoProxy(existing: string | undefined, hosts: string[]): string {
-	const items = (existing ?? '').split(',').map(item => item.trim()).filter(Boolean);
+	const items = (existing ?? '')
+		.split(',')
+		.map(item => item.trim())
+		.filter(Boolean);
 	for (const host of hosts) if (!items.includes(host)) items.push(host);
 	return items.join(',');
 }

@@ -163,9 +163,7 @@ export function findClaude(configured: unknown, env: NodeJS.ProcessEnv): {path: 
 		};
 	}
 
-	const found =
-		findExecutable('claude', env) ??
-		[path.join(home, '.claude', 'local', 'claude'), path.join(home, '.local', 'bin', 'claude')].find(file => isExecutable(file));
+	const found = findExecutable('claude', env) ?? [path.join(home, '.claude', 'local', 'claude'), path.join(home, '.local', 'bin', 'claude')].find(file => isExecutable(file));
 	if (found) return {path: found};
 	return {
 		problem:

@@ -61,9 +61,7 @@ export async function runEnv(options: EnvOptions = {}): Promise<number> {
 	const header = [
 		`ccr-tui: point Claude Code at ${clientBaseUrl(listen)}`,
 		`apply in this shell: ${APPLY_HINT[shell]}`,
-		read.exists
-			? `config: ${read.path}`
-			: `no config yet at ${read.path}: run \`ccr-tui\` to add a provider (or try \`ccr-tui --demo\`)`,
+		read.exists ? `config: ${read.path}` : `no config yet at ${read.path}: run \`ccr-tui\` to add a provider (or try \`ccr-tui --demo\`)`,
 	];
 	const lines = header.map(line => `# ${line}`);
 	let previous = '';
@@ -98,12 +96,12 @@ export function formatEntry(entry: EnvEntry, shell: Shell): string {
 }
 
 export function quotePosix(value: string): string {
-	return `'${value.replaceAll('\'', '\'\\\'\'')}'`;
+	return `'${value.replaceAll("'", "'\\''")}'`;
 }
 
 /** Inside fish single quotes only `\\` and `\'` are special. */
 export function quoteFish(value: string): string {
-	return `'${value.replaceAll('\\', '\\\\').replaceAll('\'', '\\\'')}'`;
+	return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
 }
 
 /** PowerShell also treats the typographic single quotes as quote characters; double them all. */

@@ -182,10 +182,7 @@ export function followActivity(bus: ActivityBus, print: (line: string) => void):
 }
 
 /** `12:03:04  default      fake,up-model   200  1.24s  in 1,234 out 56  end_turn` */
-export function formatRequestLine(
-	event: Extract<ActivityEvent, {type: 'request:end' | 'request:error'}>,
-	start: RequestStarted | undefined,
-): string {
+export function formatRequestLine(event: Extract<ActivityEvent, {type: 'request:end' | 'request:error'}>, start: RequestStarted | undefined): string {
 	const route = (start?.scenario ?? '?').padEnd(11);
 	const provider = event.type === 'request:end' && event.provider ? event.provider : start?.provider;
 	const model = event.type === 'request:end' && event.model ? event.model : start?.model;

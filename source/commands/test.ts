@@ -69,7 +69,9 @@ export async function runTest(options: TestOptions = {}): Promise<number> {
 	if (results.length > 1) {
 		const failed = results.filter(result => result.status === 'fail').map(result => result.provider);
 		const warned = results.filter(result => result.status === 'warn').map(result => result.provider);
-		out(`${results.length} providers: ${results.length - failed.length - warned.length} passed${warned.length > 0 ? `, ${warned.length} with warnings (${warned.join(', ')})` : ''}${failed.length > 0 ? `, ${failed.length} failed (${failed.join(', ')})` : ''}\n`);
+		out(
+			`${results.length} providers: ${results.length - failed.length - warned.length} passed${warned.length > 0 ? `, ${warned.length} with warnings (${warned.join(', ')})` : ''}${failed.length > 0 ? `, ${failed.length} failed (${failed.join(', ')})` : ''}\n`,
+		);
 	}
 
 	if (results.some(result => result.status === 'fail')) return EXIT_FAIL;

@@ -16,11 +16,9 @@ export type Effort = (typeof EFFORTS)[number];
 export const DEFAULT_THINK_EFFORT: Effort = 'xhigh';
 
 /** `"provider,model"`: only the first comma splits, so model ids may contain commas. */
-const routeTarget = z
-	.string()
-	.refine(value => value.trim() === '' || /^[^,]+,.+$/.test(value), {
-		message: 'must look like "provider,model"',
-	});
+const routeTarget = z.string().refine(value => value.trim() === '' || /^[^,]+,.+$/.test(value), {
+	message: 'must look like "provider,model"',
+});
 
 /** A transformer entry: `"name"` or `["name", {options}]` (Claude Code Router format). */
 const transformerEntry = z.union([z.string(), z.tuple([z.string()]).rest(z.unknown())]);
@@ -30,16 +28,7 @@ const transformerSpec = z.looseObject({
 });
 
 /** Profile names ccr-tui knows (see source/proxy/translate/profiles.ts). */
-export const PROFILE_NAMES = [
-	'openai',
-	'deepseek',
-	'ollama',
-	'openrouter',
-	'gemini',
-	'gemini-balance',
-	'gemini-openai',
-	'anthropic',
-] as const;
+export const PROFILE_NAMES = ['openai', 'deepseek', 'ollama', 'openrouter', 'gemini', 'gemini-balance', 'gemini-openai', 'anthropic'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
 export const providerSchema = z.looseObject({
@@ -89,9 +78,10 @@ export function thinkEffortOf(router: Pick<RouterConfig, 'thinkEffort'>): Effort
 }
 
 export const fallbackSchema = z.looseObject(
-	Object.fromEntries(
-		SCENARIOS.map(scenario => [scenario, z.array(routeTarget).max(MAX_FALLBACKS, `at most ${MAX_FALLBACKS} fallbacks`).optional()]),
-	) as Record<Scenario, z.ZodOptional<z.ZodArray<typeof routeTarget>>>,
+	Object.fromEntries(SCENARIOS.map(scenario => [scenario, z.array(routeTarget).max(MAX_FALLBACKS, `at most ${MAX_FALLBACKS} fallbacks`).optional()])) as Record<
+		Scenario,
+		z.ZodOptional<z.ZodArray<typeof routeTarget>>
+	>,
 );
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;

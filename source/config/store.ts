@@ -71,7 +71,6 @@ export class ConfigStore {
 			created = true;
 		}
 
-
 		const loaded = this.#read();
 		this.#snapshot =
 			'issue' in loaded
@@ -96,9 +95,7 @@ export class ConfigStore {
 	update(mutate: (draft: RawConfig) => RawConfig | void): ConfigSnapshot {
 		const current = this.#read();
 		if ('issue' in current) {
-			throw new ConfigError(
-				{...current.issue, message: `${current.issue.message}. Fix the file by hand first; it was not changed.`},
-			);
+			throw new ConfigError({...current.issue, message: `${current.issue.message}. Fix the file by hand first; it was not changed.`});
 		}
 
 		const draft = structuredClone(current.raw);

@@ -36,11 +36,7 @@ const TOTAL_TIMEOUT_MS = 60_000;
  * Step 4: one tiny streamed completion. No `max_tokens`: thinking tokens count against it, and a
  * small cap gives an empty answer on Gemini 2.5.
  */
-export async function probeCompletion(
-	target: ProbeTarget,
-	model: string,
-	options: {timeoutMs?: number; signal?: AbortSignal} = {},
-): Promise<CompletionOutcome> {
+export async function probeCompletion(target: ProbeTarget, model: string, options: {timeoutMs?: number; signal?: AbortSignal} = {}): Promise<CompletionOutcome> {
 	const body: Record<string, unknown> = {model, stream: true, temperature: 0, messages: [{role: 'user', content: PROMPT}]};
 	// Gemini Balance drops stream_options anyway (and sends usage on every chunk); others need it for usage.
 	if (target.endpoint.kind !== 'gemini-balance') body['stream_options'] = {include_usage: true};
@@ -79,7 +75,14 @@ export async function probeCompletion(
 		return {kind: 'http-error', status: response.status, message, googleStatus: parsed?.googleStatus, ttfbMs};
 	}
 
-	const state = {reply: '', reasoningChars: 0, done: false, ttftMs: undefined as number | undefined, usage: undefined as ProbeUsage | undefined, finishReason: undefined as string | undefined};
+	const state = {
+		reply: '',
+		reasoningChars: 0,
+		done: false,
+		ttftMs: undefined as number | undefined,
+		usage: undefined as ProbeUsage | undefined,
+		finishReason: undefined as string | undefined,
+	};
 	const isSse = /text\/event-stream/i.test(response.headers.get('content-type') ?? '');
 	const metrics = (): CompletionMetrics => ({
 		ttfbMs,
@@ -246,9 +249,7 @@ function describeAnswer(metrics: CompletionMetrics, isGb: boolean, model: string
 		return {
 			status: 'warn',
 			detail: `empty answer · ${detail}`,
-			hint: isGb
-				? 'Gemini sometimes returns empty answers; retry, or try the -non-thinking variant of the model.'
-				: 'The model returned no text; retry or choose another model.',
+			hint: isGb ? 'Gemini sometimes returns empty answers; retry, or try the -non-thinking variant of the model.' : 'The model returned no text; retry or choose another model.',
 			durationMs,
 		};
 	}

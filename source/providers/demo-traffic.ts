@@ -137,7 +137,7 @@ export function startDemoTraffic(options: DemoTrafficOptions): DemoTraffic {
 			text += decoder.decode();
 			const error = response.ok ? streamError(text, stream) : errorMessage(text, status);
 			options.onResult?.({scenario, stream, status, ok: !error, bytes, durationMs: performance.now() - started, ...(error ? {error} : {})});
-			return error ? undefined : (stream ? toolUseFromSse(text) : toolUseFromJson(text));
+			return error ? undefined : stream ? toolUseFromSse(text) : toolUseFromJson(text);
 		} catch (error) {
 			if (!stopped) {
 				const message = error instanceof Error ? error.message : String(error);

@@ -165,9 +165,7 @@ export function describeFailure(failure: RequestFailure): string {
 		case 'network':
 			return `${failure.message} [${failure.code}]`;
 		case 'timeout':
-			return failure.phase === 'headers'
-				? `no answer within ${formatMs(failure.afterMs)}`
-				: `the answer did not finish within ${formatMs(failure.afterMs)}`;
+			return failure.phase === 'headers' ? `no answer within ${formatMs(failure.afterMs)}` : `the answer did not finish within ${formatMs(failure.afterMs)}`;
 		case 'aborted':
 			return 'cancelled';
 	}

@@ -158,9 +158,7 @@ export function describeModelList(outcome: ModelListOutcome, target: ProbeTarget
 			return {
 				status: 'fail',
 				detail: `${who} could not list models (HTTP ${outcome.status}${outcome.message ? `: ${outcome.message}` : ''})`,
-				hint: isGb
-					? 'Gemini Balance could not fetch the list from Google: check its API_KEYS, PROXIES and outbound network.'
-					: 'Check the URL and try again later.',
+				hint: isGb ? 'Gemini Balance could not fetch the list from Google: check its API_KEYS, PROXIES and outbound network.' : 'Check the URL and try again later.',
 			};
 		case 'bad-body':
 			return {

@@ -63,9 +63,7 @@ export function normalizeUrl(input: string, options: NormalizeOptions): UrlNorma
 
 	if (url.search) notes.push('dropped the ?query part (keys and tokens go in the next step)');
 	const segments = url.pathname.split('/').filter(Boolean);
-	return options.kind === 'gemini-balance'
-		? geminiBalanceEndpoint(url.origin, segments, options.api ?? 'v1', notes)
-		: openAiEndpoint(url.origin, segments, options.preset, notes);
+	return options.kind === 'gemini-balance' ? geminiBalanceEndpoint(url.origin, segments, options.api ?? 'v1', notes) : openAiEndpoint(url.origin, segments, options.preset, notes);
 }
 
 /** Endpoint of a Gemini Balance server root on the chosen API. */

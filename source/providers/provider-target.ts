@@ -26,9 +26,7 @@ export function isGeminiBalanceProvider(provider: ProviderConfig): boolean {
 
 export function targetForProvider(provider: ProviderConfig): ProbeTarget {
 	const endpoint = endpointForProvider(provider);
-	const keys = (Array.isArray(provider.api_key) ? provider.api_key : [provider.api_key]).filter(
-		(key): key is string => typeof key === 'string' && key.trim() !== '',
-	);
+	const keys = (Array.isArray(provider.api_key) ? provider.api_key : [provider.api_key]).filter((key): key is string => typeof key === 'string' && key.trim() !== '');
 	const first = keys[0]?.trim();
 	// The store keeps unknown `$VAR` references literally; sending one would just get a 401.
 	const missingEnv = first && isEnvRef(first) ? first.replace(/^\$\{?|\}$/g, '') : undefined;

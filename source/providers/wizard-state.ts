@@ -14,19 +14,7 @@ import {PRESET_IDS, PRESETS, type GeminiBalanceApi, type PresetId} from './prese
 import type {ProviderDraft} from './save-provider.js';
 import type {StepOutcome, TestStep} from './test-step.js';
 
-export type WizardStep =
-	| 'preset'
-	| 'url'
-	| 'checking-url'
-	| 'token'
-	| 'discovering'
-	| 'models'
-	| 'manual-models'
-	| 'routes'
-	| 'testing'
-	| 'confirm'
-	| 'saving'
-	| 'done';
+export type WizardStep = 'preset' | 'url' | 'checking-url' | 'token' | 'discovering' | 'models' | 'manual-models' | 'routes' | 'testing' | 'confirm' | 'saving' | 'done';
 
 export type WizardError = {readonly message: string; readonly hint?: string};
 
@@ -132,10 +120,7 @@ export type WizardAction =
 	| {readonly type: 'save-failed'; readonly runId: number; readonly message: string}
 	| {readonly type: 'back'};
 
-export function initWizardState(
-	preset?: PresetId,
-	options: {prefills?: Partial<Record<PresetId, WizardPrefill>>; env?: WizardEnv; skipTest?: boolean} = {},
-): WizardState {
+export function initWizardState(preset?: PresetId, options: {prefills?: Partial<Record<PresetId, WizardPrefill>>; env?: WizardEnv; skipTest?: boolean} = {}): WizardState {
 	const prefills = options.prefills ?? {};
 	const base: WizardState = {
 		step: 'preset',
@@ -507,9 +492,7 @@ function toRoutes(state: WizardState): WizardState {
 		const prefilled = state.prefill.routes?.[scenario];
 		if (prefilled && candidates.includes(prefilled)) return {scenario, enabled: true, model: prefilled};
 		const wanted =
-			preset.defaultRoutes.includes(scenario) ||
-			(scenario === 'webSearch' && selectedSuffixes.has('search')) ||
-			(scenario === 'image' && selectedSuffixes.has('image'));
+			preset.defaultRoutes.includes(scenario) || (scenario === 'webSearch' && selectedSuffixes.has('search')) || (scenario === 'image' && selectedSuffixes.has('image'));
 		const model = candidates[0];
 		return {scenario, enabled: wanted && model !== undefined, model};
 	});
@@ -599,7 +582,14 @@ function updateRoute(state: WizardState, change: (route: RouteChoice) => RouteCh
 }
 
 function parseModelIds(text: string): string[] {
-	return [...new Set(text.split(/[\s,]+/).map(id => id.trim()).filter(Boolean))];
+	return [
+		...new Set(
+			text
+				.split(/[\s,]+/)
+				.map(id => id.trim())
+				.filter(Boolean),
+		),
+	];
 }
 
 function errorOf(outcome: StepOutcome): WizardError {

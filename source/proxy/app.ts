@@ -9,7 +9,7 @@
  *   anything else                   Anthropic-shaped 404
  */
 import {H3, type H3Event} from 'h3';
-import {ActivityBus} from '../activity/bus.js';
+import type {ActivityBus} from '../activity/bus.js';
 import {listDiscoveryModels} from './model-aliases.js';
 import type {ConfigStore} from '../config/store.js';
 import {checkAuth} from './auth.js';
@@ -120,8 +120,7 @@ export function createProxyApp(deps: ProxyAppDeps): H3 {
 		return jsonResponse(200, {data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null}, newRequestId());
 	};
 
-	const health = (): Response =>
-		jsonResponse(200, {status: 'ok', service: 'ccr-tui', inFlight: services.inFlight.size, uptimeMs: Date.now() - startedAt}, newRequestId());
+	const health = (): Response => jsonResponse(200, {status: 'ok', service: 'ccr-tui', inFlight: services.inFlight.size, uptimeMs: Date.now() - startedAt}, newRequestId());
 
 	const ok = (): Response => new Response('ccr-tui proxy is running\n', {status: 200, headers: {'content-type': 'text/plain; charset=utf-8'}});
 
@@ -134,12 +133,7 @@ export function createProxyApp(deps: ProxyAppDeps): H3 {
 
 	const app = new H3({
 		silent: true,
-		onError: error =>
-			errorResponse(
-				500,
-				errorBody('api_error', `internal error in ccr-tui: ${error instanceof Error ? error.message : String(error)}`),
-				newRequestId(),
-			),
+		onError: error => errorResponse(500, errorBody('api_error', `internal error in ccr-tui: ${error instanceof Error ? error.message : String(error)}`), newRequestId()),
 	});
 	for (const prefix of ['/v1', '/v1/v1']) {
 		app.post(`${prefix}/messages`, messages);

@@ -11,16 +11,10 @@ export type ProxyRejection = {status: number; type: string; message: string};
  * `ANTHROPIC_API_KEY` / `ANTHROPIC_AUTH_TOKEN`). Without it the proxy is only safe because it listens on
  * loopback, so a request naming another host (DNS rebinding) or sent by a foreign web page is refused.
  */
-export function checkAuth(
-	request: {headers: Headers},
-	config: Config,
-	listen: {host: string; port: number},
-): ProxyRejection | null {
+export function checkAuth(request: {headers: Headers}, config: Config, listen: {host: string; port: number}): ProxyRejection | null {
 	const expected = config.APIKEY;
 	if (expected) {
-		const offered = [request.headers.get('x-api-key'), bearerToken(request.headers.get('authorization'))].filter(
-			(value): value is string => Boolean(value),
-		);
+		const offered = [request.headers.get('x-api-key'), bearerToken(request.headers.get('authorization'))].filter((value): value is string => Boolean(value));
 		if (offered.length === 0) {
 			return {
 				status: 401,
@@ -37,8 +31,7 @@ export function checkAuth(
 		return {
 			status: 401,
 			type: 'authentication_error',
-			message:
-				'Invalid API key for this proxy: the `x-api-key` / `Authorization: Bearer` value does not match the APIKEY in the config.',
+			message: 'Invalid API key for this proxy: the `x-api-key` / `Authorization: Bearer` value does not match the APIKEY in the config.',
 		};
 	}
 

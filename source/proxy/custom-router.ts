@@ -61,9 +61,7 @@ export class CustomRouter {
 
 		if (answer === null || answer === undefined || answer === '' || answer === false) return undefined;
 		if (typeof answer !== 'string' || !parseRouteTarget(answer)) {
-			this.#notice(
-				`the custom router (${path.basename(file)}) answered ${JSON.stringify(answer)?.slice(0, 80)}, not "provider,model" or null; using the built-in rules`,
-			);
+			this.#notice(`the custom router (${path.basename(file)}) answered ${JSON.stringify(answer)?.slice(0, 80)}, not "provider,model" or null; using the built-in rules`);
 			return undefined;
 		}
 

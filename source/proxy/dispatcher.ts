@@ -67,10 +67,7 @@ export class UpstreamDispatchers {
 }
 
 /** `PROXY_URL` from the config wins; else the usual environment variables (upper or lower case). */
-export function proxySettings(
-	proxyUrl: string | undefined,
-	env: ProxyEnv,
-): {httpProxy: string; httpsProxy: string; noProxy: string} | undefined {
+export function proxySettings(proxyUrl: string | undefined, env: ProxyEnv): {httpProxy: string; httpsProxy: string; noProxy: string} | undefined {
 	const noProxy = env['NO_PROXY'] ?? env['no_proxy'] ?? '';
 	const configured = proxyUrl?.trim();
 	if (configured) return {httpProxy: configured, httpsProxy: configured, noProxy};

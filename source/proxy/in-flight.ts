@@ -49,9 +49,12 @@ export class InFlight {
 		for (const entry of this.#entries.values()) entry.abort(reason());
 		// Aborted requests end at once; the cap only guards against a bug keeping close() forever.
 		let capTimer: NodeJS.Timeout | undefined;
-		await Promise.race([all(), new Promise(resolve => {
-			capTimer = setTimeout(resolve, 2000);
-		})]);
+		await Promise.race([
+			all(),
+			new Promise(resolve => {
+				capTimer = setTimeout(resolve, 2000);
+			}),
+		]);
 		clearTimeout(capTimer);
 	}
 }

@@ -43,7 +43,7 @@ function escapeNonAscii(buffer: Buffer): string {
 				length = 2;
 			}
 
-			parts.push(buffer.subarray(copiedTo, index), Buffer.from(escape(codePoint), 'latin1'));
+			parts.push(buffer.subarray(copiedTo, index), Buffer.from(escapeCodePoint(codePoint), 'latin1'));
 			index += length - 1;
 			copiedTo = index + 1;
 		}
@@ -53,7 +53,7 @@ function escapeNonAscii(buffer: Buffer): string {
 	return Buffer.concat(parts).toString('latin1');
 }
 
-function escape(codePoint: number): string {
+function escapeCodePoint(codePoint: number): string {
 	if (codePoint <= 0xffff) return unit(codePoint);
 	const offset = codePoint - 0x1_00_00;
 	return unit(0xd8_00 + (offset >> 10)) + unit(0xdc_00 + (offset & 0x3_ff));

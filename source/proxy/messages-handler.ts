@@ -6,7 +6,7 @@
  */
 import {HTTPResponse, type H3Event} from 'h3';
 import type {ActivityBus} from '../activity/bus.js';
-import type {ActivityEvent, RouteScenario, Usage} from '../activity/events.js';
+import type {RouteScenario, Usage} from '../activity/events.js';
 import type {RequestDebug} from '../activity/events.js';
 import type {ConfigStore} from '../config/store.js';
 import {createRedactor} from '../config/redact.js';
@@ -71,14 +71,7 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 		const elapsed = () => Math.round(performance.now() - startedAt);
 
 		/** A request refused before routing still shows up in the activity, with its reason. */
-		const reject = (
-			status: number,
-			type: Parameters<typeof errorBody>[0],
-			message: string,
-			requestedModel = '',
-			headers: Record<string, string> = {},
-			sessionId?: string,
-		) => {
+		const reject = (status: number, type: Parameters<typeof errorBody>[0], message: string, requestedModel = '', headers: Record<string, string> = {}, sessionId?: string) => {
 			emitStart({scenario: 'none', reason: message, provider: '', model: '', requestedModel, stream: false, inputTokens: 0, upstreamHost: '', ...(sessionId ? {sessionId} : {})});
 			bus.emit({type: 'request:error', id, at: timings.now(), status, errorType: type, message, durationMs: elapsed()});
 			return errorResponse(status, errorBody(type, message), id, headers);
@@ -106,11 +99,7 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 		const read = await readBodyText(event.req as Request, MAX_BODY_BYTES).catch(() => undefined);
 		if (!read) return reject(400, 'invalid_request_error', 'the request body could not be read (client disconnected?)');
 		if (!read.ok) {
-			return reject(
-				413,
-				'request_too_large',
-				`request body is ${formatBytes(read.size)}; the limit is ${formatBytes(MAX_BODY_BYTES)}`,
-			);
+			return reject(413, 'request_too_large', `request body is ${formatBytes(read.size)}; the limit is ${formatBytes(MAX_BODY_BYTES)}`);
 		}
 
 		let json: unknown;
@@ -289,10 +278,7 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 			});
 			// In flight until the last byte left (close() waits on this before cutting sockets).
 			const nodeResponse = event.runtime?.node?.res;
-			const responseClosed =
-				nodeResponse && !nodeResponse.destroyed
-					? new Promise<void>(resolve => nodeResponse.once('close', () => resolve()))
-					: Promise.resolve();
+			const responseClosed = nodeResponse && !nodeResponse.destroyed ? new Promise<void>(resolve => nodeResponse.once('close', () => resolve())) : Promise.resolve();
 			const endStream = (outcome: RelayOutcome) => {
 				endActivity(outcome);
 				void responseClosed.then(done);
@@ -302,7 +288,16 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 				if (outcome.kind === 'done') {
 					emitEnd(outcome.usage, outcome.stopReason);
 				} else if (outcome.kind === 'cancelled') {
-					bus.emit({type: 'request:error', id, at: timings.now(), status: 499, errorType: 'cancelled', message: 'the client disconnected', durationMs: elapsed(), usage: toUsage(outcome.usage)});
+					bus.emit({
+						type: 'request:error',
+						id,
+						at: timings.now(),
+						status: 499,
+						errorType: 'cancelled',
+						message: 'the client disconnected',
+						durationMs: elapsed(),
+						usage: toUsage(outcome.usage),
+					});
 				} else {
 					bus.emit({
 						type: 'request:error',

@@ -71,34 +71,19 @@ export type RouteOptions = {
 
 const SUBAGENT_TAG = /<CCR-SUBAGENT-MODEL>([\s\S]*?)<\/CCR-SUBAGENT-MODEL>\s*/;
 
-export function routeRequest<T extends RoutableRequest>(
-	request: T,
-	config: Config,
-	options: RouteOptions,
-): RouteDecision<T> | {error: RouteError} {
+export function routeRequest<T extends RoutableRequest>(request: T, config: Config, options: RouteOptions): RouteDecision<T> | {error: RouteError} {
 	const search = webSearchTool(request);
 	const decision = routeByRules(request, config, options, search);
 	if (!search || 'error' in decision) return decision;
 	return searchOn(decision, options, search);
 }
 
-function routeByRules<T extends RoutableRequest>(
-	request: T,
-	config: Config,
-	options: RouteOptions,
-	search: WebSearchTool | undefined,
-): RouteDecision<T> | {error: RouteError} {
+function routeByRules<T extends RoutableRequest>(request: T, config: Config, options: RouteOptions, search: WebSearchTool | undefined): RouteDecision<T> | {error: RouteError} {
 	const router = config.Router;
 	const tagged = extractSubagentTag(request);
 	const cleaned = tagged?.request ?? request;
 
-	const pick = (
-		target: string,
-		scenario: RouteScenario,
-		fallbackScenario: Scenario,
-		reason: string,
-		setting: string,
-	): RouteDecision<T> | {error: RouteError} => {
+	const pick = (target: string, scenario: RouteScenario, fallbackScenario: Scenario, reason: string, setting: string): RouteDecision<T> | {error: RouteError} => {
 		const resolved = resolveTarget(config, target);
 		if ('error' in resolved) {
 			return {error: {status: 404, type: 'not_found_error', message: `${setting} names ${resolved.error}`}};
@@ -136,13 +121,7 @@ function routeByRules<T extends RoutableRequest>(
 		const tokens = options.estimateTokens();
 		const threshold = router.longContextThreshold;
 		if (tokens > threshold) {
-			return pick(
-				router.longContext,
-				'longContext',
-				'longContext',
-				`input ~${formatCount(tokens)} tokens > longContextThreshold ${formatCount(threshold)}`,
-				'Router.longContext',
-			);
+			return pick(router.longContext, 'longContext', 'longContext', `input ~${formatCount(tokens)} tokens > longContextThreshold ${formatCount(threshold)}`, 'Router.longContext');
 		}
 	}
 
@@ -175,8 +154,7 @@ function routeByRules<T extends RoutableRequest>(
 			status: 404,
 			type: 'not_found_error',
 			message:
-				`model "${request.model}" is not routed to any provider: set Router.default to "provider,model"${where}${known}, ` +
-				'or pick a default route in the ccr-tui dashboard',
+				`model "${request.model}" is not routed to any provider: set Router.default to "provider,model"${where}${known}, ` + 'or pick a default route in the ccr-tui dashboard',
 		},
 	};
 }
@@ -216,9 +194,7 @@ function searchOn<T extends RoutableRequest>(decision: RouteDecision<T>, options
 
 function budgetNote(request: RoutableRequest): string {
 	const thinking = request.thinking;
-	return thinking?.type === 'enabled' && Number(thinking['budget_tokens']) > 0
-		? ` (thinking budget ${formatCount(Number(thinking['budget_tokens']))})`
-		: '';
+	return thinking?.type === 'enabled' && Number(thinking['budget_tokens']) > 0 ? ` (thinking budget ${formatCount(Number(thinking['budget_tokens']))})` : '';
 }
 
 /**
@@ -286,7 +262,7 @@ export function extractSubagentTag<T extends RoutableRequest>(request: T): {targ
 /** An image directly in the last user message, or inside one of its tool results. */
 export function lastUserTurnHasImage(request: RoutableRequest): boolean {
 	const last = request.messages.at(-1);
-	if (!last || last.role !== 'user' || typeof last.content === 'string') return false;
+	if (last?.role !== 'user' || typeof last.content === 'string') return false;
 	return last.content.some(block => {
 		if (block.type === 'image') return true;
 		const inner = block['content'];

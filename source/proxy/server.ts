@@ -117,9 +117,12 @@ export async function startProxy(options: StartProxyOptions): Promise<ProxyServe
 				// flush before cutting whatever is left.
 				server.closeIdleConnections();
 				let timer: NodeJS.Timeout | undefined;
-				await Promise.race([closed, new Promise(resolve => {
-					timer = setTimeout(resolve, 200);
-				})]);
+				await Promise.race([
+					closed,
+					new Promise(resolve => {
+						timer = setTimeout(resolve, 200);
+					}),
+				]);
 				clearTimeout(timer);
 				server.closeAllConnections();
 				await closed;
@@ -132,9 +135,7 @@ export async function startProxy(options: StartProxyOptions): Promise<ProxyServe
 
 function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
 	if (error.code === 'EADDRINUSE') {
-		return new Error(
-			`port ${port} is in use on ${host} (another ccr-tui or Claude Code Router?); choose another with --port <n> or PORT in the config`,
-		);
+		return new Error(`port ${port} is in use on ${host} (another ccr-tui or Claude Code Router?); choose another with --port <n> or PORT in the config`);
 	}
 
 	if (error.code === 'EACCES') {

@@ -132,38 +132,41 @@ export function relaySse(options: RelayOptions): SsePipe {
 		options.onEnd(outcome);
 	};
 
-	const outcomeAfterEnd = (): RelayOutcome =>
-		errorInfo
-			? {kind: 'error', ...errorInfo, usage: source.usage}
-			: {kind: 'done', stopReason: source.stopReason, usage: source.usage};
+	const outcomeAfterEnd = (): RelayOutcome => (errorInfo ? {kind: 'error', ...errorInfo, usage: source.usage} : {kind: 'done', stopReason: source.stopReason, usage: source.usage});
 
 	const schedulePing = (delay: number) => {
-		pingTimer = setTimeout(() => {
-			if (closed) return;
-			const silentFor = performance.now() - lastWrite;
-			if (silentFor >= timings.pingIntervalMs - 1) {
-				write(source.ping());
-				// A full interval from now, even when the source had nothing to send (no busy loop).
-				schedulePing(timings.pingIntervalMs);
-			} else {
-				schedulePing(timings.pingIntervalMs - silentFor);
-			}
-		}, Math.max(1, delay));
+		pingTimer = setTimeout(
+			() => {
+				if (closed) return;
+				const silentFor = performance.now() - lastWrite;
+				if (silentFor >= timings.pingIntervalMs - 1) {
+					write(source.ping());
+					// A full interval from now, even when the source had nothing to send (no busy loop).
+					schedulePing(timings.pingIntervalMs);
+				} else {
+					schedulePing(timings.pingIntervalMs - silentFor);
+				}
+			},
+			Math.max(1, delay),
+		);
 	};
 
 	const scheduleIdle = () => {
 		const due = lastRead + timings.streamIdleTimeoutMs - performance.now();
-		idleTimer = setTimeout(() => {
-			if (closed) return;
-			// While the client is slow to read, we are the ones not reading: that is not upstream silence.
-			if (wake) lastRead = performance.now();
-			if (performance.now() - lastRead >= timings.streamIdleTimeoutMs - 1) {
-				options.abort(new TimeoutReason('idle', `the upstream sent nothing for ${Math.round(timings.streamIdleTimeoutMs / 1000)} s`));
-				return;
-			}
+		idleTimer = setTimeout(
+			() => {
+				if (closed) return;
+				// While the client is slow to read, we are the ones not reading: that is not upstream silence.
+				if (wake) lastRead = performance.now();
+				if (performance.now() - lastRead >= timings.streamIdleTimeoutMs - 1) {
+					options.abort(new TimeoutReason('idle', `the upstream sent nothing for ${Math.round(timings.streamIdleTimeoutMs / 1000)} s`));
+					return;
+				}
 
-			scheduleIdle();
-		}, Math.max(1, due));
+				scheduleIdle();
+			},
+			Math.max(1, due),
+		);
 	};
 
 	const pump = async () => {

@@ -12,16 +12,7 @@ import type {ProviderConfig} from '../config/schema.js';
 import {anthropicError, toAnthropicError, type AnthropicErrorBody} from './translate/index.js';
 import type {KeyPools} from './key-pool.js';
 import {providerKeys} from './key-pool.js';
-import {
-	allowsFallback,
-	describeFailure,
-	isRetryable,
-	maxRetriesFor,
-	networkWords,
-	parseRetryAfter,
-	retryDelayMs,
-	type AttemptFailure,
-} from './retry-policy.js';
+import {allowsFallback, describeFailure, isRetryable, maxRetriesFor, networkWords, parseRetryAfter, retryDelayMs, type AttemptFailure} from './retry-policy.js';
 import type {ProxyTimings} from './timings.js';
 
 export type CallTarget = {readonly provider: ProviderConfig; readonly model: string};
@@ -133,8 +124,7 @@ export async function callUpstream<P extends PreparedRequest>(context: CallConte
 			if (signal.aborted) return {ok: false, cancelled: true};
 			const pick = pools.pick(target.provider, tried);
 			if (pick.kind === 'exhausted') {
-				const retryAfter: Record<string, string> =
-					pick.retryAfterMs === undefined ? {} : {'retry-after': String(Math.max(1, Math.ceil(pick.retryAfterMs / 1000)))};
+				const retryAfter: Record<string, string> = pick.retryAfterMs === undefined ? {} : {'retry-after': String(Math.max(1, Math.ceil(pick.retryAfterMs / 1000)))};
 				if (tried.size > 0 && last) {
 					// Every key was tried for this request: the upstream's own words, plus what it means for the pool.
 					const body = {...last.error.body, error: {...last.error.body.error, message: `${last.error.body.error.message} (${pick.message})`}};
@@ -217,14 +207,8 @@ async function attemptOnce<P extends PreparedRequest>(
 	const firstByteTimer =
 		firstByteMs === undefined
 			? undefined
-			: setTimeout(
-					() => controller.abort(new TimeoutReason('first-byte', `no response from ${host} within ${seconds(firstByteMs)}`)),
-					firstByteMs,
-				);
-	const deadlineTimer = setTimeout(
-		() => controller.abort(new TimeoutReason('deadline', 'deadline')),
-		Math.max(0, context.deadline - timings.now()),
-	);
+			: setTimeout(() => controller.abort(new TimeoutReason('first-byte', `no response from ${host} within ${seconds(firstByteMs)}`)), firstByteMs);
+	const deadlineTimer = setTimeout(() => controller.abort(new TimeoutReason('deadline', 'deadline')), Math.max(0, context.deadline - timings.now()));
 	// Timers only: the link to the request signal (client gone, shutdown) must outlive the commit.
 	const release = () => {
 		clearTimeout(firstByteTimer);

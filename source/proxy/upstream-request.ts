@@ -69,11 +69,7 @@ export function prepareFor(target: CallTarget, request: AnthropicRequest, profil
 }
 
 /** The routed target, then the scenario's fallback list (unknown or repeated entries skipped). */
-export function buildTargets(
-	config: Config,
-	primary: CallTarget,
-	scenario: string,
-): {list: CallTarget[]; skipped: Array<{provider: string; model: string; reason: string}>} {
+export function buildTargets(config: Config, primary: CallTarget, scenario: string): {list: CallTarget[]; skipped: Array<{provider: string; model: string; reason: string}>} {
 	const list: CallTarget[] = [primary];
 	const skipped: Array<{provider: string; model: string; reason: string}> = [];
 	const seen = new Set([targetKey(primary.provider, primary.model)]);

@@ -1,7 +1,6 @@
 import {z} from 'zod';
 import type {AnthropicRequest} from './translate/index.js';
 
-
 export type ValidationResult<T> = {ok: true; request: T} | {ok: false; message: string};
 
 /** Count-tokens takes the Messages shape minus `max_tokens` and sampling. */

@@ -1,4 +1,4 @@
-import React, {useCallback, useEffect, useMemo, useRef, useState, type ReactNode} from 'react';
+import {useCallback, useEffect, useMemo, useRef, useState, type ReactNode} from 'react';
 import {Box, useApp, useInput, type Key} from 'ink';
 import type {ActivityStore} from '../activity/store.js';
 import {ConfigError, type ConfigStore} from '../config/store.js';
@@ -298,23 +298,12 @@ export function App(props: AppProps): ReactNode {
 		}
 
 		case 'wizard': {
-			body = (
-				<AddProviderWizard store={store} preset={screen.preset} env={props.env} onDone={wizardDone} onCancel={() => dispatch({type: 'back'})} />
-			);
+			body = <AddProviderWizard store={store} preset={screen.preset} env={props.env} onDone={wizardDone} onCancel={() => dispatch({type: 'back'})} />;
 			break;
 		}
 
 		case 'onboarding': {
-			body = (
-				<Onboarding
-					listenUrl={props.listenUrl}
-					configPath={config.path}
-					width={size.columns}
-					height={bodyHeight}
-					demoNote={demoNote}
-					onChoose={chooseOnboarding}
-				/>
-			);
+			body = <Onboarding listenUrl={props.listenUrl} configPath={config.path} width={size.columns} height={bodyHeight} demoNote={demoNote} onChoose={chooseOnboarding} />;
 			break;
 		}
 	}
@@ -334,7 +323,9 @@ export function App(props: AppProps): ReactNode {
 						issue={config.issue}
 					/>
 					{body}
-					{showStatus ? <StatusLine flash={state.flash} quitWarning={state.quitArmed ? Math.max(inFlightCount, props.inFlight?.() ?? 0) : undefined} quitting={state.quitting} /> : null}
+					{showStatus ? (
+						<StatusLine flash={state.flash} quitWarning={state.quitArmed ? Math.max(inFlightCount, props.inFlight?.() ?? 0) : undefined} quitting={state.quitting} />
+					) : null}
 					{screen.name === 'wizard' ? null : <Footer contexts={contexts} />}
 				</Box>
 			</ClockProvider>

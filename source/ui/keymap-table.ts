@@ -8,7 +8,11 @@ export function renderKeymapMarkdown(): string {
 	const lines = ['| Where | Key | Action |', '| --- | --- | --- |'];
 	for (const section of helpSections()) {
 		for (const command of section.commands) {
-			lines.push(`| ${section.title} | ${keyNames(command).map(key => `\`${escapeCell(key)}\``).join(' / ')} | ${escapeCell(command.description)} |`);
+			lines.push(
+				`| ${section.title} | ${keyNames(command)
+					.map(key => `\`${escapeCell(key)}\``)
+					.join(' / ')} | ${escapeCell(command.description)} |`,
+			);
 		}
 	}
 

@@ -14,9 +14,7 @@ export type KeyContext = 'global' | 'dashboard' | 'routes' | 'activity' | 'provi
 /** The named keys of Ink's `Key` record that a binding may use. */
 type NamedKey = 'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'pageUp' | 'pageDown' | 'return' | 'escape' | 'tab';
 
-export type KeySpec =
-	| {readonly key: NamedKey; readonly shift?: boolean}
-	| {readonly input: string; readonly ctrl?: boolean};
+export type KeySpec = {readonly key: NamedKey; readonly shift?: boolean} | {readonly input: string; readonly ctrl?: boolean};
 
 export type CommandId =
 	| 'app.help'
@@ -96,11 +94,33 @@ export const COMMANDS: readonly Command[] = [
 	{id: 'panel.activity', keys: [{input: '2'}], label: '2', description: 'Focus the activity panel', contexts: ['dashboard']},
 	{id: 'panel.providers', keys: [{input: '3'}], label: '3', description: 'Focus the providers panel', contexts: ['dashboard']},
 	{id: 'app.help', keys: [{input: '?'}], label: '?', hint: 'help', description: 'Show all keys', contexts: ['dashboard']},
-	{id: 'app.quit', keys: [{input: 'q'}], label: 'q', hint: 'quit', description: 'Quit (stops the proxy); with requests in flight, press twice', contexts: ['dashboard', 'onboarding']},
+	{
+		id: 'app.quit',
+		keys: [{input: 'q'}],
+		label: 'q',
+		hint: 'quit',
+		description: 'Quit (stops the proxy); with requests in flight, press twice',
+		contexts: ['dashboard', 'onboarding'],
+	},
 	{id: 'provider.addGeminiBalance', keys: [{input: 'g'}], label: 'g', hint: 'Gemini Balance', description: 'Add a Gemini Balance server (wizard)', contexts: ['dashboard']},
-	{id: 'provider.add', keys: [{input: 'a'}], label: 'a', hint: 'add provider', description: 'Add another provider: DeepSeek, Ollama, OpenRouter, any OpenAI-compatible URL (wizard)', contexts: ['dashboard']},
+	{
+		id: 'provider.add',
+		keys: [{input: 'a'}],
+		label: 'a',
+		hint: 'add provider',
+		description: 'Add another provider: DeepSeek, Ollama, OpenRouter, any OpenAI-compatible URL (wizard)',
+		contexts: ['dashboard'],
+	},
 	// Route picker.
-	{id: 'picker.move', keys: [{key: 'upArrow'}, {key: 'downArrow'}, {input: 'k'}, {input: 'j'}], label: '↑↓', hint: 'move', description: 'Move through provider,model targets', contexts: ['picker'], builtIn: true},
+	{
+		id: 'picker.move',
+		keys: [{key: 'upArrow'}, {key: 'downArrow'}, {input: 'k'}, {input: 'j'}],
+		label: '↑↓',
+		hint: 'move',
+		description: 'Move through provider,model targets',
+		contexts: ['picker'],
+		builtIn: true,
+	},
 	{id: 'picker.save', keys: [{key: 'return'}], label: 'enter', hint: 'save', description: 'Save the highlighted target for the route', contexts: ['picker'], builtIn: true},
 	{
 		id: 'picker.quickPick',
@@ -111,14 +131,36 @@ export const COMMANDS: readonly Command[] = [
 		contexts: ['picker'],
 		builtIn: true,
 	},
-	{id: 'picker.cancel', keys: [{key: 'escape'}, {key: 'leftArrow'}], label: 'esc', hint: 'cancel', description: 'Close the picker without changing the route', contexts: ['picker']},
+	{
+		id: 'picker.cancel',
+		keys: [{key: 'escape'}, {key: 'leftArrow'}],
+		label: 'esc',
+		hint: 'cancel',
+		description: 'Close the picker without changing the route',
+		contexts: ['picker'],
+	},
 	// Request detail.
 	{id: 'view.back', keys: [{key: 'escape'}, {key: 'leftArrow'}, {input: 'q'}], label: 'esc', hint: 'back', description: 'Back to the dashboard', contexts: ['detail']},
 	// Help overlay.
-	{id: 'help.scroll', keys: [{key: 'upArrow'}, {key: 'downArrow'}, {input: 'k'}, {input: 'j'}], label: '↑↓', hint: 'scroll', description: 'Scroll the key list', contexts: ['help']},
+	{
+		id: 'help.scroll',
+		keys: [{key: 'upArrow'}, {key: 'downArrow'}, {input: 'k'}, {input: 'j'}],
+		label: '↑↓',
+		hint: 'scroll',
+		description: 'Scroll the key list',
+		contexts: ['help'],
+	},
 	{id: 'help.close', keys: [{key: 'escape'}, {input: '?'}, {input: 'q'}], label: 'esc/?', hint: 'close', description: 'Close the help', contexts: ['help']},
 	// First-run screen.
-	{id: 'onboarding.move', keys: [{key: 'upArrow'}, {key: 'downArrow'}], label: '↑↓', hint: 'move', description: 'Move through the choices', contexts: ['onboarding'], builtIn: true},
+	{
+		id: 'onboarding.move',
+		keys: [{key: 'upArrow'}, {key: 'downArrow'}],
+		label: '↑↓',
+		hint: 'move',
+		description: 'Move through the choices',
+		contexts: ['onboarding'],
+		builtIn: true,
+	},
 	{id: 'onboarding.choose', keys: [{key: 'return'}], label: 'enter', hint: 'choose', description: 'Take the highlighted choice', contexts: ['onboarding'], builtIn: true},
 	{id: 'onboarding.skip', keys: [{key: 'escape'}], label: 'esc', hint: 'skip', description: 'Skip to the dashboard', contexts: ['onboarding']},
 	// Everywhere.
@@ -206,7 +248,5 @@ export function footerHints(contexts: readonly KeyContext[]): Array<{readonly la
 /** The table grouped by context, for the help overlay and the README. */
 export function helpSections(): Array<{readonly title: string; readonly commands: readonly Command[]}> {
 	const sectionOf = (command: Command): string => command.section ?? CONTEXT_TITLES[command.contexts[0] ?? 'global'];
-	return SECTION_ORDER.map(title => ({title, commands: COMMANDS.filter(command => sectionOf(command) === title)})).filter(
-		section => section.commands.length > 0,
-	);
+	return SECTION_ORDER.map(title => ({title, commands: COMMANDS.filter(command => sectionOf(command) === title)})).filter(section => section.commands.length > 0);
 }

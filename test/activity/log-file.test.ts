@@ -12,11 +12,27 @@ const usage = {inputTokens: 10, outputTokens: 5, cacheReadTokens: 0, cacheCreati
 const redact = createRedactor(configSchema.parse({Providers: [{name: 'p', api_base_url: 'https://x.example/v1', api_key: 'planted-key-abcdef123', models: ['m']}]}));
 
 function start(id: string): ActivityEvent {
-	return {type: 'request:start', id, at: Date.now(), scenario: 'default', reason: 'default route', provider: 'p', model: 'm', requestedModel: 'claude-sonnet-4-5', stream: true, inputTokens: 10, upstreamHost: 'x.example'};
+	return {
+		type: 'request:start',
+		id,
+		at: Date.now(),
+		scenario: 'default',
+		reason: 'default route',
+		provider: 'p',
+		model: 'm',
+		requestedModel: 'claude-sonnet-4-5',
+		stream: true,
+		inputTokens: 10,
+		upstreamHost: 'x.example',
+	};
 }
 
 function readLines(file: string): Array<Record<string, unknown>> {
-	return fs.readFileSync(file, 'utf8').trim().split('\n').map(line => JSON.parse(line) as Record<string, unknown>);
+	return fs
+		.readFileSync(file, 'utf8')
+		.trim()
+		.split('\n')
+		.map(line => JSON.parse(line) as Record<string, unknown>);
 }
 
 describe('log file', () => {
@@ -29,7 +45,15 @@ describe('log file', () => {
 		bus.emit({type: 'request:attempt', id: 'a', attempt: {provider: 'p', model: 'm', outcome: 'http 429', status: 429, keySuffix: '••••f123', durationMs: 3}});
 		bus.emit({type: 'request:end', id: 'a', at: Date.now(), status: 200, stopReason: 'end_turn', usage, durationMs: 12});
 		bus.emit(start('b'));
-		bus.emit({type: 'request:error', id: 'b', at: Date.now(), status: 401, errorType: 'authentication_error', message: 'upstream said: Incorrect API key planted-key-abcdef123', durationMs: 4});
+		bus.emit({
+			type: 'request:error',
+			id: 'b',
+			at: Date.now(),
+			status: 401,
+			errorType: 'authentication_error',
+			message: 'upstream said: Incorrect API key planted-key-abcdef123',
+			durationMs: 4,
+		});
 		bus.emit({type: 'notice', at: Date.now(), level: 'warn', source: 'config', message: 'reloaded'});
 		await log.close();
 

@@ -49,7 +49,7 @@ describe('ccr-tui code: argument pass-through', () => {
 		expect(options).toMatchObject({port: 4000, config: '/tmp/x.json', args: ['-p', 'hi']});
 	});
 
-	it('`ccr-tui help code` shows ccr-tui\'s help for code (its --help goes to claude)', async () => {
+	it("`ccr-tui help code` shows ccr-tui's help for code (its --help goes to claude)", async () => {
 		let out = '';
 		const write = vi.spyOn(process.stdout, 'write').mockImplementation(chunk => {
 			out += String(chunk);

@@ -101,7 +101,9 @@ describe('ccr-tui code', () => {
 		expect(exit).toBe(3);
 		const record = readRecord(stub);
 		expect(record.argv).toEqual(CLAUDE_ARGS);
-		expect(err).toMatch(new RegExp(`no ccr-tui is running on http://127\\.0\\.0\\.1:${configuredPort}; started a private proxy on http://127\\.0\\.0\\.1:\\d+ for this session\\n$`));
+		expect(err).toMatch(
+			new RegExp(`no ccr-tui is running on http://127\\.0\\.0\\.1:${configuredPort}; started a private proxy on http://127\\.0\\.0\\.1:\\d+ for this session\\n$`),
+		);
 		const baseUrl = record.env['ANTHROPIC_BASE_URL']!;
 		expect(baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 		expect(baseUrl).not.toBe(`http://127.0.0.1:${configuredPort}`);
@@ -124,14 +126,21 @@ describe('ccr-tui code', () => {
 	});
 
 	it('uses the ccr-tui already answering on the port (and its APIKEY), without starting another', async () => {
-		const harness = await startHarness({config: upstreamUrl => ({
-			APIKEY: 'proxy-key-5678',
-			Providers: [{name: 'fake', api_base_url: `${upstreamUrl}/v1/chat/completions`, models: ['up-model']}],
-			Router: {default: 'fake,up-model'},
-		})});
+		const harness = await startHarness({
+			config: upstreamUrl => ({
+				APIKEY: 'proxy-key-5678',
+				Providers: [{name: 'fake', api_base_url: `${upstreamUrl}/v1/chat/completions`, models: ['up-model']}],
+				Router: {default: 'fake,up-model'},
+			}),
+		});
 		cleanups.push(() => harness.close());
 		const stub = makeStub();
-		const {exit, err} = await code({config: harness.configPath, port: harness.proxy.port, args: ['-p', 'hi'], env: {...stub.env, ANTHROPIC_API_KEY: 'sk-ant-real', STUB_REQUEST: '1'}});
+		const {exit, err} = await code({
+			config: harness.configPath,
+			port: harness.proxy.port,
+			args: ['-p', 'hi'],
+			env: {...stub.env, ANTHROPIC_API_KEY: 'sk-ant-real', STUB_REQUEST: '1'},
+		});
 		expect(exit).toBe(0);
 		expect(err).toBe(`ccr-tui code: using the ccr-tui running on ${harness.proxyUrl}\n`);
 		const record = readRecord(stub);

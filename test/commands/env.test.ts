@@ -118,7 +118,7 @@ describe('ccr-tui env', () => {
 	});
 
 	it('powershell: $env: assignments, quotes doubled (typographic ones too), $null to remove', async () => {
-		const file = writeConfig({APIKEY: 'a\'b\u2019c$d'});
+		const file = writeConfig({APIKEY: "a'b\u2019c$d"});
 		const {code, out} = await env({config: file, shell: 'pwsh'});
 		expect(code).toBe(0);
 		expect(out).toContain(`$env:ANTHROPIC_AUTH_TOKEN = 'a''b\u2019\u2019c$d'`);

@@ -4,17 +4,7 @@
  */
 import http from 'node:http';
 import type {AddressInfo} from 'node:net';
-import {
-	answer,
-	sendError,
-	startSse,
-	streamChunks,
-	writeChunk,
-	writeDone,
-	type FakeUpstreamHandler,
-	type RecordedRequest,
-	type Script,
-} from './openai-upstream.js';
+import {answer, sendError, startSse, streamChunks, writeChunk, writeDone, type FakeUpstreamHandler, type RecordedRequest, type Script} from './openai-upstream.js';
 
 /** 429, with `Retry-After` (seconds) and/or `retry-after-ms` when given. */
 export function rateLimited(options: {retryAfter?: string; retryAfterMs?: string; message?: string} = {}): FakeUpstreamHandler {

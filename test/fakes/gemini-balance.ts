@@ -72,7 +72,11 @@ export function google429(): UpstreamAttempt {
 }
 
 export function google400Schema(key: string): UpstreamAttempt {
-	return {status: 400, googleStatus: 'INVALID_ARGUMENT', message: `Invalid JSON payload received. Unknown name "${key}" at 'tools[0].function_declarations[0].parameters': Cannot find field.`};
+	return {
+		status: 400,
+		googleStatus: 'INVALID_ARGUMENT',
+		message: `Invalid JSON payload received. Unknown name "${key}" at 'tools[0].function_declarations[0].parameters': Cannot find field.`,
+	};
 }
 
 export function notFoundModel(model: string): UpstreamAttempt {
@@ -190,39 +194,59 @@ export async function startFakeGeminiBalance(options: FakeGbOptions = {}): Promi
 
 		const table: Array<[string[], string, () => Promise<void> | void]> = [
 			[['/health'], 'GET', () => send(200, {status: 'healthy'})],
-			[['/'], 'GET', () => {
-				record.status = 200;
-				res.writeHead(200, {'content-type': 'text/html; charset=utf-8'});
-				res.end('<!doctype html><html><head><title>Gemini Balance - Login</title></head><body>login</body></html>');
-			}],
+			[
+				['/'],
+				'GET',
+				() => {
+					record.status = 200;
+					res.writeHead(200, {'content-type': 'text/html; charset=utf-8'});
+					res.end('<!doctype html><html><head><title>Gemini Balance - Login</title></head><body>login</body></html>');
+				},
+			],
 			[['/api/version/check'], 'GET', () => send(200, {current_version: '2.2.8', latest_version: null, update_available: false, error_message: null})],
-			[['/v1/models', '/hf/v1/models'], 'GET', () => {
-				const denied = verifyBearer(headers, settings);
-				if (denied) return httpError(401, denied);
-				send(200, settings.upstreamModelsFail ? null : openAIModels(settings));
-			}],
-			[['/v1/keys/list', '/hf/v1/keys/list'], 'GET', () => {
-				const denied = verifyAdmin(headers, settings);
-				if (denied) return httpError(401, denied);
-				const valid: Record<string, number> = {};
-				const invalid: Record<string, number> = {};
-				for (const key of settings.apiKeys) ((failures.get(key) ?? 0) >= settings.maxFailures ? invalid : valid)[key] = failures.get(key) ?? 0;
-				send(200, {status: 'success', data: {valid_keys: valid, invalid_keys: invalid}, total: settings.apiKeys.length});
-			}],
+			[
+				['/v1/models', '/hf/v1/models'],
+				'GET',
+				() => {
+					const denied = verifyBearer(headers, settings);
+					if (denied) return httpError(401, denied);
+					send(200, settings.upstreamModelsFail ? null : openAIModels(settings));
+				},
+			],
+			[
+				['/v1/keys/list', '/hf/v1/keys/list'],
+				'GET',
+				() => {
+					const denied = verifyAdmin(headers, settings);
+					if (denied) return httpError(401, denied);
+					const valid: Record<string, number> = {};
+					const invalid: Record<string, number> = {};
+					for (const key of settings.apiKeys) ((failures.get(key) ?? 0) >= settings.maxFailures ? invalid : valid)[key] = failures.get(key) ?? 0;
+					send(200, {status: 'success', data: {valid_keys: valid, invalid_keys: invalid}, total: settings.apiKeys.length});
+				},
+			],
 			[['/v1/chat/completions', '/hf/v1/chat/completions'], 'POST', () => chat(record, body, res, send, httpError)],
-			[['/openai/v1/models'], 'GET', () => {
-				const denied = verifyBearer(headers, settings);
-				if (denied) return httpError(401, denied);
-				if (settings.upstreamModelsFail) return httpError(500, 'Internal server error during list_models');
-				send(200, compatModels(settings));
-			}],
+			[
+				['/openai/v1/models'],
+				'GET',
+				() => {
+					const denied = verifyBearer(headers, settings);
+					if (denied) return httpError(401, denied);
+					if (settings.upstreamModelsFail) return httpError(500, 'Internal server error during list_models');
+					send(200, compatModels(settings));
+				},
+			],
 			[['/openai/v1/chat/completions'], 'POST', () => compatChat(record, body, res, send, httpError)],
-			[['/v1beta/models', '/gemini/v1beta/models'], 'GET', () => {
-				const denied = verifyNative(headers, url, settings);
-				if (denied) return httpError(401, denied);
-				if (settings.upstreamModelsFail) return httpError(500, 'Failed to fetch base models list.');
-				send(200, geminiModels(settings));
-			}],
+			[
+				['/v1beta/models', '/gemini/v1beta/models'],
+				'GET',
+				() => {
+					const denied = verifyNative(headers, url, settings);
+					if (denied) return httpError(401, denied);
+					if (settings.upstreamModelsFail) return httpError(500, 'Failed to fetch base models list.');
+					send(200, geminiModels(settings));
+				},
+			],
 		];
 
 		for (const [paths, allowed, run] of table) {
@@ -246,7 +270,13 @@ export async function startFakeGeminiBalance(options: FakeGbOptions = {}): Promi
 	/** The attempt loop: rotate keys, count failures, stop at the first success. */
 	function runAttempts(script: Script, payload: Record<string, unknown>, model: string): {ok: GeminiReply} | {failure: GoogleFailure | 'network'} {
 		const attempts = script.attempts ?? DEFAULT_SCRIPT.attempts!;
-		const strictFailure = settings.strictUpstream ? validateUpstream(payload, realModel(model), settings.models.map(item => item.id)) : undefined;
+		const strictFailure = settings.strictUpstream
+			? validateUpstream(
+					payload,
+					realModel(model),
+					settings.models.map(item => item.id),
+				)
+			: undefined;
 		let last: GoogleFailure | 'network' = 'network';
 		for (let index = 0; index < settings.maxRetries; index++) {
 			const key = nextKey();
@@ -340,12 +370,25 @@ export async function startFakeGeminiBalance(options: FakeGbOptions = {}): Promi
 
 		if (request['stream'] === true) return writeSse(record, res, renderCompatStream(outcome.ok, context), script);
 		const parts = outcome.ok.chunks.flat();
-		const content = parts.filter((part): part is {text: string} => 'text' in part && !('thought' in part && part.thought)).map(part => part.text).join('');
+		const content = parts
+			.filter((part): part is {text: string} => 'text' in part && !('thought' in part && part.thought))
+			.map(part => part.text)
+			.join('');
 		const calls = parts
 			.filter(part => 'functionCall' in part)
-			.map(part => ({id: '', type: 'function', function: {name: (part as {functionCall: {name: string}}).functionCall.name, arguments: JSON.stringify((part as {functionCall: {args: unknown}}).functionCall.args)}}));
+			.map(part => ({
+				id: '',
+				type: 'function',
+				function: {name: (part as {functionCall: {name: string}}).functionCall.name, arguments: JSON.stringify((part as {functionCall: {args: unknown}}).functionCall.args)},
+			}));
 		send(200, {
-			choices: [{finish_reason: calls.length > 0 ? 'tool_calls' : 'stop', index: 0, message: {role: 'assistant', content: content || null, ...(calls.length > 0 ? {tool_calls: calls} : {})}}],
+			choices: [
+				{
+					finish_reason: calls.length > 0 ? 'tool_calls' : 'stop',
+					index: 0,
+					message: {role: 'assistant', content: content || null, ...(calls.length > 0 ? {tool_calls: calls} : {})},
+				},
+			],
 			created: Math.floor(settings.now() / 1000),
 			id: 'compat-id',
 			model,

@@ -206,8 +206,7 @@ export function streamChunks(req: RecordedRequest, script: Script): Array<Record
 	const base = {id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: 1_700_000_000, model};
 	const pieces = script.pieces ?? 3;
 	const chunks: Array<Record<string, unknown>> = [];
-	const delta = (value: Record<string, unknown>, finish: string | null = null) =>
-		chunks.push({...base, choices: [{index: 0, delta: value, finish_reason: finish}]});
+	const delta = (value: Record<string, unknown>, finish: string | null = null) => chunks.push({...base, choices: [{index: 0, delta: value, finish_reason: finish}]});
 	delta({role: 'assistant', content: ''});
 	for (const part of split(script.reasoning ?? '', pieces)) delta({reasoning_content: part});
 	for (const part of split(script.text ?? '', pieces)) delta({content: part});

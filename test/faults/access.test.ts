@@ -69,7 +69,11 @@ describe('APIKEY', () => {
 
 	it('guards count_tokens and models too, but not the health probes', async () => {
 		const h = await withApiKey();
-		const countTokens = await fetch(`${h.proxyUrl}/v1/messages/count_tokens`, {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify({model: 'm', messages: [{role: 'user', content: 'hi'}]})});
+		const countTokens = await fetch(`${h.proxyUrl}/v1/messages/count_tokens`, {
+			method: 'POST',
+			headers: {'content-type': 'application/json'},
+			body: JSON.stringify({model: 'm', messages: [{role: 'user', content: 'hi'}]}),
+		});
 		expect(countTokens.status).toBe(401);
 		expect((await fetch(`${h.proxyUrl}/v1/models`)).status).toBe(401);
 		expect((await fetch(`${h.proxyUrl}/health`)).status).toBe(200);
@@ -133,7 +137,12 @@ describe('DNS rebinding / browsers (no APIKEY)', () => {
 	it('loopback Host and same-origin Origin are served', async () => {
 		harness = await startHarness({timings: fastTimings});
 		const {port} = new URL(harness.proxyUrl);
-		for (const headers of [{host: `localhost:${port}`}, {host: `127.0.0.1:${port}`}, {host: `[::1]:${port}`}, {host: `127.0.0.1:${port}`, origin: `http://localhost:${port}`}] as Array<Record<string, string>>) {
+		for (const headers of [
+			{host: `localhost:${port}`},
+			{host: `127.0.0.1:${port}`},
+			{host: `[::1]:${port}`},
+			{host: `127.0.0.1:${port}`, origin: `http://localhost:${port}`},
+		] as Array<Record<string, string>>) {
 			expect((await post(harness, headers)).status, JSON.stringify(headers)).toBe(200);
 		}
 	});

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {trickle} from '../fakes/faulty-upstream.js';
 import {fail, hang} from '../fakes/openai-upstream.js';
 import type {Harness} from '../helpers/proxy-harness.js';

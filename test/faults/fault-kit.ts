@@ -80,7 +80,9 @@ export function parseSse(text: string): SseEvent[] {
 }
 
 /** What an SDK call ended with: the message, or the error class, status and Anthropic error type. */
-export async function outcome<T>(run: () => Promise<T>): Promise<{ok: true; value: T; ms: number} | {ok: false; error: any; name: string; status?: number; type?: string; message: string; ms: number}> {
+export async function outcome<T>(
+	run: () => Promise<T>,
+): Promise<{ok: true; value: T; ms: number} | {ok: false; error: any; name: string; status?: number; type?: string; message: string; ms: number}> {
 	const started = performance.now();
 	try {
 		const value = await run();

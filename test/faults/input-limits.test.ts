@@ -14,10 +14,32 @@ afterAll(async () => {
 
 /** A valid request whose JSON is `bytes` long: one user message carrying a base64 image. */
 function bodyOfSize(bytes: number): Record<string, unknown> {
-	const base = {...params, messages: [{role: 'user', content: [{type: 'image', source: {type: 'base64', media_type: 'image/png', data: ''}}, {type: 'text', text: 'what is this?'}]}]};
+	const base = {
+		...params,
+		messages: [
+			{
+				role: 'user',
+				content: [
+					{type: 'image', source: {type: 'base64', media_type: 'image/png', data: ''}},
+					{type: 'text', text: 'what is this?'},
+				],
+			},
+		],
+	};
 	const overhead = Buffer.byteLength(JSON.stringify(base));
 	const data = 'A'.repeat(Math.max(0, bytes - overhead));
-	return {...base, messages: [{role: 'user', content: [{type: 'image', source: {type: 'base64', media_type: 'image/png', data}}, {type: 'text', text: 'what is this?'}]}]};
+	return {
+		...base,
+		messages: [
+			{
+				role: 'user',
+				content: [
+					{type: 'image', source: {type: 'base64', media_type: 'image/png', data}},
+					{type: 'text', text: 'what is this?'},
+				],
+			},
+		],
+	};
 }
 
 describe('body size', () => {
@@ -46,7 +68,13 @@ describe('body size', () => {
 		const url = new URL(`${h.proxyUrl}/v1/messages`);
 		const started = performance.now();
 		const {status, text} = await new Promise<{status: number; text: string}>((resolve, reject) => {
-			const request = http.request({host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: {'content-type': 'application/json', 'transfer-encoding': 'chunked'}});
+			const request = http.request({
+				host: url.hostname,
+				port: url.port,
+				path: url.pathname,
+				method: 'POST',
+				headers: {'content-type': 'application/json', 'transfer-encoding': 'chunked'},
+			});
 			request.on('response', response => {
 				let text = '';
 				response.on('data', (chunk: Buffer) => (text += chunk.toString()));
@@ -83,7 +111,19 @@ describe('malformed bodies', () => {
 		['empty body', '', /not valid JSON/],
 		['missing messages', JSON.stringify({model: 'm', max_tokens: 5}), /^messages: required/],
 		['missing max_tokens', JSON.stringify({model: 'm', messages: [{role: 'user', content: 'hi'}]}), /^max_tokens: required/],
-		['content is a number', JSON.stringify({...params, messages: [{role: 'user', content: 'a'}, {role: 'assistant', content: 'b'}, {role: 'user', content: 'c'}, {role: 'user', content: 5}]}), /^messages\.3\.content: expected string or array/],
+		[
+			'content is a number',
+			JSON.stringify({
+				...params,
+				messages: [
+					{role: 'user', content: 'a'},
+					{role: 'assistant', content: 'b'},
+					{role: 'user', content: 'c'},
+					{role: 'user', content: 5},
+				],
+			}),
+			/^messages\.3\.content: expected string or array/,
+		],
 		['role tool in messages', JSON.stringify({...params, messages: [{role: 'tool', content: 'x'}]}), /^messages\.0\.role: expected "user", "assistant" or "system"/],
 		['max_tokens as string', JSON.stringify({...params, max_tokens: '100'}), /^max_tokens: expected a positive integer/],
 		['stream as string', JSON.stringify({...params, stream: 'true'}), /^stream: expected boolean/],

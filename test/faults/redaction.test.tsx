@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {render} from 'ink-testing-library';
-import React from 'react';
 import {afterEach, describe, expect, it} from 'vitest';
 import {createLogFile} from '../../source/activity/log-file.js';
 import {followActivity} from '../../source/commands/start.js';
@@ -69,7 +68,14 @@ describe('redaction', () => {
 				LOG: true,
 				LOG_LEVEL: 'debug',
 				Providers: [
-					{name: 'pool', api_base_url: `${url}/v1/chat/completions`, api_key: [SECRETS.poolA, SECRETS.poolB], models: ['m'], max_retries: 0, headers: {'X-Api-Token': SECRETS.header}},
+					{
+						name: 'pool',
+						api_base_url: `${url}/v1/chat/completions`,
+						api_key: [SECRETS.poolA, SECRETS.poolB],
+						models: ['m'],
+						max_retries: 0,
+						headers: {'X-Api-Token': SECRETS.header},
+					},
 					{name: 'gem', api_base_url: `${url}/v1/chat/completions?key=${SECRETS.query}`, api_key: '$PLANTED_ENV', models: ['g']},
 					{name: 'shaped', api_base_url: `${url}/v1/chat/completions`, api_key: SECRETS.shaped, models: ['s']},
 				],
@@ -148,7 +154,11 @@ describe('redaction', () => {
 		expect(places['log file lines'].length).toBeGreaterThan(3);
 		expect(places['log file lines'].join('\n')).toContain('why does ••••2222 fail?');
 		expect(frames.join('\n')).toContain('Incorrect API key');
-		recordFault('planted keys (pool, APIKEY, ?key=, $ENV, header, sk-…) echoed by upstream errors', `0 hits in ${Object.values(places).flat().length} events / log lines / bodies`, ms);
+		recordFault(
+			'planted keys (pool, APIKEY, ?key=, $ENV, header, sk-…) echoed by upstream errors',
+			`0 hits in ${Object.values(places).flat().length} events / log lines / bodies`,
+			ms,
+		);
 	});
 });
 

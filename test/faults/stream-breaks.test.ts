@@ -1,4 +1,4 @@
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {breakStream} from '../fakes/faulty-upstream.js';
 import {answer, sequence, streamChunks} from '../fakes/openai-upstream.js';
 import {params, rawMessages, recordFault, streamOutcome, SLACK_MS, useFaultHarness} from './fault-kit.js';

@@ -1,4 +1,4 @@
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {breakStream, headersThenSilence, trickle} from '../fakes/faulty-upstream.js';
 import {answer, hang, sequence} from '../fakes/openai-upstream.js';
 import {outcome, params, rawMessages, recordFault, streamOutcome, upstreamAbortedWithin, SLACK_MS, useFaultHarness} from './fault-kit.js';
@@ -22,7 +22,10 @@ describe('hang before headers', () => {
 	it('per-provider first_byte_timeout_ms wins over the default', async () => {
 		const h = await start({
 			upstream: hang(),
-			config: url => ({Providers: [{name: 'fake', api_base_url: `${url}/v1/chat/completions`, api_key: 'sk-k-123456789', models: ['up-model'], first_byte_timeout_ms: 200}], Router: {default: 'fake,up-model'}}),
+			config: url => ({
+				Providers: [{name: 'fake', api_base_url: `${url}/v1/chat/completions`, api_key: 'sk-k-123456789', models: ['up-model'], first_byte_timeout_ms: 200}],
+				Router: {default: 'fake,up-model'},
+			}),
 		});
 		const result = await streamOutcome(h);
 		expect(result).toMatchObject({ok: false, status: 504, type: 'timeout_error'});
@@ -32,7 +35,11 @@ describe('hang before headers', () => {
 	it('non-stream: the total limit (API_TIMEOUT_MS) ends it with 504 timeout_error', async () => {
 		const h = await start({
 			upstream: hang(),
-			config: url => ({Providers: [{name: 'fake', api_base_url: `${url}/v1/chat/completions`, api_key: 'sk-k-123456789', models: ['up-model']}], Router: {default: 'fake,up-model'}, API_TIMEOUT_MS: 500}),
+			config: url => ({
+				Providers: [{name: 'fake', api_base_url: `${url}/v1/chat/completions`, api_key: 'sk-k-123456789', models: ['up-model']}],
+				Router: {default: 'fake,up-model'},
+				API_TIMEOUT_MS: 500,
+			}),
 		});
 		const result = await outcome(() => h.client.messages.create(params));
 		expect(result).toMatchObject({ok: false, status: 504, type: 'timeout_error'});

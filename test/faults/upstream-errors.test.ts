@@ -1,4 +1,4 @@
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import type {RequestAttempt} from '../../source/activity/events.js';
 import {refusedUrl} from '../fakes/faulty-upstream.js';
 import {answer, fail, sequence} from '../fakes/openai-upstream.js';
@@ -8,7 +8,9 @@ import type {Harness} from '../helpers/proxy-harness.js';
 const start = useFaultHarness();
 
 function attempts(h: Harness): string[] {
-	return h.events.filter((event): event is RequestAttempt => event.type === 'request:attempt').map(event => `${event.attempt.provider},${event.attempt.model}: ${event.attempt.outcome}`);
+	return h.events
+		.filter((event): event is RequestAttempt => event.type === 'request:attempt')
+		.map(event => `${event.attempt.provider},${event.attempt.model}: ${event.attempt.outcome}`);
 }
 
 describe('upstream 5xx', () => {
@@ -45,7 +47,10 @@ describe('upstream 5xx', () => {
 	it('max_retries: 0 on the provider gives the error at once', async () => {
 		const h = await start({
 			upstream: fail(500),
-			config: url => ({Providers: [{name: 'fake', api_base_url: `${url}/v1/chat/completions`, api_key: 'sk-k-123456789', models: ['up-model'], max_retries: 0}], Router: {default: 'fake,up-model'}}),
+			config: url => ({
+				Providers: [{name: 'fake', api_base_url: `${url}/v1/chat/completions`, api_key: 'sk-k-123456789', models: ['up-model'], max_retries: 0}],
+				Router: {default: 'fake,up-model'},
+			}),
 		});
 		const result = await outcome(() => h.client.messages.create(params));
 		expect(result).toMatchObject({ok: false, status: 500});
@@ -98,12 +103,7 @@ describe('fallback chain', () => {
 		});
 		const result = await outcome(() => h.client.messages.stream(params).finalMessage());
 		expect(result.ok && result.value.content[0]).toMatchObject({text: 'from the fallback'});
-		expect(attempts(h)).toEqual([
-			expect.stringMatching(/^nope,x: skipped: fallback/),
-			'dead,m: connection refused',
-			'busy,m: http 503',
-			'fake,up-model: answered',
-		]);
+		expect(attempts(h)).toEqual([expect.stringMatching(/^nope,x: skipped: fallback/), 'dead,m: connection refused', 'busy,m: http 503', 'fake,up-model: answered']);
 		const end = h.events.find(event => event.type === 'request:end');
 		expect(end).toMatchObject({provider: 'fake', model: 'up-model'});
 		recordFault('fallback: refused → 503 → OK', '200 stream from the 3rd target; activity lists each skip reason', result.ms);
@@ -112,9 +112,7 @@ describe('fallback chain', () => {
 	it('a 400 does not fall back (it would fail everywhere)', async () => {
 		const h = await start({
 			config: url => ({
-				Providers: [
-					{name: 'fake', api_base_url: `${url}/v1/chat/completions`, api_key: 'sk-k-123456789', models: ['up-model', 'other-model']},
-				],
+				Providers: [{name: 'fake', api_base_url: `${url}/v1/chat/completions`, api_key: 'sk-k-123456789', models: ['up-model', 'other-model']}],
 				Router: {default: 'fake,up-model'},
 				fallback: {default: ['fake,other-model']},
 			}),

@@ -1,8 +1,5 @@
 /** Poll a condition until it holds (no fixed sleeps in tests). Throws with the last value seen. */
-export async function waitFor<T>(
-	probe: () => T | Promise<T>,
-	options: {timeoutMs?: number; intervalMs?: number; message?: string} = {},
-): Promise<NonNullable<T>> {
+export async function waitFor<T>(probe: () => T | Promise<T>, options: {timeoutMs?: number; intervalMs?: number; message?: string} = {}): Promise<NonNullable<T>> {
 	const timeoutMs = options.timeoutMs ?? 5000;
 	const intervalMs = options.intervalMs ?? 10;
 	const deadline = Date.now() + timeoutMs;

@@ -270,7 +270,13 @@ describe('runConnectionTest against a generic OpenAI-compatible server', () => {
 		handler = (_req, res) => {
 			res.writeHead(401, {'content-type': 'application/json'}).end('{"error":{"message":"Authentication Fails (no such user)"}}');
 		};
-		const result = await runConnectionTest({name: 'deepseek', api_base_url: `${url}/chat/completions`, api_key: 'sk-deepseek-secret-123', models: ['deepseek-chat'], profile: 'deepseek'});
+		const result = await runConnectionTest({
+			name: 'deepseek',
+			api_base_url: `${url}/chat/completions`,
+			api_key: 'sk-deepseek-secret-123',
+			models: ['deepseek-chat'],
+			profile: 'deepseek',
+		});
 		const models = result.steps.find(item => item.id === 'models')!;
 		expect(models).toMatchObject({status: 'fail'});
 		expect(models.detail).toMatch(/key rejected \(HTTP 401: Authentication Fails/);

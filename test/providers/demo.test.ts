@@ -62,7 +62,13 @@ describe('demo upstream', () => {
 
 	it('streams a labelled text answer with usage, like an OpenAI-compatible provider', async () => {
 		const server = await upstream();
-		const {status, chunks} = await chat(server, {model: 'demo-chat', stream: true, max_tokens: 4000, stream_options: {include_usage: true}, messages: [{role: 'user', content: 'hi'}]});
+		const {status, chunks} = await chat(server, {
+			model: 'demo-chat',
+			stream: true,
+			max_tokens: 4000,
+			stream_options: {include_usage: true},
+			messages: [{role: 'user', content: 'hi'}],
+		});
 		expect(status).toBe(200);
 		expect(chunks[0].choices[0].delta.role).toBe('assistant');
 		expect(content(chunks, 'content')).toMatch(/^\(demo\) /);
@@ -89,7 +95,10 @@ describe('demo upstream', () => {
 		const server = await upstream({toolRate: 1});
 		const tools = [
 			{type: 'function', function: {name: 'Bash', parameters: {type: 'object', properties: {command: {type: 'string'}}, required: ['command']}}},
-			{type: 'function', function: {name: 'Read', parameters: {type: 'object', properties: {file_path: {type: 'string'}, limit: {type: 'integer'}}, required: ['file_path', 'limit']}}},
+			{
+				type: 'function',
+				function: {name: 'Read', parameters: {type: 'object', properties: {file_path: {type: 'string'}, limit: {type: 'integer'}}, required: ['file_path', 'limit']}},
+			},
 		];
 		const {chunks} = await chat(server, {model: 'demo-chat', stream: true, max_tokens: 4000, tools, messages: [{role: 'user', content: 'look'}]});
 		const calls = chunks.flatMap(chunk => chunk.choices[0]?.delta?.tool_calls ?? []);
@@ -236,7 +245,13 @@ describe('demo mode end to end (demo upstream → real proxy → sample traffic)
 		const response = await fetch(`${proxy.url}/v1/messages`, {
 			method: 'POST',
 			headers: {'content-type': 'application/json', 'anthropic-version': '2023-06-01'},
-			body: JSON.stringify({model: 'claude-sonnet-4-5', max_tokens: 16_000, stream: true, thinking: {type: 'enabled', budget_tokens: 4000}, messages: [{role: 'user', content: 'why?'}]}),
+			body: JSON.stringify({
+				model: 'claude-sonnet-4-5',
+				max_tokens: 16_000,
+				stream: true,
+				thinking: {type: 'enabled', budget_tokens: 4000},
+				messages: [{role: 'user', content: 'why?'}],
+			}),
 		});
 		const text = await response.text();
 		const blocks = [...text.matchAll(/"content_block":\{"type":"(\w+)"/g)].map(match => match[1]);

@@ -3,16 +3,7 @@
  * proves nothing. These pin the documented quirks and the fault matrix (§5.6) at the HTTP level.
  */
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
-import {
-	call,
-	google429,
-	parallelCalls,
-	reply,
-	startFakeGeminiBalance,
-	text,
-	thought,
-	type FakeGeminiBalance,
-} from '../fakes/gemini-balance.js';
+import {call, google429, parallelCalls, reply, startFakeGeminiBalance, text, thought, type FakeGeminiBalance} from '../fakes/gemini-balance.js';
 import {pythonJson} from '../fakes/gemini-balance/render.js';
 
 const TOKEN = 'sk-test';
@@ -140,7 +131,14 @@ describe('fake Gemini Balance: /v1 stream quirks', () => {
 	});
 
 	it('fault: parallel calls in separate chunks → each index 0, distinct call_ ids, whole arguments', async () => {
-		gb.enqueue(reply(parallelCalls([['Read', {path: 'a'}], ['Read', {path: 'b'}]])));
+		gb.enqueue(
+			reply(
+				parallelCalls([
+					['Read', {path: 'a'}],
+					['Read', {path: 'b'}],
+				]),
+			),
+		);
 		const {text: body} = await chat({messages: hello, stream: true});
 		const calls = events(body)
 			.slice(0, -1)
@@ -182,7 +180,11 @@ describe('fake Gemini Balance: /v1 stream quirks', () => {
 
 	it('fault: mid-stream drop → truncated SSE, no [DONE]', async () => {
 		gb.enqueue({...reply(text('abcdef', {split: 3})), dropAfterEvents: 2});
-		const response = await fetch(`${gb.url}/v1/chat/completions`, {method: 'POST', headers: auth, body: JSON.stringify({model: 'gemini-2.5-flash', messages: hello, stream: true})});
+		const response = await fetch(`${gb.url}/v1/chat/completions`, {
+			method: 'POST',
+			headers: auth,
+			body: JSON.stringify({model: 'gemini-2.5-flash', messages: hello, stream: true}),
+		});
 		await expect(response.text()).rejects.toThrow();
 	});
 
@@ -248,7 +250,11 @@ describe('fake Gemini Balance: non-stream and errors', () => {
 		const response = await chat({messages: hello, tool_choice: {type: 'function', function: {name: 'Read'}}});
 		expect(response.status).toBe(422);
 		expect(JSON.parse(response.text)).toEqual({
-			error: {code: 'validation_error', message: 'Request validation failed', details: [{loc: ['body', 'tool_choice'], msg: 'Input should be a valid string', type: 'string_type'}]},
+			error: {
+				code: 'validation_error',
+				message: 'Request validation failed',
+				details: [{loc: ['body', 'tool_choice'], msg: 'Input should be a valid string', type: 'string_type'}],
+			},
 		});
 	});
 
@@ -315,7 +321,11 @@ describe('fake Gemini Balance: lossy /v1 request conversion', () => {
 		gb.enqueue(reply(text('a')), reply(text('b')), reply(text('c')));
 		await chat({model: 'gemini-2.5-flash-search', messages: hello});
 		expect((gb.requests.at(-1)!.upstreamPayload as any).tools).toEqual([{googleSearch: {}}]);
-		await chat({model: 'gemini-2.5-flash-search', messages: hello, tools: [{type: 'function', function: {name: 'Read', parameters: {type: 'object', properties: {p: {type: 'string'}}}}}]});
+		await chat({
+			model: 'gemini-2.5-flash-search',
+			messages: hello,
+			tools: [{type: 'function', function: {name: 'Read', parameters: {type: 'object', properties: {p: {type: 'string'}}}}}],
+		});
 		expect((gb.requests.at(-1)!.upstreamPayload as any).tools).toEqual([{functionDeclarations: [expect.objectContaining({name: 'Read'})]}]);
 		await chat({model: 'gemini-2.0-flash-exp-image', messages: [{role: 'system', content: 's'}, ...hello]});
 		const image = gb.requests.at(-1)!.upstreamPayload as any;

@@ -56,7 +56,7 @@ afterEach(() => gb.reset());
 const chats = (): GbRecordedRequest[] => gb.requests.filter(request => request.path === '/v1/chat/completions');
 
 function functionDeclarations(request: GbRecordedRequest): Array<Record<string, unknown>> {
-	const tools = ((request.upstreamPayload as {tools?: Array<{functionDeclarations?: Array<Record<string, unknown>>}>}).tools ?? []);
+	const tools = (request.upstreamPayload as {tools?: Array<{functionDeclarations?: Array<Record<string, unknown>>}>}).tools ?? [];
 	return tools.flatMap(tool => tool.functionDeclarations ?? []);
 }
 
@@ -67,9 +67,7 @@ describe('Claude Code tool loop through the proxy to Gemini Balance', () => {
 			reply(text('The file says hello.', {split: 3}), {usage: {prompt: 160, candidates: 7}}),
 		);
 		const question: Anthropic.MessageParam = {role: 'user', content: 'What is in /tmp/a.txt?'};
-		const first = await harness.client.messages
-			.stream({model: 'claude-sonnet-5-5', max_tokens: 2048, tools: [READ_TOOL], messages: [question]})
-			.finalMessage();
+		const first = await harness.client.messages.stream({model: 'claude-sonnet-5-5', max_tokens: 2048, tools: [READ_TOOL], messages: [question]}).finalMessage();
 
 		expect(first.stop_reason).toBe('tool_use');
 		expect(first.content.map(block => block.type)).toEqual(['text', 'tool_use']);
@@ -90,11 +88,7 @@ describe('Claude Code tool loop through the proxy to Gemini Balance', () => {
 				model: 'claude-sonnet-5-5',
 				max_tokens: 2048,
 				tools: [READ_TOOL],
-				messages: [
-					question,
-					{role: 'assistant', content: first.content},
-					{role: 'user', content: [{type: 'tool_result', tool_use_id: toolUse.id, content: 'hello'}]},
-				],
+				messages: [question, {role: 'assistant', content: first.content}, {role: 'user', content: [{type: 'tool_result', tool_use_id: toolUse.id, content: 'hello'}]}],
 			})
 			.finalMessage();
 		expect(second.stop_reason).toBe('end_turn');
@@ -110,7 +104,15 @@ describe('Claude Code tool loop through the proxy to Gemini Balance', () => {
 	});
 
 	it('parallel calls arriving as index 0 in separate chunks become two tool_use blocks', async () => {
-		gb.enqueue(reply(parallelCalls([['Read', {file_path: '/a'}], ['Read', {file_path: '/b'}]]), {usage: {prompt: 50, candidates: 10}}));
+		gb.enqueue(
+			reply(
+				parallelCalls([
+					['Read', {file_path: '/a'}],
+					['Read', {file_path: '/b'}],
+				]),
+				{usage: {prompt: 50, candidates: 10}},
+			),
+		);
 		const message = await harness.client.messages
 			.stream({model: 'claude-sonnet-5-5', max_tokens: 1024, tools: [READ_TOOL], messages: [{role: 'user', content: 'read /a and /b'}]})
 			.finalMessage();
@@ -144,7 +146,12 @@ describe('Claude Code tool loop through the proxy to Gemini Balance', () => {
 			})
 			.finalMessage();
 		expect(message.stop_reason).toBe('end_turn');
-		expect(message.content.filter(block => block.type === 'text').map(block => (block as Anthropic.TextBlock).text).join('')).toBe('Gemini 2.5 was released in 2025.');
+		expect(
+			message.content
+				.filter(block => block.type === 'text')
+				.map(block => (block as Anthropic.TextBlock).text)
+				.join(''),
+		).toBe('Gemini 2.5 was released in 2025.');
 		const [upstream] = chats();
 		expect((upstream!.body as {model: string}).model).toBe('gemini-2.5-flash-search');
 		const sentTools = ((upstream!.body as {tools?: Array<{function?: {name?: string}}>}).tools ?? []).map(tool => tool.function?.name);
@@ -191,7 +198,14 @@ describe('Claude Code tool loop through the proxy to Gemini Balance', () => {
 						tags: {type: 'array'},
 					},
 					required: ['todos'],
-					$defs: {todo: {type: 'object', properties: {content: {type: 'string', minLength: 1}, status: {type: 'string', enum: ['pending', 'completed']}}, required: ['content', 'status'], additionalProperties: false}},
+					$defs: {
+						todo: {
+							type: 'object',
+							properties: {content: {type: 'string', minLength: 1}, status: {type: 'string', enum: ['pending', 'completed']}},
+							required: ['content', 'status'],
+							additionalProperties: false,
+						},
+					},
 				} as Anthropic.Tool.InputSchema,
 			},
 		];
@@ -230,7 +244,10 @@ describe('Claude Code tool loop through the proxy to Gemini Balance', () => {
 		const outcome = await harness.client.messages
 			.stream({model: 'claude-sonnet-5-5', max_tokens: 256, messages: [{role: 'user', content: 'hi'}]})
 			.finalMessage()
-			.then(message => ({ok: true as const, message}), (error: unknown) => ({ok: false as const, error}));
+			.then(
+				message => ({ok: true as const, message}),
+				(error: unknown) => ({ok: false as const, error}),
+			);
 		// Either a well-formed (empty) answer or a proper Anthropic error the SDK can read; never a
 		// hang, a connection error or an SSE the SDK cannot parse. (Today: content [], end_turn.)
 		if (outcome.ok) {

@@ -44,7 +44,14 @@ describe('saveProvider', () => {
 		expect(plan).toMatchObject({name: 'my-gb', mode: 'update'});
 		const [provider] = read().Providers;
 		// Pool kept (k1 is in it), transformer kept, URL and profile follow the new API.
-		expect(provider).toEqual({name: 'my-gb', api_base_url: 'http://127.0.0.1:8000/openai/v1/chat/completions', api_key: ['k1', 'k2'], models: ['gemini-2.5-pro'], transformer: {use: ['x']}, profile: 'gemini-openai'});
+		expect(provider).toEqual({
+			name: 'my-gb',
+			api_base_url: 'http://127.0.0.1:8000/openai/v1/chat/completions',
+			api_key: ['k1', 'k2'],
+			models: ['gemini-2.5-pro'],
+			transformer: {use: ['x']},
+			profile: 'gemini-openai',
+		});
 		store.close();
 	});
 

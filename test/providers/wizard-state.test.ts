@@ -18,7 +18,15 @@ const enter = key('\r', {return: true});
 const esc = key('', {escape: true});
 const typed = (text: string) => key(text);
 const pass = {status: 'pass', detail: 'ok'} as const;
-const GB_IDS = ['gemini-2.5-pro', 'gemini-2.5-pro-search', 'gemini-2.5-flash', 'gemini-2.5-flash-search', 'gemini-2.0-flash-exp-image', 'text-embedding-004', 'imagen-3.0-generate-002-chat'];
+const GB_IDS = [
+	'gemini-2.5-pro',
+	'gemini-2.5-pro-search',
+	'gemini-2.5-flash',
+	'gemini-2.5-flash-search',
+	'gemini-2.0-flash-exp-image',
+	'text-embedding-004',
+	'imagen-3.0-generate-002-chat',
+];
 
 /** A Gemini Balance wizard that reached the model list. */
 function atModels(): WizardState {
@@ -103,9 +111,19 @@ describe('wizardReducer', () => {
 
 		const discovering = run(state, esc, enter);
 		expect(discovering.step).toBe('discovering');
-		const auth = run(discovering, {type: 'models-discovered', runId: discovering.runId, outcome: {kind: 'auth', status: 401, message: 'Invalid token'}, step: {status: 'fail', detail: 'token rejected'}});
+		const auth = run(discovering, {
+			type: 'models-discovered',
+			runId: discovering.runId,
+			outcome: {kind: 'auth', status: 401, message: 'Invalid token'},
+			step: {status: 'fail', detail: 'token rejected'},
+		});
 		expect(auth).toMatchObject({step: 'token', error: {message: 'token rejected'}});
-		const nulled = run(discovering, {type: 'models-discovered', runId: discovering.runId, outcome: {kind: 'null', ttfbMs: 1}, step: {status: 'fail', detail: 'cannot reach Google'}});
+		const nulled = run(discovering, {
+			type: 'models-discovered',
+			runId: discovering.runId,
+			outcome: {kind: 'null', ttfbMs: 1},
+			step: {status: 'fail', detail: 'cannot reach Google'},
+		});
 		expect(nulled).toMatchObject({step: 'discovering', error: {message: 'cannot reach Google'}});
 		const retried = run(nulled, enter);
 		expect(retried).toMatchObject({step: 'discovering', error: undefined, runId: nulled.runId + 1});

@@ -113,10 +113,7 @@ describe('KeyPools', () => {
 describe('providerKeys', () => {
 	it('accepts a string or a list; drops blanks, duplicates and unresolved $VARs', () => {
 		expect(providerKeys(provider('one-key-000000'))).toEqual(['one-key-000000']);
-		expect(providerKeys(provider(['a-key-1111111', ' ', 'a-key-1111111', '$MISSING_KEY', '${ALSO_MISSING}', 'b-key-2222222']))).toEqual([
-			'a-key-1111111',
-			'b-key-2222222',
-		]);
+		expect(providerKeys(provider(['a-key-1111111', ' ', 'a-key-1111111', '$MISSING_KEY', '${ALSO_MISSING}', 'b-key-2222222']))).toEqual(['a-key-1111111', 'b-key-2222222']);
 		expect(providerKeys(provider(undefined))).toEqual([]);
 	});
 });

@@ -16,9 +16,7 @@ JavaScript, so this drives the built `dist/` (CI builds before testing).
 const root = path.resolve(import.meta.dirname, '../..');
 const client = path.join(root, 'dist/proxy/worker-client.js');
 const sources = path.join(root, 'source/proxy');
-const fresh =
-	fs.existsSync(client) &&
-	fs.readdirSync(sources).every(name => !name.endsWith('.ts') || fs.statSync(path.join(sources, name)).mtimeMs <= fs.statSync(client).mtimeMs);
+const fresh = fs.existsSync(client) && fs.readdirSync(sources).every(name => !name.endsWith('.ts') || fs.statSync(path.join(sources, name)).mtimeMs <= fs.statSync(client).mtimeMs);
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {

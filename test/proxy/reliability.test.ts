@@ -39,10 +39,7 @@ function attempts(h: Harness): AttemptOutcome[] {
 }
 
 function providers(url: string, extra: Array<Record<string, unknown>> = [], first: Record<string, unknown> = {}) {
-	return [
-		{name: 'fake', api_base_url: `${url}/v1/chat/completions`, api_key: 'sk-fake-upstream-key-0001', models: ['up-model'], ...first},
-		...extra,
-	];
+	return [{name: 'fake', api_base_url: `${url}/v1/chat/completions`, api_key: 'sk-fake-upstream-key-0001', models: ['up-model'], ...first}, ...extra];
 }
 
 const byKey =
@@ -205,7 +202,10 @@ describe('fallback chains', () => {
 describe('timeouts', () => {
 	it('first byte: no headers in time → 504 timeout_error', async () => {
 		const h = await start({upstream: hang(), config: url => ({Providers: providers(url, [], {max_retries: 0}), Router: {default: 'fake,up-model'}})});
-		const error = (await h.client.messages.stream(base).finalMessage().catch((error_: unknown) => error_)) as InstanceType<typeof Anthropic.APIError>;
+		const error = (await h.client.messages
+			.stream(base)
+			.finalMessage()
+			.catch((error_: unknown) => error_)) as InstanceType<typeof Anthropic.APIError>;
 		expect(error.status).toBe(504);
 		expect(error.message).toContain('first_byte_timeout_ms');
 		await waitFor(() => h.upstreamRequests[0]?.aborted());
@@ -218,7 +218,10 @@ describe('timeouts', () => {
 			config: url => ({Providers: providers(url, [], {max_retries: 0, first_byte_timeout_ms: 50}), Router: {default: 'fake,up-model'}}),
 		});
 		const startedAt = performance.now();
-		const error = (await h.client.messages.stream(base).finalMessage().catch((error_: unknown) => error_)) as InstanceType<typeof Anthropic.APIError>;
+		const error = (await h.client.messages
+			.stream(base)
+			.finalMessage()
+			.catch((error_: unknown) => error_)) as InstanceType<typeof Anthropic.APIError>;
 		expect(error.status).toBe(504);
 		expect(performance.now() - startedAt).toBeLessThan(5000);
 	});
@@ -323,9 +326,7 @@ describe('cancellation and shutdown', () => {
 	it('a client abort while waiting for upstream headers aborts the upstream too', async () => {
 		const h = await start({upstream: hang(), timings: {...fast, firstByteTimeoutMs: 10_000}});
 		const controller = new AbortController();
-		const pending = fetch(`${h.proxyUrl}/v1/messages`, {method: 'POST', body: JSON.stringify({...base, stream: true}), signal: controller.signal}).catch(
-			() => undefined,
-		);
+		const pending = fetch(`${h.proxyUrl}/v1/messages`, {method: 'POST', body: JSON.stringify({...base, stream: true}), signal: controller.signal}).catch(() => undefined);
 		await waitFor(() => h.upstreamRequests.length === 1);
 		const abortedAt = performance.now();
 		controller.abort();
@@ -343,7 +344,9 @@ describe('cancellation and shutdown', () => {
 		const text = await response.text();
 		await closing;
 		expect(text).toContain('event: message_start');
-		expect(text.slice(-300), JSON.stringify(h.events.filter(event => event.type !== "request:progress").slice(-3))).toMatch(/event: error\ndata: .*"overloaded_error".*shutting down/);
+		expect(text.slice(-300), JSON.stringify(h.events.filter(event => event.type !== 'request:progress').slice(-3))).toMatch(
+			/event: error\ndata: .*"overloaded_error".*shutting down/,
+		);
 		expect(h.proxy.inFlight()).toBe(0);
 		expect(h.upstreamRequests[0]!.aborted()).toBe(true);
 	});
@@ -359,9 +362,7 @@ describe('cancellation and shutdown', () => {
 	it('a busy port is a readable error naming the port and --port', async () => {
 		const h = await start({});
 		const port = Number(new URL(h.proxyUrl).port);
-		await expect(startProxy({store: h.store, bus: h.bus, host: '127.0.0.1', port})).rejects.toThrow(
-			new RegExp(`port ${port} is in use.*--port`),
-		);
+		await expect(startProxy({store: h.store, bus: h.bus, host: '127.0.0.1', port})).rejects.toThrow(new RegExp(`port ${port} is in use.*--port`));
 	});
 
 	it('the upstream keeps its connection alive between requests', async () => {

@@ -78,7 +78,12 @@ const rows: Row[] = [
 	{name: 'at the threshold is not long', request: request(), tokens: 1000, scenario: 'default', target: 'main,default-model'},
 	{
 		name: 'longContext beats the subagent tag',
-		request: request({system: [{type: 'text', text: 'x'}, {type: 'text', text: '<CCR-SUBAGENT-MODEL>main,bg-model</CCR-SUBAGENT-MODEL>go'}]}),
+		request: request({
+			system: [
+				{type: 'text', text: 'x'},
+				{type: 'text', text: '<CCR-SUBAGENT-MODEL>main,bg-model</CCR-SUBAGENT-MODEL>go'},
+			],
+		}),
 		tokens: 5000,
 		scenario: 'longContext',
 		target: 'Big,long-model',
@@ -87,7 +92,11 @@ const rows: Row[] = [
 		name: 'subagent tag in a later system block',
 		request: request({
 			model: 'claude-haiku-4-5',
-			system: [{type: 'text', text: 'billing'}, {type: 'text', text: 'identity'}, {type: 'text', text: '<CCR-SUBAGENT-MODEL>vision,image-model</CCR-SUBAGENT-MODEL>\nYou are'}],
+			system: [
+				{type: 'text', text: 'billing'},
+				{type: 'text', text: 'identity'},
+				{type: 'text', text: '<CCR-SUBAGENT-MODEL>vision,image-model</CCR-SUBAGENT-MODEL>\nYou are'},
+			],
 		}),
 		scenario: 'subagent',
 		target: 'vision,image-model',
@@ -101,7 +110,10 @@ const rows: Row[] = [
 	},
 	{
 		name: 'subagent tag in the first user message beats background',
-		request: request({model: 'claude-3-5-haiku-20241022', messages: [{role: 'user', content: [{type: 'text', text: '<CCR-SUBAGENT-MODEL>Big,long-model</CCR-SUBAGENT-MODEL> task'}]}]}),
+		request: request({
+			model: 'claude-3-5-haiku-20241022',
+			messages: [{role: 'user', content: [{type: 'text', text: '<CCR-SUBAGENT-MODEL>Big,long-model</CCR-SUBAGENT-MODEL> task'}]}],
+		}),
 		scenario: 'subagent',
 		target: 'Big,long-model',
 	},
@@ -172,7 +184,13 @@ const rows: Row[] = [
 		target: 'main,think-model',
 		reason: /^effort xhigh ≥ thinkEffort xhigh$/,
 	},
-	{name: 'think at effort max (--effort max)', request: request({thinking: {type: 'adaptive', display: 'omitted'}, output_config: {effort: 'max'}}), scenario: 'think', target: 'main,think-model', reason: /effort max ≥ thinkEffort xhigh/},
+	{
+		name: 'think at effort max (--effort max)',
+		request: request({thinking: {type: 'adaptive', display: 'omitted'}, output_config: {effort: 'max'}}),
+		scenario: 'think',
+		target: 'main,think-model',
+		reason: /effort max ≥ thinkEffort xhigh/,
+	},
 	{name: 'effort without thinking counts too', request: request({output_config: {effort: 'max'}}), scenario: 'think', target: 'main,think-model'},
 	{name: 'adaptive with no effort counts as medium', request: request({thinking: {type: 'adaptive'}}), scenario: 'default', target: 'main,default-model'},
 	{
@@ -183,10 +201,32 @@ const rows: Row[] = [
 		target: 'main,think-model',
 		reason: /effort medium ≥ thinkEffort medium/,
 	},
-	{name: 'an unknown effort value is ignored', request: request({thinking: {type: 'adaptive'}, output_config: {effort: 'turbo'}}), scenario: 'default', target: 'main,default-model'},
-	{name: 'enabled, budget 1,024 → low', request: request({thinking: {type: 'enabled', budget_tokens: 1024}}), router: {...allRoutes, thinkEffort: 'medium'}, scenario: 'default', target: 'main,default-model'},
-	{name: 'enabled, budget 4,000 ("think") → medium', request: request({thinking: {type: 'enabled', budget_tokens: 4000}}), router: {...allRoutes, thinkEffort: 'medium'}, scenario: 'think', target: 'main,think-model'},
-	{name: 'enabled, budget 10,000 ("megathink") → high: not think by default', request: request({thinking: {type: 'enabled', budget_tokens: 10_000}}), scenario: 'default', target: 'main,default-model'},
+	{
+		name: 'an unknown effort value is ignored',
+		request: request({thinking: {type: 'adaptive'}, output_config: {effort: 'turbo'}}),
+		scenario: 'default',
+		target: 'main,default-model',
+	},
+	{
+		name: 'enabled, budget 1,024 → low',
+		request: request({thinking: {type: 'enabled', budget_tokens: 1024}}),
+		router: {...allRoutes, thinkEffort: 'medium'},
+		scenario: 'default',
+		target: 'main,default-model',
+	},
+	{
+		name: 'enabled, budget 4,000 ("think") → medium',
+		request: request({thinking: {type: 'enabled', budget_tokens: 4000}}),
+		router: {...allRoutes, thinkEffort: 'medium'},
+		scenario: 'think',
+		target: 'main,think-model',
+	},
+	{
+		name: 'enabled, budget 10,000 ("megathink") → high: not think by default',
+		request: request({thinking: {type: 'enabled', budget_tokens: 10_000}}),
+		scenario: 'default',
+		target: 'main,default-model',
+	},
 	{name: 'enabled, budget 24,576 → high', request: request({thinking: {type: 'enabled', budget_tokens: 24_576}}), scenario: 'default', target: 'main,default-model'},
 	{
 		name: 'enabled, budget 31,999 ("ultrathink") → xhigh: think',
@@ -195,8 +235,19 @@ const rows: Row[] = [
 		target: 'main,think-model',
 		reason: /^effort xhigh \(thinking budget 31,999\) ≥ thinkEffort xhigh$/,
 	},
-	{name: 'no budget maps to max', request: request({thinking: {type: 'enabled', budget_tokens: 120_000}}), router: {...allRoutes, thinkEffort: 'max'}, scenario: 'default', target: 'main,default-model'},
-	{name: 'the higher of budget and effort counts', request: request({thinking: {type: 'enabled', budget_tokens: 31_999}, output_config: {effort: 'low'}}), scenario: 'think', target: 'main,think-model'},
+	{
+		name: 'no budget maps to max',
+		request: request({thinking: {type: 'enabled', budget_tokens: 120_000}}),
+		router: {...allRoutes, thinkEffort: 'max'},
+		scenario: 'default',
+		target: 'main,default-model',
+	},
+	{
+		name: 'the higher of budget and effort counts',
+		request: request({thinking: {type: 'enabled', budget_tokens: 31_999}, output_config: {effort: 'low'}}),
+		scenario: 'think',
+		target: 'main,think-model',
+	},
 	{name: 'disabled thinking is not think', request: request({thinking: {type: 'disabled'}}), scenario: 'default', target: 'main,default-model'},
 	{
 		name: 'think beats image',
@@ -216,7 +267,12 @@ const rows: Row[] = [
 		scenario: 'background',
 		target: 'main,bg-model',
 	},
-	{name: 'image in the last user turn', request: request({messages: [{role: 'user', content: [{type: 'text', text: 'see'}, image]}]}), scenario: 'image', target: 'vision,image-model'},
+	{
+		name: 'image in the last user turn',
+		request: request({messages: [{role: 'user', content: [{type: 'text', text: 'see'}, image]}]}),
+		scenario: 'image',
+		target: 'vision,image-model',
+	},
 	{
 		name: 'image inside a tool result of the last user turn',
 		request: request({
@@ -231,7 +287,13 @@ const rows: Row[] = [
 	},
 	{
 		name: 'an image earlier in the history does not count',
-		request: request({messages: [{role: 'user', content: [image]}, {role: 'assistant', content: 'ok'}, {role: 'user', content: 'and now?'}]}),
+		request: request({
+			messages: [
+				{role: 'user', content: [image]},
+				{role: 'assistant', content: 'ok'},
+				{role: 'user', content: 'and now?'},
+			],
+		}),
 		scenario: 'default',
 		target: 'main,default-model',
 	},
@@ -297,7 +359,10 @@ describe('web search without a webSearch route', () => {
 			Router: router,
 		});
 	const route = (model: string, router?: Record<string, unknown>) =>
-		routeRequest(request({model, tools: [searchTool], tool_choice: {type: 'auto'}} as RoutableRequest), searchConfig(router), {estimateTokens: tokens(10), searchModel: searchModelFor});
+		routeRequest(request({model, tools: [searchTool], tool_choice: {type: 'auto'}} as RoutableRequest), searchConfig(router), {
+			estimateTokens: tokens(10),
+			searchModel: searchModelFor,
+		});
 
 	it('an explicit model that cannot search is refused, naming the route to set (was: answered from memory)', () => {
 		const decision = route('deepseek,deepseek-chat');
@@ -312,7 +377,7 @@ describe('web search without a webSearch route', () => {
 		expect(route('claude-opus-5-5')).toEqual({error: expect.objectContaining({status: 400, message: expect.stringContaining('Router.webSearch')})});
 	});
 
-	it("a Gemini Balance model is replaced by its listed -search variant", () => {
+	it('a Gemini Balance model is replaced by its listed -search variant', () => {
 		const decision = route('gb,gemini-2.5-flash');
 		if ('error' in decision) throw new Error(decision.error.message);
 		expect(decision.scenario).toBe('explicit');
@@ -386,7 +451,10 @@ describe('routeRequest errors', () => {
 describe('subagent tag', () => {
 	it('is stripped from the request that goes upstream, whichever rule wins', () => {
 		const input = request({
-			system: [{type: 'text', text: 'identity'}, {type: 'text', text: '<CCR-SUBAGENT-MODEL>main,bg-model</CCR-SUBAGENT-MODEL>\nYou are a subagent.', cache_control: {type: 'ephemeral'}}],
+			system: [
+				{type: 'text', text: 'identity'},
+				{type: 'text', text: '<CCR-SUBAGENT-MODEL>main,bg-model</CCR-SUBAGENT-MODEL>\nYou are a subagent.', cache_control: {type: 'ephemeral'}},
+			],
 		});
 		const decision = routeRequest(input, config(), {estimateTokens: tokens(5000)});
 		if ('error' in decision) throw new Error(decision.error.message);
@@ -400,7 +468,13 @@ describe('subagent tag', () => {
 	});
 
 	it('is found in the first user message only (not later ones)', () => {
-		const later = request({messages: [{role: 'user', content: 'hi'}, {role: 'assistant', content: 'yo'}, {role: 'user', content: '<CCR-SUBAGENT-MODEL>main,bg-model</CCR-SUBAGENT-MODEL>'}]});
+		const later = request({
+			messages: [
+				{role: 'user', content: 'hi'},
+				{role: 'assistant', content: 'yo'},
+				{role: 'user', content: '<CCR-SUBAGENT-MODEL>main,bg-model</CCR-SUBAGENT-MODEL>'},
+			],
+		});
 		expect(extractSubagentTag(later)).toBeUndefined();
 		const first = request({messages: [{role: 'user', content: '<CCR-SUBAGENT-MODEL>main,bg-model</CCR-SUBAGENT-MODEL>hi'}]});
 		expect(extractSubagentTag(first)).toEqual({target: 'main,bg-model', request: {...first, messages: [{role: 'user', content: 'hi'}]}});
@@ -419,6 +493,15 @@ describe('helpers', () => {
 	});
 
 	it('lastUserTurnHasImage ignores assistant-last conversations', () => {
-		expect(lastUserTurnHasImage(request({messages: [{role: 'user', content: [image]}, {role: 'assistant', content: 'x'}]}))).toBe(false);
+		expect(
+			lastUserTurnHasImage(
+				request({
+					messages: [
+						{role: 'user', content: [image]},
+						{role: 'assistant', content: 'x'},
+					],
+				}),
+			),
+		).toBe(false);
 	});
 });

@@ -34,7 +34,15 @@ describe('createRedactor', () => {
 	});
 
 	it('masks every configured secret, also URL-encoded', () => {
-		const secrets = ['proxy-apikey-0001', 'ds-key-aaaaaaaaaaaa1111', 'pool-key-one-2222', 'pool/key+two=3333', encodeURIComponent('pool/key+two=3333'), 'hdr-token-4444', 'proxy-pass-9999'];
+		const secrets = [
+			'proxy-apikey-0001',
+			'ds-key-aaaaaaaaaaaa1111',
+			'pool-key-one-2222',
+			'pool/key+two=3333',
+			encodeURIComponent('pool/key+two=3333'),
+			'hdr-token-4444',
+			'proxy-pass-9999',
+		];
 		const text = secrets.map(secret => `value ${secret} here`).join('\n');
 		const out = redact(text);
 		for (const secret of secrets) expect(out).not.toContain(secret);

@@ -10,10 +10,25 @@ const good = {
 	system: [{type: 'text', text: 'be brief', cache_control: {type: 'ephemeral'}}],
 	messages: [
 		{role: 'user', content: 'hi'},
-		{role: 'assistant', content: [{type: 'text', text: 'x'}, {type: 'tool_use', id: 'toolu_1', name: 'Read', input: {}}]},
-		{role: 'user', content: [{type: 'tool_result', tool_use_id: 'toolu_1', content: 'ok'}, {type: 'future_block', anything: 1}]},
+		{
+			role: 'assistant',
+			content: [
+				{type: 'text', text: 'x'},
+				{type: 'tool_use', id: 'toolu_1', name: 'Read', input: {}},
+			],
+		},
+		{
+			role: 'user',
+			content: [
+				{type: 'tool_result', tool_use_id: 'toolu_1', content: 'ok'},
+				{type: 'future_block', anything: 1},
+			],
+		},
 	],
-	tools: [{name: 'Read', input_schema: {type: 'object'}}, {type: 'web_search_20250305', name: 'web_search'}],
+	tools: [
+		{name: 'Read', input_schema: {type: 'object'}},
+		{type: 'web_search_20250305', name: 'web_search'},
+	],
 	some_new_field: {kept: true},
 };
 
@@ -106,7 +121,21 @@ describe('the fast path agrees with the schema', () => {
 		}
 	}
 
-	const bodies = [good, claudeCodeBody(2500, 11), {...claudeCodeBody(1500, 5), stream: false, temperature: 0.2, top_p: 1, top_k: 5, stop_sequences: ['x'], metadata: {user_id: 'u'}, tool_choice: {type: 'auto'}, thinking: {type: 'enabled', budget_tokens: 1024}}];
+	const bodies = [
+		good,
+		claudeCodeBody(2500, 11),
+		{
+			...claudeCodeBody(1500, 5),
+			stream: false,
+			temperature: 0.2,
+			top_p: 1,
+			top_k: 5,
+			stop_sequences: ['x'],
+			metadata: {user_id: 'u'},
+			tool_choice: {type: 'auto'},
+			thinking: {type: 'enabled', budget_tokens: 1024},
+		},
+	];
 
 	it('accepts real Claude Code bodies without calling zod', () => {
 		for (const body of bodies) {

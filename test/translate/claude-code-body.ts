@@ -2,7 +2,32 @@ import type {AnthropicMessageParam, AnthropicRequest} from '../../source/proxy/t
 
 /** A Claude Code-shaped request of roughly `targetBytes`: system blocks, ~20 tools, tool turns, one image. */
 export function claudeCodeBody(targetBytes: number, seed = 1): AnthropicRequest {
-	const words = ['const', 'function', 'return', 'import', 'export', 'the', 'file', 'value', 'error', 'async', 'await', 'string', 'number', 'if', 'else', '=>', '{', '}', 'path', 'src/index.ts', 'README.md', 'TODO', '你好', 'über'];
+	const words = [
+		'const',
+		'function',
+		'return',
+		'import',
+		'export',
+		'the',
+		'file',
+		'value',
+		'error',
+		'async',
+		'await',
+		'string',
+		'number',
+		'if',
+		'else',
+		'=>',
+		'{',
+		'}',
+		'path',
+		'src/index.ts',
+		'README.md',
+		'TODO',
+		'你好',
+		'über',
+	];
 	let state = seed;
 	const random = (): number => {
 		state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
@@ -32,7 +57,7 @@ export function claudeCodeBody(targetBytes: number, seed = 1): AnthropicRequest 
 		stream: true,
 		system: [
 			{type: 'text', text: 'x-anthropic-billing-header: cc_version=2.1.117.48f; cc_entrypoint=cli; cch=71fea;'},
-			{type: 'text', text: 'You are Claude Code, Anthropic\'s official CLI for Claude.', cache_control: {type: 'ephemeral'}},
+			{type: 'text', text: "You are Claude Code, Anthropic's official CLI for Claude.", cache_control: {type: 'ephemeral'}},
 			{type: 'text', text: prose(12_000), cache_control: {type: 'ephemeral'}},
 		],
 		tools,

@@ -60,7 +60,12 @@ describe('chunk-boundary property', () => {
 
 	test.each(FIXTURES.map(fixture => [fixture.id, fixture] as const))('%s: one byte per read gives the same output', (_id, fixture) => {
 		const length = encoder.encode(fixture.upstream.join('')).length;
-		expect(split(fixture, Array.from({length: length - 1}, (_, index) => index + 1))).toBe(reference(fixture));
+		expect(
+			split(
+				fixture,
+				Array.from({length: length - 1}, (_, index) => index + 1),
+			),
+		).toBe(reference(fixture));
 	});
 
 	test('400 random splits (inside UTF-8 sequences, JSON and line endings) give the same output', () => {

@@ -4,14 +4,7 @@
  * GB's lossy conversion and Google's checks; what GB streams back must translate cleanly.
  */
 import {describe, expect, test} from 'vitest';
-import {
-	PROFILES,
-	StreamTranslator,
-	toAnthropicMessage,
-	toOpenAIRequest,
-	ToolNameMap,
-	type AnthropicRequest,
-} from '../../source/proxy/translate/index.js';
+import {PROFILES, StreamTranslator, toAnthropicMessage, toOpenAIRequest, ToolNameMap, type AnthropicRequest} from '../../source/proxy/translate/index.js';
 import {buildPayload, validateChatRequest, type GContent} from '../fakes/gemini-balance/convert.js';
 import {DEFAULT_MODELS} from '../fakes/gemini-balance/models.js';
 import {renderOpenAINonStream, renderOpenAIStream} from '../fakes/gemini-balance/render.js';
@@ -51,7 +44,7 @@ function functionCalls(contents: GContent[]): number {
 }
 
 describe('gemini-balance profile vs the fake Gemini Balance /v1', () => {
-	test('a Claude Code request passes GB validation and Google\'s schema checks, and keeps every tool call', () => {
+	test("a Claude Code request passes GB validation and Google's schema checks, and keeps every tool call", () => {
 		const request = trickyRequest();
 		const calls = request.messages.flatMap(message => (Array.isArray(message.content) ? message.content : [])).filter(block => block.type === 'tool_use').length;
 		expect(calls).toBeGreaterThanOrEqual(2);

@@ -100,12 +100,7 @@ export function expectedEvents(notation: string): SseEvent[] {
 				return ['ping', {type: 'ping'}];
 			case 'CBS': {
 				const [kind, id, name] = rest.slice(1);
-				const block =
-					kind === 'text'
-						? {type: 'text', text: ''}
-						: kind === 'thinking'
-							? {type: 'thinking', thinking: '', signature: ''}
-							: {type: 'tool_use', id, name, input: {}};
+				const block = kind === 'text' ? {type: 'text', text: ''} : kind === 'thinking' ? {type: 'thinking', thinking: '', signature: ''} : {type: 'tool_use', id, name, input: {}};
 				return ['content_block_start', {type: 'content_block_start', index, content_block: block}];
 			}
 
@@ -116,10 +111,7 @@ export function expectedEvents(notation: string): SseEvent[] {
 			case 'SIG':
 				return ['content_block_delta', {type: 'content_block_delta', index, delta: {type: 'signature_delta', signature: 'sig_TEST'}}];
 			case 'JD':
-				return [
-					'content_block_delta',
-					{type: 'content_block_delta', index, delta: {type: 'input_json_delta', partial_json: JSON.stringify(JSON.parse(tail))}},
-				];
+				return ['content_block_delta', {type: 'content_block_delta', index, delta: {type: 'input_json_delta', partial_json: JSON.stringify(JSON.parse(tail))}}];
 			case 'CBX':
 				return ['content_block_stop', {type: 'content_block_stop', index}];
 			case 'MD': {

@@ -40,7 +40,7 @@ describe('resolveProfile: explicit profile and Claude Code Router transformers',
 
 	test('maxtoken with options, per-model chains, unsupported names reported', () => {
 		const config = provider({
-			transformer: {use: [['maxtoken', {max_tokens: 16384}], 'enhancetool', 'tooluse'], 'm2': {use: ['reasoning', 'my-plugin']}},
+			transformer: {use: [['maxtoken', {max_tokens: 16384}], 'enhancetool', 'tooluse'], m2: {use: ['reasoning', 'my-plugin']}},
 		});
 		const m = resolveProfile(config, 'm');
 		expect(m.profile.maxOutputTokens).toBe(16384);
@@ -64,7 +64,10 @@ describe('resolveProfile: explicit profile and Claude Code Router transformers',
 		});
 		const {profile, unsupportedTransformers} = resolveProfile(config, 'moonshotai/kimi-k2');
 		expect(unsupportedTransformers).toStrictEqual([]);
-		const {body} = toOpenAIRequest({model: 'x', max_tokens: 32000, messages: [{role: 'user', content: 'hi'}], temperature: 1}, {model: 'moonshotai/kimi-k2', profile, stream: true});
+		const {body} = toOpenAIRequest(
+			{model: 'x', max_tokens: 32000, messages: [{role: 'user', content: 'hi'}], temperature: 1},
+			{model: 'moonshotai/kimi-k2', profile, stream: true},
+		);
 		expect(body).toMatchObject({provider: {only: ['moonshotai']}, temperature: 0.6, max_tokens: 4000, stream_options: {include_usage: true}});
 	});
 

@@ -1,13 +1,6 @@
 import {describe, expect, test} from 'vitest';
 import {claudeSessionId} from '../../source/proxy/session.js';
-import {
-	defineProfile,
-	toOpenAIRequest,
-	UnsupportedContentError,
-	type AnthropicMessageParam,
-	type AnthropicRequest,
-	type Profile,
-} from '../../source/proxy/translate/index.js';
+import {defineProfile, toOpenAIRequest, UnsupportedContentError, type AnthropicMessageParam, type AnthropicRequest, type Profile} from '../../source/proxy/translate/index.js';
 import {TEST_PROFILE} from './helpers.js';
 import {LONG_TOOL, LONG_TOOL_SHORT, READ_TOOL} from './stream-fixtures.js';
 
@@ -283,7 +276,10 @@ describe('spec §6.1 request fixtures', () => {
 		[{type: 'any'}, {tool_choice: 'required'}],
 		[{type: 'tool', name: 'Bash'}, {tool_choice: {type: 'function', function: {name: 'Bash'}}}],
 		[{type: 'none'}, {tool_choice: 'none'}],
-		[{type: 'auto', disable_parallel_tool_use: true}, {tool_choice: 'auto', parallel_tool_calls: false}],
+		[
+			{type: 'auto', disable_parallel_tool_use: true},
+			{tool_choice: 'auto', parallel_tool_calls: false},
+		],
 	] as const)('F-R14 tool_choice %j', (choice, expected) => {
 		const body = translate({tools: [bash], tool_choice: choice as AnthropicRequest['tool_choice']});
 		expect({tool_choice: body.tool_choice, ...(body.parallel_tool_calls === undefined ? {} : {parallel_tool_calls: body.parallel_tool_calls})}).toStrictEqual(expected);
@@ -312,10 +308,7 @@ describe('spec §6.1 request fixtures', () => {
 	});
 
 	test('F-R16 sampling and limits', () => {
-		const body = translate(
-			{max_tokens: 32000, temperature: 0.2, top_p: 0.9, top_k: 40, stop_sequences: ['</answer>']},
-			defineProfile({...TEST_PROFILE, maxOutputTokens: 8192}),
-		);
+		const body = translate({max_tokens: 32000, temperature: 0.2, top_p: 0.9, top_k: 40, stop_sequences: ['</answer>']}, defineProfile({...TEST_PROFILE, maxOutputTokens: 8192}));
 		expect(body).toMatchObject({max_tokens: 8192, temperature: 0.2, top_p: 0.9, stop: ['</answer>']});
 		expect(body).not.toHaveProperty('top_k');
 	});
@@ -408,18 +401,12 @@ describe('spec §6.1 request fixtures', () => {
 
 	test('F-R21 noMidSystem: becomes user text in the same position', () => {
 		const body = translate({messages: r21}, defineProfile({...TEST_PROFILE, noMidSystem: true}));
-		expect(body.messages).toStrictEqual([
-			...r21Head,
-			{role: 'user', content: '<system-reminder>\nRepo is read-only.\n</system-reminder>'},
-			{role: 'user', content: 'go on'},
-		]);
+		expect(body.messages).toStrictEqual([...r21Head, {role: 'user', content: '<system-reminder>\nRepo is read-only.\n</system-reminder>'}, {role: 'user', content: 'go on'}]);
 	});
 
 	test('F-R22 Mistral ordering (requiresAssistantAfterToolResult)', () => {
 		const body = translate({messages: r06}, defineProfile({...TEST_PROFILE, requiresAssistantAfterToolResult: true}));
-		expect(body.messages.slice(2)).toStrictEqual([
-			{role: 'tool', tool_call_id: 'toolu_01', content: 'a.txt\nb.txt\n\n<system-reminder>x</system-reminder>'},
-		]);
+		expect(body.messages.slice(2)).toStrictEqual([{role: 'tool', tool_call_id: 'toolu_01', content: 'a.txt\nb.txt\n\n<system-reminder>x</system-reminder>'}]);
 	});
 
 	test('F-R23 empty assistant content', () => {
@@ -488,7 +475,17 @@ describe('request translation details', () => {
 
 	test('images replaced for text-only models', () => {
 		const body = translate(
-			{messages: [{role: 'user', content: [{type: 'image', source: {type: 'url', url: 'https://x/a.png'}}, {type: 'text', text: 'see'}]}]},
+			{
+				messages: [
+					{
+						role: 'user',
+						content: [
+							{type: 'image', source: {type: 'url', url: 'https://x/a.png'}},
+							{type: 'text', text: 'see'},
+						],
+					},
+				],
+			},
 			defineProfile({...TEST_PROFILE, supportsImages: false}),
 		);
 		expect(body.messages[0]).toStrictEqual({role: 'user', content: '[image omitted: model does not accept images]\n\nsee'});
@@ -511,7 +508,13 @@ describe('request translation details', () => {
 			{
 				messages: [
 					{role: 'user', content: 'q'},
-					{role: 'assistant', content: [{type: 'thinking', thinking: 'plain', signature: 's'}, {type: 'text', text: 'answer'}]},
+					{
+						role: 'assistant',
+						content: [
+							{type: 'thinking', thinking: 'plain', signature: 's'},
+							{type: 'text', text: 'answer'},
+						],
+					},
 					{role: 'user', content: 'q2'},
 					r11,
 				],
@@ -569,9 +572,7 @@ function r06Copy(): AnthropicMessageParam[] {
 		{role: 'assistant', content: [{type: 'tool_use', id: 'toolu_01', name: 'Bash', input: {command: 'ls'}}]},
 		{
 			role: 'user',
-			content: [
-				{type: 'tool_result', tool_use_id: 'toolu_01', content: [{type: 'image', source: {type: 'base64', media_type: 'image/png', data: 'AAAA'}}]},
-			],
+			content: [{type: 'tool_result', tool_use_id: 'toolu_01', content: [{type: 'image', source: {type: 'base64', media_type: 'image/png', data: 'AAAA'}}]}],
 		},
 	];
 }

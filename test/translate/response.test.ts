@@ -1,12 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {
-	collectSse,
-	toAnthropicError,
-	toAnthropicMessage,
-	TranslationError,
-	unreachableError,
-	type ResponseOptions,
-} from '../../source/proxy/translate/index.js';
+import {collectSse, toAnthropicError, toAnthropicMessage, TranslationError, unreachableError, type ResponseOptions} from '../../source/proxy/translate/index.js';
 import {ToolNameMap} from '../../source/proxy/translate/index.js';
 import {TEST_PROFILE, testIds} from './helpers.js';
 import {STREAM_FIXTURES} from './stream-fixtures.js';
@@ -94,7 +87,10 @@ describe('spec §6.3 non-streaming fixtures', () => {
 describe('non-streaming details', () => {
 	test('Gemini Balance non-stream: finish stop with tool calls, tool_calls [] when none, empty ids', () => {
 		const message = toAnthropicMessage(
-			completion({content: '', reasoning_content: '', tool_calls: [{index: 2, id: '', type: 'function', function: {name: 'Read', arguments: '{"p": 1}'}}]}, 'stop', {prompt_tokens: 10, completion_tokens: 3}),
+			completion({content: '', reasoning_content: '', tool_calls: [{index: 2, id: '', type: 'function', function: {name: 'Read', arguments: '{"p": 1}'}}]}, 'stop', {
+				prompt_tokens: 10,
+				completion_tokens: 3,
+			}),
 			options(),
 		);
 		expect(message.content).toStrictEqual([{type: 'tool_use', id: 'toolu_GEN1', name: 'Read', input: {p: 1}}]);
@@ -118,10 +114,7 @@ describe('non-streaming details', () => {
 	});
 
 	test('length → max_tokens and a truncated call is dropped', () => {
-		const message = toAnthropicMessage(
-			completion({content: 'x', tool_calls: [{id: 'c', type: 'function', function: {name: 'Write', arguments: '{"a":"b'}}]}, 'length'),
-			options(),
-		);
+		const message = toAnthropicMessage(completion({content: 'x', tool_calls: [{id: 'c', type: 'function', function: {name: 'Write', arguments: '{"a":"b'}}]}, 'length'), options());
 		expect(message.stop_reason).toBe('max_tokens');
 		expect(message.content).toStrictEqual([{type: 'text', text: 'x'}]);
 	});
@@ -166,7 +159,9 @@ describe('spec §6.4 error fixtures', () => {
 		const mapped = toAnthropicError(400, JSON.stringify({error: {message: text, type: 'invalid_request_error'}}));
 		expect(mapped.status).toBe(400);
 		expect(mapped.body.error.type).toBe('invalid_request_error');
-		expect(mapped.body.error.message.startsWith('input length and `max_tokens` exceed context limit: 108000 + 32000 > 131072, decrease input length or `max_tokens` and try again')).toBe(true);
+		expect(
+			mapped.body.error.message.startsWith('input length and `max_tokens` exceed context limit: 108000 + 32000 > 131072, decrease input length or `max_tokens` and try again'),
+		).toBe(true);
 	});
 
 	test('F-E05 OpenAI context overflow without breakdown', () => {
@@ -177,11 +172,7 @@ describe('spec §6.4 error fixtures', () => {
 
 	test('F-E06 Google array body', () => {
 		const mapped = toAnthropicError(400, '[{"error":{"code":400,"message":"Function call is missing a thought_signature","status":"INVALID_ARGUMENT"}}]');
-		expect([mapped.status, mapped.body.error.type, mapped.body.error.message]).toStrictEqual([
-			400,
-			'invalid_request_error',
-			'Function call is missing a thought_signature',
-		]);
+		expect([mapped.status, mapped.body.error.type, mapped.body.error.message]).toStrictEqual([400, 'invalid_request_error', 'Function call is missing a thought_signature']);
 	});
 
 	test('F-E07 upstream unreachable', () => {
@@ -246,7 +237,9 @@ describe('error mapping details', () => {
 	});
 
 	test('Gemini Balance nested Google error text is unwrapped; Gemini context wording rewritten', () => {
-		const nested = JSON.stringify({error: {code: 429, message: JSON.stringify({error: {code: 429, message: 'Resource has been exhausted (e.g. check quota).', status: 'RESOURCE_EXHAUSTED'}}, null, 2)}});
+		const nested = JSON.stringify({
+			error: {code: 429, message: JSON.stringify({error: {code: 429, message: 'Resource has been exhausted (e.g. check quota).', status: 'RESOURCE_EXHAUSTED'}}, null, 2)},
+		});
 		expect(toAnthropicError(429, nested).body.error.message).toBe('Resource has been exhausted (e.g. check quota).');
 		const gemini = toAnthropicError(400, '{"error":{"message":"The input token count (1200000) exceeds the maximum number of tokens allowed (1048576)."}}');
 		expect(gemini.body.error.message).toBe('prompt is too long: 1200000 tokens > 1048576 maximum');

@@ -43,8 +43,10 @@ describe('Gemini tool-schema whitelist', () => {
 	});
 
 	test('allOf merged; untyped items get a type', () => {
-		expect(
-			toGeminiSchema({allOf: [{type: 'object', properties: {a: {type: 'string'}}, required: ['a']}, {properties: {b: {type: 'array', items: {}}}}]}),
-		).toStrictEqual({type: 'object', properties: {a: {type: 'string'}, b: {type: 'array', items: {type: 'string'}}}, required: ['a']});
+		expect(toGeminiSchema({allOf: [{type: 'object', properties: {a: {type: 'string'}}, required: ['a']}, {properties: {b: {type: 'array', items: {}}}}]})).toStrictEqual({
+			type: 'object',
+			properties: {a: {type: 'string'}, b: {type: 'array', items: {type: 'string'}}},
+			required: ['a'],
+		});
 	});
 });

@@ -144,7 +144,12 @@ describe('H01 SDK cross-check: stream fixtures ending in message_stop', () => {
 
 	test('F-S25 upstream JSON although stream:true', async () => {
 		harness.upstream.setHandler((_req, res) =>
-			sendJson(res, 200, {id: 'x', object: 'chat.completion', choices: [{index: 0, message: {role: 'assistant', content: 'Hi'}, finish_reason: 'stop'}], usage: {prompt_tokens: 5, completion_tokens: 1}}),
+			sendJson(res, 200, {
+				id: 'x',
+				object: 'chat.completion',
+				choices: [{index: 0, message: {role: 'assistant', content: 'Hi'}, finish_reason: 'stop'}],
+				usage: {prompt_tokens: 5, completion_tokens: 1},
+			}),
 		);
 		const message = await harness.client.messages.stream(requestFor({})).finalMessage();
 		expect(message.content).toMatchObject([{type: 'text', text: 'Hi'}]);
@@ -159,7 +164,12 @@ describe('H01 SDK cross-check: stream fixtures ending in message_stop', () => {
 				choices: [
 					{
 						index: 0,
-						message: {role: 'assistant', reasoning_content: 'Check dir', content: 'Looking.', tool_calls: [{id: 'call_1', type: 'function', function: {name: 'Bash', arguments: '{"command":"ls"}'}}]},
+						message: {
+							role: 'assistant',
+							reasoning_content: 'Check dir',
+							content: 'Looking.',
+							tool_calls: [{id: 'call_1', type: 'function', function: {name: 'Bash', arguments: '{"command":"ls"}'}}],
+						},
 						finish_reason: 'stop',
 					},
 				],
@@ -201,14 +211,21 @@ describe('H01 SDK cross-check: error fixtures', () => {
 			400,
 			400,
 			'invalid_request_error',
-			JSON.stringify({error: {message: "This model's maximum context length is 131072 tokens. However, you requested 140000 tokens (108000 in the messages, 32000 in the completion). Please reduce the length of the messages or completion."}}),
+			JSON.stringify({
+				error: {
+					message:
+						"This model's maximum context length is 131072 tokens. However, you requested 140000 tokens (108000 in the messages, 32000 in the completion). Please reduce the length of the messages or completion.",
+				},
+			}),
 		],
 		[
 			'F-E05',
 			400,
 			400,
 			'invalid_request_error',
-			JSON.stringify({error: {message: "This model's maximum context length is 128000 tokens. However, your messages resulted in 204308 tokens. Please reduce the length of the messages."}}),
+			JSON.stringify({
+				error: {message: "This model's maximum context length is 128000 tokens. However, your messages resulted in 204308 tokens. Please reduce the length of the messages."},
+			}),
 		],
 		['F-E06', 400, 400, 'invalid_request_error', '[{"error":{"code":400,"message":"Function call is missing a thought_signature","status":"INVALID_ARGUMENT"}}]'],
 		['F-E08', 402, 402, 'billing_error', '{"error":{"message":"Insufficient Balance"}}'],
@@ -277,7 +294,11 @@ describe('proxy-side stream fixtures over HTTP', () => {
 
 			res.end(C({content: 'ok'}) + C({}, 'stop') + DONE);
 		});
-		const response = await fetch(`${harness.proxyUrl}/v1/messages`, {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify({...requestFor({}), stream: true})});
+		const response = await fetch(`${harness.proxyUrl}/v1/messages`, {
+			method: 'POST',
+			headers: {'content-type': 'application/json'},
+			body: JSON.stringify({...requestFor({}), stream: true}),
+		});
 		const text = await response.text();
 		expect(text).not.toContain('keep-alive');
 		const events = parseSse(text);
@@ -386,9 +407,7 @@ describe('§6.5 endpoint fixtures', () => {
 
 			res.end(C({}, 'stop') + DONE);
 		});
-		const [a, b] = await Promise.all(
-			['A', 'B'].map(tag => harness.client.messages.stream({...requestFor({}), messages: [{role: 'user', content: tag}]}).finalMessage()),
-		);
+		const [a, b] = await Promise.all(['A', 'B'].map(tag => harness.client.messages.stream({...requestFor({}), messages: [{role: 'user', content: tag}]}).finalMessage()));
 		expect(a!.content).toMatchObject([{type: 'text', text: 'A0 A1 A2 A3 A4 '}]);
 		expect(b!.content).toMatchObject([{type: 'text', text: 'B0 B1 B2 B3 B4 '}]);
 		expect(a!.id).not.toBe(b!.id);

@@ -113,8 +113,14 @@ export const STREAM_FIXTURES: StreamFixture[] = [
 		id: 'F-S07',
 		title: 'Gemini Balance: usage in every chunk, final choices [], no finish_reason',
 		upstream: [
-			D({choices: [{index: 0, delta: {content: 'Hi', reasoning_content: '', role: 'assistant'}, finish_reason: null}], usage: {prompt_tokens: 9, completion_tokens: 1, total_tokens: 10}}),
-			D({choices: [{index: 0, delta: {content: ' there', reasoning_content: '', role: 'assistant'}, finish_reason: null}], usage: {prompt_tokens: 9, completion_tokens: 2, total_tokens: 11}}),
+			D({
+				choices: [{index: 0, delta: {content: 'Hi', reasoning_content: '', role: 'assistant'}, finish_reason: null}],
+				usage: {prompt_tokens: 9, completion_tokens: 1, total_tokens: 10},
+			}),
+			D({
+				choices: [{index: 0, delta: {content: ' there', reasoning_content: '', role: 'assistant'}, finish_reason: null}],
+				usage: {prompt_tokens: 9, completion_tokens: 2, total_tokens: 11},
+			}),
 			D({choices: [], usage: {prompt_tokens: 9, completion_tokens: 2, total_tokens: 11}}),
 			DONE,
 		],
@@ -201,12 +207,7 @@ export const STREAM_FIXTURES: StreamFixture[] = [
 	{
 		id: 'F-S16c',
 		title: 'OpenRouter cache writes',
-		upstream: [
-			C({content: 'ok'}),
-			C({}, 'stop'),
-			U({prompt_tokens: 3000, completion_tokens: 10, prompt_tokens_details: {cached_tokens: 0, cache_write_tokens: 2500}}),
-			DONE,
-		],
+		upstream: [C({content: 'ok'}), C({}, 'stop'), U({prompt_tokens: 3000, completion_tokens: 10, prompt_tokens_details: {cached_tokens: 0, cache_write_tokens: 2500}}), DONE],
 		expected: 'MS | PING | CBS 0 text | TD 0 "ok" | CBX 0 | MD end_turn [500,10,2500,0] | MX',
 	},
 	{

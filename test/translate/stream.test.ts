@@ -200,22 +200,12 @@ describe('stream translator contract details', () => {
 	});
 
 	test('multi-line data (SSE spec) is joined and dispatched at the blank line', () => {
-		const {events} = runStream([
-			'data: {"choices":[{"index":0,\ndata: "delta":{"content":"hi"}}]}\n\n',
-			C({}, 'stop'),
-			DONE,
-		]);
+		const {events} = runStream(['data: {"choices":[{"index":0,\ndata: "delta":{"content":"hi"}}]}\n\n', C({}, 'stop'), DONE]);
 		expect(events[3]![1].delta.text).toBe('hi');
 	});
 
 	test('choices with index ≠ 0 and null choices are ignored', () => {
-		const {events} = runStream([
-			D({choices: [{index: 1, delta: {content: 'other'}}]}),
-			D({choices: null, usage: null}),
-			C({content: 'mine'}),
-			C({}, 'stop'),
-			DONE,
-		]);
+		const {events} = runStream([D({choices: [{index: 1, delta: {content: 'other'}}]}), D({choices: null, usage: null}), C({content: 'mine'}), C({}, 'stop'), DONE]);
 		expect(events.filter(([name]) => name === 'content_block_delta').map(([, data]) => data.delta.text)).toEqual(['mine']);
 	});
 
@@ -264,9 +254,7 @@ describe('stream translator contract details', () => {
 		ta += a.push(C({}, 'stop')) + a.push(DONE);
 		tb += b.push(C({content: 'b'})) + b.push(C({}, 'stop')) + b.push(DONE);
 		expect(normalize(parseSse(ta))).toEqual(expectedEvents('MS | PING | CBS 0 text | TD 0 "A" | CBX 0 | MD end_turn [42,1,0,0] | MX'));
-		expect(normalize(parseSse(tb))).toEqual(
-			expectedEvents('MS | PING | CBS 0 thinking | THD 0 "B" | SIG 0 | CBX 0 | CBS 1 text | TD 1 "b" | CBX 1 | MD end_turn [42,1,0,0] | MX'),
-		);
+		expect(normalize(parseSse(tb))).toEqual(expectedEvents('MS | PING | CBS 0 thinking | THD 0 "B" | SIG 0 | CBX 0 | CBS 1 text | TD 1 "b" | CBX 1 | MD end_turn [42,1,0,0] | MX'));
 	});
 
 	test('constructor ids: default ids look like Anthropic ids', () => {

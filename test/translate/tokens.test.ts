@@ -92,7 +92,11 @@ describe('quickEstimateInputTokens from the body text (what the proxy uses)', ()
 		}
 
 		const pdf = (length: number) => {
-			const request = {model: 'm', max_tokens: 1, messages: [{role: 'user' as const, content: [{type: 'document' as const, source: {type: 'base64' as const, media_type: 'application/pdf', data: 'J'.repeat(length)}}]}]};
+			const request = {
+				model: 'm',
+				max_tokens: 1,
+				messages: [{role: 'user' as const, content: [{type: 'document' as const, source: {type: 'base64' as const, media_type: 'application/pdf', data: 'J'.repeat(length)}}]}],
+			};
 			return quickEstimateInputTokens(request, JSON.stringify(request));
 		};
 

@@ -48,10 +48,7 @@ describe.skipIf(!hasScript || !built)('dashboard in a pseudo-terminal (built CLI
 	it('renders the dashboard, quits on q after closing the proxy, exits 0', {timeout: 60_000}, async () => {
 		const dir = tempDir();
 		const config = path.join(dir, 'config.json');
-		fs.writeFileSync(
-			config,
-			JSON.stringify({Providers: [{name: 'p', api_base_url: 'http://127.0.0.1:9/v1', models: ['m']}], Router: {default: 'p,m'}}),
-		);
+		fs.writeFileSync(config, JSON.stringify({Providers: [{name: 'p', api_base_url: 'http://127.0.0.1:9/v1', models: ['m']}], Router: {default: 'p,m'}}));
 		const child = spawn('script', ['-qfec', `stty cols 100 rows 30; exec node ${JSON.stringify(cli)} --config ${JSON.stringify(config)} --port 0`, '/dev/null'], {
 			cwd: dir,
 			env: interactiveEnv({HOME: dir, NO_COLOR: '1'}),

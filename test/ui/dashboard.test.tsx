@@ -214,7 +214,14 @@ describe('providers panel', () => {
 	it('shows key health from the activity stream', async () => {
 		const app = await renderApp({rows: 40});
 		await app.waitFor('3 Providers');
-		app.bus.emit({type: 'keys', provider: 'deepseek', keys: [{suffix: '••••9f3a', state: 'cooling', until: Date.now() + 30_000}, {suffix: '••••77aa', state: 'ok'}]});
+		app.bus.emit({
+			type: 'keys',
+			provider: 'deepseek',
+			keys: [
+				{suffix: '••••9f3a', state: 'cooling', until: Date.now() + 30_000},
+				{suffix: '••••77aa', state: 'ok'},
+			],
+		});
 		const frame = await app.waitFor('••••9f3a cooling');
 		expect(frame).toContain('••••77aa ok');
 		expect(frame).not.toContain('••••••••');

@@ -49,7 +49,12 @@ describe('widths', () => {
 
 	it('side by side at 100 columns, stacked below', async () => {
 		const wide = await busyApp(100, 30);
-		expect(wide.frame().split('\n').find(line => line.includes('1 Routes'))).toContain('3 Providers');
+		expect(
+			wide
+				.frame()
+				.split('\n')
+				.find(line => line.includes('1 Routes')),
+		).toContain('3 Providers');
 		const narrow = await busyApp(60, 30);
 		const lines = narrow.frame().split('\n');
 		const routes = lines.findIndex(line => line.includes('1 Routes'));
@@ -62,7 +67,12 @@ describe('widths', () => {
 
 	it('follows a terminal resize', async () => {
 		const app = await busyApp(100, 30);
-		expect(app.frame().split('\n').find(line => line.includes('1 Routes'))).toContain('3 Providers');
+		expect(
+			app
+				.frame()
+				.split('\n')
+				.find(line => line.includes('1 Routes')),
+		).toContain('3 Providers');
 		app.resize(60, 24);
 		await app.waitFor(/^.{60}$/m);
 		const frame = app.frame();

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import React, {useEffect} from 'react';
+import type React from 'react';
+import {useEffect} from 'react';
 import {render} from 'ink-testing-library';
 import {ActivityBus} from '../../source/activity/bus.js';
 import type {ActivityEvent, Usage} from '../../source/activity/events.js';

@@ -25,9 +25,7 @@ export function systemMessage(system: unknown, profile: Profile): OpenAIMessage 
 	if (typeof system === 'string') return system ? {role: 'system', content: system} : undefined;
 	if (!Array.isArray(system)) return undefined;
 	// Claude Code's attribution block carries a per-request nonce that defeats upstream prefix caching.
-	const blocks = (system as AnthropicTextBlock[]).filter(
-		block => block?.type === 'text' && typeof block.text === 'string' && block.text && !block.text.startsWith(BILLING_HEADER),
-	);
+	const blocks = (system as AnthropicTextBlock[]).filter(block => block?.type === 'text' && typeof block.text === 'string' && block.text && !block.text.startsWith(BILLING_HEADER));
 	if (blocks.length === 0) return undefined;
 	if (profile.keepCacheControl) {
 		return {
@@ -125,13 +123,7 @@ function pushAssistant(content: AnthropicMessageParam['content'], {profile, name
 	return calls.map(call => call.id);
 }
 
-function pushUser(
-	content: AnthropicMessageParam['content'],
-	pending: readonly string[],
-	deferred: readonly OpenAIMessage[],
-	{profile}: Context,
-	out: OpenAIMessage[],
-): void {
+function pushUser(content: AnthropicMessageParam['content'], pending: readonly string[], deferred: readonly OpenAIMessage[], {profile}: Context, out: OpenAIMessage[]): void {
 	const blocks: AnthropicContentBlock[] = typeof content === 'string' ? (content ? [{type: 'text', text: content}] : []) : content;
 	const open = new Set(pending);
 	const hoisted: OpenAIContentPart[] = [];
@@ -196,8 +188,7 @@ function mergeSameRole(messages: OpenAIMessage[]): OpenAIMessage[] {
 	for (const message of messages) {
 		const previous = merged.at(-1);
 		if (previous?.role === 'user' && message.role === 'user') {
-			const toParts = (content: string | OpenAIContentPart[]): OpenAIContentPart[] =>
-				typeof content === 'string' ? [{type: 'text', text: content}] : content;
+			const toParts = (content: string | OpenAIContentPart[]): OpenAIContentPart[] => (typeof content === 'string' ? [{type: 'text', text: content}] : content);
 			const parts = [...toParts(previous.content), ...toParts(message.content)];
 			previous.content = parts.every(part => part.type === 'text') ? parts.map(part => (part as {text: string}).text).join('\n\n') : parts;
 		} else merged.push(message);

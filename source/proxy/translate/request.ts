@@ -25,9 +25,7 @@ export type ToOpenAIResult = {body: OpenAIChatRequest; toolNames: ToolNameMap};
  */
 export function toOpenAIRequest(request: AnthropicRequest, options: ToOpenAIOptions): ToOpenAIResult {
 	const {profile} = options;
-	const stopSequences = Array.isArray(request.stop_sequences)
-		? request.stop_sequences.filter(stop => typeof stop === 'string' && stop.length > 0).slice(0, profile.maxStop)
-		: [];
+	const stopSequences = Array.isArray(request.stop_sequences) ? request.stop_sequences.filter(stop => typeof stop === 'string' && stop.length > 0).slice(0, profile.maxStop) : [];
 	const toolNames = new ToolNameMap({dialect: profile.schemaDialect, stopSequences});
 	const body: OpenAIChatRequest = {model: options.model, messages: []};
 

@@ -36,14 +36,7 @@ function computeProfile(provider: ProviderConfig, model: string): ResolvedProfil
 	// CCR bypass: `use` is exactly ["Anthropic"] (model-level chains disable it).
 	const bypass = providerUses.length === 1 && providerUses[0]!.name === 'Anthropic' && readUses(modelSpec?.use).length === 0;
 	const baseName: ProfileName =
-		provider.profile ??
-		(bypass
-			? 'anthropic'
-			: names.includes('deepseek')
-				? 'deepseek'
-				: names.includes('openrouter')
-					? 'openrouter'
-					: guessProfileName(provider, model));
+		provider.profile ?? (bypass ? 'anthropic' : names.includes('deepseek') ? 'deepseek' : names.includes('openrouter') ? 'openrouter' : guessProfileName(provider, model));
 	const overrides: Record<string, unknown> = {...modelTweaks(baseName, provider, model)};
 	const base = PROFILES[baseName];
 	const unsupported: string[] = [];

@@ -50,8 +50,14 @@ export function toAnthropicMessage(body: unknown, options: ResponseOptions): Ant
 		const splitter = new ThinkTagSplitter();
 		splitter.push(text, pieces);
 		splitter.flush(pieces);
-		text = pieces.filter(piece => !piece.thinking).map(piece => piece.text).join('');
-		thinking += pieces.filter(piece => piece.thinking).map(piece => piece.text).join('');
+		text = pieces
+			.filter(piece => !piece.thinking)
+			.map(piece => piece.text)
+			.join('');
+		thinking += pieces
+			.filter(piece => piece.thinking)
+			.map(piece => piece.text)
+			.join('');
 	}
 
 	const refusal = typeof message.refusal === 'string' && message.refusal ? message.refusal : '';

@@ -72,7 +72,7 @@ function clean(node: Schema, root: Schema, depth: number): Schema {
 	const format = node['format'];
 	if (typeof format === 'string' && typeof type === 'string' && FORMATS[type]?.has(format)) out['format'] = format;
 	const values = Array.isArray(node['enum']) ? node['enum'] : node['const'] === undefined ? undefined : [node['const']];
-	if (values && values.every(value => typeof value === 'string') && (type === 'string' || type === undefined)) {
+	if (values?.every(value => typeof value === 'string') && (type === 'string' || type === undefined)) {
 		out['enum'] = values;
 		out['type'] = 'string';
 	}

@@ -28,10 +28,7 @@ export function textBlockStart(index: number): string {
 }
 
 export function thinkingBlockStart(index: number): string {
-	return frame(
-		'content_block_start',
-		`{"type":"content_block_start","index":${index},"content_block":{"type":"thinking","thinking":"","signature":""}}`,
-	);
+	return frame('content_block_start', `{"type":"content_block_start","index":${index},"content_block":{"type":"thinking","thinking":"","signature":""}}`);
 }
 
 export function toolBlockStart(index: number, id: string, name: string): string {
@@ -42,10 +39,7 @@ export function toolBlockStart(index: number, id: string, name: string): string 
 }
 
 function delta(index: number, deltaType: string, field: string, value: string): string {
-	return frame(
-		'content_block_delta',
-		`{"type":"content_block_delta","index":${index},"delta":{"type":"${deltaType}","${field}":${JSON.stringify(value)}}}`,
-	);
+	return frame('content_block_delta', `{"type":"content_block_delta","index":${index},"delta":{"type":"${deltaType}","${field}":${JSON.stringify(value)}}}`);
 }
 
 export const textDelta = (index: number, text: string): string => delta(index, 'text_delta', 'text', text);
@@ -58,10 +52,7 @@ export function blockStop(index: number): string {
 }
 
 export function messageDelta(stopReason: StopReason, stopSequence: string | null, usage: AnthropicUsage): string {
-	return frame(
-		'message_delta',
-		JSON.stringify({type: 'message_delta', delta: {stop_reason: stopReason, stop_sequence: stopSequence}, usage}),
-	);
+	return frame('message_delta', JSON.stringify({type: 'message_delta', delta: {stop_reason: stopReason, stop_sequence: stopSequence}, usage}));
 }
 
 /** Mid-stream error frame: `{"type":"error","error":{…}}` (no request_id, as Anthropic sends it). */

@@ -121,8 +121,7 @@ export class StreamTranslator {
 		const head = this.start();
 		this.#reader.end();
 		if (!this.#ended) {
-			const complete =
-				this.#finish !== null || (this.#profile.eofIsDone && this.#slots.slots.every(slot => !slot.args || parseToolArguments(slot.args).strict));
+			const complete = this.#finish !== null || (this.#profile.eofIsDone && this.#slots.slots.every(slot => !slot.args || parseToolArguments(slot.args).strict));
 			if (complete) this.#finalize();
 			else this.#fail('api_error', 'upstream stream ended before completion');
 		}

@@ -36,9 +36,7 @@ export function applyTools(request: AnthropicRequest, body: OpenAIChatRequest, p
 			break;
 		case 'tool':
 			// Gemini Balance answers 422 to the object form; "required" is the closest string.
-			body.tool_choice = profile.toolChoiceObject
-				? {type: 'function', function: {name: names.upstreamName(choice.name)}}
-				: 'required';
+			body.tool_choice = profile.toolChoiceObject ? {type: 'function', function: {name: names.upstreamName(choice.name)}} : 'required';
 			break;
 		default:
 			return;

@@ -6,10 +6,7 @@
 export type CacheControl = {type: string; ttl?: string};
 
 export type AnthropicTextBlock = {type: 'text'; text: string; cache_control?: CacheControl | null; citations?: unknown};
-export type AnthropicImageSource =
-	| {type: 'base64'; media_type: string; data: string}
-	| {type: 'url'; url: string}
-	| {type: 'file'; file_id: string};
+export type AnthropicImageSource = {type: 'base64'; media_type: string; data: string} | {type: 'url'; url: string} | {type: 'file'; file_id: string};
 export type AnthropicImageBlock = {type: 'image'; source: AnthropicImageSource; cache_control?: CacheControl | null};
 export type AnthropicDocumentSource =
 	| {type: 'text'; media_type?: string; data: string}
@@ -57,14 +54,9 @@ export type AnthropicTool = {
 	[key: string]: unknown;
 };
 
-export type AnthropicToolChoice =
-	| {type: 'auto' | 'any' | 'none'; disable_parallel_tool_use?: boolean}
-	| {type: 'tool'; name: string; disable_parallel_tool_use?: boolean};
+export type AnthropicToolChoice = {type: 'auto' | 'any' | 'none'; disable_parallel_tool_use?: boolean} | {type: 'tool'; name: string; disable_parallel_tool_use?: boolean};
 
-export type AnthropicThinking =
-	| {type: 'enabled'; budget_tokens: number}
-	| {type: 'adaptive'; budget_tokens?: number | null; display?: string}
-	| {type: 'disabled'};
+export type AnthropicThinking = {type: 'enabled'; budget_tokens: number} | {type: 'adaptive'; budget_tokens?: number | null; display?: string} | {type: 'disabled'};
 
 /** `POST /v1/messages` body (what the proxy accepts; unknown fields are allowed and dropped). */
 export type AnthropicRequest = {
@@ -92,14 +84,7 @@ export type AnthropicUsage = {
 	cache_read_input_tokens: number;
 };
 
-export type StopReason =
-	| 'end_turn'
-	| 'max_tokens'
-	| 'stop_sequence'
-	| 'tool_use'
-	| 'pause_turn'
-	| 'refusal'
-	| 'model_context_window_exceeded';
+export type StopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'pause_turn' | 'refusal' | 'model_context_window_exceeded';
 
 export type AnthropicResponseBlock =
 	| {type: 'text'; text: string}

@@ -1,4 +1,4 @@
-import React, {useMemo, type ReactNode} from 'react';
+import {useMemo, type ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import type {RequestRecord} from '../../activity/store.js';
 import {activityColumns, scrollStart} from '../layout.js';
@@ -31,7 +31,8 @@ export function ActivityPanel({rows, inFlight, selectedIndex, focused, width, he
 	const visible = Math.max(0, height - CHROME_LINES);
 	const start = scrollStart(selectedIndex, rows.length, visible);
 	const windowRows = rows.slice(start, start + visible);
-	const note = rows.length > 0 ? `${inFlight} live · ${rows.length - inFlight} done${rows.length > visible ? ` · ${start + 1}-${start + windowRows.length}/${rows.length}` : ''}` : undefined;
+	const note =
+		rows.length > 0 ? `${inFlight} live · ${rows.length - inFlight} done${rows.length > visible ? ` · ${start + 1}-${start + windowRows.length}/${rows.length}` : ''}` : undefined;
 	return (
 		<Panel title={`${number} Activity`} note={note} focused={focused} width={width} height={height}>
 			{rows.length === 0 ? (

@@ -1,4 +1,4 @@
-import React, {memo, type ReactNode} from 'react';
+import {memo, type ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import type {RequestRecord} from '../../activity/store.js';
 import {formatCount, formatDuration, shortId} from '../format.js';

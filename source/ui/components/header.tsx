@@ -1,5 +1,5 @@
 import os from 'node:os';
-import React, {type ReactNode} from 'react';
+import type {ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import type {ConfigIssue} from '../../config/errors.js';
 import type {Totals} from '../../activity/store.js';
@@ -28,8 +28,7 @@ export function Header({listenUrl, apiKeySet, configPath, startedAt, totals, inF
 					<Text wrap="truncate-end">
 						<Text bold color={theme.accent}>
 							ccr-tui
-						</Text>
-						{' '}
+						</Text>{' '}
 						{listenUrl ? <Text color={theme.ok}>{`● ${listenUrl}`}</Text> : <Text color={theme.error}>{`${GLYPHS.error} proxy not running`}</Text>}
 						<Text color={theme.muted}>{` · ${apiKeySet ? 'APIKEY required' : 'no APIKEY'} · up ${formatUptime(now - startedAt)}  `}</Text>
 					</Text>

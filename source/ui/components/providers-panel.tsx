@@ -1,4 +1,4 @@
-import React, {type ReactNode} from 'react';
+import type {ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import type {KeyHealth} from '../../activity/events.js';
 import type {ProviderConfig} from '../../config/schema.js';
@@ -53,8 +53,7 @@ export function ProvidersPanel({providers, selected, focused, width, height, num
 	const compact = providersPanelWanted(providers, selected) - CHROME_LINES > inner;
 	// Drop providers from the top until the selected one's block fits.
 	let first = 0;
-	const linesUpTo = (from: number): number =>
-		providers.slice(from, selected + 1).reduce((sum, view, offset) => sum + providerLines(view, from + offset === selected, compact), 0);
+	const linesUpTo = (from: number): number => providers.slice(from, selected + 1).reduce((sum, view, offset) => sum + providerLines(view, from + offset === selected, compact), 0);
 	while (first < selected && linesUpTo(first) > inner) first++;
 	const note = providers.length > 0 ? `${providers.length}` : undefined;
 	return (
@@ -220,9 +219,7 @@ function TestSteps({test}: {readonly test: ProviderTestState}): ReactNode {
 function StepLine({step}: {readonly step: TestStep}): ReactNode {
 	const theme = useTheme();
 	const tone = testTone(step.status);
-	const extra = [step.durationMs === undefined ? '' : formatDuration(step.durationMs), step.detail ?? '', step.hint ? `→ ${step.hint}` : '']
-		.filter(Boolean)
-		.join('  ');
+	const extra = [step.durationMs === undefined ? '' : formatDuration(step.durationMs), step.detail ?? '', step.hint ? `→ ${step.hint}` : ''].filter(Boolean).join('  ');
 	return (
 		<Box height={1} flexShrink={0}>
 			<Box width={2} flexShrink={0}>

@@ -1,4 +1,4 @@
-import React, {memo, type ReactNode} from 'react';
+import {memo, type ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import {SCENARIOS, thinkEffortOf, type RouterConfig, type Scenario} from '../../config/schema.js';
 import {formatCount} from '../format.js';

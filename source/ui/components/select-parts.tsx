@@ -1,4 +1,4 @@
-import React, {type ReactNode} from 'react';
+import type {ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import type {IndicatorProps, ItemProps} from 'ink-select-input';
 import {GLYPHS, useTheme} from '../theme.js';

@@ -161,14 +161,7 @@ function StepBody({state, planName, plan}: {readonly state: WizardState; readonl
 				/>
 			);
 		case 'manual-models':
-			return (
-				<InputStep
-					label="Model ids, separated by commas"
-					value={state.manualInput}
-					cursor={state.inputCursor}
-					placeholder="e.g. llama3.1:8b, qwen2.5-coder:7b"
-				/>
-			);
+			return <InputStep label="Model ids, separated by commas" value={state.manualInput} cursor={state.inputCursor} placeholder="e.g. llama3.1:8b, qwen2.5-coder:7b" />;
 		case 'routes':
 			return <RoutesStep routes={state.routes} cursor={state.routeCursor} name={planName} candidates={route => routeCandidates(state, route.scenario)} />;
 		case 'testing':
@@ -246,12 +239,7 @@ function hintsFor(state: WizardState): Hint[] {
 }
 
 /** HTTP checks and the save, each tied to the step and run id it was started for. */
-function useWizardEffects(
-	state: WizardState,
-	dispatch: React.Dispatch<WizardAction>,
-	props: AddProviderWizardProps,
-	env: WizardEnv,
-): void {
+function useWizardEffects(state: WizardState, dispatch: React.Dispatch<WizardAction>, props: AddProviderWizardProps, env: WizardEnv): void {
 	const {store} = props;
 	const latest = useRef(props);
 	latest.current = props;

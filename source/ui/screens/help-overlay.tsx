@@ -1,4 +1,4 @@
-import React, {type ReactNode} from 'react';
+import type {ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import {helpSections, keyNames} from '../keymap.js';
 import {useTheme} from '../theme.js';

@@ -1,4 +1,4 @@
-import React, {useMemo, type ReactNode} from 'react';
+import {useMemo, type ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import SelectInput from 'ink-select-input';
 import type {Scenario} from '../../config/schema.js';
@@ -39,7 +39,10 @@ const CHROME_LINES = 5;
 export function RoutePicker({scenario, current, targets, width, height, onSave}: RoutePickerProps): ReactNode {
 	const theme = useTheme();
 	const items = useMemo(() => pickerItems(targets, current), [targets, current]);
-	const initialIndex = Math.max(0, items.findIndex(item => item.value === (current ?? CLEAR_ROUTE)));
+	const initialIndex = Math.max(
+		0,
+		items.findIndex(item => item.value === (current ?? CLEAR_ROUTE)),
+	);
 	const limit = Math.max(1, height - CHROME_LINES);
 	return (
 		<Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor={theme.borderFocus} paddingX={1} overflow="hidden">

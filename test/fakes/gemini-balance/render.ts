@@ -199,8 +199,14 @@ export function renderNativeNonStream(reply: GeminiReply, context: RenderContext
 	let rewritten: GPart[];
 	if (calls.length > 0) rewritten = calls;
 	else {
-		const thoughts = parts.filter((part): part is {text: string; thought: true} => 'text' in part && Boolean(part.thought)).map(part => part.text).join('');
-		const text = parts.filter((part): part is {text: string} => 'text' in part && !part.thought).map(part => part.text).join('');
+		const thoughts = parts
+			.filter((part): part is {text: string; thought: true} => 'text' in part && Boolean(part.thought))
+			.map(part => part.text)
+			.join('');
+		const text = parts
+			.filter((part): part is {text: string} => 'text' in part && !part.thought)
+			.map(part => part.text)
+			.join('');
 		rewritten = [...(thoughts ? [{text: thoughts, thought: true}] : []), {text}];
 	}
 
@@ -218,11 +224,18 @@ export function renderCompatStream(reply: GeminiReply, context: RenderContext): 
 	const created = Math.floor(context.now() / 1000);
 	const chunks = reply.empty || reply.blocked ? [] : visibleChunks(reply, false);
 	const events = chunks.map((parts, index) => {
-		const text = parts.filter((part): part is {text: string} => 'text' in part).map(part => part.text).join('');
+		const text = parts
+			.filter((part): part is {text: string} => 'text' in part)
+			.map(part => part.text)
+			.join('');
 		// Tool-call deltas carry no `index`; the last chunk says "stop" even for tool calls.
 		const calls = parts
 			.filter(part => 'functionCall' in part)
-			.map(part => ({id: callId(), type: 'function', function: {name: (part as {functionCall: {name: string}}).functionCall.name, arguments: JSON.stringify((part as {functionCall: {args: unknown}}).functionCall.args)}}));
+			.map(part => ({
+				id: callId(),
+				type: 'function',
+				function: {name: (part as {functionCall: {name: string}}).functionCall.name, arguments: JSON.stringify((part as {functionCall: {args: unknown}}).functionCall.args)},
+			}));
 		const last = index === chunks.length - 1;
 		const delta = {role: 'assistant', ...(text ? {content: text} : {}), ...(calls.length > 0 ? {tool_calls: calls} : {})};
 		const usage = last ? usageAt(reply, index, chunks.length) : undefined;

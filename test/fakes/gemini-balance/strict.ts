@@ -148,7 +148,7 @@ function defaultGoogleMessage(status: number): string {
 		case 400:
 			return 'API key not valid. Please pass a valid API key.';
 		case 403:
-			return 'Method doesn\'t allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.';
+			return "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.";
 		case 404:
 			return 'Requested entity was not found.';
 		case 429:

@@ -1,4 +1,4 @@
-import React, {type ReactNode} from 'react';
+import type {ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import {maskSecret} from '../../../providers/secrets.js';
 import type {SavePlan} from '../../../providers/save-provider.js';
@@ -29,11 +29,7 @@ export function ConfirmStep(props: {
 	];
 	return (
 		<Box flexDirection="column">
-			{props.saved ? (
-				<Text color={theme.ok}>{`${GLYPHS.ok} Saved. The next request uses it; no restart needed.`}</Text>
-			) : (
-				<Text>{`This ${props.plan.reason}:`}</Text>
-			)}
+			{props.saved ? <Text color={theme.ok}>{`${GLYPHS.ok} Saved. The next request uses it; no restart needed.`}</Text> : <Text>{`This ${props.plan.reason}:`}</Text>}
 			{rows.map(([label, value]) => (
 				<Text key={label} wrap="truncate-end">
 					<Text color={theme.muted}>{`  ${label.padEnd(9)}`}</Text>

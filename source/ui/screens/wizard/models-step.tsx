@@ -1,4 +1,4 @@
-import React, {type ReactNode} from 'react';
+import type {ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import {SUFFIX_NOTES, type ModelSuffix} from '../../../providers/gemini-balance.js';
 import type {DiscoveredModel} from '../../../providers/model-list.js';
