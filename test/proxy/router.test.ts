@@ -359,7 +359,7 @@ describe('web search without a webSearch route', () => {
 			Router: router,
 		});
 	const route = (model: string, router?: Record<string, unknown>) =>
-		routeRequest(request({model, tools: [searchTool], tool_choice: {type: 'auto'}} as RoutableRequest), searchConfig(router), {
+		routeRequest({...request({model, tools: [searchTool]}), tool_choice: {type: 'auto'}} as RoutableRequest, searchConfig(router), {
 			estimateTokens: tokens(10),
 			searchModel: searchModelFor,
 		});
