@@ -9,7 +9,7 @@
  * Targets: ≥ 100k events/s; request ≤ 2 ms @100 KB, ≤ 15 ms @1 MB; count_tokens < 5 ms @1 MB.
  * Flags: --json (machine-readable output only).
  */
-import {defineProfile, estimateInputTokens, PROFILES, StreamTranslator, ToolNameMap, toOpenAIRequest} from '../dist/proxy/translate/index.js';
+import {defineProfile, estimateInputTokens, PROFILES, StreamTranslator, ToolNameMap, toOpenAIRequest} from '../dist/proxy/dialects/openai-chat/index.js';
 import {buildRequest} from './corpus.js';
 
 const json = process.argv.includes('--json');

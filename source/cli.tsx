@@ -3,11 +3,11 @@
  * Composition root: parses argv, then starts the headless proxy, the dashboard (proxy + Ink UI in
  * one process) or one of the helper commands. The only file that sees both proxy and UI.
  */
-import {Command, CommanderError, InvalidArgumentError, Option} from 'commander';
+import type {Command} from 'commander';
 import {createRequire} from 'node:module';
 
-const require = createRequire(import.meta.url);
-const {version} = require('../package.json') as {version: string};
+/** Loaded in `main`, not at the top: `ccr-tui statusline` runs every turn and must not pay for it. */
+type Commander = typeof import('commander');
 
 /** Options every command understands. */
 export type GlobalOptions = {
@@ -19,16 +19,18 @@ export type GlobalOptions = {
 
 const EXIT_USAGE = 2;
 
-function parsePort(value: string): number {
-	const port = Number(value);
-	if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-		throw new InvalidArgumentError('--port must be a whole number from 0 to 65535.');
-	}
+function buildProgram(commander: Commander): Command {
+	const {Command, InvalidArgumentError, Option} = commander;
+	const {version} = createRequire(import.meta.url)('../package.json') as {version: string};
+	const parsePort = (value: string): number => {
+		const port = Number(value);
+		if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+			throw new InvalidArgumentError('--port must be a whole number from 0 to 65535.');
+		}
 
-	return port;
-}
+		return port;
+	};
 
-function buildProgram(): Command {
 	const program = new Command('ccr-tui')
 		.enablePositionalOptions()
 		.description('Run Claude Code on any model: a routing proxy (Anthropic → OpenAI-compatible) with a live terminal dashboard.')
@@ -128,6 +130,30 @@ Examples:
 		});
 
 	program
+		.command('statusline')
+		.description("one line for Claude Code's statusLine setting: route, model, TTFT, tokens of this session (reads Claude Code's JSON on stdin)")
+		.addHelpText(
+			'after',
+			'\nClaude Code settings.json:\n  "statusLine": {"type": "command", "command": "ccr-tui statusline"}\n(`ccr-tui code` turns it on for the session it starts; `ccr-tui env` prints the snippet.)',
+		)
+		.action(async () => {
+			const {runStatusline} = await import('./commands/statusline.js');
+			process.exitCode = await runStatusline(program.opts<GlobalOptions>());
+		});
+
+	program
+		.command('usage')
+		.description('requests, errors, tokens, latency and estimated cost from the usage history')
+		.option('--days <n>', 'how many days back (default 7; the history keeps 30 unless history.retentionDays says otherwise)')
+		.option('--by <group>', 'group by route, model, provider, day or session (default model)')
+		.option('--json', 'machine-readable output')
+		.addHelpText('after', '\nExamples:\n  ccr-tui usage\n  ccr-tui usage --days 30 --by day\n  ccr-tui usage --by session --json')
+		.action(async (flags: Record<string, unknown>) => {
+			const {runUsage} = await import('./commands/usage.js');
+			process.exitCode = await runUsage({...program.opts<GlobalOptions>(), ...flags});
+		});
+
+	program
 		.command('code')
 		.description('start Claude Code through ccr-tui; every argument after "code" goes to claude untouched')
 		.argument('[args...]', 'arguments for claude')
@@ -163,16 +189,18 @@ async function runDashboard(options: GlobalOptions): Promise<number> {
 	// Loaded lazily: `--help` and the helper commands should not pay for React and Ink. No JSX in this
 	// file: it would import react/jsx-runtime (and with it React's development build) at load time,
 	// before NODE_ENV is set, and a development React under a production reconciler renders nothing.
-	const [{ConfigStore}, {resolveConfigPath}, {ActivityBus}, {ActivityStore}, {startProxyThread}, {render}, {App}, {createElement}] = await Promise.all([
-		import('./config/store.js'),
-		import('./config/paths.js'),
-		import('./activity/bus.js'),
-		import('./activity/store.js'),
-		import('./proxy/worker-client.js'),
-		import('ink'),
-		import('./ui/app.js'),
-		import('react'),
-	]);
+	const [{ConfigStore}, {resolveConfigPath}, {ActivityBus}, {ActivityStore}, {startProxyThread}, {render}, {App}, {createElement}, {watchTerminal, detachLostTerminal}] =
+		await Promise.all([
+			import('./config/store.js'),
+			import('./config/paths.js'),
+			import('./activity/bus.js'),
+			import('./activity/store.js'),
+			import('./proxy/worker-client.js'),
+			import('ink'),
+			import('./ui/app.js'),
+			import('react'),
+			import('./ui/terminal-lost.js'),
+		]);
 
 	// --demo: a simulated provider and a throwaway config in a temp folder; the user's config is untouched.
 	const demo = options.demo ? await (await import('./providers/demo.js')).startDemo() : undefined;
@@ -230,20 +258,30 @@ async function runDashboard(options: GlobalOptions): Promise<number> {
 
 	process.once('SIGTERM', onSignal);
 	process.once('SIGHUP', onSignal);
+	// A closed terminal may show up only as a failed write (EIO) or the end of input, not a signal.
+	let terminalLost = false;
+	const stopWatching = watchTerminal(process, () => {
+		terminalLost = true;
+		onSignal();
+	});
 	try {
 		await instance.waitUntilExit();
 	} finally {
 		process.off('SIGTERM', onSignal);
 		process.off('SIGHUP', onSignal);
+		stopWatching();
 		await running.close();
 		await cleanup();
+		if (terminalLost) detachLostTerminal([0, 1, 2].filter(fd => [process.stdin, process.stdout, process.stderr][fd]?.isTTY));
 	}
 
 	return switchToDemo ? runDashboard({...options, demo: true}) : 0;
 }
 
 export async function main(argv: string[]): Promise<number> {
-	const program = buildProgram();
+	const commander = await import('commander');
+	const {CommanderError} = commander;
+	const program = buildProgram(commander);
 	try {
 		await program.parseAsync(argv);
 		return typeof process.exitCode === 'number' ? process.exitCode : 0;
@@ -259,5 +297,15 @@ export async function main(argv: string[]): Promise<number> {
 	}
 }
 
-const exitCode = await main(process.argv);
+/** `ccr-tui statusline` exactly as Claude Code's setting runs it: straight to the command, nothing else loaded. */
+async function entry(argv: string[]): Promise<number> {
+	if (argv.length === 3 && argv[2] === 'statusline') {
+		const {runStatusline} = await import('./commands/statusline.js');
+		return runStatusline();
+	}
+
+	return main(argv);
+}
+
+const exitCode = await entry(process.argv);
 process.exitCode = exitCode;

@@ -23,7 +23,14 @@ const HEALTH_TIMEOUT_MS = 1000;
 
 /** The part of the proxy server (contract 2) this command needs. */
 export type ProxyHandle = {url: string; port: number; close(): Promise<void>};
-export type StartProxy = (options: {store: ConfigStore; bus: ActivityBus; host?: string; port?: number; env?: Record<string, string | undefined>}) => Promise<ProxyHandle>;
+export type StartProxy = (options: {
+	store: ConfigStore;
+	bus: ActivityBus;
+	host?: string;
+	port?: number;
+	env?: Record<string, string | undefined>;
+	history?: boolean;
+}) => Promise<ProxyHandle>;
 
 export type CodeOptions = {
 	/** Arguments for claude, exactly as typed after `code`. */
@@ -89,7 +96,7 @@ export async function runCode(options: CodeOptions = {}): Promise<number> {
 		let proxy: ProxyHandle;
 		try {
 			const start = options.startProxy ?? startRealProxy;
-			proxy = await start({store, bus, host: '127.0.0.1', port, env});
+			proxy = await start({store, bus, host: '127.0.0.1', port, env, history: true});
 		} catch (error) {
 			await logFile?.close();
 			store.close();

@@ -1,6 +1,6 @@
 /**
  * `ccr-tui start`: the proxy without the dashboard. Prints the listening URL, then one line per
- * finished request and every notice; SIGINT/SIGTERM let in-flight answers end cleanly, exit 0.
+ * finished request and every notice; SIGINT/SIGTERM/SIGHUP let in-flight answers end cleanly, exit 0.
  *
  * An invalid config file at start is an error (exit 1, message naming path, key and problem):
  * serving built-in defaults instead would silently route nowhere. Once running, a broken hand edit
@@ -23,15 +23,15 @@ export type StartOptions = {
 	env?: NodeJS.ProcessEnv;
 	stdout?: (text: string) => void;
 	stderr?: (text: string) => void;
-	/** Stops the proxy when aborted (tests); SIGINT/SIGTERM always do. */
+	/** Stops the proxy when aborted (tests); SIGINT/SIGTERM/SIGHUP always do. */
 	signal?: AbortSignal;
 	/** Called once listening, with the real URL (tests). */
 	onListening?: (url: string) => void;
 };
 
 export async function runStart(options: StartOptions = {}): Promise<number> {
-	const out = options.stdout ?? (text => process.stdout.write(text));
-	const err = options.stderr ?? (text => process.stderr.write(text));
+	const err = options.stderr ?? stderrWriter();
+	const out = options.stdout ?? stdoutWriter(err);
 	const env = options.env ?? process.env;
 	const configPath = resolveConfigPath(options.config, env);
 
@@ -95,7 +95,7 @@ export async function runStart(options: StartOptions = {}): Promise<number> {
 
 	let proxy;
 	try {
-		proxy = await startProxy({store, bus, host: options.host, port: options.port, env, warmUp: true});
+		proxy = await startProxy({store, bus, host: options.host, port: options.port, env, warmUp: true, history: true});
 	} catch (error) {
 		err(`ccr-tui: ${error instanceof Error ? error.message : String(error)}\n`);
 		await cleanup();
@@ -111,12 +111,15 @@ export async function runStart(options: StartOptions = {}): Promise<number> {
 		const stop = () => {
 			process.off('SIGINT', stop);
 			process.off('SIGTERM', stop);
+			process.off('SIGHUP', stop);
 			options.signal?.removeEventListener('abort', stop);
 			resolve();
 		};
 
 		process.once('SIGINT', stop);
 		process.once('SIGTERM', stop);
+		// A closed terminal or a dropped ssh session: the same clean end as SIGTERM, not exit 129.
+		process.once('SIGHUP', stop);
 		if (options.signal?.aborted) stop();
 		else options.signal?.addEventListener('abort', stop, {once: true});
 	});
@@ -126,6 +129,33 @@ export async function runStart(options: StartOptions = {}): Promise<number> {
 	await proxy.close();
 	await cleanup();
 	return 0;
+}
+
+/**
+ * Request lines on stdout. A reader that went away (`ccr-tui start | head`, a dropped ssh session, a
+ * restarted log collector) makes the next write fail with EPIPE: that must never stop the proxy.
+ * Logging to stdout stops, serving goes on, and stderr says so (if it still works).
+ */
+function stdoutWriter(err: (text: string) => void): (text: string) => void {
+	let gone = false;
+	process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+		if (gone) return;
+		gone = true;
+		err(`ccr-tui: stdout is gone (${error.code ?? error.message}); request lines are no longer printed, the proxy keeps serving\n`);
+	});
+	return text => {
+		if (!gone) process.stdout.write(text);
+	};
+}
+
+function stderrWriter(): (text: string) => void {
+	let gone = false;
+	process.stderr.on('error', () => {
+		gone = true;
+	});
+	return text => {
+		if (!gone) process.stderr.write(text);
+	};
 }
 
 /** `  default → deepseek,deepseek-chat` per configured route, or a hint when nothing routes. */

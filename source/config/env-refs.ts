@@ -55,3 +55,12 @@ export function missingEnvRefs(value: unknown, env: Env = process.env): string[]
 	walk(value);
 	return [...missing];
 }
+
+/**
+ * Names of the references still left in an already resolved string: the resolver keeps a reference
+ * to an unset variable literally, so any left means that variable was not set.
+ */
+export function unresolvedRefs(resolved: string): string[] {
+	if (!resolved.includes('$')) return [];
+	return [...resolved.matchAll(REFERENCE)].map(match => match[1] ?? match[2] ?? '');
+}

@@ -1,11 +1,11 @@
 import {z} from 'zod';
+import {DEFAULT_PORT} from './defaults.js';
 
 /** Routing scenarios, in the order the dashboard lists them. */
 export const SCENARIOS = ['default', 'background', 'think', 'longContext', 'webSearch', 'image'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
-export const DEFAULT_HOST = '127.0.0.1';
-export const DEFAULT_PORT = 3456;
+export {DEFAULT_HOST, DEFAULT_PORT} from './defaults.js';
 export const DEFAULT_LONG_CONTEXT_THRESHOLD = 60_000;
 export const MAX_FALLBACKS = 5;
 
@@ -84,6 +84,26 @@ export const fallbackSchema = z.looseObject(
 	>,
 );
 
+/** US dollars per million tokens for one `provider,model` (ccr-tui's own key: the user's prices, never built in). */
+const priceSchema = z.looseObject({
+	input: z.number().nonnegative(),
+	output: z.number().nonnegative(),
+	/** Cached input read; absent = billed as input. */
+	cacheRead: z.number().nonnegative().optional(),
+	/** Cache creation; absent = billed as input. */
+	cacheWrite: z.number().nonnegative().optional(),
+});
+
+export const DEFAULT_HISTORY_RETENTION_DAYS = 30;
+
+/** The usage history beside the config (ccr-tui's own key). */
+const historySchema = z.looseObject({
+	/** `false` records nothing. @default true */
+	enabled: z.boolean().optional(),
+	/** Day files older than this are deleted. @default 30 */
+	retentionDays: z.number().int().min(1).max(3650).optional(),
+});
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 
 export const configSchema = z.looseObject({
@@ -98,6 +118,9 @@ export const configSchema = z.looseObject({
 	PROXY_URL: z.string().optional(),
 	CUSTOM_ROUTER_PATH: z.string().optional(),
 	fallback: fallbackSchema.optional(),
+	/** Prices per `provider,model` for the estimated cost in `ccr-tui usage`; none = no cost column. */
+	pricing: z.record(z.string().regex(/^[^,]+,.+$/, 'must look like "provider,model"'), priceSchema).optional(),
+	history: historySchema.optional(),
 });
 export type Config = z.infer<typeof configSchema>;
 /** The file as written by the user: unresolved `$ENV` references, unknown keys kept. */

@@ -5,11 +5,13 @@
  *   POST /v1/messages               the proxy (any query such as ?beta=true; a doubled /v1/v1 is tolerated)
  *   POST /v1/messages/count_tokens  answered locally with the token estimator, never upstream
  *   GET  /v1/models                 every configured `provider,model`
+ *   GET  /ccr-tui/status?session=ID the session's latest request, for `ccr-tui statusline` (auth as /v1)
  *   GET  /health, GET|HEAD /, HEAD /api/hello   liveness probes (no auth)
  *   anything else                   Anthropic-shaped 404
  */
 import {H3, type H3Event} from 'h3';
 import type {ActivityBus} from '../activity/bus.js';
+import type {SessionIndex} from '../activity/usage/sessions.js';
 import {listDiscoveryModels} from './model-aliases.js';
 import type {ConfigStore} from '../config/store.js';
 import {checkAuth} from './auth.js';
@@ -21,7 +23,7 @@ import type {ProxyServices} from './messages-handler.js';
 import {MAX_BODY_BYTES, readBodyText} from './read-body.js';
 import {errorBody, errorResponse, jsonResponse, newRequestId} from './responses.js';
 import {resolveTimings, type ProxyTimings} from './timings.js';
-import type {AnthropicRequest} from './translate/index.js';
+import type {AnthropicRequest} from './translate/types.js';
 
 /**
  * The request-handling modules (validation, translation, upstream calls: about 40 files) are
@@ -56,6 +58,8 @@ export type ProxyAppDeps = {
 	readonly dispatchers?: UpstreamDispatchers;
 	readonly inFlight?: InFlight;
 	readonly pools?: KeyPools;
+	/** Answers `/ccr-tui/status`; without it that endpoint reports no sessions. */
+	readonly sessions?: SessionIndex;
 };
 
 const startedAt = Date.now();
@@ -120,6 +124,14 @@ export function createProxyApp(deps: ProxyAppDeps): H3 {
 		return jsonResponse(200, {data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null}, newRequestId());
 	};
 
+	const status = (event: H3Event): Response => {
+		const denied = guard(event);
+		if (denied) return denied;
+		const session = new URL(event.req.url).searchParams.get('session');
+		const found = session ? deps.sessions?.get(session) : undefined;
+		return jsonResponse(200, {service: 'ccr-tui', session: found ?? null, latest: deps.sessions?.latest() ?? null}, newRequestId());
+	};
+
 	const health = (): Response => jsonResponse(200, {status: 'ok', service: 'ccr-tui', inFlight: services.inFlight.size, uptimeMs: Date.now() - startedAt}, newRequestId());
 
 	const ok = (): Response => new Response('ccr-tui proxy is running\n', {status: 200, headers: {'content-type': 'text/plain; charset=utf-8'}});
@@ -141,6 +153,7 @@ export function createProxyApp(deps: ProxyAppDeps): H3 {
 		app.get(`${prefix}/models`, models);
 	}
 
+	app.get('/ccr-tui/status', status);
 	app.get('/health', health);
 	app.get('/', ok);
 	app.on('HEAD', '/', ok);

@@ -1,6 +1,10 @@
 import {createHash, timingSafeEqual} from 'node:crypto';
 import net from 'node:net';
+import {unresolvedRefs} from '../config/env-refs.js';
 import type {Config} from '../config/schema.js';
+
+/** Off loopback the APIKEY is all that stands between the network and the user's provider keys. */
+export const MIN_NETWORK_APIKEY_LENGTH = 16;
 
 /** Why the proxy refused a request before routing it; the caller turns it into an Anthropic error body. */
 export type ProxyRejection = {status: number; type: string; message: string};
@@ -12,7 +16,12 @@ export type ProxyRejection = {status: number; type: string; message: string};
  * loopback, so a request naming another host (DNS rebinding) or sent by a foreign web page is refused.
  */
 export function checkAuth(request: {headers: Headers}, config: Config, listen: {host: string; port: number}): ProxyRejection | null {
-	const expected = config.APIKEY;
+	const {key: expected, unresolved} = proxyApiKey(config);
+	// Listening off loopback (the bind check passed with a key that has since become unset): refuse.
+	if (unresolved && !isLoopbackHost(listen.host)) {
+		return {status: 401, type: 'authentication_error', message: unresolvedMessage(unresolved)};
+	}
+
 	if (expected) {
 		const offered = [request.headers.get('x-api-key'), bearerToken(request.headers.get('authorization'))].filter((value): value is string => Boolean(value));
 		if (offered.length === 0) {
@@ -59,16 +68,53 @@ export function checkAuth(request: {headers: Headers}, config: Config, listen: {
 }
 
 /**
- * Called before listening: an address reachable from the network exposes the user's provider keys to
- * anyone who can connect, so it needs an APIKEY. Throws an Error whose message says how to fix it.
+ * The proxy's own key. A `$VAR` reference to an unset variable is kept literally by the resolver:
+ * taken as the key it would be a password anyone can guess, so it counts as no key at all.
  */
-export function assertSafeBind(host: string, config: Config): void {
-	if (config.APIKEY || isLoopbackHost(host)) return;
-	throw new Error(
-		`Refusing to listen on ${host}: without an APIKEY anyone who can reach this address could spend your provider keys. ` +
-			'Set "APIKEY" in the config (clients then send it as x-api-key or Authorization: Bearer), ' +
-			'or listen on loopback with --host 127.0.0.1.',
-	);
+export function proxyApiKey(config: Config): {key?: string; unresolved?: string} {
+	const value = config.APIKEY;
+	if (!value) return {};
+	const missing = unresolvedRefs(value);
+	if (missing.length > 0) return {unresolved: missing.map(name => `$${name}`).join(', ')};
+	return {key: value};
+}
+
+function unresolvedMessage(unresolved: string): string {
+	return `APIKEY refers to ${unresolved}, which is not set in the environment ccr-tui was started from`;
+}
+
+/**
+ * Called before listening: an address reachable from the network exposes the user's provider keys to
+ * anyone who can connect, so it needs a real APIKEY of some length. Throws an Error whose message
+ * says how to fix it; returns the warnings to show loudly for a loopback bind.
+ */
+export function assertSafeBind(host: string, config: Config): string[] {
+	const {key, unresolved} = proxyApiKey(config);
+	const loopback = isLoopbackHost(host);
+	if (unresolved) {
+		if (loopback) return [`${unresolvedMessage(unresolved)}: running WITHOUT a key (loopback only). Set the variable, or remove APIKEY from the config.`];
+		throw new Error(
+			`Refusing to listen on ${host}: ${unresolvedMessage(unresolved)}. Set it (at least ${MIN_NETWORK_APIKEY_LENGTH} characters), or listen on loopback with --host 127.0.0.1.`,
+		);
+	}
+
+	if (loopback) return [];
+	if (!key) {
+		throw new Error(
+			`Refusing to listen on ${host}: without an APIKEY anyone who can reach this address could spend your provider keys. ` +
+				'Set "APIKEY" in the config (clients then send it as x-api-key or Authorization: Bearer), ' +
+				'or listen on loopback with --host 127.0.0.1.',
+		);
+	}
+
+	if (key.length < MIN_NETWORK_APIKEY_LENGTH) {
+		throw new Error(
+			`Refusing to listen on ${host}: the APIKEY is ${key.length} characters long; off loopback it must have at least ${MIN_NETWORK_APIKEY_LENGTH} ` +
+				'(a short key can be guessed). Choose a longer one, or listen on loopback with --host 127.0.0.1.',
+		);
+	}
+
+	return [];
 }
 
 /** 127.0.0.0/8, `localhost`, `::1` (bracketed or not) and IPv4-mapped loopback. */

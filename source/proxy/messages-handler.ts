@@ -15,26 +15,17 @@ import type {CustomRouter} from './custom-router.js';
 import type {UpstreamDispatchers, ProxyEnv} from './dispatcher.js';
 import type {InFlight} from './in-flight.js';
 import type {KeyPools} from './key-pool.js';
-import {PassthroughSource} from './passthrough.js';
 import {MAX_BODY_BYTES, readBodyText} from './read-body.js';
 import {errorBody, errorResponse, jsonResponse, newRequestId} from './responses.js';
 import {resolveTarget, routeRequest} from './router.js';
 import {searchModelFor} from './search-model.js';
 import {claudeSessionId} from './session.js';
-import {relaySse, type RelayOutcome, type SseSource} from './sse-relay.js';
+import {relaySse, type RelayOutcome} from './sse-relay.js';
 import type {ProxyTimings} from './timings.js';
-import {
-	StreamTranslator,
-	collectSse,
-	estimateInputTokens,
-	quickEstimateInputTokens,
-	messageToSse,
-	resolveProfile,
-	toAnthropicMessage,
-	type AnthropicMessage,
-	type AnthropicRequest,
-	type AnthropicUsage,
-} from './translate/index.js';
+import {messageToSse} from './translate/message-sse.js';
+import {resolveProfile} from './translate/resolve-profile.js';
+import {estimateInputTokens, quickEstimateInputTokens} from './translate/tokens.js';
+import type {AnthropicMessage, AnthropicRequest, AnthropicUsage} from './translate/types.js';
 import {callUpstream, clientError, TimeoutReason, type CallTarget, type ClientError, type UpstreamAnswer} from './upstream-call.js';
 import {buildTargets, prepareFor, type Prepared} from './upstream-request.js';
 import {apiHost} from './upstream-url.js';
@@ -245,7 +236,7 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 		if (!result.ok) return result.cancelled ? cancelled() : fail(result.error);
 		const {answer} = result;
 		const {prepared} = answer;
-		const translateOptions = {requestedModel: request.model, inputTokens, profile: prepared.profile, toolNames: prepared.toolNames!};
+		const answerOptions = {requestedModel: request.model, inputTokens};
 
 		const emitEnd = (usage: AnthropicUsage, stopReason: string | null) => {
 			bus.emit({
@@ -262,9 +253,9 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 		};
 
 		const upstreamIsSse = String(answer.headers['content-type'] ?? '').includes('text/event-stream');
-		if (stream && (upstreamIsSse || prepared.passthrough)) {
+		if (stream && (upstreamIsSse || prepared.relaysAnyBody)) {
 			answer.release();
-			const source: SseSource = prepared.passthrough ? new PassthroughSource() : new StreamTranslator({...translateOptions, postFinishGraceMs: timings.postFinishGraceMs});
+			const source = prepared.stream({...answerOptions, postFinishGraceMs: timings.postFinishGraceMs});
 			const body = relaySse({
 				source,
 				body: answer.body,
@@ -344,13 +335,7 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 		answer.release();
 		let message: AnthropicMessage;
 		try {
-			if (prepared.passthrough) {
-				message = JSON.parse(text) as AnthropicMessage;
-			} else if (upstreamIsSse) {
-				message = collectSse(text, translateOptions);
-			} else {
-				message = toAnthropicMessage(JSON.parse(text), translateOptions);
-			}
+			message = prepared.whole(text, upstreamIsSse, answerOptions);
 		} catch (error) {
 			return fail(translationFailure(error, answer));
 		}

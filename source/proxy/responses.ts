@@ -1,7 +1,7 @@
 /** Response builders shared by the handlers: Anthropic-shaped errors and JSON with a request id. */
 import {HTTPResponse} from 'h3';
 import {randomBase62} from './translate/ids.js';
-import type {AnthropicErrorBody} from './translate/index.js';
+import type {AnthropicErrorBody} from './translate/types.js';
 
 export function newRequestId(): string {
 	return `req_${randomBase62()}`;

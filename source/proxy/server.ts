@@ -12,13 +12,18 @@ import http from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {toNodeHandler} from 'h3/node';
 import type {ActivityBus} from '../activity/bus.js';
+import {usageDir} from '../activity/usage/files.js';
+import {createUsageHistory, type UsageHistory} from '../activity/usage/history-writer.js';
+import type {KeyIndexOf} from '../activity/usage/record.js';
+import {SessionIndex} from '../activity/usage/sessions.js';
+import {maskSecret} from '../config/redact.js';
 import {DEFAULT_HOST, DEFAULT_PORT} from '../config/schema.js';
 import type {ConfigStore} from '../config/store.js';
 import {createProxyApp, loadHandlers} from './app.js';
 import {assertSafeBind} from './auth.js';
 import {UpstreamDispatchers, type ProxyEnv} from './dispatcher.js';
 import {InFlight} from './in-flight.js';
-import {KeyPools} from './key-pool.js';
+import {KeyPools, providerKeys} from './key-pool.js';
 import {resolveTimings, type ProxyTimings} from './timings.js';
 import {undici} from './undici.js';
 import {TimeoutReason} from './timeout-reason.js';
@@ -39,6 +44,11 @@ export type StartProxyOptions = {
 	 * long-context decisions near the threshold use it (the first of those pays ~150 ms, once).
 	 */
 	readonly warmUp?: boolean;
+	/**
+	 * Append every finished request to the usage history beside the config (unless the config says
+	 * `history.enabled: false`). The commands that serve users turn it on; tests opt in.
+	 */
+	readonly history?: boolean;
 };
 
 export type ProxyServer = {
@@ -56,12 +66,15 @@ export async function startProxy(options: StartProxyOptions): Promise<ProxyServe
 	const {config} = options.store.getSnapshot();
 	const host = options.host ?? config.HOST ?? DEFAULT_HOST;
 	const requestedPort = options.port ?? config.PORT ?? DEFAULT_PORT;
-	assertSafeBind(host, config);
+	const bindWarnings = assertSafeBind(host, config);
 
 	const timings = resolveTimings(options.timings);
 	const address = {host, port: requestedPort};
 	const inFlight = new InFlight();
 	const dispatchers = new UpstreamDispatchers({connectTimeoutMs: timings.connectTimeoutMs});
+	const keyIndexOf = keyIndexFinder(options.store);
+	const sessions = new SessionIndex(options.bus, keyIndexOf);
+	const history = openHistory(options, keyIndexOf);
 	const app = createProxyApp({
 		store: options.store,
 		bus: options.bus,
@@ -71,6 +84,7 @@ export async function startProxy(options: StartProxyOptions): Promise<ProxyServe
 		dispatchers,
 		inFlight,
 		pools: new KeyPools(options.bus, timings.now),
+		sessions,
 	});
 	const server = http.createServer(toNodeHandler(app));
 	// Claude Code keeps connections open between turns; idle sockets must not block close().
@@ -94,6 +108,7 @@ export async function startProxy(options: StartProxyOptions): Promise<ProxyServe
 		server.listen(requestedPort, host);
 	});
 
+	for (const message of bindWarnings) options.bus.emit({type: 'notice', at: timings.now(), level: 'error', source: 'proxy', message});
 	const {port} = server.address() as AddressInfo;
 	address.port = port;
 	setImmediate(() => void loadHandlers());
@@ -127,9 +142,36 @@ export async function startProxy(options: StartProxyOptions): Promise<ProxyServe
 				server.closeAllConnections();
 				await closed;
 				await dispatchers.close();
+				// Deliver what the bus still holds (it may defer), so the last requests reach the history.
+				options.bus.flush();
+				sessions.close();
+				await history?.close();
 			})();
 			return closing;
 		},
+	};
+}
+
+function openHistory(options: StartProxyOptions, keyIndexOf: KeyIndexOf): UsageHistory | undefined {
+	const settings = options.store.getSnapshot().config.history;
+	if (!options.history || settings?.enabled === false) return undefined;
+	return createUsageHistory({
+		dir: usageDir(options.store.path),
+		bus: options.bus,
+		retentionDays: () => options.store.getSnapshot().config.history?.retentionDays,
+		keyIndexOf,
+	});
+}
+
+/** A key's position in its provider's pool, from the masked suffix the attempts report (the key itself stays here). */
+function keyIndexFinder(store: ConfigStore): KeyIndexOf {
+	return (providerName, suffix) => {
+		const provider = store.getSnapshot().config.Providers.find(item => item.name === providerName);
+		if (!provider) return undefined;
+		const keys = providerKeys(provider);
+		if (keys.length < 2) return undefined;
+		const index = keys.findIndex(key => maskSecret(key) === suffix);
+		return index === -1 ? undefined : index;
 	};
 }
 

@@ -17,7 +17,7 @@
  */
 import type {ServerResponse} from 'node:http';
 import type {Dispatcher} from 'undici';
-import type {AnthropicUsage} from './translate/index.js';
+import type {AnthropicUsage} from './translate/types.js';
 import {TimeoutReason} from './timeout-reason.js';
 import type {ProxyTimings} from './timings.js';
 

@@ -9,7 +9,9 @@ import {TimeoutReason} from './timeout-reason.js';
 import {undici} from './undici.js';
 import type {ActivityBus} from '../activity/bus.js';
 import type {ProviderConfig} from '../config/schema.js';
-import {anthropicError, toAnthropicError, type AnthropicErrorBody} from './translate/index.js';
+import {anthropicError} from './translate/errors.js';
+import type {AnthropicErrorBody} from './translate/types.js';
+import type {ErrorMapper, KeyHeader} from './dialects/dialect.js';
 import type {KeyPools} from './key-pool.js';
 import {providerKeys} from './key-pool.js';
 import {allowsFallback, describeFailure, isRetryable, maxRetriesFor, networkWords, parseRetryAfter, retryDelayMs, type AttemptFailure} from './retry-policy.js';
@@ -24,8 +26,10 @@ export type PreparedRequest = {
 	readonly headers: Record<string, string>;
 	/** Profile name, for the Gemini Balance retry default. */
 	readonly profileName: string;
-	/** How the key is sent: `Authorization: Bearer` (OpenAI style) or `x-api-key` (Anthropic passthrough). */
-	readonly auth: 'bearer' | 'x-api-key';
+	/** How the key is sent (the dialect decides: `Authorization: Bearer`, `x-api-key`, `x-goog-api-key`). */
+	readonly key: KeyHeader;
+	/** The dialect's mapping of an upstream error body to the client's error. */
+	readonly mapError: ErrorMapper;
 	/** The model's context window when known (for the "prompt is too long" wording). */
 	readonly contextWindow?: number;
 	/** Whether this upstream call streams (may differ from the client's wish); decides the first-byte timeout. */
@@ -221,8 +225,7 @@ async function attemptOnce<P extends PreparedRequest>(
 
 	const headers: Record<string, string> = {...prepared.headers};
 	if (key !== undefined) {
-		if (prepared.auth === 'x-api-key') headers['x-api-key'] = key;
-		else headers['authorization'] = `Bearer ${key}`;
+		headers[prepared.key.header] = prepared.key.scheme ? `${prepared.key.scheme} ${key}` : key;
 	}
 
 	try {
@@ -254,7 +257,7 @@ async function attemptOnce<P extends PreparedRequest>(
 		const text = await readCapped(response.body, ERROR_BODY_LIMIT);
 		detach();
 		const retryAfterMs = parseRetryAfter(response.headers, timings.now());
-		const mapped = toAnthropicError(response.statusCode, text, {
+		const mapped = prepared.mapError(response.statusCode, text, {
 			provider: target.provider.name,
 			headers: response.headers as Record<string, string | string[] | undefined>,
 			...context.errorOptions,

@@ -1,71 +1,19 @@
 /**
- * What goes upstream for one target: the translated body (or the untouched Anthropic body for
- * Anthropic-compatible upstreams), URL, headers; and the list of targets (routed one, then the
- * scenario's fallbacks).
+ * What goes upstream for one target (the dialect of its profile translates) and the list of
+ * targets (routed one, then the scenario's fallbacks).
  */
 import type {Config, ProviderConfig} from '../config/schema.js';
+import type {DialectRequest} from './dialects/dialect.js';
+import {dialectFor} from './dialects/registry.js';
 import {resolveTarget} from './router.js';
-import {toOpenAIRequest, type AnthropicRequest, type Profile} from './translate/index.js';
-import {clientError, PrepareError, type CallTarget, type PreparedRequest} from './upstream-call.js';
-import {chatCompletionsUrl, messagesUrl} from './upstream-url.js';
+import type {Profile} from './translate/profiles.js';
+import type {AnthropicRequest} from './translate/types.js';
+import type {CallTarget} from './upstream-call.js';
 
-export type Prepared = PreparedRequest & {
-	readonly profile: Profile;
-	readonly toolNames: ReturnType<typeof toOpenAIRequest>['toolNames'] | undefined;
-	readonly upstreamStream: boolean;
-	readonly passthrough: boolean;
-};
-
-const USER_AGENT = 'ccr-tui';
+export type Prepared = DialectRequest;
 
 export function prepareFor(target: CallTarget, request: AnthropicRequest, profile: Profile, stream: boolean): Prepared {
-	const {provider, model} = target;
-	const headers: Record<string, string> = {
-		'content-type': 'application/json',
-		'user-agent': USER_AGENT,
-		...profile.extraHeaders,
-		...provider.headers,
-	};
-	if (profile.passthrough) {
-		headers['anthropic-version'] ??= '2023-06-01';
-		headers['accept'] = stream ? 'text/event-stream' : 'application/json';
-		return {
-			url: messagesUrl(provider.api_base_url),
-			body: JSON.stringify({...request, model}),
-			headers,
-			profileName: profile.name,
-			auth: 'x-api-key',
-			profile,
-			toolNames: undefined,
-			upstreamStream: stream,
-			passthrough: true,
-		};
-	}
-
-	// Providers that cannot stream tool calls get a non-stream call; the answer is re-streamed.
-	const upstreamStream = stream && (profile.supportsStreamingToolCalls || !(request.tools && request.tools.length > 0));
-	let translated;
-	try {
-		translated = toOpenAIRequest(request, {model, profile, stream: upstreamStream});
-	} catch (error) {
-		throw new PrepareError(
-			clientError(400, 'invalid_request_error', `cannot translate the request for ${provider.name}: ${error instanceof Error ? error.message : String(error)}`),
-		);
-	}
-
-	headers['accept'] = upstreamStream ? 'text/event-stream' : 'application/json';
-	return {
-		url: chatCompletionsUrl(provider.api_base_url),
-		body: JSON.stringify(translated.body),
-		headers,
-		profileName: profile.name,
-		auth: 'bearer',
-		...(profile.contextWindow ? {contextWindow: profile.contextWindow} : {}),
-		profile,
-		toolNames: translated.toolNames,
-		upstreamStream,
-		passthrough: false,
-	};
+	return dialectFor(profile).prepare(target, request, profile, stream);
 }
 
 /** The routed target, then the scenario's fallback list (unknown or repeated entries skipped). */

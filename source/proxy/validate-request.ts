@@ -1,5 +1,5 @@
 import {z} from 'zod';
-import type {AnthropicRequest} from './translate/index.js';
+import type {AnthropicRequest} from './translate/types.js';
 
 export type ValidationResult<T> = {ok: true; request: T} | {ok: false; message: string};
 

@@ -47,7 +47,7 @@ const logFile =
 		: undefined;
 
 try {
-	const proxy = await startProxy({store, bus, host: data.host, port: data.port, warmUp: true});
+	const proxy = await startProxy({store, bus, host: data.host, port: data.port, warmUp: true, history: true});
 	post({type: 'listening', url: proxy.url, host: proxy.host, port: proxy.port});
 	port.on('message', (message: ToProxyWorker) => {
 		if (message.type === 'reload') {

@@ -24,6 +24,7 @@ import {RoutePicker} from './screens/route-picker.js';
 import {AddProviderWizard} from './screens/add-provider-wizard.js';
 import {createTheme, ThemeContext} from './theme.js';
 import {currentScreen, initialUiState, uiReducer, type Panel, type Screen, type UiAction, type UiState} from './ui-state.js';
+import {claudeHint} from './claude-hint.js';
 
 export type AppProps = {
 	readonly store: ConfigStore;
@@ -267,6 +268,7 @@ export function App(props: AppProps): ReactNode {
 					providers={providers}
 					providerIndex={providerIndex}
 					listenUrl={props.listenUrl}
+					hint={props.listenUrl ? claudeHint(props.listenUrl, config.config, config.path) : undefined}
 				/>
 			);
 			break;

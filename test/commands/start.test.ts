@@ -123,6 +123,46 @@ describe('runStart (in process)', () => {
 	});
 });
 
+describe('runStart: an APIKEY naming an unset variable', () => {
+	it('off loopback: refuses to start (exit 1), naming the variable', async () => {
+		const dir = tempDir();
+		const err: string[] = [];
+		const code = await runStart({
+			config: writeConfig(dir, validConfig({APIKEY: '$CCR_APIKEY'})),
+			host: '0.0.0.0',
+			port: 0,
+			env: {},
+			stdout: () => {},
+			stderr: text => err.push(text),
+		});
+		expect(code).toBe(1);
+		expect(err.join('')).toMatch(/Refusing to listen on 0\.0\.0\.0: APIKEY refers to \$CCR_APIKEY, which is not set/);
+	});
+
+	it('on loopback: starts without a key and says so loudly', async () => {
+		const dir = tempDir();
+		const started = await startInProcess(writeConfig(dir, validConfig({APIKEY: '$CCR_APIKEY'})));
+		expect(started.early).toBeUndefined();
+		await waitFor(() => started.out.join('').includes('running WITHOUT a key'));
+		expect(started.out.join('')).toMatch(/error +\[proxy\] APIKEY refers to \$CCR_APIKEY/);
+		expect(await started.stop()).toBe(0);
+	});
+});
+
+/** `ccr-tui start` as a child process with its own stdout/stderr pipes. */
+function spawnStart(config: string) {
+	const child = spawn(process.execPath, [cli, 'start', '--config', config, '--port', '0'], {
+		env: {...process.env, START_TEST_KEY: 'sk-start-test-key-9999', CCR_TUI_CONFIG: ''},
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	const output = {out: '', err: ''};
+	child.stdout.on('data', (chunk: Buffer) => (output.out += chunk.toString()));
+	child.stderr.on('data', (chunk: Buffer) => (output.err += chunk.toString()));
+	const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null}>(resolve => child.once('exit', (code, signal) => resolve({code, signal})));
+	const url = () => waitFor(() => /listening on (http:\/\/\S+)/.exec(output.out)?.[1], {timeoutMs: 15_000, message: `no URL printed (stderr: ${output.err})`});
+	return {child, output, exited, url};
+}
+
 const distReady = fs.existsSync(cli) && fs.existsSync(path.join(root, 'dist/commands/start.js'));
 
 describe.skipIf(!distReady)(`ccr-tui start as a child process${distReady ? '' : ' (skipped: dist/ is missing, run `npm run build` first)'}`, () => {
@@ -150,6 +190,49 @@ describe.skipIf(!distReady)(`ccr-tui start as a child process${distReady ? '' : 
 			expect(err).toBe('');
 		} finally {
 			if (child.exitCode === null) child.kill('SIGKILL');
+		}
+	}, 30_000);
+
+	it('stdout closed by its reader (EPIPE): the proxy keeps serving, says so on stderr, SIGTERM → exit 0', async () => {
+		const dir = tempDir();
+		const started = spawnStart(writeConfig(dir, validConfig()));
+		try {
+			const url = await started.url();
+			// As `ccr-tui start | head -1` does once it has its line.
+			started.child.stdout.destroy();
+			const client = new Anthropic({baseURL: url, apiKey: 'x', maxRetries: 0});
+			for (let turn = 0; turn < 3; turn++) {
+				expect((await client.messages.create(base)).content).toEqual([expect.objectContaining({text: 'hi from upstream'})]);
+			}
+
+			await waitFor(() => started.output.err.includes('stdout is gone'), {message: 'no notice on stderr'});
+			expect(started.output.err).toMatch(/stdout is gone \(EPIPE\).*keeps serving/);
+			started.child.kill('SIGTERM');
+			expect(await started.exited).toEqual({code: 0, signal: null});
+		} finally {
+			if (started.child.exitCode === null) started.child.kill('SIGKILL');
+		}
+	}, 30_000);
+
+	it('SIGHUP (terminal closed) with a stream in flight: the stream ends with event: error, exit 0', async () => {
+		upstream.setHandler((_request, res) => {
+			res.writeHead(200, {'content-type': 'text/event-stream'});
+			res.write(`data: ${JSON.stringify({id: 'c', object: 'chat.completion.chunk', choices: [{index: 0, delta: {content: 'partial '}, finish_reason: null}]})}\n\n`);
+		});
+		const dir = tempDir();
+		const started = spawnStart(writeConfig(dir, validConfig()));
+		try {
+			const url = await started.url();
+			const response = await fetch(`${url}/v1/messages`, {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify({...base, stream: true})});
+			const text = response.text();
+			await waitFor(() => upstream.requests.length === 1);
+			started.child.kill('SIGHUP');
+			const events = [...(await text).matchAll(/^event: (\S+)/gm)].map(match => match[1]);
+			expect(events.at(-1)).toBe('error');
+			expect(await started.exited).toEqual({code: 0, signal: null});
+			expect(started.output.out).toContain('shutting down: finishing 1 request in flight');
+		} finally {
+			if (started.child.exitCode === null) started.child.kill('SIGKILL');
 		}
 	}, 30_000);
 });

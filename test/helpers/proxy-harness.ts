@@ -32,6 +32,8 @@ export type HarnessOptions = {
 	timings?: Partial<ProxyTimings>;
 	/** Watch the config file for hand edits. @default true */
 	watch?: boolean;
+	/** Record the usage history beside the config. @default false */
+	history?: boolean;
 };
 
 export type Harness = {
@@ -84,7 +86,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 	const events: ActivityEvent[] = [];
 	bus.on(event => events.push(event));
 	const activity = new ActivityStore({batchMs: 10}).attach(bus);
-	const proxy = await startProxy({store, bus, host: '127.0.0.1', port: 0, env, timings: options.timings});
+	const proxy = await startProxy({store, bus, host: '127.0.0.1', port: 0, env, timings: options.timings, history: options.history});
 	const client = new Anthropic({baseURL: proxy.url, apiKey: 'test-key', maxRetries: 0});
 	let closed = false;
 	return {

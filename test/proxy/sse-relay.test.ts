@@ -5,7 +5,7 @@
 import type {ServerResponse} from 'node:http';
 import {Readable, Writable} from 'node:stream';
 import {describe, expect, it} from 'vitest';
-import {PassthroughSource} from '../../source/proxy/passthrough.js';
+import {PassthroughSource} from '../../source/proxy/dialects/anthropic/stream.js';
 import {relaySse, type RelayOptions, type RelayOutcome} from '../../source/proxy/sse-relay.js';
 import {resolveTimings} from '../../source/proxy/timings.js';
 import {waitFor} from '../helpers/wait-for.js';

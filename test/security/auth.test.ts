@@ -85,3 +85,32 @@ describe('assertSafeBind', () => {
 		expect(isLoopbackHost('128.0.0.1')).toBe(false);
 	});
 });
+
+describe('APIKEY with an unset $VAR (the resolver keeps it literally)', () => {
+	const unset = configSchema.parse({APIKEY: '$CCR_APIKEY'});
+
+	it('refuses a network bind, naming the variable', () => {
+		for (const host of ['0.0.0.0', '::', '192.168.1.5']) expect(() => assertSafeBind(host, unset)).toThrow(/\$CCR_APIKEY.*not set/);
+		expect(() => assertSafeBind('0.0.0.0', configSchema.parse({APIKEY: 'key-${CCR_PART}-0123456789'}))).toThrow(/\$CCR_PART/);
+	});
+
+	it('on loopback: a loud warning naming the variable, and no key at all', () => {
+		const warnings = assertSafeBind('127.0.0.1', unset);
+		expect(warnings.join('\n')).toMatch(/\$CCR_APIKEY.*WITHOUT a key/);
+		// The literal reference is not a password: the loopback rules apply, whatever the client sends.
+		expect(checkAuth(request({host: 'evil.example', 'x-api-key': '$CCR_APIKEY'}), unset, listen)).toMatchObject({status: 403});
+		expect(checkAuth(request({host: '127.0.0.1:3456'}), unset, listen)).toBeNull();
+	});
+
+	it('a key that became unset while listening off loopback refuses every request, naming the variable', () => {
+		const rejection = checkAuth(request({'x-api-key': '$CCR_APIKEY'}), unset, {host: '0.0.0.0', port: 3456});
+		expect(rejection).toMatchObject({status: 401, type: 'authentication_error'});
+		expect(rejection?.message).toContain('$CCR_APIKEY');
+	});
+
+	it('a network bind needs at least 16 characters of APIKEY', () => {
+		expect(() => assertSafeBind('0.0.0.0', configSchema.parse({APIKEY: 'short-key-123'}))).toThrow(/13 characters.*at least 16/);
+		expect(() => assertSafeBind('127.0.0.1', configSchema.parse({APIKEY: 'short'}))).not.toThrow();
+		expect(assertSafeBind('0.0.0.0', configSchema.parse({APIKEY: 'a-long-enough-key'}))).toEqual([]);
+	});
+});

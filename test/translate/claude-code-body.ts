@@ -1,4 +1,4 @@
-import type {AnthropicMessageParam, AnthropicRequest} from '../../source/proxy/translate/index.js';
+import type {AnthropicMessageParam, AnthropicRequest} from '../../source/proxy/dialects/openai-chat/index.js';
 
 /** A Claude Code-shaped request of roughly `targetBytes`: system blocks, ~20 tools, tool turns, one image. */
 export function claudeCodeBody(targetBytes: number, seed = 1): AnthropicRequest {

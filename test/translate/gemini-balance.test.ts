@@ -4,7 +4,7 @@
  * GB's lossy conversion and Google's checks; what GB streams back must translate cleanly.
  */
 import {describe, expect, test} from 'vitest';
-import {PROFILES, StreamTranslator, toAnthropicMessage, toOpenAIRequest, ToolNameMap, type AnthropicRequest} from '../../source/proxy/translate/index.js';
+import {PROFILES, StreamTranslator, toAnthropicMessage, toOpenAIRequest, ToolNameMap, type AnthropicRequest} from '../../source/proxy/dialects/openai-chat/index.js';
 import {buildPayload, validateChatRequest, type GContent} from '../fakes/gemini-balance/convert.js';
 import {DEFAULT_MODELS} from '../fakes/gemini-balance/models.js';
 import {renderOpenAINonStream, renderOpenAIStream} from '../fakes/gemini-balance/render.js';

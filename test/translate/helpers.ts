@@ -7,7 +7,7 @@ import {
 	type AnthropicTool,
 	type Profile,
 	type TranslateIds,
-} from '../../source/proxy/translate/index.js';
+} from '../../source/proxy/dialects/openai-chat/index.js';
 
 /** Spec §6.0 determinism hooks. */
 export function testIds(): TranslateIds {

@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest';
 import type {ProviderConfig} from '../../source/config/schema.js';
-import {PROFILES, resolveProfile, toOpenAIRequest} from '../../source/proxy/translate/index.js';
+import {PROFILES, resolveProfile, toOpenAIRequest} from '../../source/proxy/dialects/openai-chat/index.js';
 
 function provider(overrides: Partial<ProviderConfig>): ProviderConfig {
 	return {name: 'p', api_base_url: 'https://example.com/v1/chat/completions', models: ['m'], ...overrides} as ProviderConfig;
@@ -51,9 +51,9 @@ describe('resolveProfile: explicit profile and Claude Code Router transformers',
 	});
 
 	test('Anthropic alone = pass-through; in a chain it is just the endpoint converter', () => {
-		expect(resolveProfile(provider({transformer: {use: ['Anthropic']}}), 'm').profile.passthrough).toBe(true);
+		expect(resolveProfile(provider({transformer: {use: ['Anthropic']}}), 'm').profile.dialect).toBe('anthropic');
 		const chained = resolveProfile(provider({transformer: {use: ['Anthropic', 'cleancache']}}), 'm');
-		expect(chained.profile.passthrough).toBe(false);
+		expect(chained.profile.dialect).toBe('openai-chat');
 		expect(chained.unsupportedTransformers).toStrictEqual([]);
 	});
 

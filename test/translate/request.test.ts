@@ -1,6 +1,13 @@
 import {describe, expect, test} from 'vitest';
 import {claudeSessionId} from '../../source/proxy/session.js';
-import {defineProfile, toOpenAIRequest, UnsupportedContentError, type AnthropicMessageParam, type AnthropicRequest, type Profile} from '../../source/proxy/translate/index.js';
+import {
+	defineProfile,
+	toOpenAIRequest,
+	UnsupportedContentError,
+	type AnthropicMessageParam,
+	type AnthropicRequest,
+	type Profile,
+} from '../../source/proxy/dialects/openai-chat/index.js';
 import {TEST_PROFILE} from './helpers.js';
 import {LONG_TOOL, LONG_TOOL_SHORT, READ_TOOL} from './stream-fixtures.js';
 
@@ -526,7 +533,7 @@ describe('request translation details', () => {
 	});
 
 	test('Gemini thought signatures: known ones re-attached, sentinel on the first unknown call', async () => {
-		const {ThoughtSignatureCache} = await import('../../source/proxy/translate/index.js');
+		const {ThoughtSignatureCache} = await import('../../source/proxy/dialects/openai-chat/index.js');
 		const signatures = new ThoughtSignatureCache();
 		signatures.set('B', 'sigB');
 		const profile = defineProfile({...TEST_PROFILE, geminiThoughtSignatures: true});

@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest';
-import {collectSse, toAnthropicError, toAnthropicMessage, TranslationError, unreachableError, type ResponseOptions} from '../../source/proxy/translate/index.js';
-import {ToolNameMap} from '../../source/proxy/translate/index.js';
+import {collectSse, toAnthropicError, toAnthropicMessage, TranslationError, unreachableError, type ResponseOptions} from '../../source/proxy/dialects/openai-chat/index.js';
+import {ToolNameMap} from '../../source/proxy/dialects/openai-chat/index.js';
 import {TEST_PROFILE, testIds} from './helpers.js';
 import {STREAM_FIXTURES} from './stream-fixtures.js';
 

@@ -1,4 +1,4 @@
-import {defineProfile, type Profile} from '../../source/proxy/translate/index.js';
+import {defineProfile, type Profile} from '../../source/proxy/dialects/openai-chat/index.js';
 import {C, D, DONE, TEST_PROFILE, U} from './helpers.js';
 
 /** Spec §6.2 stream fixtures (F-S10/S11/S25/S26/S28 need special drivers and live in the tests). */

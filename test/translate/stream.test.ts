@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {messageToSse, PROFILES, StreamTranslator, toAnthropicMessage, ToolNameMap} from '../../source/proxy/translate/index.js';
+import {messageToSse, PROFILES, StreamTranslator, toAnthropicMessage, ToolNameMap} from '../../source/proxy/dialects/openai-chat/index.js';
 import {C, D, DONE, expectedEvents, newTranslator, normalize, parseSse, runStream, TEST_PROFILE, testIds, toolNamesFor, U} from './helpers.js';
 import {STREAM_FIXTURES} from './stream-fixtures.js';
 

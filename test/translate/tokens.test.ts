@@ -1,6 +1,6 @@
 import {countTokens} from 'gpt-tokenizer/encoding/cl100k_base';
 import {describe, expect, test} from 'vitest';
-import {estimateInputTokens, quickEstimateInputTokens} from '../../source/proxy/translate/index.js';
+import {estimateInputTokens, quickEstimateInputTokens} from '../../source/proxy/dialects/openai-chat/index.js';
 import {claudeCodeBody} from './claude-code-body.js';
 
 describe('estimateInputTokens', () => {

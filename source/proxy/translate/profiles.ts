@@ -1,4 +1,5 @@
 import type {ProfileName} from '../../config/schema.js';
+import type {DialectName} from '../dialects/dialect.js';
 
 export type ReasoningDialect = 'none' | 'openai' | 'deepseek' | 'openrouter' | 'qwen' | 'ollama';
 
@@ -8,8 +9,11 @@ export type ReasoningDialect = 'none' | 'openai' | 'deepseek' | 'openrouter' | '
  */
 export type Profile = {
 	readonly name: ProfileName | 'custom';
-	/** Anthropic-compatible upstream: the proxy forwards the body untouched (CCR `Anthropic` transformer). */
-	readonly passthrough: boolean;
+	/**
+	 * What the upstream speaks (see dialects/dialect.ts). `anthropic`: the body is forwarded untouched
+	 * (CCR `Anthropic` transformer); the quirk flags below are for `openai-chat`.
+	 */
+	readonly dialect: DialectName;
 	readonly maxTokensField: 'max_tokens' | 'max_completion_tokens';
 	/** Cap for `max_tokens` (Claude Code sends 32000 for unknown models). */
 	readonly maxOutputTokens?: number;
@@ -57,7 +61,7 @@ export type Profile = {
 
 export const BASE_PROFILE: Profile = Object.freeze({
 	name: 'openai',
-	passthrough: false,
+	dialect: 'openai-chat',
 	maxTokensField: 'max_tokens',
 	streamUsage: true,
 	reasoning: 'none',
@@ -137,5 +141,5 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = Object.freeze({
 	}),
 	// Gemini Balance's `/openai/v1` route = Google's OpenAI-compatible endpoint behind GB's key pool.
 	'gemini-openai': defineProfile({...GEMINI_COMMON, name: 'gemini-openai', reasoning: 'openai', geminiThoughtSignatures: true}),
-	anthropic: defineProfile({name: 'anthropic', passthrough: true}),
+	anthropic: defineProfile({name: 'anthropic', dialect: 'anthropic'}),
 });

@@ -16,6 +16,8 @@ export type ActivityPanelProps = {
 	readonly height: number;
 	readonly number: number;
 	readonly listenUrl?: string;
+	/** How to point Claude Code here (see claude-hint.ts). */
+	readonly hint?: string;
 };
 
 /** Frame lines (title + bottom border) and the column-title row. */
@@ -24,7 +26,7 @@ const CHROME_LINES = 3;
 const CHROME_COLUMNS = 4;
 
 /** Live and recent requests, newest first; only the visible window is rendered. */
-export function ActivityPanel({rows, inFlight, selectedIndex, focused, width, height, number, listenUrl}: ActivityPanelProps): ReactNode {
+export function ActivityPanel({rows, inFlight, selectedIndex, focused, width, height, number, listenUrl, hint}: ActivityPanelProps): ReactNode {
 	const theme = useTheme();
 	// One object per width, so memoised finished rows see equal props.
 	const columns = useMemo(() => activityColumns(width - CHROME_COLUMNS), [width]);
@@ -40,8 +42,9 @@ export function ActivityPanel({rows, inFlight, selectedIndex, focused, width, he
 					<Text color={theme.muted} wrap="truncate-end">
 						No requests yet.
 					</Text>
-					<Text color={theme.muted} wrap="truncate-end">
-						{`Point Claude Code here: ANTHROPIC_BASE_URL=${listenUrl ?? 'http://127.0.0.1:3456'} claude  (or: ccr-tui code)`}
+					{/* Wrapped, not truncated: a cut command would not work as written. */}
+					<Text color={theme.muted} wrap="wrap">
+						{`Point Claude Code here: ${hint ?? `ANTHROPIC_BASE_URL=${listenUrl ?? 'http://127.0.0.1:3456'} claude  (or: ccr-tui code)`}`}
 					</Text>
 				</Box>
 			) : (

@@ -20,6 +20,7 @@ export type DashboardProps = {
 	readonly providers: readonly ProviderView[];
 	readonly providerIndex: number;
 	readonly listenUrl?: string;
+	readonly hint?: string;
 };
 
 /** The three panels: side by side when wide, stacked when narrow (see layout.ts). */
@@ -46,6 +47,7 @@ export function Dashboard(props: DashboardProps): ReactNode {
 			width={layout.activity.width}
 			height={layout.activity.height}
 			listenUrl={props.listenUrl}
+			hint={props.hint}
 		/>
 	);
 	const providers = (

@@ -14,22 +14,23 @@
  *   SSE 2xx to a non-stream request: collectSse(text, …)
  *   non-2xx:        toAnthropicError(status, text, {headers, requestId, redact})
  */
-export {defaultIds, randomBase62, type TranslateIds} from './ids.js';
-export {BASE_PROFILE, PROFILES, defineProfile, type Profile, type ReasoningDialect} from './profiles.js';
-export {resolveProfile, guessProfileName, type ResolvedProfile} from './resolve-profile.js';
-export {ToolNameMap, shortenName} from './tool-names.js';
+export {defaultIds, randomBase62, type TranslateIds} from '../../translate/ids.js';
+export {BASE_PROFILE, PROFILES, defineProfile, type Profile, type ReasoningDialect} from '../../translate/profiles.js';
+export {resolveProfile, guessProfileName, type ResolvedProfile} from '../../translate/resolve-profile.js';
+export {ToolNameMap, shortenName} from '../../translate/tool-names.js';
 export {toOpenAIRequest, type ToOpenAIOptions, type ToOpenAIResult} from './request.js';
 export {UnsupportedContentError} from './content.js';
 export {StreamTranslator, type StreamTranslatorOptions} from './stream.js';
-export {toAnthropicMessage, messageToSse, collectSse, accumulateSse, type ResponseOptions} from './response.js';
+export {toAnthropicMessage, collectSse, type ResponseOptions} from './response.js';
+export {messageToSse, accumulateSse} from '../../translate/message-sse.js';
 export {
 	anthropicError,
 	errorTypeForStatus,
 	statusForErrorType,
 	maskSecrets,
 	TranslationError,
-} from './errors.js';
-export {errorEventSse, PING as PING_EVENT} from './sse-writer.js';
+} from '../../translate/errors.js';
+export {errorEventSse, PING as PING_EVENT} from '../../translate/sse-writer.js';
 export {
 	toAnthropicError,
 	rewriteContextError,
@@ -37,10 +38,10 @@ export {
 	upstreamTimeoutError,
 	type ProxyError,
 	type UpstreamErrorOptions,
-} from './upstream-errors.js';
-export {estimateInputTokens, quickEstimateInputTokens} from './tokens.js';
+} from '../../translate/upstream-errors.js';
+export {estimateInputTokens, quickEstimateInputTokens} from '../../translate/tokens.js';
 export {mapUsage, type UpstreamUsage} from './usage.js';
-export {ThoughtSignatureCache, sharedThoughtSignatures} from './thought-signatures.js';
+export {ThoughtSignatureCache, sharedThoughtSignatures} from '../../translate/thought-signatures.js';
 export type {
 	AnthropicRequest,
 	AnthropicMessage,
@@ -54,4 +55,4 @@ export type {
 	OpenAIChatRequest,
 	OpenAIMessage,
 	StopReason,
-} from './types.js';
+} from '../../translate/types.js';

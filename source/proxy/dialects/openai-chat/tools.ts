@@ -1,7 +1,7 @@
-import type {Profile} from './profiles.js';
-import {toGeminiSchema} from './schema-gemini.js';
-import type {ToolNameMap} from './tool-names.js';
-import type {AnthropicRequest, AnthropicTool, OpenAIChatRequest, OpenAITool} from './types.js';
+import type {Profile} from '../../translate/profiles.js';
+import {toGeminiSchema} from '../../translate/schema-gemini.js';
+import type {ToolNameMap} from '../../translate/tool-names.js';
+import type {AnthropicRequest, AnthropicTool, OpenAIChatRequest, OpenAITool} from '../../translate/types.js';
 
 /** Anthropic server tools an OpenAI upstream cannot execute (spec §1.8). */
 const SERVER_TOOL = /^(web_search_|web_fetch_|code_execution_|bash_2|text_editor_|computer_|memory_|tool_search_tool_)/;

@@ -1,7 +1,7 @@
 import {convertUserBlock, toolResultText} from './content.js';
-import type {Profile} from './profiles.js';
-import {SKIP_THOUGHT_SIGNATURE, type ThoughtSignatureCache} from './thought-signatures.js';
-import type {ToolNameMap} from './tool-names.js';
+import type {Profile} from '../../translate/profiles.js';
+import {SKIP_THOUGHT_SIGNATURE, type ThoughtSignatureCache} from '../../translate/thought-signatures.js';
+import type {ToolNameMap} from '../../translate/tool-names.js';
 import type {
 	AnthropicContentBlock,
 	AnthropicMessageParam,
@@ -11,7 +11,7 @@ import type {
 	OpenAIContentPart,
 	OpenAIMessage,
 	OpenAIToolCall,
-} from './types.js';
+} from '../../translate/types.js';
 
 const BILLING_HEADER = 'x-anthropic-billing-header:';
 const NO_RESULT = '[no result provided]';

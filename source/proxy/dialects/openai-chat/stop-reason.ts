@@ -1,4 +1,4 @@
-import type {StopReason} from './types.js';
+import type {StopReason} from '../../translate/types.js';
 
 export type StopFacts = {
 	/** Last upstream `finish_reason` (null when none was sent, e.g. Gemini Balance streams). */

@@ -1,5 +1,5 @@
-import type {Profile} from './profiles.js';
-import type {AnthropicContentBlock, AnthropicDocumentBlock, AnthropicImageBlock, AnthropicToolResultBlock, OpenAIContentPart} from './types.js';
+import type {Profile} from '../../translate/profiles.js';
+import type {AnthropicContentBlock, AnthropicDocumentBlock, AnthropicImageBlock, AnthropicToolResultBlock, OpenAIContentPart} from '../../translate/types.js';
 
 /** Raised for content the proxy cannot forward at all (mapped to 400 invalid_request_error). */
 export class UnsupportedContentError extends Error {}

@@ -1,6 +1,6 @@
 import JSON5 from 'json5';
-import type {TranslateIds} from './ids.js';
-import type {ToolNameMap} from './tool-names.js';
+import type {TranslateIds} from '../../translate/ids.js';
+import type {ToolNameMap} from '../../translate/tool-names.js';
 
 /** One upstream tool call being assembled from fragments (spec §2.7.1). */
 export type ToolSlot = {

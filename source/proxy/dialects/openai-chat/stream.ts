@@ -1,16 +1,16 @@
-import {BlockWriter} from './block-writer.js';
+import {BlockWriter} from '../../translate/block-writer.js';
 import {contentText, reasoningText, type OpenAIDelta} from './delta-fields.js';
-import {cleanMessage, streamErrorMessage, streamErrorType} from './errors.js';
-import {defaultIds, type TranslateIds} from './ids.js';
-import type {Profile} from './profiles.js';
-import {SseReader} from './sse-reader.js';
-import * as sse from './sse-writer.js';
+import {cleanMessage, streamErrorMessage, streamErrorType} from '../../translate/errors.js';
+import {defaultIds, type TranslateIds} from '../../translate/ids.js';
+import type {Profile} from '../../translate/profiles.js';
+import {SseReader} from '../../translate/sse-reader.js';
+import * as sse from '../../translate/sse-writer.js';
 import {mapStopReason, matchedStopSequence} from './stop-reason.js';
 import {ThinkTagSplitter, type ThinkPiece} from './think-tags.js';
-import {sharedThoughtSignatures, type ThoughtSignatureCache} from './thought-signatures.js';
-import type {ToolNameMap} from './tool-names.js';
+import {sharedThoughtSignatures, type ThoughtSignatureCache} from '../../translate/thought-signatures.js';
+import type {ToolNameMap} from '../../translate/tool-names.js';
 import {finishToolCall, parseToolArguments, ToolSlots, type FinishContext, type ToolCallDelta, type ToolSlot} from './tool-slots.js';
-import type {AnthropicErrorType, AnthropicUsage, StopReason} from './types.js';
+import type {AnthropicErrorType, AnthropicUsage, StopReason} from '../../translate/types.js';
 import {mapUsage, type UpstreamUsage} from './usage.js';
 
 const EMPTY_GEMINI_ANSWER = 'Gemini returned an empty answer (no text, no tool call); this happens under load, retry the request';

@@ -1,11 +1,11 @@
 import {createHash} from 'node:crypto';
 import {convertMessages, systemMessage} from './messages.js';
-import type {Profile} from './profiles.js';
-import {applyThinking, thinkingActive} from './thinking.js';
-import {sharedThoughtSignatures, type ThoughtSignatureCache} from './thought-signatures.js';
-import {ToolNameMap} from './tool-names.js';
+import type {Profile} from '../../translate/profiles.js';
+import {applyThinking, thinkingActive} from '../../translate/thinking.js';
+import {sharedThoughtSignatures, type ThoughtSignatureCache} from '../../translate/thought-signatures.js';
+import {ToolNameMap} from '../../translate/tool-names.js';
 import {applyTools} from './tools.js';
-import type {AnthropicRequest, OpenAIChatRequest} from './types.js';
+import type {AnthropicRequest, OpenAIChatRequest} from '../../translate/types.js';
 
 export type ToOpenAIOptions = {
 	/** Routed upstream model id. */

@@ -1,4 +1,4 @@
-import type {AnthropicUsage} from './types.js';
+import type {AnthropicUsage} from '../../translate/types.js';
 
 /** OpenAI-style usage as providers send it (DeepSeek, OpenRouter and Anthropic-ish field names included). */
 export type UpstreamUsage = {

@@ -1,16 +1,16 @@
 import {contentText, reasoningText, type OpenAIDelta} from './delta-fields.js';
-import {TranslationError} from './errors.js';
-import {defaultIds, type TranslateIds} from './ids.js';
-import type {Profile} from './profiles.js';
-import * as sse from './sse-writer.js';
+import {TranslationError} from '../../translate/errors.js';
+import {defaultIds, type TranslateIds} from '../../translate/ids.js';
+import type {Profile} from '../../translate/profiles.js';
+import {accumulateSse} from '../../translate/message-sse.js';
 import {mapStopReason, matchedStopSequence} from './stop-reason.js';
 import {StreamTranslator} from './stream.js';
 import {ThinkTagSplitter, type ThinkPiece} from './think-tags.js';
-import {sharedThoughtSignatures, type ThoughtSignatureCache} from './thought-signatures.js';
-import type {ToolNameMap} from './tool-names.js';
+import {sharedThoughtSignatures, type ThoughtSignatureCache} from '../../translate/thought-signatures.js';
+import type {ToolNameMap} from '../../translate/tool-names.js';
 import {finishToolCall, type FinishContext, type ToolSlot} from './tool-slots.js';
-import type {AnthropicMessage, AnthropicResponseBlock} from './types.js';
-import {toAnthropicError} from './upstream-errors.js';
+import type {AnthropicMessage, AnthropicResponseBlock} from '../../translate/types.js';
+import {toAnthropicError} from '../../translate/upstream-errors.js';
 import {mapUsage, type UpstreamUsage} from './usage.js';
 
 export type ResponseOptions = {
@@ -103,79 +103,9 @@ export function toAnthropicMessage(body: unknown, options: ResponseOptions): Ant
 	};
 }
 
-/**
- * A complete message as an SSE sequence (JSON upstream answer to a streaming request): one delta per
- * block. `inputTokens` (the estimate) goes into `message_start` like on the streaming path.
- */
-export function messageToSse(message: AnthropicMessage, options: {inputTokens?: number} = {}): string {
-	const startUsage = {
-		input_tokens: options.inputTokens ?? message.usage.input_tokens,
-		output_tokens: 1,
-		cache_creation_input_tokens: 0,
-		cache_read_input_tokens: 0,
-	};
-	let out = sse.messageStart(message.id, message.model, startUsage) + sse.PING;
-	message.content.forEach((block, index) => {
-		if (block.type === 'text') out += sse.textBlockStart(index) + sse.textDelta(index, block.text);
-		else if (block.type === 'thinking') {
-			out += sse.thinkingBlockStart(index) + sse.thinkingDelta(index, block.thinking) + sse.signatureDelta(index, block.signature);
-		} else out += sse.toolBlockStart(index, block.id, block.name) + sse.inputJsonDelta(index, JSON.stringify(block.input));
-		out += sse.blockStop(index);
-	});
-	out += sse.messageDelta(message.stop_reason ?? 'end_turn', message.stop_sequence, message.usage);
-	return out + sse.MESSAGE_STOP;
-}
-
 /** An SSE upstream answer to a non-stream request: run the stream state machine, then accumulate. */
 export function collectSse(text: string, options: ResponseOptions): AnthropicMessage {
 	const translator = new StreamTranslator(options);
 	const events = translator.push(text) + translator.end();
 	return accumulateSse(events);
-}
-
-/** Anthropic SSE text → message (what the SDK's MessageStream does); `event: error` throws. */
-export function accumulateSse(text: string): AnthropicMessage {
-	let message: AnthropicMessage | undefined;
-	const partial = new Map<number, string>();
-	for (const frame of text.split('\n\n')) {
-		const dataAt = frame.indexOf('\ndata: ');
-		if (dataAt === -1) continue;
-		const event = JSON.parse(frame.slice(dataAt + 7)) as Record<string, any>;
-		switch (event['type']) {
-			case 'message_start':
-				message = {...event['message'], content: []};
-				break;
-			case 'content_block_start':
-				message!.content[event['index']] = {...event['content_block']};
-				break;
-			case 'content_block_delta': {
-				const block = message!.content[event['index']] as Record<string, any>;
-				const delta = event['delta'];
-				if (delta.type === 'text_delta') block['text'] += delta.text;
-				else if (delta.type === 'thinking_delta') block['thinking'] += delta.thinking;
-				else if (delta.type === 'signature_delta') block['signature'] = delta.signature;
-				else partial.set(event['index'], (partial.get(event['index']) ?? '') + delta.partial_json);
-				break;
-			}
-
-			case 'content_block_stop': {
-				const json = partial.get(event['index']);
-				if (json !== undefined) (message!.content[event['index']] as {input: unknown}).input = JSON.parse(json);
-				break;
-			}
-
-			case 'message_delta':
-				message!.stop_reason = event['delta'].stop_reason;
-				message!.stop_sequence = event['delta'].stop_sequence;
-				message!.usage = event['usage'];
-				break;
-			case 'error':
-				throw new TranslationError(event['error'].type, event['error'].message);
-			default:
-				break;
-		}
-	}
-
-	if (!message) throw new TranslationError('api_error', 'upstream returned no choices', 502);
-	return message;
 }

@@ -2,8 +2,8 @@
  * Stand-in for the translator when the upstream already speaks Anthropic (the `anthropic`
  * profile): bytes are relayed as they are; pings are only inserted between whole events.
  */
-import type {AnthropicUsage} from './translate/index.js';
-import type {SseSource} from './sse-relay.js';
+import type {AnthropicUsage} from '../../translate/types.js';
+import type {SseSource} from '../../sse-relay.js';
 
 const PING = 'event: ping\ndata: {"type":"ping"}\n\n';
 

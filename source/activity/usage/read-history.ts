@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {dayFileMayHold, dayOfFileName} from './files.js';
+import {parseUsageLine, type UsageRecord} from './record.js';
+
+export type HistoryRead = {
+	/** Oldest first. */
+	readonly records: UsageRecord[];
+	/** Lines that are not records: a torn last line after a crash, or something foreign. */
+	readonly skipped: number;
+	/** Files that held a skipped line (for the one warning). */
+	readonly skippedIn: readonly string[];
+};
+
+/**
+ * Every record from `since` (epoch ms) on. Only the day files that can hold such records are read;
+ * unreadable lines are counted, never fatal. A folder that does not exist yet is an empty history.
+ */
+export function readUsageHistory(dir: string, since = 0): HistoryRead {
+	let names: string[];
+	try {
+		names = fs.readdirSync(dir);
+	} catch {
+		return {records: [], skipped: 0, skippedIn: []};
+	}
+
+	const days = names
+		.map(name => ({name, day: dayOfFileName(name)}))
+		.filter((entry): entry is {name: string; day: string} => entry.day !== undefined && dayFileMayHold(entry.day, since))
+		.sort((a, b) => (a.day < b.day ? -1 : 1));
+	const records: UsageRecord[] = [];
+	let skipped = 0;
+	const skippedIn: string[] = [];
+	for (const {name} of days) {
+		const file = path.join(dir, name);
+		let text: string;
+		try {
+			text = fs.readFileSync(file, 'utf8');
+		} catch {
+			continue;
+		}
+
+		const before = skipped;
+		for (const line of text.split('\n')) {
+			if (line === '') continue;
+			const record = parseUsageLine(line);
+			if (!record) skipped++;
+			else if (record.at >= since) records.push(record);
+		}
+
+		if (skipped > before) skippedIn.push(file);
+	}
+
+	return {records, skipped, skippedIn};
+}
+
+/** The one warning about skipped lines, or undefined when every line was a record. */
+export function skippedLinesWarning(read: HistoryRead): string | undefined {
+	if (read.skipped === 0) return undefined;
+	const where = read.skippedIn.length === 1 ? read.skippedIn[0] : `${read.skippedIn.length} files`;
+	return `skipped ${read.skipped} unreadable line${read.skipped === 1 ? '' : 's'} in ${where} (a torn last line after a crash, or not a ccr-tui record)`;
+}
