@@ -12,7 +12,7 @@ const SEARCH_SUFFIX = '-search';
 
 export function searchModelFor(provider: ProviderConfig, model: string): string | undefined {
 	const {profile} = resolveProfile(provider, model);
-	if (profile.passthrough) return model;
+	if (profile.dialect === 'anthropic') return model;
 	if (!GEMINI_BALANCE_PROFILES.has(profile.name)) return undefined;
 	if (model.toLowerCase().endsWith(SEARCH_SUFFIX)) return model;
 	const wanted = `${model}${SEARCH_SUFFIX}`.toLowerCase();
