@@ -30,6 +30,7 @@ import {callUpstream, clientError, TimeoutReason, type CallTarget, type ClientEr
 import {buildTargets, prepareFor, type Prepared} from './upstream-request.js';
 import {apiHost} from './upstream-url.js';
 import {validateMessagesRequest} from './validate-request.js';
+import {FAKE_STREAM_NOTICE, losesStreamedAnswers, peekFirstChoice, rememberLostAnswers} from './fake-stream-recovery.js';
 
 /** Within ±25 % of longContextThreshold the character estimate is not trusted: tokenize. */
 const NEAR_THRESHOLD = 0.25;
@@ -55,11 +56,11 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 
 	return async event => {
 		const id = newRequestId();
-		const startedAt = performance.now();
+		const startedAt = timings.now();
 		const at = timings.now();
 		const snapshot = services.store.getSnapshot();
 		const {config} = snapshot;
-		const elapsed = () => Math.round(performance.now() - startedAt);
+		const elapsed = () => Math.round(timings.now() - startedAt);
 
 		/** A request refused before routing still shows up in the activity, with its reason. */
 		const reject = (status: number, type: Parameters<typeof errorBody>[0], message: string, requestedModel = '', headers: Record<string, string> = {}, sessionId?: string) => {
@@ -209,14 +210,16 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 				}
 			}
 
-			const prepared = prepareFor(target, decision.request, profile, stream);
+			// A (provider, model) whose streams lose the answer (fake-stream-recovery.ts) is called without streaming.
+			const nonStreamUpstream = forceNonStream || (stream && losesStreamedAnswers(target.provider.api_base_url, target.model));
+			const prepared = prepareFor(target, decision.request, profile, stream, {nonStreamUpstream});
 			debug('upstream-request', prepared.body);
 			return prepared;
 		};
 
-		let result;
-		try {
-			result = await callUpstream<Prepared>({
+		let forceNonStream = false;
+		const call = () =>
+			callUpstream<Prepared>({
 				id,
 				targets: targets.list,
 				prepare,
@@ -229,6 +232,21 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 				stream,
 				errorOptions: {inputTokens, redact: createRedactor(config)},
 			});
+		let result;
+		try {
+			result = await call();
+			if (result.ok && stream && result.answer.prepared.profileName === 'gemini-balance' && isSse(result.answer)) {
+				const peeked = await peekFirstChoice(result.answer.body);
+				result = {...result, answer: {...result.answer, body: peeked.body}};
+				if (peeked.verdict === 'lost') {
+					result.answer.abort(new Error('streamed answer lost by Gemini Balance fake streaming'));
+					result.answer.release();
+					rememberLostAnswers(result.answer.target.provider.api_base_url, result.answer.target.model);
+					bus.emit({type: 'notice', at: timings.now(), level: 'warn', source: 'proxy', message: FAKE_STREAM_NOTICE(result.answer.target.provider.name)});
+					forceNonStream = true;
+					result = await call();
+				}
+			}
 		} catch (error) {
 			return fail(clientError(500, 'api_error', `internal error in ccr-tui: ${error instanceof Error ? error.message : String(error)}`));
 		}
@@ -252,7 +270,7 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 			});
 		};
 
-		const upstreamIsSse = String(answer.headers['content-type'] ?? '').includes('text/event-stream');
+		const upstreamIsSse = isSse(answer);
 		if (stream && (upstreamIsSse || prepared.relaysAnyBody)) {
 			answer.release();
 			const source = prepared.stream({...answerOptions, postFinishGraceMs: timings.postFinishGraceMs});
@@ -351,6 +369,10 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 
 		return jsonResponse(200, message, id);
 	};
+}
+
+function isSse(answer: UpstreamAnswer<Prepared>): boolean {
+	return String(answer.headers['content-type'] ?? '').includes('text/event-stream');
 }
 
 /** Calls `onGone` if the client disconnects before its answer is complete; returns an unsubscribe. */

@@ -12,8 +12,9 @@ import type {CallTarget} from './upstream-call.js';
 
 export type Prepared = DialectRequest;
 
-export function prepareFor(target: CallTarget, request: AnthropicRequest, profile: Profile, stream: boolean): Prepared {
-	return dialectFor(profile).prepare(target, request, profile, stream);
+export function prepareFor(target: CallTarget, request: AnthropicRequest, profile: Profile, stream: boolean, options: {readonly nonStreamUpstream?: boolean} = {}): Prepared {
+	// A non-streaming upstream call for a streaming client: the handler re-streams the whole answer.
+	return dialectFor(profile).prepare(target, request, profile, stream && !options.nonStreamUpstream);
 }
 
 /** The routed target, then the scenario's fallback list (unknown or repeated entries skipped). */
