@@ -56,11 +56,11 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 
 	return async event => {
 		const id = newRequestId();
-		const startedAt = performance.now();
+		const startedAt = timings.now();
 		const at = timings.now();
 		const snapshot = services.store.getSnapshot();
 		const {config} = snapshot;
-		const elapsed = () => Math.round(performance.now() - startedAt);
+		const elapsed = () => Math.round(timings.now() - startedAt);
 
 		/** A request refused before routing still shows up in the activity, with its reason. */
 		const reject = (status: number, type: Parameters<typeof errorBody>[0], message: string, requestedModel = '', headers: Record<string, string> = {}, sessionId?: string) => {

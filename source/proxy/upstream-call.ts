@@ -161,9 +161,9 @@ export async function callUpstream<P extends PreparedRequest>(context: CallConte
 			}
 
 			attempts++;
-			const startedAt = performance.now();
+			const startedAt = timings.now();
 			const result = await attemptOnce(context, target, prepared, pick.key, attempts);
-			const durationMs = Math.round(performance.now() - startedAt);
+			const durationMs = Math.round(timings.now() - startedAt);
 			if (result.ok) {
 				pools.succeeded(target.provider, pick.key);
 				report(context, target, 'answered', durationMs, result.answer.status, pick.suffix);
