@@ -164,7 +164,9 @@ async function main() {
 		return;
 	}
 
-	process.stdout.write(`| script | body | through ccr-tui (median of ${RUNS}) | direct | × ASCII | other stream's longest gap (median / max) |\n| --- | --- | --- | --- | --- | --- |\n`);
+	process.stdout.write(
+		`| script | body | through ccr-tui (median of ${RUNS}) | direct | × ASCII | other stream's longest gap (median / max) |\n| --- | --- | --- | --- | --- | --- |\n`,
+	);
 	for (const row of rows) {
 		process.stdout.write(
 			`| ${row.script} | ${(row.bytes / 1024 / 1024).toFixed(1)} MiB | ${row.proxyMs.toFixed(0)} ms | ${row.directMs.toFixed(0)} ms | ${row.vsAscii.toFixed(2)} | ${row.medianGapMs.toFixed(0)} / ${row.maxGapMs.toFixed(0)} ms |\n`,

@@ -31,8 +31,9 @@ function serve() {
 		request.on('end', () => {
 			const megabytes = Number(/"model":"(?:[^",]*,)?(\d+(?:\.\d+)?)"/.exec(body)?.[1] ?? 1);
 			const text = 'A'.repeat(Math.round(megabytes * 1024 * 1024));
-			const frame = (delta, finish = null) => `data: ${JSON.stringify({id: 'c', object: 'chat.completion.chunk', model: 'm', choices: [{index: 0, delta, finish_reason: finish}]})}\n\n`;
-			const payload = Buffer.from(frame({role: 'assistant', content: text}) + frame({}, 'stop') + 'data: [DONE]\n\n');
+			const frame = (delta, finish = null) =>
+				`data: ${JSON.stringify({id: 'c', object: 'chat.completion.chunk', model: 'm', choices: [{index: 0, delta, finish_reason: finish}]})}\n\n`;
+			const payload = Buffer.from(`${frame({role: 'assistant', content: text}) + frame({}, 'stop')}data: [DONE]\n\n`);
 			response.writeHead(200, {'content-type': 'text/event-stream'});
 			let offset = 0;
 			const write = () => {
@@ -75,13 +76,16 @@ function timedPost(url, body) {
 		const started = performance.now();
 		let bytes = 0;
 		let tail = '';
-		const request = http.request({host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent: false, headers: {'content-type': 'application/json'}}, response => {
-			response.on('data', chunk => {
-				bytes += chunk.length;
-				tail = (tail + chunk.toString('latin1')).slice(-400);
-			});
-			response.on('end', () => resolve({ms: performance.now() - started, bytes, tail}));
-		});
+		const request = http.request(
+			{host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent: false, headers: {'content-type': 'application/json'}},
+			response => {
+				response.on('data', chunk => {
+					bytes += chunk.length;
+					tail = (tail + chunk.toString('latin1')).slice(-400);
+				});
+				response.on('end', () => resolve({ms: performance.now() - started, bytes, tail}));
+			},
+		);
 		request.on('error', reject);
 		request.end(body);
 	});
@@ -97,7 +101,13 @@ async function main() {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccr-bench-sse-'));
 	const configPath = path.join(dir, 'config.json');
 	const models = sizes.map(String);
-	fs.writeFileSync(configPath, JSON.stringify({Providers: [{name: 'up', api_base_url: `${upstream.value}/v1/chat/completions`, api_key: 'sk-bench-upstream-0000', models, profile: 'openai'}], Router: {default: `up,${models[0]}`}}));
+	fs.writeFileSync(
+		configPath,
+		JSON.stringify({
+			Providers: [{name: 'up', api_base_url: `${upstream.value}/v1/chat/completions`, api_key: 'sk-bench-upstream-0000', models, profile: 'openai'}],
+			Router: {default: `up,${models[0]}`},
+		}),
+	);
 	const proxy = await spawnReady([cli, 'start', '--config', configPath, '--port', '0'], /listening on (http:\/\/\S+)/);
 	const rows = [];
 	try {
@@ -127,7 +137,8 @@ async function main() {
 	}
 
 	process.stdout.write(`| one data: line | through ccr-tui (median of ${runs}) | direct | × direct | last event |\n| --- | --- | --- | --- | --- |\n`);
-	for (const row of rows) process.stdout.write(`| ${row.megabytes} MB | ${row.proxyMs.toFixed(0)} ms | ${row.directMs.toFixed(0)} ms | ${row.ratio.toFixed(2)} | ${row.lastEvent} |\n`);
+	for (const row of rows)
+		process.stdout.write(`| ${row.megabytes} MB | ${row.proxyMs.toFixed(0)} ms | ${row.directMs.toFixed(0)} ms | ${row.ratio.toFixed(2)} | ${row.lastEvent} |\n`);
 }
 
 if (process.argv.includes('--serve')) serve();

@@ -50,7 +50,10 @@ describe('SseReader: one long line (a base64 image as one data: line)', () => {
 	it('a line above the bound is a clear error, and nothing after it is dispatched', () => {
 		const errors: string[] = [];
 		const payloads: unknown[] = [];
-		const reader = new SseReader({onData: payload => payloads.push(payload), onDone: () => payloads.push('done'), onError: message => errors.push(message)}, {maxLineBytes: 1024 * 1024});
+		const reader = new SseReader(
+			{onData: payload => payloads.push(payload), onDone: () => payloads.push('done'), onError: message => errors.push(message)},
+			{maxLineBytes: 1024 * 1024},
+		);
 		reader.push(`data: {"a":"${'x'.repeat(600 * 1024)}`);
 		reader.push(`${'x'.repeat(600 * 1024)}"}\n\n`);
 		reader.push('data: {"b":1}\n\ndata: [DONE]\n\n');
