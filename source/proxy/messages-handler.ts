@@ -18,6 +18,7 @@ import type {KeyPools} from './key-pool.js';
 import {MAX_BODY_BYTES, readBodyText} from './read-body.js';
 import {errorBody, errorResponse, jsonResponse, newRequestId} from './responses.js';
 import {resolveTarget, routeRequest} from './router.js';
+import {searchModelFor} from './search-model.js';
 import {claudeSessionId} from './session.js';
 import {relaySse, type RelayOutcome} from './sse-relay.js';
 import type {ProxyTimings} from './timings.js';
@@ -140,7 +141,7 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 			}
 		}
 
-		const decision = routeRequest(request, config, {estimateTokens: routingTokens, custom, configPath: snapshot.path});
+		const decision = routeRequest(request, config, {estimateTokens: routingTokens, custom, configPath: snapshot.path, searchModel: searchModelFor});
 		if ('error' in decision) {
 			return reject(decision.error.status, decision.error.type, decision.error.message, request.model, {'x-should-retry': 'false'}, sessionId);
 		}
