@@ -1,3 +1,4 @@
+import {isEnvRef} from './env-refs.js';
 import type {Config} from './schema.js';
 
 /** What replaces a secret: enough to tell keys apart, never enough to use one. */
@@ -56,7 +57,7 @@ export function collectSecrets(config: Config): string[] {
 		if (typeof value !== 'string') return;
 		const text = value.trim();
 		// An unresolved `$VAR` reference is not a secret, and showing it helps the user spot a typo.
-		if (text.length < MIN_LITERAL_LENGTH || /^\$\{?[A-Za-z_]\w*\}?$/.test(text)) return;
+		if (text.length < MIN_LITERAL_LENGTH || isEnvRef(text)) return;
 		found.add(text);
 		const encoded = encodeURIComponent(text);
 		if (encoded !== text) found.add(encoded);

@@ -3,7 +3,7 @@
  * streamed completion. Stops at the first hard failure. Never sends a made-up model name: Gemini
  * Balance counts every failed request against its real keys.
  */
-import {isEnvRef} from '../config/env-refs.js';
+import {envRefName, isEnvRef} from '../config/env-refs.js';
 import type {ProviderConfig} from '../config/schema.js';
 import {describeCompletion, probeCompletion, type CompletionMetrics} from './completion-probe.js';
 import {formatMs} from './http.js';
@@ -152,7 +152,8 @@ async function checkPool(target: ProbeTarget, check: CheckOptions, run: StepRunn
 }
 
 async function keyOutcome(target: ProbeTarget, key: string, check: CheckOptions): Promise<{works: boolean; detail: string; hint?: string}> {
-	if (isEnvRef(key)) return {works: false, detail: `${key.trim()} is not set`, hint: `export ${key.trim().replace(/^\$\{?|\}$/g, '')}=… before starting ccr-tui.`};
+	const missing = envRefName(key);
+	if (missing) return {works: false, detail: `${key.trim()} is not set`, hint: `export ${missing}=… before starting ccr-tui.`};
 	const list = await fetchModelList({...target, apiKey: key, missingEnv: undefined}, check);
 	if (list.kind === 'ok' || list.kind === 'null' || list.kind === 'unsupported')
 		return {works: true, detail: list.kind === 'unsupported' ? 'accepted (no model list to check it against)' : 'works'};

@@ -4,7 +4,7 @@ import {maskSecret} from '../../../providers/secrets.js';
 import type {SavePlan} from '../../../providers/save-provider.js';
 import type {TestResult} from '../../../providers/connection-test.js';
 import type {ProviderEndpoint} from '../../../providers/normalize-url.js';
-import {envRefName} from '../../../providers/wizard-state.js';
+import {envRefName} from '../../../config/env-refs.js';
 import {GLYPHS, useTheme} from '../../theme.js';
 
 /** What will be written, and how the connection test went. Never shows the token. */
