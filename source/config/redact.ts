@@ -36,6 +36,22 @@ const SHAPES: readonly string[] = [
 ];
 
 const cache = new WeakMap<Config, Redactor>();
+let shapesOnly: Redactor | undefined;
+
+/** Only the credential shapes above, for text produced where no config is at hand (translator errors). */
+export function redactShapes(text: string): string {
+	shapesOnly ??= buildRedactor([]);
+	return shapesOnly(text);
+}
+
+/**
+ * The given literal secrets (a key being tested, a typed token) plus the shapes. Unlike the config's own
+ * list, short values count too: the caller knows each one is a credential.
+ */
+export function redactorFor(secrets: readonly (string | undefined)[]): Redactor {
+	const literal = secrets.map(secret => secret?.trim() ?? '').filter(secret => secret.length >= 4 && !isEnvRef(secret));
+	return buildRedactor([...new Set(literal)].sort((a, b) => b.length - a.length));
+}
 
 /**
  * A function masking every secret the config holds (provider keys, string or pool, the proxy APIKEY,

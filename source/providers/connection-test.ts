@@ -12,7 +12,7 @@ import {describeModelList, fetchModelList} from './model-list.js';
 import {targetForProvider, type ProbeTarget} from './provider-target.js';
 import {checkReachability, type CheckOptions} from './reachability.js';
 import type {HttpFetch} from './http.js';
-import {maskSecret, redactSecrets} from './secrets.js';
+import {maskSecret, redactorFor} from '../config/redact.js';
 import {worstStatus, type StepOutcome, type TestStep} from './test-step.js';
 
 export type {TestStep, StepStatus} from './test-step.js';
@@ -64,9 +64,7 @@ export async function runConnectionTest(provider: ProviderConfig, options: Conne
 	let target = targetForProvider(provider);
 	const model = options.model ?? provider.models[0];
 	const steps: TestStep[] = [];
-	const secrets = [target.apiKey, ...(Array.isArray(provider.api_key) ? provider.api_key : [provider.api_key])].filter(
-		(value): value is string => typeof value === 'string' && value.length >= 4 && !isEnvRef(value),
-	);
+	const redact = redactorFor([target.apiKey, ...(Array.isArray(provider.api_key) ? provider.api_key : [provider.api_key])]);
 	const run = async (id: StepId | `key-${number}`, check: () => Promise<StepOutcome> | StepOutcome, label: string = LABELS[id as StepId]): Promise<TestStep> => {
 		const started = performance.now();
 		options.onStep?.({id, label, status: 'running'});
@@ -76,8 +74,8 @@ export async function runConnectionTest(provider: ProviderConfig, options: Conne
 			label,
 			status: outcome.status,
 			durationMs: Math.round(outcome.durationMs ?? performance.now() - started),
-			detail: redactSecrets(outcome.detail, secrets),
-			...(outcome.hint ? {hint: redactSecrets(outcome.hint, secrets)} : {}),
+			detail: redact(outcome.detail),
+			...(outcome.hint ? {hint: redact(outcome.hint)} : {}),
 		};
 		steps.push(step);
 		options.onStep?.(step);

@@ -1,6 +1,6 @@
 import type {ReactNode} from 'react';
 import {Box, Text} from 'ink';
-import {maskSecret} from '../../../providers/secrets.js';
+import {maskSecret} from '../../../config/redact.js';
 import type {SavePlan} from '../../../providers/save-provider.js';
 import type {TestResult} from '../../../providers/connection-test.js';
 import type {ProviderEndpoint} from '../../../providers/normalize-url.js';
