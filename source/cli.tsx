@@ -119,6 +119,16 @@ Examples:
 			process.exitCode = await runStatusline(globalOptionsOf(program, command));
 		});
 
+	addGlobalOptions(program.command('doctor'))
+		.description('check config, routes, port, providers and Claude Code settings; exit 0 good, 1 problems')
+		.option('--fix', 'repair what it lists as repairable (settings pointing at a dead proxy), after a backup')
+		.option('--offline', 'skip the provider checks (no network)')
+		.addHelpText('after', '\nExamples:\n  ccr-tui doctor\n  ccr-tui doctor --fix')
+		.action(async (flags: Record<string, unknown>, command: Command) => {
+			const {runDoctor} = await import('./commands/doctor.js');
+			process.exitCode = await runDoctor({...flags, ...globalOptionsOf(program, command)});
+		});
+
 	addGlobalOptions(program.command('usage'))
 		.description('requests, errors, tokens, latency and estimated cost from the usage history')
 		.option('--days <n>', 'how many days back (default 7; the history keeps 30 unless history.retentionDays says otherwise)')
@@ -178,6 +188,7 @@ async function runDashboard(options: GlobalOptions): Promise<number> {
 		{createElement},
 		{watchTerminal, detachLostTerminal},
 		{createCheckTransport},
+		{usageLoader},
 	] = await Promise.all([
 		import('./config/store.js'),
 		import('./config/paths.js'),
@@ -189,6 +200,7 @@ async function runDashboard(options: GlobalOptions): Promise<number> {
 		import('react'),
 		import('./ui/terminal-lost.js'),
 		import('./proxy/check-transport.js'),
+		import('./activity/usage/read-history.js'),
 	]);
 
 	// --demo: a simulated provider and a throwaway config in a temp folder; the user's config is untouched.
@@ -248,6 +260,7 @@ async function runDashboard(options: GlobalOptions): Promise<number> {
 			onQuit: () => running.close(),
 			onStartDemo,
 			checkFetch: checks.fetch,
+			loadUsage: usageLoader(configPath),
 		}),
 		{exitOnCtrlC: false, patchConsole: false, maxFps: 10},
 	);

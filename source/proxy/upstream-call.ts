@@ -3,9 +3,11 @@
  * provider's key pool and retry budget, until an upstream answers with 2xx headers. Everything
  * here happens before the first byte reaches the client, which is what makes retrying safe.
  */
+import {isEnvRef} from '../config/env-refs.js';
 import type {IncomingHttpHeaders} from 'node:http';
 import type {Dispatcher} from 'undici';
 import {TimeoutReason} from './timeout-reason.js';
+import {yieldIfLarge} from './yield-turn.js';
 import {undici} from './undici.js';
 import type {ActivityBus} from '../activity/bus.js';
 import type {ProviderConfig} from '../config/schema.js';
@@ -121,6 +123,9 @@ export async function callUpstream<P extends PreparedRequest>(context: CallConte
 			if (error instanceof PrepareError) return {ok: false, error: error.error};
 			throw error;
 		}
+
+		// Translation and encoding the body for the wire are each a long step for a big body.
+		await yieldIfLarge(prepared.body.length);
 
 		const unresolved = unresolvedKeyReference(target.provider);
 		if (unresolved) {
@@ -356,7 +361,7 @@ function unresolvedKeyReference(provider: ProviderConfig): string | undefined {
 	const raw = provider.api_key;
 	const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
 	if (list.length === 0 || providerKeys(provider).length > 0) return undefined;
-	const reference = list.find(key => /^\$\{?[A-Za-z_]\w*\}?$/.test(key.trim()));
+	const reference = list.find(isEnvRef);
 	if (!reference) return undefined;
 	return `provider "${provider.name}": api_key refers to ${reference.trim()}, which is not set in the environment ccr-tui was started from`;
 }

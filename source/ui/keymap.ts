@@ -18,6 +18,7 @@ export type KeyContext =
 	| 'providers'
 	| 'picker'
 	| 'detail'
+	| 'usage'
 	| 'help'
 	| 'onboarding'
 	/** Every wizard step and the provider editor/delete screens: Esc and Enter. */
@@ -32,6 +33,7 @@ export type KeyContext =
 	| 'wizard-url'
 	| 'wizard-routes'
 	| 'wizard-confirm'
+	| 'wizard-retry'
 	/** The provider editor's row list (not while a field is being typed in). */
 	| 'editor'
 	/** The route question of a save or delete. */
@@ -62,6 +64,7 @@ export type CommandId =
 	| 'provider.test'
 	| 'provider.addGeminiBalance'
 	| 'provider.add'
+	| 'usage.open'
 	| 'picker.move'
 	| 'picker.save'
 	| 'picker.quickPick'
@@ -84,6 +87,7 @@ export type CommandId =
 	| 'wizard.routeModelPrevious'
 	| 'wizard.routeModelNext'
 	| 'wizard.retest'
+	| 'wizard.retry'
 	| 'editor.moveUp'
 	| 'editor.moveDown'
 	| 'editor.remove'
@@ -171,6 +175,14 @@ export const COMMANDS: readonly Command[] = [
 		description: 'Quit (stops the proxy); with requests in flight, press twice',
 		contexts: ['dashboard', 'onboarding'],
 	},
+	{
+		id: 'usage.open',
+		keys: [{input: 'u'}],
+		label: 'u',
+		hint: 'usage',
+		description: 'Usage: requests, errors, tokens and TTFT per model and per route, today and the last 7 days (from the usage history)',
+		contexts: ['dashboard'],
+	},
 	{id: 'provider.addGeminiBalance', keys: [{input: 'g'}], label: 'g', hint: 'Gemini Balance', description: 'Add a Gemini Balance server (wizard)', contexts: ['dashboard']},
 	{
 		id: 'provider.add',
@@ -207,7 +219,7 @@ export const COMMANDS: readonly Command[] = [
 		contexts: ['picker'],
 	},
 	// Request detail.
-	{id: 'view.back', keys: [{key: 'escape'}, {key: 'leftArrow'}, {input: 'q'}], label: 'esc', hint: 'back', description: 'Back to the dashboard', contexts: ['detail']},
+	{id: 'view.back', keys: [{key: 'escape'}, {key: 'leftArrow'}, {input: 'q'}], label: 'esc', hint: 'back', description: 'Back to the dashboard', contexts: ['detail', 'usage']},
 	// Help overlay.
 	{
 		id: 'help.scroll',
@@ -370,6 +382,15 @@ export const COMMANDS: readonly Command[] = [
 		section: 'Wizard and editor',
 	},
 	{
+		id: 'wizard.retry',
+		keys: [{key: 'return'}],
+		label: 'enter',
+		hint: 'retry',
+		description: 'Models step, when the server could not list them: ask again',
+		contexts: ['wizard-retry'],
+		section: 'Wizard and editor',
+	},
+	{
 		id: 'form.submit',
 		keys: [{key: 'return'}],
 		label: 'enter',
@@ -429,6 +450,7 @@ const CONTEXT_TITLES: Readonly<Record<KeyContext, string>> = {
 	providers: 'Providers panel',
 	picker: 'Route picker',
 	detail: 'Request detail',
+	usage: 'Usage',
 	help: 'Help',
 	onboarding: 'First run',
 	global: 'Everywhere',
@@ -440,6 +462,7 @@ const CONTEXT_TITLES: Readonly<Record<KeyContext, string>> = {
 	'wizard-url': 'Wizard and editor',
 	'wizard-routes': 'Wizard and editor',
 	'wizard-confirm': 'Wizard and editor',
+	'wizard-retry': 'Wizard and editor',
 	editor: 'Wizard and editor',
 	'route-question': 'Wizard and editor',
 };
@@ -451,6 +474,7 @@ const SECTION_ORDER = [
 	'Providers panel',
 	'Route picker',
 	'Request detail',
+	'Usage',
 	'Help',
 	'First run',
 	'Wizard and editor',

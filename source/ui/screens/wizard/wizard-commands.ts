@@ -22,6 +22,8 @@ export function wizardContexts(state: WizardState): KeyContext[] {
 			return ['global', 'form', 'choice', 'toggle', 'wizard-routes'];
 		case 'confirm':
 			return ['global', 'form', 'wizard-confirm'];
+		case 'discovering':
+			return state.error ? ['global', 'form', 'wizard-retry'] : ['global', 'form'];
 		default:
 			return ['global', 'form'];
 	}
@@ -44,7 +46,7 @@ export function wizardAction(state: WizardState, command: CommandId, input: stri
 		case 'manual-models':
 			return command === 'form.submit' ? {type: 'manual-submit'} : undefined;
 		case 'discovering':
-			return command === 'form.submit' ? {type: 'discover-retry'} : undefined;
+			return command === 'wizard.retry' ? {type: 'discover-retry'} : undefined;
 		case 'models':
 			return listAction(command, {up: {type: 'model-move', delta: -1}, down: {type: 'model-move', delta: 1}, toggle: {type: 'model-toggle'}, submit: {type: 'models-submit'}});
 		case 'routes':
