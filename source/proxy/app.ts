@@ -23,6 +23,7 @@ import type {ProxyServices} from './messages-handler.js';
 import {MAX_BODY_BYTES, readBodyText} from './read-body.js';
 import {errorBody, errorResponse, jsonResponse, newRequestId} from './responses.js';
 import {resolveTimings, type ProxyTimings} from './timings.js';
+import {ThoughtSignatureCache} from './translate/thought-signatures.js';
 import type {AnthropicRequest} from './translate/types.js';
 
 /**
@@ -75,6 +76,7 @@ export function createProxyApp(deps: ProxyAppDeps): H3 {
 		dispatchers: deps.dispatchers ?? new UpstreamDispatchers({connectTimeoutMs: timings.connectTimeoutMs}),
 		inFlight: deps.inFlight ?? new InFlight(),
 		customRouter: new CustomRouter(deps.bus),
+		dialects: {signatures: new ThoughtSignatureCache()},
 		listen: deps.listen ?? (() => ({host: '127.0.0.1', port: 0})),
 	};
 	let messagesHandler: ((event: H3Event) => Promise<Response>) | undefined;

@@ -11,6 +11,7 @@ import type {RequestDebug} from '../activity/events.js';
 import type {ConfigStore} from '../config/store.js';
 import {createRedactor} from '../config/redact.js';
 import {checkAuth} from './auth.js';
+import type {DialectContext} from './dialects/dialect.js';
 import type {CustomRouter} from './custom-router.js';
 import type {UpstreamDispatchers, ProxyEnv} from './dispatcher.js';
 import type {InFlight} from './in-flight.js';
@@ -42,6 +43,8 @@ export type ProxyServices = {
 	readonly dispatchers: UpstreamDispatchers;
 	readonly inFlight: InFlight;
 	readonly customRouter: CustomRouter;
+	/** What the dialects keep between requests (thought signatures). */
+	readonly dialects: DialectContext;
 	/** Where the server listens (the port is known only after listen with port 0). */
 	readonly listen: () => {host: string; port: number};
 };
@@ -208,7 +211,7 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 				}
 			}
 
-			const prepared = prepareFor(target, decision.request, profile, stream);
+			const prepared = prepareFor(target, decision.request, profile, stream, services.dialects);
 			debug('upstream-request', prepared.body);
 			return prepared;
 		};

@@ -3,7 +3,7 @@
  * targets (routed one, then the scenario's fallbacks).
  */
 import type {Config, ProviderConfig} from '../config/schema.js';
-import type {DialectRequest} from './dialects/dialect.js';
+import type {DialectContext, DialectRequest} from './dialects/dialect.js';
 import {dialectFor} from './dialects/registry.js';
 import {resolveTarget} from './router.js';
 import type {Profile} from './translate/profiles.js';
@@ -12,8 +12,8 @@ import type {CallTarget} from './upstream-call.js';
 
 export type Prepared = DialectRequest;
 
-export function prepareFor(target: CallTarget, request: AnthropicRequest, profile: Profile, stream: boolean): Prepared {
-	return dialectFor(profile).prepare(target, request, profile, stream);
+export function prepareFor(target: CallTarget, request: AnthropicRequest, profile: Profile, stream: boolean, context: DialectContext): Prepared {
+	return dialectFor(profile).prepare(target, request, profile, stream, context);
 }
 
 /** The routed target, then the scenario's fallback list (unknown or repeated entries skipped). */
