@@ -21,17 +21,21 @@ import {RequestLifecycle} from './request-lifecycle.js';
 import {RequestReporter} from './request-reporter.js';
 import {errorBody, errorResponse, newRequestId} from './responses.js';
 import {resolveTarget, routeRequest} from './router.js';
+import {searchModelFor} from './search-model.js';
 import {claudeSessionId} from './session.js';
 import {respondStream} from './stream-responder.js';
 import type {ProxyTimings} from './timings.js';
 import {resolveProfile} from './translate/resolve-profile.js';
 import {estimateInputTokens, quickEstimateInputTokens} from './translate/tokens.js';
 import type {AnthropicErrorType, AnthropicRequest} from './translate/types.js';
-import {type CallTarget, callUpstream, clientError} from './upstream-call.js';
+import {type CallTarget, callUpstream, clientError, type UpstreamAnswer} from './upstream-call.js';
 import {buildTargets, type Prepared, prepareFor} from './upstream-request.js';
 import {apiHost} from './upstream-url.js';
 import {validateMessagesRequest} from './validate-request.js';
 import {respondWhole} from './whole-responder.js';
+import {yieldIfLarge} from './yield-turn.js';
+import {FAKE_STREAM_NOTICE, losesStreamedAnswers, peekFirstChoice, rememberLostAnswers} from './fake-stream-recovery.js';
+import type {CallResult} from './upstream-call.js';
 
 /** Within ±25 % of longContextThreshold the character estimate is not trusted: tokenize. */
 const NEAR_THRESHOLD = 0.25;
@@ -97,6 +101,7 @@ async function admit(event: H3Event, services: ProxyServices, config: Config, re
 	if (rejection) return refuse(reporter, rejection.status, rejection.type as AnthropicErrorType, rejection.message);
 	const body = await readJsonBody(event);
 	if (!body.ok) return refuse(reporter, body.status, body.type, body.message);
+	await yieldIfLarge(body.text.length);
 	const validated = validateMessagesRequest(body.json);
 	if (!validated.ok) return refuse(reporter, 400, 'invalid_request_error', validated.message, {requestedModel: modelOf(body.json)});
 	const request = validated.request as AnthropicRequest;
@@ -125,7 +130,7 @@ async function route(admitted: Admitted, services: ProxyServices, snapshot: Conf
 	};
 
 	const custom = config.CUSTOM_ROUTER_PATH ? await customChoice(services.customRouter, request, config, snapshot.path, estimateTokens) : undefined;
-	const decision = routeRequest(request, config, {estimateTokens: routingTokens, custom, configPath: snapshot.path});
+	const decision = routeRequest(request, config, {estimateTokens: routingTokens, custom, configPath: snapshot.path, searchModel: searchModelFor});
 	if ('error' in decision) {
 		const {status, type, message} = decision.error;
 		return refuse(reporter, status, type, message, {requestedModel: request.model, headers: {'x-should-retry': 'false'}, ...(sessionId ? {sessionId} : {})});
@@ -169,17 +174,19 @@ async function answer(
 	const {timings} = services;
 	const {reporter} = lifecycle;
 	const redact = createRedactor(config);
+	let forceNonStream = false;
 	const prepare = (target: CallTarget): Prepared => {
 		const {profile, unsupportedTransformers} = resolveProfile(target.provider, target.model);
 		warnTransformers(target.provider, unsupportedTransformers);
-		const prepared = prepareFor(target, routed.request, profile, routed.stream, services.dialects);
+		// A (provider, model) whose streams lose the answer (fake-stream-recovery.ts) is called without streaming.
+		const nonStreamUpstream = forceNonStream || (routed.stream && losesStreamedAnswers(target.provider.api_base_url, target.model));
+		const prepared = prepareFor(target, routed.request, profile, routed.stream, services.dialects, {nonStreamUpstream});
 		reporter.debug('upstream-request', prepared.body);
 		return prepared;
 	};
 
-	let result;
-	try {
-		result = await callUpstream<Prepared>({
+	const call = () =>
+		callUpstream<Prepared>({
 			id: reporter.id,
 			targets: routed.targets,
 			prepare,
@@ -192,13 +199,25 @@ async function answer(
 			stream: routed.stream,
 			errorOptions: {inputTokens: routed.inputTokens, redact},
 		});
+
+	let result: CallResult<Prepared>;
+	try {
+		result = await call();
+		if (result.ok && routed.stream && isSse(result.answer) && result.answer.prepared.profileName === 'gemini-balance') {
+			const peeked = await peekFakeStream(result.answer, services);
+			result = {ok: true, answer: peeked.answer};
+			if (peeked.lost) {
+				forceNonStream = true;
+				result = await call();
+			}
+		}
 	} catch (error) {
 		return lifecycle.fail(clientError(500, 'api_error', `internal error in ccr-tui: ${error instanceof Error ? error.message : String(error)}`));
 	}
 
 	if (!result.ok) return result.cancelled ? lifecycle.cancelled() : lifecycle.fail(result.error);
 	const options = {requestedModel: routed.request.model, inputTokens: routed.inputTokens};
-	const upstreamIsSse = String(result.answer.headers['content-type'] ?? '').includes('text/event-stream');
+	const upstreamIsSse = isSse(result.answer);
 	if (routed.stream && (upstreamIsSse || result.answer.prepared.relaysAnyBody)) {
 		return respondStream({event, answer: result.answer, lifecycle, timings, options, redact});
 	}
@@ -222,6 +241,25 @@ function transformerNotices(services: ProxyServices): (provider: ProviderConfig,
 			message: `provider "${provider.name}": transformer${names.length > 1 ? 's' : ''} ${names.join(', ')} not supported by ccr-tui; ignored`,
 		});
 	};
+}
+
+function isSse(answer: UpstreamAnswer<Prepared>): boolean {
+	return String(answer.headers['content-type'] ?? '').includes('text/event-stream');
+}
+
+/**
+ * Gemini Balance's fake streaming can lose a streamed answer: peek at the first choice; when it is
+ * lost, drop this answer (the caller calls again without streaming) and say so once.
+ */
+async function peekFakeStream(answer: UpstreamAnswer<Prepared>, services: ProxyServices): Promise<{answer: UpstreamAnswer<Prepared>; lost: boolean}> {
+	const peeked = await peekFirstChoice(answer.body);
+	const kept = {...answer, body: peeked.body};
+	if (peeked.verdict !== 'lost') return {answer: kept, lost: false};
+	answer.abort(new Error('streamed answer lost by Gemini Balance fake streaming'));
+	answer.release();
+	rememberLostAnswers(answer.target.provider.api_base_url, answer.target.model);
+	services.bus.emit({type: 'notice', at: services.timings.now(), level: 'warn', source: 'proxy', message: FAKE_STREAM_NOTICE(answer.target.provider.name)});
+	return {answer: kept, lost: true};
 }
 
 function modelOf(json: unknown): string {

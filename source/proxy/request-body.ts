@@ -5,6 +5,7 @@
 import type {H3Event} from 'h3';
 import {requestOf} from './h3-adapter.js';
 import {MAX_BODY_BYTES, readBodyText} from './read-body.js';
+import {yieldIfLarge} from './yield-turn.js';
 import type {AnthropicErrorType} from './translate/types.js';
 
 export type BodyRefusal = {readonly ok: false; readonly status: number; readonly type: AnthropicErrorType; readonly message: string};
@@ -14,6 +15,7 @@ export async function readJsonBody(event: H3Event): Promise<JsonBody | BodyRefus
 	const read = await readBodyText(requestOf(event), MAX_BODY_BYTES).catch(() => undefined);
 	if (!read) return refuse(400, 'invalid_request_error', 'the request body could not be read (client disconnected?)');
 	if (!read.ok) return refuse(413, 'request_too_large', `request body is ${formatBytes(read.size)}; the limit is ${formatBytes(MAX_BODY_BYTES)}`);
+	await yieldIfLarge(read.text.length);
 	try {
 		return {ok: true, text: read.text, json: JSON.parse(read.text)};
 	} catch (error) {

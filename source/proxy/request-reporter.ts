@@ -16,7 +16,7 @@ export class RequestReporter {
 	readonly #bus: ActivityBus;
 	readonly #now: () => number;
 	readonly #at: number;
-	readonly #startedAt = performance.now();
+	readonly #startedAt: number;
 	#debugBodies = false;
 
 	constructor(bus: ActivityBus, id: string, now: () => number) {
@@ -24,11 +24,12 @@ export class RequestReporter {
 		this.id = id;
 		this.#now = now;
 		this.#at = now();
+		this.#startedAt = now();
 	}
 
 	/** Milliseconds since the request arrived. */
 	elapsed(): number {
-		return Math.round(performance.now() - this.#startedAt);
+		return Math.round(this.#now() - this.#startedAt);
 	}
 
 	/** Bodies only for `LOG: true` with `LOG_LEVEL: debug|trace`; the log file redacts them. */

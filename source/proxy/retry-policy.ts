@@ -7,7 +7,7 @@ import {DEFAULT_MAX_RETRIES, type ProxyTimings} from './timings.js';
 
 /** Why one attempt did not produce an answer. */
 export type AttemptFailure =
-	| {readonly kind: 'http'; readonly status: number; readonly retryAfterMs?: number}
+	| {readonly kind: 'http'; readonly status: number; readonly retryAfterMs?: number; readonly opaque?: boolean}
 	| {readonly kind: 'network'; readonly code: string}
 	| {readonly kind: 'connect-timeout'}
 	| {readonly kind: 'first-byte-timeout'}
@@ -118,3 +118,17 @@ export function networkWords(code: string): string {
 function first(value: string | string[] | undefined): string | undefined {
 	return Array.isArray(value) ? value[0] : value;
 }
+
+const GB_OPAQUE_500 = 'Internal server error during chat_completion';
+
+/**
+ * Gemini Balance turns every Google error on a non-streaming call (refused request, quota, unknown
+ * model) into this 500 after trying its own keys: worth one more try (it may be transient), never more.
+ */
+export function isOpaqueGeminiBalanceError(profileName: string, status: number, body: string): boolean {
+	return profileName === 'gemini-balance' && status === 500 && body.includes(GB_OPAQUE_500);
+}
+
+export const OPAQUE_GB_MESSAGE =
+	`Gemini Balance answered 500 "${GB_OPAQUE_500}" twice. On non-streaming calls it replaces every Google error ` +
+	'(a refused request, an exhausted quota, an unknown model) with this, after trying its keys; its /logs page shows the real error';

@@ -6,6 +6,7 @@
 import type {IncomingHttpHeaders} from 'node:http';
 import type {Dispatcher} from 'undici';
 import {TimeoutReason} from './timeout-reason.js';
+import {yieldIfLarge} from './yield-turn.js';
 import {undici} from './undici.js';
 import type {AttemptOutcome} from '../activity/events.js';
 import type {ProviderConfig} from '../config/schema.js';
@@ -14,7 +15,18 @@ import type {AnthropicErrorBody} from './translate/types.js';
 import type {ErrorMapper, KeyHeader} from './dialects/dialect.js';
 import type {KeyPools} from './key-pool.js';
 import {providerKeys} from './key-pool.js';
-import {allowsFallback, describeFailure, isRetryable, maxRetriesFor, networkWords, parseRetryAfter, retryDelayMs, type AttemptFailure} from './retry-policy.js';
+import {
+	allowsFallback,
+	describeFailure,
+	isOpaqueGeminiBalanceError,
+	isRetryable,
+	OPAQUE_GB_MESSAGE,
+	maxRetriesFor,
+	networkWords,
+	parseRetryAfter,
+	retryDelayMs,
+	type AttemptFailure,
+} from './retry-policy.js';
 import type {ProxyTimings} from './timings.js';
 
 export type CallTarget = {readonly provider: ProviderConfig; readonly model: string};
@@ -112,6 +124,9 @@ export async function callUpstream<P extends PreparedRequest>(context: CallConte
 			throw error;
 		}
 
+		// Translation and encoding the body for the wire are each a long step for a big body.
+		await yieldIfLarge(prepared.body.length);
+
 		const unresolved = unresolvedKeyReference(target.provider);
 		if (unresolved) {
 			last = {
@@ -125,6 +140,7 @@ export async function callUpstream<P extends PreparedRequest>(context: CallConte
 		const retries = maxRetriesFor(target.provider, prepared.profileName);
 		const tried = new Set<string>();
 		let retry = 0;
+		let opaqueRetried = false;
 		for (;;) {
 			if (signal.aborted) return {ok: false, cancelled: true};
 			const pick = pools.pick(target.provider, tried);
@@ -146,9 +162,9 @@ export async function callUpstream<P extends PreparedRequest>(context: CallConte
 			}
 
 			attempts++;
-			const startedAt = performance.now();
+			const startedAt = timings.now();
 			const result = await attemptOnce(context, target, prepared, pick.key, attempts);
-			const durationMs = Math.round(performance.now() - startedAt);
+			const durationMs = Math.round(timings.now() - startedAt);
 			if (result.ok) {
 				pools.succeeded(target.provider, pick.key);
 				report(context, target, 'answered', durationMs, result.answer.status, pick.suffix);
@@ -174,6 +190,16 @@ export async function callUpstream<P extends PreparedRequest>(context: CallConte
 					tried.add(pick.key);
 					continue;
 				}
+			}
+
+			if (failure.kind === 'http' && failure.opaque) {
+				if (opaqueRetried) {
+					last = {failure, error: clientError(500, 'api_error', OPAQUE_GB_MESSAGE, {'x-should-retry': 'false'})};
+					break;
+				}
+
+				opaqueRetried = true;
+				continue;
 			}
 
 			if (!isRetryable(failure) || retry >= retries) break;
@@ -264,9 +290,10 @@ async function attemptOnce<P extends PreparedRequest>(
 			...context.errorOptions,
 			...(prepared.contextWindow ? {contextWindow: prepared.contextWindow} : {}),
 		});
+		const opaque = isOpaqueGeminiBalanceError(prepared.profileName, response.statusCode, text);
 		return {
 			ok: false,
-			failure: {kind: 'http', status: response.statusCode, ...(retryAfterMs === undefined ? {} : {retryAfterMs})},
+			failure: {kind: 'http', status: response.statusCode, ...(retryAfterMs === undefined ? {} : {retryAfterMs}), ...(opaque ? {opaque} : {})},
 			error: {status: mapped.status, body: mapped.body, headers: mapped.headers},
 		};
 	} catch (error) {

@@ -12,8 +12,16 @@ import type {CallTarget} from './upstream-call.js';
 
 export type Prepared = DialectRequest;
 
-export function prepareFor(target: CallTarget, request: AnthropicRequest, profile: Profile, stream: boolean, context: DialectContext): Prepared {
-	return dialectFor(profile).prepare(target, request, profile, stream, context);
+export function prepareFor(
+	target: CallTarget,
+	request: AnthropicRequest,
+	profile: Profile,
+	stream: boolean,
+	context: DialectContext,
+	options: {readonly nonStreamUpstream?: boolean} = {},
+): Prepared {
+	// A non-streaming upstream call for a streaming client: the handler re-streams the whole answer.
+	return dialectFor(profile).prepare(target, request, profile, stream && !options.nonStreamUpstream, context);
 }
 
 /** The routed target, then the scenario's fallback list (unknown or repeated entries skipped). */

@@ -15,9 +15,10 @@ import {
 	renderNativeStream,
 	renderOpenAINonStream,
 	renderOpenAIStream,
+	compatToolCalls,
 	type RenderContext,
 } from './gemini-balance/render.js';
-import {googleErrorText, validateUpstream} from './gemini-balance/strict.js';
+import {googleErrorText, validateCompat, validateUpstream} from './gemini-balance/strict.js';
 import type {FakeGbOptions, GbRecordedRequest, GbSettings, GeminiReply, GoogleFailure, GPart, Script, UpstreamAttempt} from './gemini-balance/types.js';
 
 export type * from './gemini-balance/types.js';
@@ -84,6 +85,22 @@ export function notFoundModel(model: string): UpstreamAttempt {
 		status: 404,
 		googleStatus: 'NOT_FOUND',
 		message: `models/${model} is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.`,
+	};
+}
+
+/**
+ * The values of Gemini Balance's own `.env.example` (what most deployments copy): fake streaming,
+ * a thinking budget for gemini-2.5-flash (so thoughts come back), `-non-thinking` variants listed,
+ * MAX_FAILURES 10. `intervalMs`/`addedMs` stand for FAKE_STREAM_EMPTY_DATA_INTERVAL_SECONDS (5 s)
+ * and the ≥ 1 s every fake-streamed request takes; tests shrink them.
+ */
+export function envExampleOptions(timing: {intervalMs?: number; addedMs?: number} = {}): FakeGbOptions {
+	return {
+		fakeStream: {intervalMs: timing.intervalMs ?? 5000, addedMs: timing.addedMs ?? 1000},
+		thinkingBudgetMap: {'gemini-2.5-flash': -1},
+		showThinking: true,
+		thinkingModels: ['gemini-2.5-flash', 'gemini-2.5-pro'],
+		maxFailures: 10,
 	};
 }
 
@@ -268,15 +285,16 @@ export async function startFakeGeminiBalance(options: FakeGbOptions = {}): Promi
 	type HttpError = (status: number, message: string) => void;
 
 	/** The attempt loop: rotate keys, count failures, stop at the first success. */
-	function runAttempts(script: Script, payload: Record<string, unknown>, model: string): {ok: GeminiReply} | {failure: GoogleFailure | 'network'} {
+	function runAttempts(script: Script, payload: Record<string, unknown>, model: string, compatFailure?: GoogleFailure): {ok: GeminiReply} | {failure: GoogleFailure | 'network'} {
 		const attempts = script.attempts ?? DEFAULT_SCRIPT.attempts!;
-		const strictFailure = settings.strictUpstream
-			? validateUpstream(
-					payload,
-					realModel(model),
-					settings.models.map(item => item.id),
-				)
-			: undefined;
+		const validated =
+			compatFailure ??
+			validateUpstream(
+				payload,
+				realModel(model),
+				settings.models.map(item => item.id),
+			);
+		const strictFailure = settings.strictUpstream ? validated : undefined;
 		let last: GoogleFailure | 'network' = 'network';
 		for (let index = 0; index < settings.maxRetries; index++) {
 			const key = nextKey();
@@ -336,10 +354,12 @@ export async function startFakeGeminiBalance(options: FakeGbOptions = {}): Promi
 	async function fakeStream(record: GbRecordedRequest, res: http.ServerResponse, script: Script, answer: GeminiReply, context: RenderContext): Promise<void> {
 		record.status = 200;
 		res.writeHead(200, {'content-type': 'text/event-stream; charset=utf-8'});
-		const interval = settings.fakeStream!.intervalMs;
-		for (let waited = 0; waited < (script.headersDelayMs ?? 0); waited += interval) {
+		const {intervalMs, addedMs = 0} = settings.fakeStream!;
+		// Keep-alive chunks (no usage) while the non-stream upstream call runs; it always takes addedMs.
+		const total = Math.max(script.headersDelayMs ?? 0, addedMs);
+		for (let waited = 0; waited < total; waited += intervalMs) {
 			res.write(heartbeat(context));
-			await delay(interval);
+			await delay(Math.min(intervalMs, total - waited));
 		}
 
 		for (const event of renderFakeStreamFinal(answer, context)) res.write(event);
@@ -360,7 +380,7 @@ export async function startFakeGeminiBalance(options: FakeGbOptions = {}): Promi
 		const model = String(request['model'] ?? '').replace(/^models\//, '');
 		const script = nextScript(record);
 		if (script.hang) return;
-		const outcome = runAttempts(script, {contents: []}, model);
+		const outcome = runAttempts(script, {contents: []}, model, validateCompat(upstream, model));
 		await delay(script.headersDelayMs);
 		const context = renderContext(model);
 		if ('failure' in outcome) {
@@ -374,13 +394,8 @@ export async function startFakeGeminiBalance(options: FakeGbOptions = {}): Promi
 			.filter((part): part is {text: string} => 'text' in part && !('thought' in part && part.thought))
 			.map(part => part.text)
 			.join('');
-		const calls = parts
-			.filter(part => 'functionCall' in part)
-			.map(part => ({
-				id: '',
-				type: 'function',
-				function: {name: (part as {functionCall: {name: string}}).functionCall.name, arguments: JSON.stringify((part as {functionCall: {args: unknown}}).functionCall.args)},
-			}));
+		// Non-stream compat tool calls can carry an empty id.
+		const calls = compatToolCalls(parts, () => '');
 		send(200, {
 			choices: [
 				{

@@ -95,9 +95,15 @@ describe('resolveProfile: explicit profile and Claude Code Router transformers',
 });
 
 describe('built-in profiles', () => {
-	test('gemini-balance: whitelist schemas, split text/tool_calls, string tool_choice', () => {
+	test('gemini-balance: whitelist schemas, calls without narration, string tool_choice, renamed keyword properties', () => {
 		const profile = PROFILES['gemini-balance'];
-		expect([profile.schemaDialect, profile.splitAssistantToolText, profile.toolChoiceObject]).toStrictEqual(['gemini', true, false]);
+		expect([profile.schemaDialect, profile.dropAssistantToolText, profile.toolChoiceObject, profile.renameKeywordProperties, profile.noMidSystem]).toStrictEqual([
+			'gemini',
+			true,
+			false,
+			true,
+			true,
+		]);
 	});
 
 	test('gemini-openai: thought signatures', () => {

@@ -31,8 +31,14 @@ export type Profile = {
 	readonly toolArgsMode: 'buffered' | 'passthrough';
 	readonly toolArgsCumulative: boolean;
 	readonly assistantToolContent: null | '';
-	/** Gemini Balance `/v1` drops `tool_calls` next to text: send text and calls as two assistant messages. */
-	readonly splitAssistantToolText: boolean;
+	/**
+	 * Gemini Balance `/v1` reads `tool_calls` only from a message without content, and Google refuses
+	 * two model turns in a row: an assistant turn with calls goes up as the calls alone, its narration
+	 * ("I'll check the file.") stays in Claude Code's transcript but not in the upstream history.
+	 */
+	readonly dropAssistantToolText: boolean;
+	/** Gemini Balance deletes properties named like schema keywords (`examples`, `const` …): rename them. */
+	readonly renameKeywordProperties: boolean;
 	readonly requiresAssistantAfterToolResult: boolean;
 	readonly noMidSystem: boolean;
 	readonly mergeSameRole: boolean;
@@ -75,7 +81,8 @@ export const BASE_PROFILE: Profile = Object.freeze({
 	toolArgsMode: 'buffered',
 	toolArgsCumulative: false,
 	assistantToolContent: null,
-	splitAssistantToolText: false,
+	dropAssistantToolText: false,
+	renameKeywordProperties: false,
 	requiresAssistantAfterToolResult: false,
 	noMidSystem: false,
 	mergeSameRole: false,
@@ -135,7 +142,10 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = Object.freeze({
 		...GEMINI_COMMON,
 		name: 'gemini-balance',
 		reasoning: 'none',
-		splitAssistantToolText: true,
+		dropAssistantToolText: true,
+		renameKeywordProperties: true,
+		// GB would move every mid-conversation system message into the system instruction.
+		noMidSystem: true,
 		toolChoiceObject: false,
 		supportsParallelToolCallsParam: false,
 	}),

@@ -1,4 +1,5 @@
 import {createHash} from 'node:crypto';
+import type {PropertyRenames} from './property-names.js';
 
 const MAX_NAME = 64;
 const OPENAI_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -15,6 +16,7 @@ export class ToolNameMap {
 	readonly #toUpstream = new Map<string, string>();
 	readonly #toOriginal = new Map<string, string>();
 	readonly #required = new Map<string, ReadonlySet<string>>();
+	readonly #renames = new Map<string, PropertyRenames>();
 	/** lower-case name → original, or null when two tools differ only in case. */
 	readonly #lower = new Map<string, string | null>();
 
@@ -54,6 +56,16 @@ export class ToolNameMap {
 		if (original !== undefined) return original;
 		if (this.#required.has(name)) return name;
 		return this.#lower.get(name.toLowerCase()) ?? this.#toOriginal.get(name.toLowerCase()) ?? name;
+	}
+
+	/** Records that a tool's properties go upstream under other names (see property-names.ts). */
+	setPropertyRenames(name: string, renames: PropertyRenames): void {
+		this.#renames.set(name, renames);
+	}
+
+	/** Property renames of a tool (by its original name); undefined when none. */
+	propertyRenamesOf(name: string): PropertyRenames | undefined {
+		return this.#renames.get(name);
 	}
 
 	/** `required` of a tool offered in this request; undefined for unknown tools. */

@@ -56,6 +56,8 @@ export function toAnthropicError(status: number, bodyText: string, options: Upst
 
 	if (!message) message = `upstream returned HTTP ${status}`;
 	const headers: Record<string, string> = {};
+	// A refused request fails the same way every time: Claude Code and the SDK must not resend it.
+	if (proxyStatus >= 400 && proxyStatus < 500 && ![408, 409, 429].includes(proxyStatus)) headers['x-should-retry'] = 'false';
 	if (proxyStatus === 429 || proxyStatus === 529) {
 		for (const name of ['retry-after', 'retry-after-ms']) {
 			const value = readHeader(options.headers, name);

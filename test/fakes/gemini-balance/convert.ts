@@ -95,23 +95,28 @@ export function convertMessages(messages: unknown[]): {contents: GContent[]; sys
 		const role = String(message.role ?? 'user');
 		const content = message.content;
 		let parts: Array<Record<string, unknown>> = [];
-		if (role === 'tool') {
-			diagnostics.push('tool_result_as_text');
-			const text = typeof content === 'string' ? content : JSON.stringify(content);
-			parts = [{text}];
+		const hasCalls = Array.isArray(message.tool_calls) && message.tool_calls.length > 0;
+		if (Array.isArray(content)) {
+			// A list content is read as content items only: the tool_calls branch is never reached.
+			parts = contentParts(content, diagnostics);
+			if (hasCalls) diagnostics.push('dropped_tool_calls');
 		} else if (typeof content === 'string' && content !== '') {
 			parts = [{text: content}];
-			if (Array.isArray(message.tool_calls) && message.tool_calls.length > 0) diagnostics.push('dropped_tool_calls');
-		} else if (Array.isArray(content)) {
-			parts = [...contentParts(content, diagnostics), ...callParts(message.tool_calls)];
+			if (hasCalls) diagnostics.push('dropped_tool_calls');
+			if (role === 'tool') diagnostics.push('tool_result_as_text');
 		} else {
+			// content absent, null or "": only now are tool_calls read (an empty tool result has no parts).
 			parts = callParts(message.tool_calls);
 		}
 
 		if (role === 'system') {
+			// Every system message, wherever it sits, goes into the one system instruction.
+			if (index > 0 && contents.length > 0) diagnostics.push('system_moved_to_instruction');
 			systemParts.push(...parts.filter(part => typeof part['text'] === 'string'));
 			return;
 		}
+
+		if (parts.length === 0) diagnostics.push(`dropped_empty:${role}`);
 
 		let geminiRole: string;
 		if (role === 'user' || role === 'model') geminiRole = role;

@@ -229,17 +229,20 @@ export function renderCompatStream(reply: GeminiReply, context: RenderContext): 
 			.map(part => part.text)
 			.join('');
 		// Tool-call deltas carry no `index`; the last chunk says "stop" even for tool calls.
-		const calls = parts
-			.filter(part => 'functionCall' in part)
-			.map(part => ({
-				id: callId(),
-				type: 'function',
-				function: {name: (part as {functionCall: {name: string}}).functionCall.name, arguments: JSON.stringify((part as {functionCall: {args: unknown}}).functionCall.args)},
-			}));
+		const calls = compatToolCalls(parts, callId);
 		const last = index === chunks.length - 1;
 		const delta = {role: 'assistant', ...(text ? {content: text} : {}), ...(calls.length > 0 ? {tool_calls: calls} : {})};
 		const usage = last ? usageAt(reply, index, chunks.length) : undefined;
 		return `data: ${JSON.stringify({choices: [{delta, finish_reason: last ? 'stop' : null, index: 0}], created, id, model: context.model, object: 'chat.completion.chunk', ...(usage ? {usage} : {})})}\n\n`;
 	});
 	return [...events, 'data: [DONE]\n\n'];
+}
+
+/** Google's compat tool calls; a part's thought signature rides in `extra_content.google`. */
+export function compatToolCalls(parts: GPart[], id: () => string): unknown[] {
+	return parts.flatMap(part => {
+		if (!('functionCall' in part)) return [];
+		const signature = part.thoughtSignature ? {extra_content: {google: {thought_signature: part.thoughtSignature}}} : {};
+		return [{id: id(), type: 'function', function: {name: part.functionCall.name, arguments: JSON.stringify(part.functionCall.args)}, ...signature}];
+	});
 }

@@ -53,6 +53,12 @@ function checkSchema(schema: unknown, at: string): GoogleFailure | undefined {
 	}
 
 	const properties = node['properties'];
+	if (Array.isArray(node['required'])) {
+		const defined = properties && typeof properties === 'object' ? (properties as Record<string, unknown>) : {};
+		const missing = node['required'].findIndex(name => typeof name !== 'string' || !(name in defined));
+		if (missing >= 0) return invalid(`* GenerateContentRequest.${at}.required[${missing}]: property is not defined`);
+	}
+
 	if (properties && typeof properties === 'object') {
 		for (const [name, child] of Object.entries(properties)) {
 			const problem = checkSchema(child, `${at}.properties[${name}]`);
@@ -61,6 +67,20 @@ function checkSchema(schema: unknown, at: string): GoogleFailure | undefined {
 	}
 
 	if (node['items']) return checkSchema(node['items'], `${at}.items`);
+	return undefined;
+}
+
+/** A `model` turn holding a functionCall must follow a `user` turn or a functionResponse turn. */
+function checkTurnOrder(contents: GContent[]): GoogleFailure | undefined {
+	for (const [index, content] of contents.entries()) {
+		if (!content.parts.some(part => part['functionCall'] !== undefined)) continue;
+		const previous = contents[index - 1];
+		const afterResponse = previous?.parts.some(part => part['functionResponse'] !== undefined) ?? false;
+		if (previous?.role !== 'user' && !afterResponse) {
+			return invalid('Please ensure that function call turn comes immediately after a user turn or after a function response turn.');
+		}
+	}
+
 	return undefined;
 }
 
@@ -115,7 +135,10 @@ export function validateUpstream(payload: Record<string, unknown>, model: string
 		}
 	}
 
-	if (model.startsWith('gemini-3')) return checkThoughtSignatures((payload['contents'] as GContent[]) ?? []);
+	const contents = (payload['contents'] as GContent[] | undefined) ?? [];
+	const order = checkTurnOrder(contents);
+	if (order) return order;
+	if (model.startsWith('gemini-3')) return checkThoughtSignatures(contents);
 	return undefined;
 }
 
@@ -158,4 +181,27 @@ function defaultGoogleMessage(status: number): string {
 		default:
 			return 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting';
 	}
+}
+
+/**
+ * Google's OpenAI-compatible layer (`/openai/v1`), Gemini 3: in the current turn (after the last
+ * user message), the first tool call of each assistant message needs its thought signature back.
+ */
+export function validateCompat(body: Record<string, unknown>, model: string): GoogleFailure | undefined {
+	if (!model.startsWith('gemini-3')) return undefined;
+	const messages = Array.isArray(body['messages']) ? (body['messages'] as Array<Record<string, unknown>>) : [];
+	const lastUser = messages.findLastIndex(message => message['role'] === 'user');
+	let position = 0;
+	for (const message of messages.slice(lastUser + 1)) {
+		const calls = Array.isArray(message['tool_calls']) ? (message['tool_calls'] as Array<Record<string, unknown>>) : [];
+		const first = calls[0] as {function?: {name?: string}; extra_content?: {google?: {thought_signature?: unknown}}} | undefined;
+		position += calls.length;
+		if (first && !first.extra_content?.google?.thought_signature) {
+			return invalid(
+				`Function call is missing a thought_signature in functionCall parts. This is required for tools to work correctly, and missing thought_signature may lead to degraded model performance. Additional data, function call \`default_api:${first.function?.name}\`, position ${position - calls.length + 1}.`,
+			);
+		}
+	}
+
+	return undefined;
 }

@@ -59,7 +59,8 @@ export type FakeGbOptions = {
 	createImageModel?: string | null;
 	thinkingBudgetMap?: Record<string, number>;
 	showThinking?: boolean;
-	fakeStream?: {intervalMs: number} | null;
+	/** FAKE_STREAM_ENABLED: keep-alives every `intervalMs`, the answer after at least `addedMs`. */
+	fakeStream?: {intervalMs: number; addedMs?: number} | null;
 	/** `/v1/models` → 200 null; `/v1beta/models` → 500. */
 	upstreamModelsFail?: boolean;
 	/** Emulate Google's 400s on schemas, names and unknown models. @default true */
@@ -87,6 +88,6 @@ export type GbRecordedRequest = {
 /** Settings after defaults (what the pure helpers need). */
 export type GbSettings = Required<Omit<FakeGbOptions, 'now' | 'fakeStream' | 'createImageModel' | 'port'>> & {
 	createImageModel: string | null;
-	fakeStream: {intervalMs: number} | null;
+	fakeStream: {intervalMs: number; addedMs?: number} | null;
 	now: () => number;
 };

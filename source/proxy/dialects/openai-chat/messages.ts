@@ -1,5 +1,6 @@
 import {convertUserBlock, toolResultText} from './content.js';
 import type {Profile} from '../../translate/profiles.js';
+import {argumentsToUpstream} from '../../translate/property-names.js';
 import {SKIP_THOUGHT_SIGNATURE, type ThoughtSignatureCache} from '../../translate/thought-signatures.js';
 import type {ToolNameMap} from '../../translate/tool-names.js';
 import type {
@@ -15,6 +16,7 @@ import type {
 
 const BILLING_HEADER = 'x-anthropic-billing-header:';
 const NO_RESULT = '[no result provided]';
+const EMPTY_RESULT = '[the tool returned no output]';
 
 type Context = {profile: Profile; names: ToolNameMap; signatures: ThoughtSignatureCache};
 type AssistantMessage = Extract<OpenAIMessage, {role: 'assistant'}>;
@@ -90,7 +92,7 @@ function pushAssistant(content: AnthropicMessageParam['content'], {profile, name
 			const call: OpenAIToolCall = {
 				id: use.id,
 				type: 'function',
-				function: {name: names.upstreamName(use.name), arguments: JSON.stringify(use.input ?? {})},
+				function: {name: names.upstreamName(use.name), arguments: JSON.stringify(argumentsToUpstream(use.input ?? {}, names.propertyRenamesOf(use.name)))},
 			};
 			if (profile.geminiThoughtSignatures) {
 				const signature = signatures.get(use.id) ?? (calls.length === 0 ? SKIP_THOUGHT_SIGNATURE : undefined);
@@ -108,19 +110,20 @@ function pushAssistant(content: AnthropicMessageParam['content'], {profile, name
 
 	if (profile.replayReasoningScope === 'tool-turns' && calls.length === 0) reasoning = '';
 	if (!text && calls.length === 0 && !reasoning) return [];
-	let message: AssistantMessage;
-	if (text && calls.length > 0 && profile.splitAssistantToolText) {
-		// Gemini Balance /v1 drops tool_calls that share a message with text: send them separately.
-		out.push({role: 'assistant', content: text});
-		message = {role: 'assistant', content: profile.assistantToolContent};
-	} else {
-		message = {role: 'assistant', content: text || (calls.length > 0 ? profile.assistantToolContent : '')};
-	}
+	const narration = calls.length > 0 && profile.dropAssistantToolText ? '' : text;
+	// A text-only assistant message right before the calls is narration too: two model turns in a row are refused.
+	if (calls.length > 0 && profile.dropAssistantToolText) dropTrailingAssistantText(out);
+	const message: AssistantMessage = {role: 'assistant', content: narration || (calls.length > 0 ? profile.assistantToolContent : '')};
 
 	if (calls.length > 0) message.tool_calls = calls;
 	if (reasoning && profile.replayReasoning) message[profile.replayReasoning] = reasoning;
 	out.push(message);
 	return calls.map(call => call.id);
+}
+
+function dropTrailingAssistantText(out: OpenAIMessage[]): void {
+	const previous = out.at(-1);
+	if (previous?.role === 'assistant' && !previous.tool_calls) out.pop();
 }
 
 function pushUser(content: AnthropicMessageParam['content'], pending: readonly string[], deferred: readonly OpenAIMessage[], {profile}: Context, out: OpenAIMessage[]): void {
@@ -129,7 +132,7 @@ function pushUser(content: AnthropicMessageParam['content'], pending: readonly s
 	const hoisted: OpenAIContentPart[] = [];
 	const orphans: OpenAIContentPart[] = [];
 	const rest: OpenAIContentPart[] = [];
-	let lastTool: ToolMessage | undefined;
+	const results = new Map<string, ToolMessage>();
 	for (const block of blocks) {
 		if (block.type !== 'tool_result') {
 			convertUserBlock(block, profile, rest);
@@ -137,12 +140,15 @@ function pushUser(content: AnthropicMessageParam['content'], pending: readonly s
 		}
 
 		const result = block as AnthropicToolResultBlock;
-		const text = toolResultText(result, profile, hoisted);
-		if (open.delete(result.tool_use_id)) out.push((lastTool = {role: 'tool', tool_call_id: result.tool_use_id, content: text}));
+		// An empty result has no parts upstream (Gemini Balance drops it and the model calls again).
+		const text = toolResultText(result, profile, hoisted) || EMPTY_RESULT;
+		if (open.delete(result.tool_use_id)) results.set(result.tool_use_id, {role: 'tool', tool_call_id: result.tool_use_id, content: text});
 		else orphans.push({type: 'text', text: `[tool result ${result.tool_use_id}]\n${text}`});
 	}
 
-	for (const id of pending) if (open.has(id)) out.push((lastTool = {role: 'tool', tool_call_id: id, content: NO_RESULT}));
+	// In the order of the calls, not of completion: Gemini matches results to calls by position.
+	let lastTool: ToolMessage | undefined;
+	for (const id of pending) out.push((lastTool = results.get(id) ?? {role: 'tool', tool_call_id: id, content: NO_RESULT}));
 	out.push(...deferred);
 	const parts = [...hoisted, ...orphans, ...rest];
 	if (parts.length === 0) return;

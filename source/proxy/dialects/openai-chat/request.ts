@@ -29,6 +29,8 @@ export function toOpenAIRequest(request: AnthropicRequest, options: ToOpenAIOpti
 	const toolNames = new ToolNameMap({dialect: profile.schemaDialect, stopSequences});
 	const body: OpenAIChatRequest = {model: options.model, messages: []};
 
+	// Tools first: the history's tool_use arguments need the tools' property renames.
+	applyTools(request, body, profile, toolNames);
 	const system = systemMessage(request.system, profile);
 	const converted = convertMessages(request.messages ?? [], {
 		profile,
@@ -53,7 +55,6 @@ export function toOpenAIRequest(request: AnthropicRequest, options: ToOpenAIOpti
 
 	if (typeof request.top_k === 'number' && profile.supportsTopK) body.top_k = request.top_k;
 	if (stopSequences.length > 0) body.stop = [...stopSequences];
-	applyTools(request, body, profile, toolNames);
 	applyThinking(request, body, profile);
 
 	const format = request.output_config?.format;

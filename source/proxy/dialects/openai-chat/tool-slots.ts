@@ -1,5 +1,6 @@
 import JSON5 from 'json5';
 import type {TranslateIds} from '../../translate/ids.js';
+import {argumentsFromUpstream} from '../../translate/property-names.js';
 import type {ToolNameMap} from '../../translate/tool-names.js';
 
 /** One upstream tool call being assembled from fragments (spec §2.7.1). */
@@ -114,6 +115,8 @@ export function finishToolCall(slot: ToolSlot, context: FinishContext): Finished
 	}
 
 	if (parsed.failed) context.onWarning?.(`unparseable arguments for tool ${name}: ${slot.args.slice(0, 500)}`);
+	const renames = context.names.propertyRenamesOf(name);
+	if (renames) parsed.input = argumentsFromUpstream(parsed.input, renames) as Record<string, unknown>;
 	const required = context.names.requiredOf(name);
 	if (required) {
 		for (const key of Object.keys(parsed.input)) {

@@ -1,4 +1,5 @@
 import type {Profile} from '../../translate/profiles.js';
+import {renameKeywordProperties} from '../../translate/property-names.js';
 import {toGeminiSchema} from '../../translate/schema-gemini.js';
 import type {ToolNameMap} from '../../translate/tool-names.js';
 import type {AnthropicRequest, AnthropicTool, OpenAIChatRequest, OpenAITool} from '../../translate/types.js';
@@ -47,12 +48,16 @@ export function applyTools(request: AnthropicRequest, body: OpenAIChatRequest, p
 
 function toFunctionTool(tool: AnthropicTool, profile: Profile, names: ToolNameMap): OpenAITool {
 	const schema = tool.input_schema ?? {type: 'object', properties: {}};
-	const parameters = profile.schemaDialect === 'gemini' ? toGeminiSchema(schema) : withoutSchemaKey(schema);
+	let parameters = profile.schemaDialect === 'gemini' ? toGeminiSchema(schema) : withoutSchemaKey(schema);
+	const name = names.addTool(tool.name, schema);
+	if (profile.renameKeywordProperties) {
+		const renamed = renameKeywordProperties(parameters);
+		parameters = renamed.schema;
+		if (renamed.renames) names.setPropertyRenames(tool.name, renamed.renames);
+	}
+
 	// Only name/description/parameters: Anthropic's `type`, `cache_control`, `strict`, `defer_loading` … stay behind.
-	return {
-		type: 'function',
-		function: {name: names.addTool(tool.name, schema), description: tool.description ?? '', parameters},
-	};
+	return {type: 'function', function: {name, description: tool.description ?? '', parameters}};
 }
 
 /** Deletes `$schema` at any depth (Claude Code schemas carry the draft-07 URI); copies only what changes. */
