@@ -30,6 +30,7 @@ import {callUpstream, clientError, TimeoutReason, type CallTarget, type ClientEr
 import {buildTargets, prepareFor, type Prepared} from './upstream-request.js';
 import {apiHost} from './upstream-url.js';
 import {validateMessagesRequest} from './validate-request.js';
+import {yieldIfLarge} from './yield-turn.js';
 import {FAKE_STREAM_NOTICE, losesStreamedAnswers, peekFirstChoice, rememberLostAnswers} from './fake-stream-recovery.js';
 
 /** Within ±25 % of longContextThreshold the character estimate is not trusted: tokenize. */
@@ -94,6 +95,7 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 			return reject(413, 'request_too_large', `request body is ${formatBytes(read.size)}; the limit is ${formatBytes(MAX_BODY_BYTES)}`);
 		}
 
+		await yieldIfLarge(read.text.length);
 		let json: unknown;
 		try {
 			json = JSON.parse(read.text);
@@ -101,6 +103,7 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 			return reject(400, 'invalid_request_error', `request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
 		}
 
+		await yieldIfLarge(read.text.length);
 		const validated = validateMessagesRequest(json);
 		if (!validated.ok) return reject(400, 'invalid_request_error', validated.message, modelOf(json));
 		const request = validated.request as AnthropicRequest;

@@ -6,6 +6,7 @@
 import type {IncomingHttpHeaders} from 'node:http';
 import type {Dispatcher} from 'undici';
 import {TimeoutReason} from './timeout-reason.js';
+import {yieldIfLarge} from './yield-turn.js';
 import {undici} from './undici.js';
 import type {ActivityBus} from '../activity/bus.js';
 import type {ProviderConfig} from '../config/schema.js';
@@ -121,6 +122,9 @@ export async function callUpstream<P extends PreparedRequest>(context: CallConte
 			if (error instanceof PrepareError) return {ok: false, error: error.error};
 			throw error;
 		}
+
+		// Translation and encoding the body for the wire are each a long step for a big body.
+		await yieldIfLarge(prepared.body.length);
 
 		const unresolved = unresolvedKeyReference(target.provider);
 		if (unresolved) {
