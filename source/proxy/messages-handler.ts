@@ -12,6 +12,7 @@ import type {ConfigStore} from '../config/store.js';
 import {createRedactor} from '../config/redact.js';
 import {checkAuth} from './auth.js';
 import type {CustomRouter} from './custom-router.js';
+import type {ClientBetas} from './dialects/dialect.js';
 import type {UpstreamDispatchers, ProxyEnv} from './dispatcher.js';
 import type {InFlight} from './in-flight.js';
 import type {KeyPools} from './key-pool.js';
@@ -215,7 +216,7 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 
 			// A (provider, model) whose streams lose the answer (fake-stream-recovery.ts) is called without streaming.
 			const nonStreamUpstream = forceNonStream || (stream && losesStreamedAnswers(target.provider.api_base_url, target.model));
-			const prepared = prepareFor(target, decision.request, profile, stream, {nonStreamUpstream});
+			const prepared = prepareFor(target, decision.request, profile, stream, {nonStreamUpstream, client: clientBetas(event)});
 			debug('upstream-request', prepared.body);
 			return prepared;
 		};
@@ -376,6 +377,13 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 
 function isSse(answer: UpstreamAnswer<Prepared>): boolean {
 	return String(answer.headers['content-type'] ?? '').includes('text/event-stream');
+}
+
+/** The client's `anthropic-beta` header and `?beta=true` (Claude Code sends both on every request). */
+function clientBetas(event: H3Event): ClientBetas {
+	const header = event.req.headers.get('anthropic-beta') ?? undefined;
+	const query = event.url.searchParams.get('beta') === 'true';
+	return header ? {header, query} : {query};
 }
 
 /** Calls `onGone` if the client disconnects before its answer is complete; returns an unsubscribe. */
