@@ -3,6 +3,7 @@
  * provider's key pool and retry budget, until an upstream answers with 2xx headers. Everything
  * here happens before the first byte reaches the client, which is what makes retrying safe.
  */
+import {isEnvRef} from '../config/env-refs.js';
 import type {IncomingHttpHeaders} from 'node:http';
 import type {Dispatcher} from 'undici';
 import {TimeoutReason} from './timeout-reason.js';
@@ -360,7 +361,7 @@ function unresolvedKeyReference(provider: ProviderConfig): string | undefined {
 	const raw = provider.api_key;
 	const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
 	if (list.length === 0 || providerKeys(provider).length > 0) return undefined;
-	const reference = list.find(key => /^\$\{?[A-Za-z_]\w*\}?$/.test(key.trim()));
+	const reference = list.find(isEnvRef);
 	if (!reference) return undefined;
 	return `provider "${provider.name}": api_key refers to ${reference.trim()}, which is not set in the environment ccr-tui was started from`;
 }

@@ -27,7 +27,6 @@ export {
 	anthropicError,
 	errorTypeForStatus,
 	statusForErrorType,
-	maskSecrets,
 	TranslationError,
 } from '../../translate/errors.js';
 export {errorEventSse, PING as PING_EVENT} from '../../translate/sse-writer.js';
