@@ -14,7 +14,7 @@ const X_API_KEY: KeyHeader = {header: 'x-api-key'};
 
 export const anthropicDialect: Dialect = {
 	name: 'anthropic',
-	prepare(target, request, profile, stream, client = {}): DialectRequest {
+	prepare(target, request, profile, stream, _context, client = {}): DialectRequest {
 		const headers = baseHeaders(target, profile, stream);
 		headers['anthropic-version'] ??= '2023-06-01';
 		const betas = forwardedBetas(client, target.provider);
