@@ -50,6 +50,10 @@ export const providerSchema = z.looseObject({
 	headers: z.record(z.string(), z.string()).optional(),
 	/** Cap for `max_tokens` sent upstream. */
 	max_tokens: z.number().int().positive().optional(),
+	/** Anthropic pass-through: beta names not forwarded in `anthropic-beta`; `"*"` forwards no beta (nor `?beta=true`). */
+	strip_betas: z.array(z.string()).optional(),
+	/** Anthropic pass-through: top-level body fields not forwarded (e.g. `context_management`). */
+	strip_fields: z.array(z.string()).optional(),
 });
 export type ProviderConfig = z.infer<typeof providerSchema>;
 

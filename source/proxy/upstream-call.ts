@@ -4,6 +4,7 @@
  * here happens before the first byte reaches the client, which is what makes retrying safe.
  */
 import {isEnvRef} from '../config/env-refs.js';
+import {networkWords} from '../providers/network-words.js';
 import type {IncomingHttpHeaders} from 'node:http';
 import type {Dispatcher} from 'undici';
 import {TimeoutReason} from './timeout-reason.js';
@@ -23,7 +24,6 @@ import {
 	isRetryable,
 	OPAQUE_GB_MESSAGE,
 	maxRetriesFor,
-	networkWords,
 	parseRetryAfter,
 	retryDelayMs,
 	type AttemptFailure,
