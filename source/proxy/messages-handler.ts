@@ -26,10 +26,11 @@ import {messageToSse} from './translate/message-sse.js';
 import {resolveProfile} from './translate/resolve-profile.js';
 import {estimateInputTokens, quickEstimateInputTokens} from './translate/tokens.js';
 import type {AnthropicMessage, AnthropicRequest, AnthropicUsage} from './translate/types.js';
-import {callUpstream, clientError, TimeoutReason, type CallTarget, type ClientError, type UpstreamAnswer} from './upstream-call.js';
+import {callUpstream, clientError, SHUTTING_DOWN, TimeoutReason, type CallTarget, type ClientError, type UpstreamAnswer} from './upstream-call.js';
 import {buildTargets, prepareFor, type Prepared} from './upstream-request.js';
 import {apiHost} from './upstream-url.js';
 import {validateMessagesRequest} from './validate-request.js';
+import {jsonText} from './json-text.js';
 import {yieldIfLarge} from './yield-turn.js';
 import {FAKE_STREAM_NOTICE, losesStreamedAnswers, peekFirstChoice, rememberLostAnswers} from './fake-stream-recovery.js';
 
@@ -83,7 +84,7 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 		}) => bus.emit({type: 'request:start', id, at, ...fields});
 
 		if (services.inFlight.closing) {
-			return reject(503, 'overloaded_error', 'ccr-tui is shutting down; retry in a moment', '', {'retry-after': '1'});
+			return reject(503, 'overloaded_error', SHUTTING_DOWN, '', {'retry-after': '1'});
 		}
 
 		const rejection = checkAuth({headers: event.req.headers}, config, services.listen());
@@ -340,11 +341,17 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 
 		// Whole-body answers: a non-stream request, or an upstream that answered a stream request with JSON.
 		let text: string;
+		const limitMb = config.MAX_ANSWER_MB ?? DEFAULT_MAX_ANSWER_MB;
 		try {
-			text = await readAll(answer.body);
-		} catch {
+			text = await readAll(answer.body, limitMb * 1024 * 1024);
+		} catch (error) {
 			const reason: unknown = answer.signal.reason;
 			answer.release();
+			if (error instanceof AnswerTooLarge) {
+				answer.abort(error);
+				return fail(clientError(502, 'api_error', `${answer.target.provider.name} sent an answer larger than ${limitMb} MiB; ccr-tui stopped reading it (MAX_ANSWER_MB in the config)`));
+			}
+
 			if (controller.signal.aborted && !(reason instanceof TimeoutReason)) return cancelled();
 			return fail(
 				reason instanceof TimeoutReason
@@ -415,10 +422,26 @@ function translationFailure(error: unknown, answer: UpstreamAnswer<Prepared>): C
 	return clientError(502, 'api_error', `${answer.target.provider.name} sent an answer ccr-tui could not read: ${message.slice(0, 300)}`);
 }
 
-async function readAll(body: UpstreamAnswer['body']): Promise<string> {
+/** Whole answers are read up to a bound: a runaway upstream must not take the proxy's memory. */
+const DEFAULT_MAX_ANSWER_MB = 64;
+
+class AnswerTooLarge extends Error {}
+
+async function readAll(body: UpstreamAnswer['body'], limit: number): Promise<string> {
 	const chunks: Buffer[] = [];
-	for await (const chunk of body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
-	return Buffer.concat(chunks).toString('utf8');
+	let size = 0;
+	for await (const chunk of body) {
+		const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+		size += buffer.length;
+		if (size > limit) {
+			body.destroy();
+			throw new AnswerTooLarge('answer too large');
+		}
+
+		chunks.push(buffer);
+	}
+
+	return jsonText(Buffer.concat(chunks, size));
 }
 
 function toUsage(usage: AnthropicUsage): Usage {
