@@ -7,6 +7,7 @@ import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {runAddGeminiBalance, type AddGeminiBalanceOptions} from '../../source/commands/add-gemini-balance.js';
 import {startFakeGeminiBalance, type FakeGeminiBalance} from '../fakes/gemini-balance.js';
 import {tempDir} from '../helpers/temp-dir.js';
+import {requireFreshBuild} from '../helpers/built.js';
 
 const TOKEN = 'sk-gb-cli-token-77777';
 let gb: FakeGeminiBalance;
@@ -205,8 +206,8 @@ describe('ccr-tui add-gemini-balance --yes', () => {
 		expect(result.stderr).toMatch(/needs a terminal.*--yes/s);
 	});
 
-	const built = fs.existsSync(path.resolve('dist/cli.js')) && fs.existsSync(path.resolve('dist/commands/add-gemini-balance.js'));
-	it.skipIf(!built)('the built CLI: `node dist/cli.js add-gemini-balance … --yes` (spawned)', async () => {
+	it('the built CLI: `node dist/cli.js add-gemini-balance … --yes` (spawned)', async () => {
+		requireFreshBuild();
 		const file = path.join(tempDir(), 'config.json');
 		const child = spawn(
 			process.execPath,
