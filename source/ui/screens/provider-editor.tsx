@@ -297,6 +297,8 @@ function RowLine({row, state, selected}: {readonly row: Row; readonly state: Edi
 	);
 }
 
+const chooseFix = (_current: {fix: number}, next: number) => ({fix: next});
+
 export type ProviderDeleteProps = {readonly store: ConfigStore; readonly index: number; readonly onDone: (message: string) => void; readonly onCancel: () => void};
 
 /** Delete with the same diff and route question; fallback entries to the provider are always removed. */
@@ -307,10 +309,7 @@ export function ProviderDelete({store, index, onDone, onCancel}: ProviderDeleteP
 	const name = snapshot.config.Providers[index]?.name ?? '';
 	const other = snapshot.config.Providers.find((_provider, at) => at !== index && _provider.models.length > 0);
 	const choices = shown ? fixChoices(shown.impact, other ? `${other.name},${other.models[0]}` : undefined) : [];
-	const [state, dispatch, latest] = useSyncReducer(
-		(current: {fix: number}, next: number) => ({fix: next}),
-		() => ({fix: 0}),
-	);
+	const [state, dispatch, latest] = useSyncReducer(chooseFix, () => ({fix: 0}));
 	useCommands(LAYER.screen, ['global', 'form', 'route-question'], command => {
 		if (command === 'form.back') onCancel();
 		else if (command === 'route.choiceNext') dispatch((latest().fix + 1) % Math.max(1, choices.length));
