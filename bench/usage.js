@@ -2,8 +2,9 @@
 /**
  * Focused benchmark for the usage history and the status line (issue 18), on the built dist/:
  *
- *   node bench/usage.js [summary|statusline|hot-path|all] [--quick]
+ *   node bench/usage.js [subscriber|summary|statusline|hot-path|all] [--quick]
  *
+ * subscriber  the history writer's CPU per request on the activity bus (no HTTP): listening vs not
  * summary     100,000 records over 30 days: in-process read+summarise, and `ccr-tui usage --days 30 --json` as a process
  * statusline  `ccr-tui statusline` wall time per run (Node start-up included), with and without a running ccr-tui
  * hot-path    A/B: two headless ccr-tui on one mock upstream, history off (A) and on (B), rounds interleaved:
@@ -250,6 +251,67 @@ async function benchHotPath() {
 	}
 }
 
+/**
+ * The history's own cost per request, without HTTP noise: the events of one streamed request on a
+ * bus, with and without the history writer listening (its batched appends included), CPU per request.
+ */
+async function benchSubscriber() {
+	const {ActivityBus} = await import(`${ROOT}dist/activity/bus.js`);
+	const {createUsageHistory} = await import(`${ROOT}dist/activity/usage/history-writer.js`);
+	const tmp = mkdtempSync(path.join(os.tmpdir(), 'ccr-bench-subscriber-'));
+	const count = quick ? 20_000 : 100_000;
+	const events = id => [
+		{
+			type: 'request:start',
+			id,
+			at: Date.now(),
+			scenario: 'default',
+			reason: 'no other rule matched',
+			provider: 'mock',
+			model: 'bench',
+			requestedModel: 'claude-sonnet-4-5',
+			stream: true,
+			inputTokens: 2500,
+			upstreamHost: '127.0.0.1:1',
+			sessionId: 'bench-session',
+		},
+		{type: 'request:attempt', id, attempt: {provider: 'mock', model: 'bench', outcome: 'answered', status: 200, durationMs: 3}},
+		{type: 'request:first-token', id, at: Date.now(), ttftMs: 2},
+		{
+			type: 'request:end',
+			id,
+			at: Date.now(),
+			status: 200,
+			stopReason: 'end_turn',
+			usage: {inputTokens: 2500, outputTokens: 60, cacheReadTokens: 0, cacheCreationTokens: 0},
+			durationMs: 5,
+		},
+	];
+	const run = async withHistory => {
+		const bus = new ActivityBus();
+		bus.on(() => {});
+		const history = withHistory ? createUsageHistory({dir: path.join(tmp, `run-${Math.random()}`), bus}) : undefined;
+		const cpu = process.cpuUsage();
+		for (let index = 0; index < count; index++) for (const event of events(`req_${index}`)) bus.emit(event);
+		await history?.close();
+		const used = process.cpuUsage(cpu);
+		return ((used.user + used.system) / count).toFixed(2);
+	};
+
+	try {
+		const samples = {off: [], on: []};
+		for (let round = 0; round < 3; round++) {
+			samples.off.push(Number(await run(false)));
+			samples.on.push(Number(await run(true)));
+		}
+
+		results.subscriber = {requests: count, cpuMicrosecondsPerRequest: {historyOff: median(samples.off), historyOn: median(samples.on)}};
+	} finally {
+		rmSync(tmp, {recursive: true, force: true});
+	}
+}
+
+if (which === 'subscriber' || which === 'all') await benchSubscriber();
 if (which === 'summary' || which === 'all') await benchSummary();
 if (which === 'statusline' || which === 'all') await benchStatusline();
 if (which === 'hot-path' || which === 'all') await benchHotPath();
