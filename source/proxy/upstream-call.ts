@@ -4,12 +4,13 @@
  * here happens before the first byte reaches the client, which is what makes retrying safe.
  */
 import {isEnvRef} from '../config/env-refs.js';
+import {networkWords} from '../providers/network-words.js';
 import type {IncomingHttpHeaders} from 'node:http';
 import type {Dispatcher} from 'undici';
 import {TimeoutReason} from './timeout-reason.js';
 import {yieldIfLarge} from './yield-turn.js';
 import {undici} from './undici.js';
-import type {ActivityBus} from '../activity/bus.js';
+import type {AttemptOutcome} from '../activity/events.js';
 import type {ProviderConfig} from '../config/schema.js';
 import {anthropicError} from './translate/errors.js';
 import type {AnthropicErrorBody} from './translate/types.js';
@@ -23,7 +24,6 @@ import {
 	isRetryable,
 	OPAQUE_GB_MESSAGE,
 	maxRetriesFor,
-	networkWords,
 	parseRetryAfter,
 	retryDelayMs,
 	type AttemptFailure,
@@ -80,7 +80,8 @@ export type CallContext<P extends PreparedRequest> = {
 	readonly timings: ProxyTimings;
 	readonly pools: KeyPools;
 	readonly dispatcher: (url: URL) => Dispatcher;
-	readonly bus: ActivityBus;
+	/** Each try's outcome, for the activity (the request reporter emits it). */
+	readonly onAttempt: (attempt: AttemptOutcome) => void;
 	/** Whether a streaming answer is expected (the first-byte timeout applies to streams only). */
 	readonly stream: boolean;
 	/** For upstream error mapping: token estimate (context-window wording) and the config's redactor. */
@@ -342,17 +343,13 @@ export function clientError(status: number, type: Parameters<typeof anthropicErr
 }
 
 function report(context: CallContext<PreparedRequest>, target: CallTarget, outcome: string, durationMs: number, status?: number, keySuffix?: string): void {
-	context.bus.emit({
-		type: 'request:attempt',
-		id: context.id,
-		attempt: {
-			provider: target.provider.name,
-			model: target.model,
-			outcome,
-			durationMs,
-			...(status === undefined ? {} : {status}),
-			...(keySuffix ? {keySuffix} : {}),
-		},
+	context.onAttempt({
+		provider: target.provider.name,
+		model: target.model,
+		outcome,
+		durationMs,
+		...(status === undefined ? {} : {status}),
+		...(keySuffix ? {keySuffix} : {}),
 	});
 }
 

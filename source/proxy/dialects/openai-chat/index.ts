@@ -40,7 +40,7 @@ export {
 } from '../../translate/upstream-errors.js';
 export {estimateInputTokens, quickEstimateInputTokens} from '../../translate/tokens.js';
 export {mapUsage, type UpstreamUsage} from './usage.js';
-export {ThoughtSignatureCache, sharedThoughtSignatures} from '../../translate/thought-signatures.js';
+export {ThoughtSignatureCache} from '../../translate/thought-signatures.js';
 export type {
 	AnthropicRequest,
 	AnthropicMessage,
