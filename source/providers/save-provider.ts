@@ -59,10 +59,15 @@ export function planProviderSave(config: Config, draft: ProviderDraft): SavePlan
 	return {name, mode: 'add', reason, models};
 }
 
-/** Upsert the provider and point the chosen routes at it, in one validated, atomic write. */
-export function saveProvider(store: ConfigStore, draft: ProviderDraft): {plan: SavePlan; snapshot: ConfigSnapshot} {
-	const plan = planProviderSave(store.getSnapshot().config, draft);
-	const snapshot = store.update(raw => {
+/**
+ * Upsert the provider and point the chosen routes at it, in one validated, atomic write. The plan is
+ * made on the file as it is when saving, so a provider another process saved meanwhile is kept (and
+ * its name is not taken twice). `notice` is set when the save could not keep the file's formatting.
+ */
+export function saveProvider(store: ConfigStore, draft: ProviderDraft): {plan: SavePlan; snapshot: ConfigSnapshot; notice?: string} {
+	let plan = planProviderSave(store.getSnapshot().config, draft);
+	const result = store.save((raw, current) => {
+		plan = planProviderSave(current, draft);
 		// Claude Code Router also accepts lower-case `providers`; write where the user keeps them.
 		const key = Array.isArray(raw['Providers']) || !Array.isArray(raw['providers']) ? 'Providers' : 'providers';
 		const list = Array.isArray(raw[key]) ? [...(raw[key] as RawConfig[])] : [];
@@ -78,7 +83,7 @@ export function saveProvider(store: ConfigStore, draft: ProviderDraft): {plan: S
 		if (existing && existing['name'] !== plan.name) renameRoutes(router, String(existing['name']), plan.name);
 		raw['Router'] = router;
 	});
-	return {plan, snapshot};
+	return {plan, snapshot: result.snapshot, notice: result.notice};
 }
 
 function buildProvider(draft: ProviderDraft, plan: SavePlan, existing: RawConfig | undefined): RawConfig {
