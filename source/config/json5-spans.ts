@@ -33,7 +33,14 @@ function tokenize(text: string): Token[] | undefined {
 			continue;
 		}
 
-		const found = ([['space', SPACE], ['comment', COMMENT], ['string', STRING], ['word', WORD]] as const).find(([, pattern]) => {
+		const found = (
+			[
+				['space', SPACE],
+				['comment', COMMENT],
+				['string', STRING],
+				['word', WORD],
+			] as const
+		).find(([, pattern]) => {
 			pattern.lastIndex = at;
 			return pattern.test(text);
 		});

@@ -102,7 +102,11 @@ class Editor {
 
 		const inline = !this.#isMultiline(span);
 		const quote = siblingQuote(kept);
-		this.#append(span, kept, added.map(key => this.#render(after[key], this.#indentOf(span) + this.style.unit, {key, inline, quote})));
+		this.#append(
+			span,
+			kept,
+			added.map(key => this.#render(after[key], this.#indentOf(span) + this.style.unit, {key, inline, quote})),
+		);
 	}
 
 	#diffArray(span: Extract<ValueSpan, {kind: 'array'}>, before: unknown[], after: unknown[]): void {
@@ -265,8 +269,7 @@ function siblingQuote(kept: readonly EntrySpan[]): '"' | "'" | undefined {
 
 /** Old/new index pairs in order: equal items, or objects with the same `name` (a provider edited). */
 function matchItems(before: readonly unknown[], after: readonly unknown[]): Array<[number, number]> {
-	const same = (a: unknown, b: unknown): boolean =>
-		isDeepStrictEqual(a, b) || (isPlainObject(a) && isPlainObject(b) && typeof a['name'] === 'string' && a['name'] === b['name']);
+	const same = (a: unknown, b: unknown): boolean => isDeepStrictEqual(a, b) || (isPlainObject(a) && isPlainObject(b) && typeof a['name'] === 'string' && a['name'] === b['name']);
 	// Longest common subsequence; configs hold a handful of items, so n·m is nothing.
 	const table = Array.from({length: before.length + 1}, () => new Array<number>(after.length + 1).fill(0));
 	for (let i = before.length - 1; i >= 0; i--) {
@@ -306,10 +309,19 @@ function renderValue(value: unknown, indent: string, style: Style, quote: '"' | 
 		return `${open}${style.eol}${items.map(item => inner + item).join(`,${style.eol}`)}${style.eol}${indent}${close}`;
 	};
 
-	if (Array.isArray(value)) return wrap('[', value.map(item => renderValue(item, inner, style, style.quote, compact)), ']');
+	if (Array.isArray(value))
+		return wrap(
+			'[',
+			value.map(item => renderValue(item, inner, style, style.quote, compact)),
+			']',
+		);
 	if (isPlainObject(value)) {
 		const entries = Object.entries(value).filter(([, item]) => item !== undefined);
-		return wrap('{', entries.map(([key, item]) => `${renderKey(key, style)}: ${renderValue(item, inner, style, style.quote, compact)}`), '}');
+		return wrap(
+			'{',
+			entries.map(([key, item]) => `${renderKey(key, style)}: ${renderValue(item, inner, style, style.quote, compact)}`),
+			'}',
+		);
 	}
 
 	// Numbers, booleans, null. (JSON5.stringify keeps Infinity and NaN, which JSON cannot hold.)

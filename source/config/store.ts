@@ -226,7 +226,12 @@ export class ConfigStore {
 		if ((mode & 0o222) !== 0) return;
 		const octal = (mode & 0o777).toString(8).padStart(4, '0');
 		const problem = `the file is read-only (mode ${octal}); ccr-tui does not replace it`;
-		throw new ConfigError({path: this.path, key: '', problem, message: `Could not save ${this.path}: ${problem}. Make it writable (chmod 600 ${this.path}) to save changes from ccr-tui.`});
+		throw new ConfigError({
+			path: this.path,
+			key: '',
+			problem,
+			message: `Could not save ${this.path}: ${problem}. Make it writable (chmod 600 ${this.path}) to save changes from ccr-tui.`,
+		});
 	}
 
 	#writeError(error: unknown): ConfigError {

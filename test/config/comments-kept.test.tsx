@@ -127,7 +127,7 @@ describe('saves keep a hand-written JSON5 config as written', () => {
 
 	it('a save that cannot be minimal rewrites plain JSON, says so, and the backup keeps the original', () => {
 		// A key written twice (json5 keeps the last): no edit of one copy is safe.
-		const twice = handWritten.replace('  StatusLine:', "  PORT: 3457, // wins\n  StatusLine:");
+		const twice = handWritten.replace('  StatusLine:', '  PORT: 3457, // wins\n  StatusLine:');
 		const {store, read, file} = setup(twice);
 		const result = store.setRoute('background', 'ollama,qwen2.5-coder:7b');
 		expect(result.formatting).toBe('rewritten');
@@ -140,7 +140,10 @@ describe('saves keep a hand-written JSON5 config as written', () => {
 	});
 
 	it('the route picker tells the user when a save could not keep the comments', async () => {
-		const app = await renderApp({columns: 140, configText: `{Router: {default: 'deepseek,deepseek-chat', default: 'deepseek,deepseek-chat'}, // twice\n Providers: [{name: 'deepseek', api_base_url: 'https://api.deepseek.com/chat/completions', api_key: 'k', models: ['deepseek-chat', 'deepseek-reasoner']}]}`});
+		const app = await renderApp({
+			columns: 140,
+			configText: `{Router: {default: 'deepseek,deepseek-chat', default: 'deepseek,deepseek-chat'}, // twice\n Providers: [{name: 'deepseek', api_base_url: 'https://api.deepseek.com/chat/completions', api_key: 'k', models: ['deepseek-chat', 'deepseek-reasoner']}]}`,
+		});
 		await app.waitFor('1 Routes');
 		await app.press('enter');
 		await app.waitFor('Route default: choose provider,model');
@@ -154,7 +157,10 @@ describe('saves keep a hand-written JSON5 config as written', () => {
 	it.each([
 		[{a: 1, b: 2}, {a: 1}],
 		[{a: 1, b: 2}, {b: 2}],
-		[{a: 1, b: 2}, {a: 1, c: 3}],
+		[
+			{a: 1, b: 2},
+			{a: 1, c: 3},
+		],
 		[{a: [1, 2, 3]}, {a: [1, 3]}],
 		[{a: [1, 2, 3]}, {a: [1, 2]}],
 		[{a: [1, 2, 3]}, {a: [0, 1, 2, 3, 4]}],
@@ -170,7 +176,7 @@ describe('saves keep a hand-written JSON5 config as written', () => {
 		['plain JSON', '{\n  "a": 1,\n  "b": [1, 2]\n}\n', {a: 2, b: [1, 2, 3], c: 'x'}],
 		['JSONC with tabs and CRLF', '{\r\n\t// c\r\n\t"a": 1,\r\n\t"b": {"x": true}\r\n}\r\n', {a: 1, b: {x: false, y: null}}],
 		['inline JSON5', "{a: 'x', b: [1, 2,], c: {d: .5}}", {a: 'y', b: [2], c: {d: 0.5, e: 'z'}}],
-		['strings with quotes and escapes', `{k: 'it\\'s', q: "say \\"hi\\""}`, {k: "it's ok", q: 'say "bye"', n: "a'b\"c"}],
+		['strings with quotes and escapes', `{k: 'it\\'s', q: "say \\"hi\\""}`, {k: "it's ok", q: 'say "bye"', n: 'a\'b"c'}],
 		['empty containers', '{a: {}, b: [], /* keep */ c: 1}', {a: {x: 1}, b: ['y'], c: 1}],
 	])('%s: the edit reads back exactly as intended', (_name, text, after) => {
 		const out = editPreserving(text, JSON5.parse(text), after);
