@@ -119,6 +119,16 @@ Examples:
 			process.exitCode = await runStatusline(globalOptionsOf(program, command));
 		});
 
+	addGlobalOptions(program.command('doctor'))
+		.description('check config, routes, port, providers and Claude Code settings; exit 0 good, 1 problems')
+		.option('--fix', 'repair what it lists as repairable (settings pointing at a dead proxy), after a backup')
+		.option('--offline', 'skip the provider checks (no network)')
+		.addHelpText('after', '\nExamples:\n  ccr-tui doctor\n  ccr-tui doctor --fix')
+		.action(async (flags: Record<string, unknown>, command: Command) => {
+			const {runDoctor} = await import('./commands/doctor.js');
+			process.exitCode = await runDoctor({...flags, ...globalOptionsOf(program, command)});
+		});
+
 	addGlobalOptions(program.command('usage'))
 		.description('requests, errors, tokens, latency and estimated cost from the usage history')
 		.option('--days <n>', 'how many days back (default 7; the history keeps 30 unless history.retentionDays says otherwise)')
@@ -167,18 +177,29 @@ async function runDashboard(options: GlobalOptions): Promise<number> {
 	// Loaded lazily: `--help` and the helper commands should not pay for React and Ink. No JSX in this
 	// file: it would import react/jsx-runtime (and with it React's development build) at load time,
 	// before NODE_ENV is set, and a development React under a production reconciler renders nothing.
-	const [{ConfigStore}, {resolveConfigPath}, {ActivityBus}, {ActivityStore}, {startProxyThread}, {render}, {App}, {createElement}, {watchTerminal, detachLostTerminal}] =
-		await Promise.all([
-			import('./config/store.js'),
-			import('./config/paths.js'),
-			import('./activity/bus.js'),
-			import('./activity/store.js'),
-			import('./proxy/worker-client.js'),
-			import('ink'),
-			import('./ui/app.js'),
-			import('react'),
-			import('./ui/terminal-lost.js'),
-		]);
+	const [
+		{ConfigStore},
+		{resolveConfigPath},
+		{ActivityBus},
+		{ActivityStore},
+		{startProxyThread},
+		{render},
+		{App},
+		{createElement},
+		{watchTerminal, detachLostTerminal},
+		{createCheckTransport},
+	] = await Promise.all([
+		import('./config/store.js'),
+		import('./config/paths.js'),
+		import('./activity/bus.js'),
+		import('./activity/store.js'),
+		import('./proxy/worker-client.js'),
+		import('ink'),
+		import('./ui/app.js'),
+		import('react'),
+		import('./ui/terminal-lost.js'),
+		import('./proxy/check-transport.js'),
+	]);
 
 	// --demo: a simulated provider and a throwaway config in a temp folder; the user's config is untouched.
 	const demo = options.demo ? await (await import('./providers/demo.js')).startDemo() : undefined;
@@ -194,9 +215,12 @@ async function runDashboard(options: GlobalOptions): Promise<number> {
 
 	const bus = new ActivityBus();
 	const activity = new ActivityStore().attach(bus);
+	// Connection tests and wizard checks go the proxy's way (its dispatcher and outbound-proxy rules).
+	const checks = createCheckTransport({proxyUrl: () => store.getSnapshot().config.PROXY_URL, env: process.env});
 	const cleanup = async (): Promise<void> => {
 		activity.close();
 		store.close();
+		await checks.close();
 		await demo?.close();
 	};
 
@@ -226,7 +250,15 @@ async function runDashboard(options: GlobalOptions): Promise<number> {
 				void running.close().finally(() => instance.unmount());
 			};
 	const instance = render(
-		createElement(App, {store, activity, listenUrl: running.url, inFlight: () => activity.getSnapshot().inFlight.length, onQuit: () => running.close(), onStartDemo}),
+		createElement(App, {
+			store,
+			activity,
+			listenUrl: running.url,
+			inFlight: () => activity.getSnapshot().inFlight.length,
+			onQuit: () => running.close(),
+			onStartDemo,
+			checkFetch: checks.fetch,
+		}),
 		{exitOnCtrlC: false, patchConsole: false, maxFps: 10},
 	);
 	// A terminal closing or `kill` gets the same ordered shutdown as q: proxy first, then the UI.

@@ -9,6 +9,12 @@ export {DEFAULT_HOST, DEFAULT_PORT} from './defaults.js';
 export const DEFAULT_LONG_CONTEXT_THRESHOLD = 60_000;
 export const MAX_FALLBACKS = 5;
 
+/** Claude Code's effort levels (`--effort`, `/effort`, `output_config.effort`), lowest first. */
+export const EFFORTS = ['low', 'medium', 'high', 'xhigh', 'max'] as const;
+export type Effort = (typeof EFFORTS)[number];
+/** Claude Code sends `medium` or `high` on every main-loop request; only a deliberate choice reaches `xhigh`. */
+export const DEFAULT_THINK_EFFORT: Effort = 'xhigh';
+
 /** `"provider,model"`: only the first comma splits, so model ids may contain commas. */
 const routeTarget = z.string().refine(value => value.trim() === '' || /^[^,]+,.+$/.test(value), {
 	message: 'must look like "provider,model"',
@@ -61,8 +67,15 @@ export const routerSchema = z.looseObject({
 		.transform(value => (value ? value : DEFAULT_LONG_CONTEXT_THRESHOLD)),
 	webSearch: routeTarget.optional(),
 	image: routeTarget.optional(),
+	/** The think route takes requests whose effort is at least this. @default 'xhigh' */
+	thinkEffort: z.enum(EFFORTS, {error: `must be one of ${EFFORTS.join(', ')}`}).optional(),
 });
 export type RouterConfig = z.infer<typeof routerSchema>;
+
+/** The effort threshold of the think route (the one place its default is applied). */
+export function thinkEffortOf(router: Pick<RouterConfig, 'thinkEffort'>): Effort {
+	return router.thinkEffort ?? DEFAULT_THINK_EFFORT;
+}
 
 export const fallbackSchema = z.looseObject(
 	Object.fromEntries(SCENARIOS.map(scenario => [scenario, z.array(routeTarget).max(MAX_FALLBACKS, `at most ${MAX_FALLBACKS} fallbacks`).optional()])) as Record<

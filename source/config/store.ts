@@ -37,6 +37,11 @@ export type ConfigStoreOptions = {
 	readonly debounceMs?: number;
 	/** Backups kept next to the file. @default 3 */
 	readonly backups?: number;
+	/**
+	 * Create a missing file at once. @default true. With false a missing file reads as the defaults
+	 * and is created by the first save: a command that fails leaves no file behind.
+	 */
+	readonly createIfMissing?: boolean;
 };
 
 type Listener = (snapshot: ConfigSnapshot) => void;
@@ -93,6 +98,8 @@ export class ConfigStore {
 	#pendingText?: string;
 	#watchedTarget?: string;
 	#targetWatcher?: fs.FSWatcher;
+	/** The file does not exist yet and is created by the first save (createIfMissing: false). */
+	#lazyCreate: boolean;
 
 	constructor(options: ConfigStoreOptions) {
 		this.path = path.resolve(options.path);
@@ -101,7 +108,8 @@ export class ConfigStore {
 		this.#debounceMs = options.debounceMs ?? 150;
 
 		let created = false;
-		if (!fs.existsSync(this.path)) {
+		this.#lazyCreate = options.createIfMissing === false && !fs.existsSync(this.path);
+		if (!this.#lazyCreate && !fs.existsSync(this.path)) {
 			fs.mkdirSync(path.dirname(this.path), {recursive: true, mode: 0o700});
 			fs.writeFileSync(this.path, serialize(defaultRawConfig()), {mode: FILE_MODE, flag: 'wx'});
 			created = true;
@@ -133,6 +141,7 @@ export class ConfigStore {
 	save(mutate: ConfigMutation): SaveResult {
 		let release: () => void;
 		try {
+			if (this.#lazyCreate) fs.mkdirSync(path.dirname(this.path), {recursive: true, mode: 0o700});
 			// Loading conf takes ~150 ms the first time: never while holding the lock.
 			this.#writer();
 			release = acquireLock(this.#lockPath());
@@ -177,7 +186,7 @@ export class ConfigStore {
 		const edited = text === undefined ? undefined : editPreserving(text, current.raw, next);
 		const out = edited ?? serialize(next);
 		// Nothing is lost when the file already was what a rewrite produces (ours, no comments).
-		const formatting = edited !== undefined || text === serialize(current.raw) ? 'kept' : 'rewritten';
+		const formatting = text === undefined || edited !== undefined || text === serialize(current.raw) ? 'kept' : 'rewritten';
 		if (this.#readText() !== text) return undefined;
 		this.#assertWritable();
 		let backup: string | undefined;
@@ -307,6 +316,7 @@ export class ConfigStore {
 	}
 
 	#read(): {config: Config; raw: RawConfig} | {issue: ConfigIssue} {
+		if (this.#lazyCreate && !fs.existsSync(this.path)) return this.#validate(defaultRawConfig());
 		let text: string;
 		try {
 			text = fs.readFileSync(this.path, 'utf8');

@@ -24,6 +24,33 @@ export class RequestFailedError extends Error {
 	}
 }
 
+/** The parts of a fetch Response the checks read (global fetch and undici's fetch both fit). */
+export type HttpResponse = {
+	readonly status: number;
+	readonly headers: {get(name: string): string | null};
+	readonly body: {getReader(): BodyReader} | null;
+	text(): Promise<string>;
+};
+
+type BodyReader = {read(): Promise<{done: boolean; value?: Uint8Array}>; releaseLock(): void};
+
+export type HttpRequestInit = {
+	readonly method: string;
+	readonly headers?: Record<string, string>;
+	readonly body?: string;
+	readonly redirect: 'manual';
+	readonly signal: AbortSignal;
+};
+
+/**
+ * How a check reaches the network. The CLI and the dashboard pass the proxy's own transport (its
+ * undici dispatcher: `PROXY_URL`/`HTTPS_PROXY`/`NO_PROXY`, connect timeout); the default is the
+ * global fetch, for code paths without a config (unit tests of single checks).
+ */
+export type HttpFetch = (url: string, init: HttpRequestInit) => Promise<HttpResponse>;
+
+const globalFetch: HttpFetch = async (url, init) => fetch(url, init);
+
 export type TimedRequestOptions = {
 	readonly method?: 'GET' | 'POST';
 	readonly headers?: Record<string, string>;
@@ -33,10 +60,12 @@ export type TimedRequestOptions = {
 	/** Deadline for the whole exchange, body included. @default headersTimeoutMs */
 	readonly totalTimeoutMs?: number;
 	readonly signal?: AbortSignal;
+	/** @default the global fetch */
+	readonly fetch?: HttpFetch;
 };
 
 export type TimedResponse = {
-	readonly response: Response;
+	readonly response: HttpResponse;
 	readonly startedAt: number;
 	/** Time to status line + headers. */
 	readonly ttfbMs: number;
@@ -79,9 +108,9 @@ export async function timedRequest(url: string, options: TimedRequestOptions): P
 	};
 
 	if (options.signal?.aborted) throw failed(undefined);
-	let response: Response;
+	let response: HttpResponse;
 	try {
-		response = await fetch(url, {
+		response = await (options.fetch ?? globalFetch)(url, {
 			method: options.method ?? 'GET',
 			headers: options.headers,
 			body: options.body,

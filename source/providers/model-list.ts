@@ -46,6 +46,7 @@ export async function fetchModelList(target: ProbeTarget, options: CheckOptions 
 			headers: {accept: 'application/json', ...authHeaders(target)},
 			headersTimeoutMs: timeoutMs,
 			signal: options.signal,
+			fetch: options.fetch,
 		});
 		status = answer.response.status;
 		ttfbMs = answer.ttfbMs;

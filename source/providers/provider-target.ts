@@ -11,6 +11,8 @@ export type ProbeTarget = {
 	/** Set when the key is a `$VAR` reference whose variable is not set. */
 	readonly missingEnv?: string;
 	readonly poolSize: number;
+	/** Every non-empty key of the pool, in order (unset `$VAR` references kept as written). */
+	readonly keys: readonly string[];
 	readonly headers: Readonly<Record<string, string>>;
 	/** Ollama needs no key; every other provider without one will be refused. */
 	readonly keyless: boolean;
@@ -36,6 +38,7 @@ export function targetForProvider(provider: ProviderConfig): ProbeTarget {
 		apiKey: missingEnv ? undefined : first,
 		missingEnv,
 		poolSize: keys.length,
+		keys: keys.map(key => key.trim()),
 		headers: {...provider.headers},
 		keyless: provider.profile === 'ollama' || /:11434(\/|$)/.test(provider.api_base_url),
 	};

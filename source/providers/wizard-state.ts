@@ -532,17 +532,21 @@ export function testModel(state: WizardState): string | undefined {
 	return routed ?? state.selected.find(id => !modelSuffix(id)) ?? state.selected[0];
 }
 
-/** What gets saved. */
+/** What gets saved: merged into the existing provider (keys and models added; unticked models removed). */
 export function draftFromState(state: WizardState): ProviderDraft | undefined {
 	if (!state.preset || !state.endpoint) return undefined;
 	const routes: Partial<Record<Scenario, string>> = {};
 	for (const route of state.routes) if (route.enabled && route.model) routes[route.scenario] = route.model;
+	const typed = state.tokenInput.trim().replace(/^Bearer\s+/i, '');
+	// What the user saw and left out: unticked listed models, or ids deleted from the typed list.
+	const seen = state.manual ? (state.prefill.models ?? []) : state.models.map(model => model.id);
 	return {
 		preset: state.preset,
 		endpoint: state.endpoint,
-		apiKey: PRESETS[state.preset].key === 'none' ? undefined : state.tokenInput.trim(),
+		keys: PRESETS[state.preset].key === 'none' || typed === '' ? [] : [typed],
 		models: state.selected,
 		routes,
+		merge: {removedModels: seen.filter(id => !state.selected.includes(id))},
 	};
 }
 

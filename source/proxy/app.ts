@@ -62,10 +62,9 @@ export type ProxyAppDeps = {
 	readonly sessions?: SessionIndex;
 };
 
-const startedAt = Date.now();
-
 export function createProxyApp(deps: ProxyAppDeps): H3 {
 	const timings = resolveTimings(deps.timings);
+	const startedAt = timings.now();
 	const services: ProxyServices = {
 		store: deps.store,
 		bus: deps.bus,
@@ -74,7 +73,7 @@ export function createProxyApp(deps: ProxyAppDeps): H3 {
 		pools: deps.pools ?? new KeyPools(deps.bus, timings.now),
 		dispatchers: deps.dispatchers ?? new UpstreamDispatchers({connectTimeoutMs: timings.connectTimeoutMs}),
 		inFlight: deps.inFlight ?? new InFlight(),
-		customRouter: new CustomRouter(deps.bus),
+		customRouter: new CustomRouter(deps.bus, {now: timings.now}),
 		listen: deps.listen ?? (() => ({host: '127.0.0.1', port: 0})),
 	};
 	let messagesHandler: ((event: H3Event) => Promise<Response>) | undefined;
@@ -132,7 +131,8 @@ export function createProxyApp(deps: ProxyAppDeps): H3 {
 		return jsonResponse(200, {service: 'ccr-tui', session: found ?? null, latest: deps.sessions?.latest() ?? null}, newRequestId());
 	};
 
-	const health = (): Response => jsonResponse(200, {status: 'ok', service: 'ccr-tui', inFlight: services.inFlight.size, uptimeMs: Date.now() - startedAt}, newRequestId());
+	const health = (): Response =>
+		jsonResponse(200, {status: 'ok', service: 'ccr-tui', inFlight: services.inFlight.size, uptimeMs: Math.round(timings.now() - startedAt)}, newRequestId());
 
 	const ok = (): Response => new Response('ccr-tui proxy is running\n', {status: 200, headers: {'content-type': 'text/plain; charset=utf-8'}});
 

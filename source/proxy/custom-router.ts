@@ -19,12 +19,14 @@ const NOTICE_REPEAT_MS = 60_000;
 export class CustomRouter {
 	readonly #bus: ActivityBus;
 	readonly #timeoutMs: number;
+	readonly #now: () => number;
 	#loaded?: {file: string; mtimeMs: number; fn: RouterFunction};
 	readonly #lastNotice = new Map<string, number>();
 
-	constructor(bus: ActivityBus, options: {timeoutMs?: number} = {}) {
+	constructor(bus: ActivityBus, options: {timeoutMs?: number; now?: () => number} = {}) {
 		this.#bus = bus;
 		this.#timeoutMs = options.timeoutMs ?? 5000;
+		this.#now = options.now ?? Date.now;
 	}
 
 	/**
@@ -87,7 +89,7 @@ export class CustomRouter {
 
 	#notice(text: string): void {
 		// One notice per distinct problem per minute: a broken router would otherwise flood the log.
-		const now = Date.now();
+		const now = this.#now();
 		const last = this.#lastNotice.get(text);
 		if (last !== undefined && now - last < NOTICE_REPEAT_MS) return;
 		this.#lastNotice.set(text, now);

@@ -18,6 +18,7 @@ import type {KeyPools} from './key-pool.js';
 import {MAX_BODY_BYTES, readBodyText} from './read-body.js';
 import {errorBody, errorResponse, jsonResponse, newRequestId} from './responses.js';
 import {resolveTarget, routeRequest} from './router.js';
+import {searchModelFor} from './search-model.js';
 import {claudeSessionId} from './session.js';
 import {relaySse, type RelayOutcome} from './sse-relay.js';
 import type {ProxyTimings} from './timings.js';
@@ -29,6 +30,7 @@ import {callUpstream, clientError, TimeoutReason, type CallTarget, type ClientEr
 import {buildTargets, prepareFor, type Prepared} from './upstream-request.js';
 import {apiHost} from './upstream-url.js';
 import {validateMessagesRequest} from './validate-request.js';
+import {yieldIfLarge} from './yield-turn.js';
 import {FAKE_STREAM_NOTICE, losesStreamedAnswers, peekFirstChoice, rememberLostAnswers} from './fake-stream-recovery.js';
 
 /** Within ±25 % of longContextThreshold the character estimate is not trusted: tokenize. */
@@ -55,11 +57,11 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 
 	return async event => {
 		const id = newRequestId();
-		const startedAt = performance.now();
+		const startedAt = timings.now();
 		const at = timings.now();
 		const snapshot = services.store.getSnapshot();
 		const {config} = snapshot;
-		const elapsed = () => Math.round(performance.now() - startedAt);
+		const elapsed = () => Math.round(timings.now() - startedAt);
 
 		/** A request refused before routing still shows up in the activity, with its reason. */
 		const reject = (status: number, type: Parameters<typeof errorBody>[0], message: string, requestedModel = '', headers: Record<string, string> = {}, sessionId?: string) => {
@@ -93,6 +95,7 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 			return reject(413, 'request_too_large', `request body is ${formatBytes(read.size)}; the limit is ${formatBytes(MAX_BODY_BYTES)}`);
 		}
 
+		await yieldIfLarge(read.text.length);
 		let json: unknown;
 		try {
 			json = JSON.parse(read.text);
@@ -100,6 +103,7 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 			return reject(400, 'invalid_request_error', `request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
 		}
 
+		await yieldIfLarge(read.text.length);
 		const validated = validateMessagesRequest(json);
 		if (!validated.ok) return reject(400, 'invalid_request_error', validated.message, modelOf(json));
 		const request = validated.request as AnthropicRequest;
@@ -137,7 +141,7 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 			}
 		}
 
-		const decision = routeRequest(request, config, {estimateTokens: routingTokens, custom, configPath: snapshot.path});
+		const decision = routeRequest(request, config, {estimateTokens: routingTokens, custom, configPath: snapshot.path, searchModel: searchModelFor});
 		if ('error' in decision) {
 			return reject(decision.error.status, decision.error.type, decision.error.message, request.model, {'x-should-retry': 'false'}, sessionId);
 		}

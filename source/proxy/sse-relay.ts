@@ -74,9 +74,9 @@ export function relaySse(options: RelayOptions): SsePipe {
 	let closed = false;
 	let bytes = 0;
 	let firstToken = false;
-	let lastWrite = performance.now();
-	let lastRead = performance.now();
-	let lastProgress = performance.now();
+	let lastWrite = timings.now();
+	let lastRead = timings.now();
+	let lastProgress = timings.now();
 	let errorInfo: {errorType: string; message: string} | undefined;
 	let pingTimer: NodeJS.Timeout | undefined;
 	let idleTimer: NodeJS.Timeout | undefined;
@@ -91,7 +91,7 @@ export function relaySse(options: RelayOptions): SsePipe {
 		const text = options.redact && input.includes('event: error') ? options.redact(input) : input;
 		if (!errorInfo && text.includes('event: error')) errorInfo = parseErrorEvent(text);
 		bytes += Buffer.byteLength(text);
-		lastWrite = performance.now();
+		lastWrite = timings.now();
 		if (destination) destination.write(text);
 		else queued.push(text);
 		if (!firstToken && text.includes('content_block_delta')) {
@@ -138,7 +138,7 @@ export function relaySse(options: RelayOptions): SsePipe {
 		pingTimer = setTimeout(
 			() => {
 				if (closed) return;
-				const silentFor = performance.now() - lastWrite;
+				const silentFor = timings.now() - lastWrite;
 				if (silentFor >= timings.pingIntervalMs - 1) {
 					write(source.ping());
 					// A full interval from now, even when the source had nothing to send (no busy loop).
@@ -152,13 +152,13 @@ export function relaySse(options: RelayOptions): SsePipe {
 	};
 
 	const scheduleIdle = () => {
-		const due = lastRead + timings.streamIdleTimeoutMs - performance.now();
+		const due = lastRead + timings.streamIdleTimeoutMs - timings.now();
 		idleTimer = setTimeout(
 			() => {
 				if (closed) return;
 				// While the client is slow to read, we are the ones not reading: that is not upstream silence.
-				if (wake) lastRead = performance.now();
-				if (performance.now() - lastRead >= timings.streamIdleTimeoutMs - 1) {
+				if (wake) lastRead = timings.now();
+				if (timings.now() - lastRead >= timings.streamIdleTimeoutMs - 1) {
 					options.abort(new TimeoutReason('idle', `the upstream sent nothing for ${Math.round(timings.streamIdleTimeoutMs / 1000)} s`));
 					return;
 				}
@@ -178,7 +178,7 @@ export function relaySse(options: RelayOptions): SsePipe {
 					return;
 				}
 
-				lastRead = performance.now();
+				lastRead = timings.now();
 				write(source.push(chunk as Uint8Array));
 				if (source.ended) {
 					finish(outcomeAfterEnd());

@@ -6,6 +6,7 @@
 import type {IncomingHttpHeaders} from 'node:http';
 import type {Dispatcher} from 'undici';
 import {TimeoutReason} from './timeout-reason.js';
+import {yieldIfLarge} from './yield-turn.js';
 import {undici} from './undici.js';
 import type {ActivityBus} from '../activity/bus.js';
 import type {ProviderConfig} from '../config/schema.js';
@@ -122,6 +123,9 @@ export async function callUpstream<P extends PreparedRequest>(context: CallConte
 			throw error;
 		}
 
+		// Translation and encoding the body for the wire are each a long step for a big body.
+		await yieldIfLarge(prepared.body.length);
+
 		const unresolved = unresolvedKeyReference(target.provider);
 		if (unresolved) {
 			last = {
@@ -157,9 +161,9 @@ export async function callUpstream<P extends PreparedRequest>(context: CallConte
 			}
 
 			attempts++;
-			const startedAt = performance.now();
+			const startedAt = timings.now();
 			const result = await attemptOnce(context, target, prepared, pick.key, attempts);
-			const durationMs = Math.round(performance.now() - startedAt);
+			const durationMs = Math.round(timings.now() - startedAt);
 			if (result.ok) {
 				pools.succeeded(target.provider, pick.key);
 				report(context, target, 'answered', durationMs, result.answer.status, pick.suffix);

@@ -4,6 +4,7 @@ import type {ActivityStore} from '../activity/store.js';
 import {ConfigError, type ConfigStore} from '../config/store.js';
 import {listRouteTargets, SCENARIOS, type Scenario} from '../config/schema.js';
 import {runConnectionTest, type TestResult} from '../providers/connection-test.js';
+import type {HttpFetch} from '../providers/http.js';
 import {Footer} from './components/footer.js';
 import {Header} from './components/header.js';
 import {providersPanelWanted, type ProviderView} from './components/providers-panel.js';
@@ -37,8 +38,10 @@ export type AppProps = {
 	readonly onQuit?: () => Promise<void> | void;
 	/** The onboarding screen's "try the demo"; without it the choice explains how to run the demo. */
 	readonly onStartDemo?: () => void;
-	/** @default runConnectionTest */
+	/** @default runConnectionTest over `checkFetch` */
 	readonly connectionTester?: ConnectionTester;
+	/** The network path of tests and wizard checks: the proxy's own dispatcher (cli.tsx). @default global fetch */
+	readonly checkFetch?: HttpFetch;
 	/** For NO_COLOR. @default process.env */
 	readonly env?: Record<string, string | undefined>;
 	/** Process start, for the uptime. @default when the App mounts */
@@ -61,7 +64,8 @@ export function App(props: AppProps): ReactNode {
 	const [state, dispatch, latest] = useUiState(() => initialUiState({onboarding: config.created && config.config.Providers.length === 0}));
 	const [helpOffset, setHelpOffset] = useState(0);
 	const [demoNote, setDemoNote] = useState<string | undefined>();
-	const tests = useConnectionTests(props.connectionTester ?? runConnectionTest);
+	const defaultTester = useCallback<ConnectionTester>(async (provider, options) => runConnectionTest(provider, {...options, fetch: props.checkFetch}), [props.checkFetch]);
+	const tests = useConnectionTests(props.connectionTester ?? defaultTester);
 	const screen = currentScreen(state);
 
 	// ---- derived data ----
@@ -301,7 +305,7 @@ export function App(props: AppProps): ReactNode {
 		}
 
 		case 'wizard': {
-			body = <AddProviderWizard store={store} preset={screen.preset} env={props.env} onDone={wizardDone} onCancel={() => dispatch({type: 'back'})} />;
+			body = <AddProviderWizard store={store} preset={screen.preset} env={props.env} fetch={props.checkFetch} onDone={wizardDone} onCancel={() => dispatch({type: 'back'})} />;
 			break;
 		}
 

@@ -6,10 +6,11 @@ import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {afterEach, describe, expect, it} from 'vitest';
+import {afterEach, describe, expect, it, beforeEach} from 'vitest';
 import {parsePort} from '../../source/commands/global-options.js';
 import {resolveConfigPath} from '../../source/config/paths.js';
 import {tempDir} from '../helpers/temp-dir.js';
+import {requireFreshBuild} from '../helpers/built.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const cli = path.join(root, 'dist/cli.js');
@@ -34,7 +35,8 @@ describe('--port accepts decimal 0–65535 only', () => {
 	});
 });
 
-describe.skipIf(!fs.existsSync(cli))('global options anywhere (built CLI)', () => {
+describe('global options anywhere (built CLI)', () => {
+	beforeEach(requireFreshBuild);
 	it.each([[['--port', '']], [['--port', '1e3']], [['env', '--port', '0x10']], [['env', '--port', ' 80']], [['start', '--port', '']], [['test', '--port', '1e3']]])(
 		'%j is a usage error: exit 2 with a message',
 		args => {
@@ -97,7 +99,8 @@ describe('HOME=""', () => {
 		expect(resolveConfigPath('~/x.json', {HOME: ''})).toBe(path.join(os.userInfo().homedir, 'x.json'));
 	});
 
-	it.skipIf(!fs.existsSync(cli))('`HOME= ccr-tui env` creates nothing in the current folder and names the system home', () => {
+	it('`HOME= ccr-tui env` creates nothing in the current folder and names the system home', () => {
+		requireFreshBuild();
 		const cwd = tempDir();
 		const result = run(['env'], {HOME: '', CCR_TUI_CONFIG: ''}, cwd);
 		expect(fs.readdirSync(cwd)).toEqual([]);

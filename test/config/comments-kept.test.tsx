@@ -92,7 +92,7 @@ describe('saves keep a hand-written JSON5 config as written', () => {
 		const wizard = saveProvider(store, {
 			preset: 'gemini-balance',
 			endpoint: geminiBalanceEndpointFor('http://127.0.0.1:8000', 'v1'),
-			apiKey: '$GB_TOKEN',
+			keys: ['$GB_TOKEN'],
 			models: ['gemini-2.5-pro'],
 			routes: {longContext: 'gemini-2.5-pro'},
 		});

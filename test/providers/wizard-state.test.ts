@@ -165,7 +165,7 @@ describe('wizardReducer', () => {
 		expect(state.routes[4]!.enabled).toBe(false);
 		expect(testModel(state)).toBe('gemini-2.5-pro');
 		const draft = draftFromState(state)!;
-		expect(draft).toMatchObject({preset: 'gemini-balance', apiKey: 'sk-1', models: ['gemini-2.5-pro', 'gemini-2.5-flash-search'], routes: {longContext: 'gemini-2.5-pro'}});
+		expect(draft).toMatchObject({preset: 'gemini-balance', keys: ['sk-1'], models: ['gemini-2.5-pro', 'gemini-2.5-flash-search'], routes: {longContext: 'gemini-2.5-pro'}});
 	});
 
 	it('test → confirm → save; r re-tests; Esc walks back step by step and finally cancels', () => {

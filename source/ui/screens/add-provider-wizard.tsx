@@ -10,10 +10,12 @@ import type {ProviderConfig} from '../../config/schema.js';
 import type {ConfigStore} from '../../config/store.js';
 import {runConnectionTest, type ConnectionTestOptions, type TestResult} from '../../providers/connection-test.js';
 import {describeModelList, fetchModelList} from '../../providers/model-list.js';
-import {geminiBalanceProfile, PRESET_IDS, PRESETS, type PresetId} from '../../providers/presets.js';
+import type {HttpFetch} from '../../providers/http.js';
+import {PRESET_IDS, PRESETS, type PresetId} from '../../providers/presets.js';
+import {testableProvider} from '../../providers/provider-draft.js';
 import type {ProbeTarget} from '../../providers/provider-target.js';
 import {checkReachability} from '../../providers/reachability.js';
-import {planProviderSave, saveProvider, type SavePlan} from '../../providers/save-provider.js';
+import {planProviderSave, previewProviderSave, saveProvider, type SavePlan} from '../../providers/save-provider.js';
 import {prefillFromConfig} from '../../providers/wizard-prefill.js';
 import {
 	draftFromState,
@@ -54,6 +56,8 @@ export type AddProviderWizardProps = {
 	readonly timeoutMs?: number;
 	/** Save without the connection test (`--skip-test`). */
 	readonly skipTest?: boolean;
+	/** The network path of the checks: the proxy's own dispatcher (cli.tsx, add-gemini-balance). */
+	readonly fetch?: HttpFetch;
 };
 
 export function AddProviderWizard(props: AddProviderWizardProps): ReactNode {
@@ -247,7 +251,7 @@ function useWizardEffects(state: WizardState, dispatch: React.Dispatch<WizardAct
 
 	useEffect(() => {
 		const controller = new AbortController();
-		const check = {signal: controller.signal, timeoutMs: latest.current.timeoutMs};
+		const check = {signal: controller.signal, timeoutMs: latest.current.timeoutMs, fetch: latest.current.fetch};
 		const endpoint = state.endpoint;
 		// A check that throws (a bug, not a network failure) must not leave the wizard spinning.
 		const crashed = (failure: unknown) => ({status: 'fail' as const, detail: `check failed: ${failure instanceof Error ? failure.message : String(failure)}`});
@@ -270,15 +274,25 @@ function useWizardEffects(state: WizardState, dispatch: React.Dispatch<WizardAct
 		}
 
 		if (step === 'testing' && endpoint) {
-			const draft = draftFromState(state)!;
-			const plan = planProviderSave(store.getSnapshot().config, draft);
-			const provider: ProviderConfig = {
-				name: plan.name,
-				api_base_url: endpoint.chatUrl,
-				api_key: resolveToken(state.tokenInput, env),
-				models: [...plan.models],
-				profile: endpoint.kind === 'gemini-balance' ? geminiBalanceProfile(endpoint.api ?? 'v1') : PRESETS[state.preset!].profile,
-			};
+			// The provider object the save will write (merged, headers, profile), resolved as the proxy resolves it.
+			const preview = previewProviderSave(store.getSnapshot(), draftFromState(state)!);
+			const plan = preview.plan;
+			let provider: ProviderConfig;
+			try {
+				provider = testableProvider(preview.provider, env);
+			} catch (failure) {
+				const detail = failure instanceof Error ? failure.message : String(failure);
+				const result: TestResult = {
+					status: 'fail',
+					steps: [{id: 'error', label: 'Provider is invalid', status: 'fail', detail}],
+					provider: plan.name,
+					summary: detail,
+					finishedAt: Date.now(),
+				};
+				dispatch({type: 'test-finished', runId, result});
+				return () => controller.abort();
+			}
+
 			const tester = latest.current.tester ?? runConnectionTest;
 			void tester(provider, {...check, model: testModel(state), onStep: item => dispatch({type: 'test-step', runId, step: item})}).then(
 				result => {
@@ -328,6 +342,7 @@ function probeTarget(state: WizardState, env: WizardEnv): ProbeTarget {
 		endpoint: state.endpoint!,
 		apiKey: preset.key === 'none' ? undefined : resolveToken(state.tokenInput, env),
 		poolSize: 1,
+		keys: [],
 		headers: {},
 		keyless: preset.key !== 'required',
 	};

@@ -68,7 +68,11 @@ export class StreamTranslator {
 		this.#blocks = new BlockWriter(ids);
 		this.#slots = new ToolSlots(options.profile.toolArgsCumulative);
 		this.#splitter = options.profile.thinkTags ? new ThinkTagSplitter() : undefined;
-		this.#reader = new SseReader({onData: (payload, errorEvent) => this.#onChunk(payload, errorEvent), onDone: () => this.#finalize()});
+		this.#reader = new SseReader({
+			onData: (payload, errorEvent) => this.#onChunk(payload, errorEvent),
+			onDone: () => this.#finalize(),
+			onError: message => this.#fail('api_error', message),
+		});
 		const onWarning = (message: string): void => {
 			this.warnings.push(message);
 			options.onWarning?.(message);
