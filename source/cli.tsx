@@ -188,6 +188,7 @@ async function runDashboard(options: GlobalOptions): Promise<number> {
 		{createElement},
 		{watchTerminal, detachLostTerminal},
 		{createCheckTransport},
+		{usageLoader},
 	] = await Promise.all([
 		import('./config/store.js'),
 		import('./config/paths.js'),
@@ -199,6 +200,7 @@ async function runDashboard(options: GlobalOptions): Promise<number> {
 		import('react'),
 		import('./ui/terminal-lost.js'),
 		import('./proxy/check-transport.js'),
+		import('./activity/usage/read-history.js'),
 	]);
 
 	// --demo: a simulated provider and a throwaway config in a temp folder; the user's config is untouched.
@@ -258,6 +260,7 @@ async function runDashboard(options: GlobalOptions): Promise<number> {
 			onQuit: () => running.close(),
 			onStartDemo,
 			checkFetch: checks.fetch,
+			loadUsage: usageLoader(configPath),
 		}),
 		{exitOnCtrlC: false, patchConsole: false, maxFps: 10},
 	);

@@ -15,7 +15,8 @@ import {testableProvider} from '../providers/provider-draft.js';
 import {describeDiff} from '../providers/provider-diff.js';
 import {previewProviderSave, saveProvider, type ProviderDraft} from '../providers/save-provider.js';
 import {prefillFromConfig} from '../providers/wizard-prefill.js';
-import {envRefName, resolveToken, type WizardPrefill} from '../providers/wizard-state.js';
+import {envRefName} from '../config/env-refs.js';
+import {resolveToken, type WizardPrefill} from '../providers/wizard-state.js';
 import {formatTestStep} from './print-test-steps.js';
 
 export type AddGeminiBalanceOptions = {

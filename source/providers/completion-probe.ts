@@ -4,7 +4,7 @@ import {parseGeminiBalanceError} from './gemini-balance.js';
 import {authHeaders} from './model-list.js';
 import type {ProbeTarget} from './provider-target.js';
 import type {CheckOptions} from './reachability.js';
-import {redactSecrets} from './secrets.js';
+import {redactorFor} from '../config/redact.js';
 import type {StepOutcome} from './test-step.js';
 
 export type ProbeUsage = {readonly prompt: number; readonly completion: number; readonly total: number};
@@ -41,7 +41,7 @@ export async function probeCompletion(target: ProbeTarget, model: string, option
 	const body: Record<string, unknown> = {model, stream: true, temperature: 0, messages: [{role: 'user', content: PROMPT}]};
 	// Gemini Balance drops stream_options anyway (and sends usage on every chunk); others need it for usage.
 	if (target.endpoint.kind !== 'gemini-balance') body['stream_options'] = {include_usage: true};
-	const secrets = target.apiKey ? [target.apiKey] : [];
+	const redact = redactorFor([target.apiKey]);
 	let answer;
 	try {
 		answer = await timedRequest(target.endpoint.chatUrl, {
@@ -73,7 +73,7 @@ export async function probeCompletion(target: ProbeTarget, model: string, option
 		}
 
 		const parsed = parseGeminiBalanceError(text);
-		const message = redactSecrets(parsed?.googleMessage ?? parsed?.message ?? shorten(text), secrets);
+		const message = redact(parsed?.googleMessage ?? parsed?.message ?? shorten(text));
 		return {kind: 'http-error', status: response.status, message, googleStatus: parsed?.googleStatus, ttfbMs};
 	}
 

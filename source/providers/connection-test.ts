@@ -3,7 +3,7 @@
  * streamed completion. Stops at the first hard failure. Never sends a made-up model name: Gemini
  * Balance counts every failed request against its real keys.
  */
-import {isEnvRef} from '../config/env-refs.js';
+import {envRefName, isEnvRef} from '../config/env-refs.js';
 import type {ProviderConfig} from '../config/schema.js';
 import {describeCompletion, probeCompletion, type CompletionMetrics} from './completion-probe.js';
 import {formatMs} from './http.js';
@@ -12,7 +12,7 @@ import {describeModelList, fetchModelList} from './model-list.js';
 import {targetForProvider, type ProbeTarget} from './provider-target.js';
 import {checkReachability, type CheckOptions} from './reachability.js';
 import type {HttpFetch} from './http.js';
-import {maskSecret, redactSecrets} from './secrets.js';
+import {maskSecret, redactorFor} from '../config/redact.js';
 import {worstStatus, type StepOutcome, type TestStep} from './test-step.js';
 
 export type {TestStep, StepStatus} from './test-step.js';
@@ -64,9 +64,7 @@ export async function runConnectionTest(provider: ProviderConfig, options: Conne
 	let target = targetForProvider(provider);
 	const model = options.model ?? provider.models[0];
 	const steps: TestStep[] = [];
-	const secrets = [target.apiKey, ...(Array.isArray(provider.api_key) ? provider.api_key : [provider.api_key])].filter(
-		(value): value is string => typeof value === 'string' && value.length >= 4 && !isEnvRef(value),
-	);
+	const redact = redactorFor([target.apiKey, ...(Array.isArray(provider.api_key) ? provider.api_key : [provider.api_key])]);
 	const run = async (id: StepId | `key-${number}`, check: () => Promise<StepOutcome> | StepOutcome, label: string = LABELS[id as StepId]): Promise<TestStep> => {
 		const started = performance.now();
 		options.onStep?.({id, label, status: 'running'});
@@ -76,8 +74,8 @@ export async function runConnectionTest(provider: ProviderConfig, options: Conne
 			label,
 			status: outcome.status,
 			durationMs: Math.round(outcome.durationMs ?? performance.now() - started),
-			detail: redactSecrets(outcome.detail, secrets),
-			...(outcome.hint ? {hint: redactSecrets(outcome.hint, secrets)} : {}),
+			detail: redact(outcome.detail),
+			...(outcome.hint ? {hint: redact(outcome.hint)} : {}),
 		};
 		steps.push(step);
 		options.onStep?.(step);
@@ -152,7 +150,8 @@ async function checkPool(target: ProbeTarget, check: CheckOptions, run: StepRunn
 }
 
 async function keyOutcome(target: ProbeTarget, key: string, check: CheckOptions): Promise<{works: boolean; detail: string; hint?: string}> {
-	if (isEnvRef(key)) return {works: false, detail: `${key.trim()} is not set`, hint: `export ${key.trim().replace(/^\$\{?|\}$/g, '')}=… before starting ccr-tui.`};
+	const missing = envRefName(key);
+	if (missing) return {works: false, detail: `${key.trim()} is not set`, hint: `export ${missing}=… before starting ccr-tui.`};
 	const list = await fetchModelList({...target, apiKey: key, missingEnv: undefined}, check);
 	if (list.kind === 'ok' || list.kind === 'null' || list.kind === 'unsupported')
 		return {works: true, detail: list.kind === 'unsupported' ? 'accepted (no model list to check it against)' : 'works'};

@@ -3,6 +3,8 @@
  * separate header/total deadlines, redirects reported (not followed), network errors by code.
  */
 
+import {isTlsCode, networkExplanation} from './network-words.js';
+
 export type NetworkFailure = {
 	readonly kind: 'network';
 	/** e.g. ECONNREFUSED, ENOTFOUND, CERT_HAS_EXPIRED. */
@@ -76,8 +78,6 @@ export type TimedResponse = {
 	/** Stop timers and drop the connection (idempotent). */
 	close(): void;
 };
-
-const TLS_CODES = /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_SSL/i;
 
 export async function timedRequest(url: string, options: TimedRequestOptions): Promise<TimedResponse> {
 	const controller = new AbortController();
@@ -163,30 +163,10 @@ export function classifyNetworkError(error: unknown): NetworkFailure {
 	const cause = (error as {cause?: {code?: unknown; message?: unknown}} | undefined)?.cause;
 	const rawCode = typeof cause?.code === 'string' ? cause.code : (error as {code?: unknown} | undefined)?.code;
 	const code = typeof rawCode === 'string' ? rawCode : 'UNKNOWN';
-	const tls = TLS_CODES.test(code);
-	return {kind: 'network', code, message: networkWording(code, tls, cause?.message), tls};
-}
-
-function networkWording(code: string, tls: boolean, causeMessage: unknown): string {
-	switch (code) {
-		case 'ECONNREFUSED':
-			return 'connection refused (nothing listens on that host and port)';
-		case 'ENOTFOUND':
-		case 'EAI_AGAIN':
-			return 'host name not found';
-		case 'ECONNRESET':
-		case 'UND_ERR_SOCKET':
-			return 'the server closed the connection';
-		case 'EHOSTUNREACH':
-		case 'ENETUNREACH':
-			return 'host unreachable (network or firewall)';
-		case 'ETIMEDOUT':
-		case 'UND_ERR_CONNECT_TIMEOUT':
-			return 'connecting timed out (firewall, or wrong host)';
-		default:
-			if (tls) return `TLS error (${code})`;
-			return typeof causeMessage === 'string' && causeMessage ? causeMessage : 'request failed';
-	}
+	const tls = isTlsCode(code);
+	// An unknown code says less than the error's own message, when it has one.
+	const message = code === 'UNKNOWN' && typeof cause?.message === 'string' && cause.message ? cause.message : networkExplanation(code);
+	return {kind: 'network', code, message, tls};
 }
 
 export function describeFailure(failure: RequestFailure): string {

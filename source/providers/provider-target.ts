@@ -1,5 +1,5 @@
 import type {ProviderConfig} from '../config/schema.js';
-import {isEnvRef} from '../config/env-refs.js';
+import {envRefName} from '../config/env-refs.js';
 import {normalizeUrl, openAiEndpointFor, type ProviderEndpoint} from './normalize-url.js';
 
 /** Everything the checks need to talk to one provider. */
@@ -31,7 +31,7 @@ export function targetForProvider(provider: ProviderConfig): ProbeTarget {
 	const keys = (Array.isArray(provider.api_key) ? provider.api_key : [provider.api_key]).filter((key): key is string => typeof key === 'string' && key.trim() !== '');
 	const first = keys[0]?.trim();
 	// The store keeps unknown `$VAR` references literally; sending one would just get a 401.
-	const missingEnv = first && isEnvRef(first) ? first.replace(/^\$\{?|\}$/g, '') : undefined;
+	const missingEnv = first ? envRefName(first) : undefined;
 	return {
 		name: provider.name,
 		endpoint,

@@ -5,6 +5,7 @@
  * change is never applied to a stale value. Side effects (HTTP checks, saving) run in the UI and
  * report back with the `runId` they were started under, so a late answer after Esc is ignored.
  */
+import {envRefName} from '../config/env-refs.js';
 import {SCENARIOS, type Scenario} from '../config/schema.js';
 import type {TestResult} from './connection-test.js';
 import {modelSuffix} from './gemini-balance.js';
@@ -393,12 +394,6 @@ function afterUrl(state: WizardState): WizardState {
 	const preset = PRESETS[state.preset!];
 	if (preset.key === 'none') return {...state, step: 'discovering', error: undefined, runId: state.runId + 1};
 	return {...state, step: 'token', error: undefined};
-}
-
-/** `$VAR`/`${VAR}` reference: the name, else undefined. */
-export function envRefName(value: string): string | undefined {
-	const match = /^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))$/.exec(value.trim());
-	return match ? (match[1] ?? match[2]) : undefined;
 }
 
 /** The token to send: a `$VAR` resolved from env, a pasted `Bearer x` reduced to `x`. */

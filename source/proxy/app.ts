@@ -20,9 +20,10 @@ import {UpstreamDispatchers, type ProxyEnv} from './dispatcher.js';
 import {InFlight} from './in-flight.js';
 import {KeyPools} from './key-pool.js';
 import type {ProxyServices} from './messages-handler.js';
-import {MAX_BODY_BYTES, readBodyText} from './read-body.js';
+import {readJsonBody} from './request-body.js';
 import {errorBody, errorResponse, jsonResponse, newRequestId} from './responses.js';
 import {resolveTimings, type ProxyTimings} from './timings.js';
+import {ThoughtSignatureCache} from './translate/thought-signatures.js';
 import type {AnthropicRequest} from './translate/types.js';
 
 /**
@@ -74,6 +75,7 @@ export function createProxyApp(deps: ProxyAppDeps): H3 {
 		dispatchers: deps.dispatchers ?? new UpstreamDispatchers({connectTimeoutMs: timings.connectTimeoutMs}),
 		inFlight: deps.inFlight ?? new InFlight(),
 		customRouter: new CustomRouter(deps.bus, {now: timings.now}),
+		dialects: {signatures: new ThoughtSignatureCache()},
 		listen: deps.listen ?? (() => ({host: '127.0.0.1', port: 0})),
 	};
 	let messagesHandler: ((event: H3Event) => Promise<Response>) | undefined;
@@ -93,18 +95,10 @@ export function createProxyApp(deps: ProxyAppDeps): H3 {
 		const denied = guard(event);
 		if (denied) return denied;
 		const id = newRequestId();
-		const read = await readBodyText(event.req as Request, MAX_BODY_BYTES).catch(() => undefined);
-		if (!read) return errorResponse(400, errorBody('invalid_request_error', 'the request body could not be read'), id);
-		if (!read.ok) return errorResponse(413, errorBody('request_too_large', 'request body is larger than 32 MiB'), id);
-		let json: unknown;
-		try {
-			json = JSON.parse(read.text);
-		} catch {
-			return errorResponse(400, errorBody('invalid_request_error', 'request body is not valid JSON'), id);
-		}
-
+		const body = await readJsonBody(event);
+		if (!body.ok) return errorResponse(body.status, errorBody(body.type, body.message), id);
 		const {validateCountTokensRequest, estimateInputTokens} = await loadHandlers();
-		const validated = validateCountTokensRequest(json);
+		const validated = validateCountTokensRequest(body.json);
 		if (!validated.ok) return errorResponse(400, errorBody('invalid_request_error', validated.message), id);
 		return jsonResponse(200, {input_tokens: estimateInputTokens(validated.request as unknown as AnthropicRequest)}, id);
 	};

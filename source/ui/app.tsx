@@ -15,6 +15,7 @@ import {ClockProvider} from './hooks/use-clock.js';
 import {useConfig} from './hooks/use-config.js';
 import {useConnectionTests} from './hooks/use-connection-tests.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
+import {useUsage, type UsageLoader} from './hooks/use-usage.js';
 import {resolveCommand, type CommandId, type KeyContext} from './keymap.js';
 import {calculateLayout} from './layout.js';
 import {Dashboard} from './screens/dashboard.js';
@@ -22,6 +23,9 @@ import {HelpOverlay, helpMaxOffset} from './screens/help-overlay.js';
 import {Onboarding, type OnboardingChoice} from './screens/onboarding.js';
 import {RequestDetail} from './screens/request-detail.js';
 import {RoutePicker} from './screens/route-picker.js';
+import {UsageScreen} from './screens/usage.js';
+import {buildUsageView} from './usage-view.js';
+import type {PricingTable} from '../activity/usage/summary.js';
 import {AddProviderWizard} from './screens/add-provider-wizard.js';
 import {createTheme, ThemeContext} from './theme.js';
 import {currentScreen, initialUiState, uiReducer, type Panel, type Screen, type UiAction, type UiState} from './ui-state.js';
@@ -46,6 +50,10 @@ export type AppProps = {
 	readonly env?: Record<string, string | undefined>;
 	/** Process start, for the uptime. @default when the App mounts */
 	readonly startedAt?: number;
+	/** Reads the last 7 days of the usage history (cli.tsx); without it the Usage screen says it is unavailable. */
+	readonly loadUsage?: UsageLoader;
+	/** "Now" for the Usage screen's days. @default Date.now */
+	readonly now?: () => number;
 };
 
 /** Flash messages stay this long unless replaced. */
@@ -67,6 +75,7 @@ export function App(props: AppProps): ReactNode {
 	const defaultTester = useCallback<ConnectionTester>(async (provider, options) => runConnectionTest(provider, {...options, fetch: props.checkFetch}), [props.checkFetch]);
 	const tests = useConnectionTests(props.connectionTester ?? defaultTester);
 	const screen = currentScreen(state);
+	const usage = useUsage(props.loadUsage, screen.name === 'usage');
 
 	// ---- derived data ----
 	const router = config.config.Router;
@@ -234,6 +243,7 @@ export function App(props: AppProps): ReactNode {
 		},
 		'provider.addGeminiBalance': () => dispatch({type: 'open', screen: {name: 'wizard', preset: 'gemini-balance'}}),
 		'provider.add': () => dispatch({type: 'open', screen: {name: 'wizard', preset: undefined}}),
+		'usage.open': () => dispatch({type: 'open', screen: {name: 'usage'}}),
 		'picker.cancel': () => dispatch({type: 'back'}),
 		'view.back': () => dispatch({type: 'back'}),
 		'help.close': () => dispatch({type: 'back'}),
@@ -287,6 +297,13 @@ export function App(props: AppProps): ReactNode {
 		case 'detail': {
 			const record = rows.find(item => item.id === screen.requestId);
 			body = <RequestDetail requestId={screen.requestId} record={record} width={size.columns} height={bodyHeight} />;
+			break;
+		}
+
+		case 'usage': {
+			const view = usage.data ? buildUsageView(usage.data.records, (props.now ?? Date.now)(), config.config.pricing as PricingTable | undefined) : undefined;
+			const unavailable = props.loadUsage ? usage.error : 'The usage history is not available here (it is read by the dashboard started with `ccr-tui`).';
+			body = <UsageScreen view={view} unavailable={unavailable} warning={usage.data?.warning} width={size.columns} height={bodyHeight} />;
 			break;
 		}
 

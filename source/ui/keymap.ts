@@ -9,7 +9,7 @@ that the hints and help stay truthful.
 */
 
 /** Where a command applies. `global` is every screen, including the wizard (Ctrl+C only). */
-export type KeyContext = 'global' | 'dashboard' | 'routes' | 'activity' | 'providers' | 'picker' | 'detail' | 'help' | 'onboarding';
+export type KeyContext = 'global' | 'dashboard' | 'routes' | 'activity' | 'providers' | 'picker' | 'detail' | 'usage' | 'help' | 'onboarding';
 
 /** The named keys of Ink's `Key` record that a binding may use. */
 type NamedKey = 'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'pageUp' | 'pageDown' | 'return' | 'escape' | 'tab';
@@ -32,6 +32,7 @@ export type CommandId =
 	| 'provider.test'
 	| 'provider.addGeminiBalance'
 	| 'provider.add'
+	| 'usage.open'
 	| 'picker.move'
 	| 'picker.save'
 	| 'picker.quickPick'
@@ -102,6 +103,14 @@ export const COMMANDS: readonly Command[] = [
 		description: 'Quit (stops the proxy); with requests in flight, press twice',
 		contexts: ['dashboard', 'onboarding'],
 	},
+	{
+		id: 'usage.open',
+		keys: [{input: 'u'}],
+		label: 'u',
+		hint: 'usage',
+		description: 'Usage: requests, errors, tokens and TTFT per model and per route, today and the last 7 days (from the usage history)',
+		contexts: ['dashboard'],
+	},
 	{id: 'provider.addGeminiBalance', keys: [{input: 'g'}], label: 'g', hint: 'Gemini Balance', description: 'Add a Gemini Balance server (wizard)', contexts: ['dashboard']},
 	{
 		id: 'provider.add',
@@ -140,7 +149,7 @@ export const COMMANDS: readonly Command[] = [
 		contexts: ['picker'],
 	},
 	// Request detail.
-	{id: 'view.back', keys: [{key: 'escape'}, {key: 'leftArrow'}, {input: 'q'}], label: 'esc', hint: 'back', description: 'Back to the dashboard', contexts: ['detail']},
+	{id: 'view.back', keys: [{key: 'escape'}, {key: 'leftArrow'}, {input: 'q'}], label: 'esc', hint: 'back', description: 'Back to the dashboard', contexts: ['detail', 'usage']},
 	// Help overlay.
 	{
 		id: 'help.scroll',
@@ -175,11 +184,12 @@ const CONTEXT_TITLES: Readonly<Record<KeyContext, string>> = {
 	providers: 'Providers panel',
 	picker: 'Route picker',
 	detail: 'Request detail',
+	usage: 'Usage',
 	help: 'Help',
 	onboarding: 'First run',
 	global: 'Everywhere',
 };
-const SECTION_ORDER = ['Dashboard', 'Panels', 'Routes panel', 'Activity panel', 'Providers panel', 'Route picker', 'Request detail', 'Help', 'First run', 'Everywhere'];
+const SECTION_ORDER = ['Dashboard', 'Panels', 'Routes panel', 'Activity panel', 'Providers panel', 'Route picker', 'Request detail', 'Usage', 'Help', 'First run', 'Everywhere'];
 
 function matches(spec: KeySpec, input: string, key: Key): boolean {
 	if ('key' in spec) {

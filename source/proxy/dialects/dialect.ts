@@ -10,6 +10,7 @@
  */
 import type {SseSource} from '../sse-relay.js';
 import type {Profile} from '../translate/profiles.js';
+import type {ThoughtSignatureCache} from '../translate/thought-signatures.js';
 import type {AnthropicMessage, AnthropicRequest} from '../translate/types.js';
 import type {ProxyError, UpstreamErrorOptions} from '../translate/upstream-errors.js';
 import type {CallTarget, PreparedRequest} from '../upstream-call.js';
@@ -35,10 +36,16 @@ export type DialectRequest = PreparedRequest & {
 	readonly whole: (text: string, isSse: boolean, options: AnswerOptions) => AnthropicMessage;
 };
 
+/** State that outlives one request, owned by the proxy and passed in (the translators hold none). */
+export type DialectContext = {
+	/** Gemini thought signatures by emitted `tool_use.id`, for the next request of the conversation. */
+	readonly signatures: ThoughtSignatureCache;
+};
+
 export type Dialect = {
 	readonly name: DialectName;
 	/** Throws PrepareError (from upstream-call) when the request cannot be expressed in this dialect. */
-	readonly prepare: (target: CallTarget, request: AnthropicRequest, profile: Profile, stream: boolean) => DialectRequest;
+	readonly prepare: (target: CallTarget, request: AnthropicRequest, profile: Profile, stream: boolean, context: DialectContext) => DialectRequest;
 };
 
 /** How a key travels: a header name and an optional scheme (`Bearer`). */

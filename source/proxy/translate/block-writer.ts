@@ -19,6 +19,8 @@ export class BlockWriter {
 	textChars = 0;
 	/** Reasoning and tool-argument characters (progress display only). */
 	otherChars = 0;
+	/** A content delta (text, thinking or tool input) has been written: the "first token" fact. */
+	contentStarted = false;
 	readonly #ids: TranslateIds;
 	#next = 0;
 	/** Content blocks opened so far. */
@@ -43,6 +45,7 @@ export class BlockWriter {
 		}
 
 		this.out += sse.thinkingDelta(this.#index, text);
+		this.contentStarted = true;
 		this.#thinking += text;
 		this.otherChars += text.length;
 	}
@@ -61,6 +64,7 @@ export class BlockWriter {
 		}
 
 		this.out += sse.textDelta(this.#index, text);
+		this.contentStarted = true;
 		this.textChars += text.length;
 	}
 
@@ -77,6 +81,7 @@ export class BlockWriter {
 
 	toolDelta(index: number, json: string): void {
 		this.out += sse.inputJsonDelta(index, json);
+		this.contentStarted = true;
 	}
 
 	/** A complete tool_use block in one go (buffered mode). */
@@ -84,6 +89,7 @@ export class BlockWriter {
 		this.close();
 		const index = this.#next++;
 		this.out += sse.toolBlockStart(index, id, name) + sse.inputJsonDelta(index, json) + sse.blockStop(index);
+		this.contentStarted = true;
 	}
 
 	close(): void {
