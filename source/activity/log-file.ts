@@ -1,3 +1,4 @@
+import {sanitizeTerminalText} from './sanitize.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type {ActivityBus} from './bus.js';
@@ -55,7 +56,8 @@ export function createLogFile(options: LogFileOptions): LogFile {
 
 	const enqueue = (record: Record<string, unknown>): void => {
 		if (failed || closed) return;
-		queue.push(`${options.redact(JSON.stringify(record))}\n`);
+		// JSON escapes C0 controls but not C1 or bidi controls: `cat` or `tail -f` of the file must be safe too.
+		queue.push(`${sanitizeTerminalText(options.redact(JSON.stringify(record)))}\n`);
 		if (scheduled) return;
 		scheduled = true;
 		setImmediate(() => {
