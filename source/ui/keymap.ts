@@ -91,11 +91,7 @@ export type CommandId =
 	| 'editor.moveUp'
 	| 'editor.moveDown'
 	| 'editor.remove'
-	| 'editor.fetchModels'
-	| 'editor.test'
 	| 'editor.save'
-	| 'editor.profilePrevious'
-	| 'editor.profileNext'
 	| 'route.choicePrevious'
 	| 'route.choiceNext'
 	| 'text.clearBefore'
@@ -334,26 +330,6 @@ export const COMMANDS: readonly Command[] = [
 		contexts: ['editor'],
 		section: 'Wizard and editor',
 	},
-	{
-		id: 'editor.fetchModels',
-		keys: [{input: 'f'}],
-		label: 'f',
-		hint: 'fetch models',
-		description: "Editor: fetch the server's model list (tick with space)",
-		contexts: ['editor'],
-		section: 'Wizard and editor',
-	},
-	{
-		id: 'editor.test',
-		keys: [{input: 't'}],
-		label: 't',
-		hint: 'test',
-		description: 'Editor: test the provider exactly as it will be saved',
-		contexts: ['editor'],
-		section: 'Wizard and editor',
-	},
-	{id: 'editor.profilePrevious', keys: [{key: 'leftArrow'}], label: '←', description: 'Editor, profile row: previous profile', contexts: ['editor'], section: 'Wizard and editor'},
-	{id: 'editor.profileNext', keys: [{key: 'rightArrow'}], label: '→', description: 'Editor, profile row: next profile', contexts: ['editor'], section: 'Wizard and editor'},
 	{
 		id: 'editor.save',
 		keys: [{input: 's'}, {input: 's', ctrl: true}],
