@@ -3,7 +3,7 @@ import type {AddressInfo} from 'node:net';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import type {ProviderConfig} from '../../source/config/schema.js';
 import {runConnectionTest, type TestResult, type TestStep} from '../../source/providers/connection-test.js';
-import {call, google429, reply, startFakeGeminiBalance, text, type FakeGeminiBalance} from '../fakes/gemini-balance.js';
+import {call, envExampleOptions, google429, reply, startFakeGeminiBalance, text, thought, type FakeGeminiBalance} from '../fakes/gemini-balance.js';
 
 const TOKEN = 'sk-test-token-1234567890';
 
@@ -171,6 +171,22 @@ describe('runConnectionTest against the fake Gemini Balance', () => {
 		expect(result.status).toBe('warn');
 		expect(step(result, 'completion').detail).toMatch(/^empty answer/);
 		expect(step(result, 'completion').hint).toMatch(/-non-thinking/);
+	});
+
+	it(".env.example (fake stream + thoughts shown): names Gemini Balance's fake streaming and the server-side fix, not Gemini", async () => {
+		const env = await startFakeGeminiBalance({...envExampleOptions({intervalMs: 5, addedMs: 10}), allowedTokens: [TOKEN]});
+		try {
+			env.enqueue(reply([...thought('The user wants pong.'), ...text('pong')]));
+			const result = await test(provider({api_base_url: `${env.url}/v1/chat/completions`}));
+			const completion = step(result, 'completion');
+			expect(completion.status).toBe('warn');
+			expect(completion.detail).toMatch(/^answer lost by Gemini Balance's fake streaming/);
+			expect(completion.hint).toContain('FAKE_STREAM_ENABLED=false');
+			expect(completion.hint).toContain('SHOW_THINKING_PROCESS=false');
+			expect(completion.hint).not.toMatch(/-non-thinking|Gemini sometimes/);
+		} finally {
+			await env.close();
+		}
 	});
 
 	it('fault: blocked prompt (choices: []) → warn, empty answer', async () => {
