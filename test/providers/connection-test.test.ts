@@ -189,6 +189,32 @@ describe('runConnectionTest against the fake Gemini Balance', () => {
 		}
 	});
 
+	it('admin token: the key pool from /v1/keys/list as counts and at most the last 4 characters; never a reset route', async () => {
+		gb.enqueue({attempts: [{status: 429}, {status: 429}, {ok: {chunks: [[{text: 'pong'}]]}}]});
+		const result = await test(provider({admin_token: TOKEN}));
+		const keys = step(result, 'keys');
+		expect(keys).toMatchObject({label: 'Key pool', status: 'pass', detail: '3 valid · 0 invalid · 2 failures · ••••ke-0 1 failures · ••••ke-1 1 failures'});
+		expect(JSON.stringify(result)).not.toMatch(/AIza-fake-\d/);
+		expect(gb.requests.some(request => /reset|verify/.test(request.path))).toBe(false);
+		const refused = await test(provider({admin_token: 'wrong-admin-token'}));
+		expect(step(refused, 'keys')).toMatchObject({status: 'warn', detail: 'admin token refused (HTTP 401); key status skipped'});
+		const unset = await test(provider({admin_token: '$GB_ADMIN_TOKEN_UNSET'}));
+		expect(step(unset, 'keys').detail).toContain('$GB_ADMIN_TOKEN_UNSET');
+		expect((await test(provider())).steps.map(item => item.id)).not.toContain('keys');
+	});
+
+	it('admin token: every key invalid → the key pool step fails and says so, even when the completion failed first', async () => {
+		const small = await startFakeGeminiBalance({allowedTokens: [TOKEN], maxFailures: 1, apiKeys: ['AIza-small-key-0001']});
+		try {
+			small.setDefault({attempts: [{status: 429}]});
+			const result = await test(provider({api_base_url: `${small.url}/v1/chat/completions`, admin_token: TOKEN}));
+			expect(step(result, 'completion').status).toBe('fail');
+			expect(step(result, 'keys')).toMatchObject({status: 'fail', detail: '0 valid · 1 invalid · 3 failures · ••••0001 invalid'});
+		} finally {
+			await small.close();
+		}
+	});
+
 	it('fault: blocked prompt (choices: []) → warn, empty answer', async () => {
 		gb.enqueue({attempts: [{ok: {chunks: [], blocked: true, usage: {prompt: 5, candidates: 0}}}]});
 		const result = await test(provider());
