@@ -142,7 +142,7 @@ async function runCase({gb, proxyUrl, cli, name, flavour}) {
 	const chats = gb.requests.slice(before).filter(request => request.path.endsWith('/chat/completions'));
 	const failures = Object.values(gb.keyFailures()).reduce((sum, count) => sum + count, 0) - failuresBefore;
 	const statuses = [...new Set(chats.map(request => request.status))].join('/');
-	if (process.env.GB_CASES_DEBUG) for (const request of chats) console.error(JSON.stringify((request.body.messages ?? []).filter(m => m.role === "tool" || m.tool_calls)).slice(0, 1500));
+	if (process.env.GB_CASES_DEBUG) for (const request of chats) console.error(JSON.stringify((request.body.tools ?? []).map(tool => tool.function?.name)), JSON.stringify((request.body.messages ?? []).filter(m => m.role === "tool" || m.tool_calls)).slice(0, 800));
 	return {pass: answer.includes(EXPECTED[name]), answer: answer.replace(/\s+/g, ' ').slice(0, 80), chats: chats.length, statuses, failures, seconds};
 }
 

@@ -20,6 +20,8 @@ import {
 } from '../fakes/gemini-balance.js';
 import type {GContent as GContentForTests} from '../fakes/gemini-balance/convert.js';
 import {DEFAULT_MODELS} from '../fakes/gemini-balance/models.js';
+import {describeModelList, fetchModelList, toDiscoveredModels} from '../../source/providers/model-list.js';
+import {targetForProvider} from '../../source/providers/provider-target.js';
 import {startHarness, type Harness} from '../helpers/proxy-harness.js';
 
 const TOKEN = 'sk-gb-rules-token-1313';
@@ -284,5 +286,30 @@ describe.each(CONFIGURATIONS)('Gemini Balance (%s) through the proxy', (label, o
 		const signatures = last.messages.flatMap(message => message.tool_calls ?? []).map(item => item.extra_content);
 		expect(signatures).toEqual([1, 2, 3].map(index => ({google: {thought_signature: `sig-${index}`}})));
 		expect(chats().every(request => request.status === 200)).toBe(true);
+	});
+});
+
+describe.each(CONFIGURATIONS)('the wizard and Gemini Balance model lists (%s)', (label, options) => {
+	it('-non-thinking offered whether or not listed (/v1 only); Imagen -chat (wrong root) left out; a null list is a clear failure', async () => {
+		const gb = await startFakeGeminiBalance({allowedTokens: [TOKEN], ...options});
+		try {
+			const target = targetForProvider({name: 'gb', api_base_url: `${gb.url}/v1/chat/completions`, api_key: TOKEN, models: [], profile: 'gemini-balance'});
+			const list = await fetchModelList(target);
+			expect(list.kind).toBe('ok');
+			const ids = list.kind === 'ok' ? list.ids : [];
+			expect(ids).toContain('imagen-3.0-generate-002-chat');
+			expect(ids.includes('gemini-2.5-flash-non-thinking')).toBe(label === '.env.example');
+			const offered = toDiscoveredModels(ids, 'gemini-balance', 'v1').map(model => model.id);
+			expect(offered).toEqual(expect.arrayContaining(['gemini-2.5-flash', 'gemini-2.5-flash-non-thinking', 'gemini-2.5-pro-non-thinking']));
+			expect(offered.filter(id => id.endsWith('-non-thinking'))).toHaveLength(new Set(offered.filter(id => id.endsWith('-non-thinking'))).size);
+			expect(offered.some(id => id.startsWith('imagen'))).toBe(false);
+			expect(toDiscoveredModels(ids, 'gemini-balance', 'openai').some(id => id.id.endsWith('-non-thinking') && !ids.includes(id.id))).toBe(false);
+			gb.configure({upstreamModelsFail: true});
+			const down = await fetchModelList(target);
+			expect(down.kind).toBe('null');
+			expect(describeModelList(down, target)).toMatchObject({status: 'fail', hint: expect.stringMatching(/cannot reach Google/)});
+		} finally {
+			await gb.close();
+		}
 	});
 });
