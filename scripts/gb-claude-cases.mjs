@@ -74,7 +74,13 @@ function config(gbUrl, flavour) {
 	const main = flavour === 'openai' ? 'gbo,gemini-2.5-flash' : 'gb,gemini-2.5-flash';
 	return {
 		Providers: [
-			{name: 'gb', api_base_url: `${gbUrl}/v1/chat/completions`, api_key: TOKEN, models: ['gemini-2.5-flash', 'gemini-2.5-flash-search', 'gemini-3-pro-preview'], profile: 'gemini-balance'},
+			{
+				name: 'gb',
+				api_base_url: `${gbUrl}/v1/chat/completions`,
+				api_key: TOKEN,
+				models: ['gemini-2.5-flash', 'gemini-2.5-flash-search', 'gemini-3-pro-preview'],
+				profile: 'gemini-balance',
+			},
 			{name: 'gbo', api_base_url: `${gbUrl}/openai/v1/chat/completions`, api_key: TOKEN, models: ['gemini-2.5-flash', 'gemini-3-pro-preview'], profile: 'gemini-openai'},
 		],
 		// `-search` exists on Gemini Balance's own translator only: the webSearch route stays on /v1.
@@ -109,7 +115,12 @@ async function startCcrTui(configPath) {
 		child.on('close', () => reject(new Error(`ccr-tui exited: ${seen}`)));
 	});
 	child.stdout.resume();
-	return {url, stop: () => new Promise(resolve => (child.once('close', resolve), child.kill('SIGTERM')))};
+	const stop = () =>
+		new Promise(resolve => {
+			child.once('close', resolve);
+			child.kill('SIGTERM');
+		});
+	return {url, stop};
 }
 
 async function runCase({gb, proxyUrl, cli, name, flavour}) {
@@ -142,7 +153,12 @@ async function runCase({gb, proxyUrl, cli, name, flavour}) {
 	const chats = gb.requests.slice(before).filter(request => request.path.endsWith('/chat/completions'));
 	const failures = Object.values(gb.keyFailures()).reduce((sum, count) => sum + count, 0) - failuresBefore;
 	const statuses = [...new Set(chats.map(request => request.status))].join('/');
-	if (process.env.GB_CASES_DEBUG) for (const request of chats) console.error(JSON.stringify((request.body.tools ?? []).map(tool => tool.function?.name)), JSON.stringify((request.body.messages ?? []).filter(m => m.role === "tool" || m.tool_calls)).slice(0, 800));
+	if (process.env.GB_CASES_DEBUG)
+		for (const request of chats)
+			console.error(
+				JSON.stringify((request.body.tools ?? []).map(tool => tool.function?.name)),
+				JSON.stringify((request.body.messages ?? []).filter(m => m.role === 'tool' || m.tool_calls)).slice(0, 800),
+			);
 	return {pass: answer.includes(EXPECTED[name]), answer: answer.replace(/\s+/g, ' ').slice(0, 80), chats: chats.length, statuses, failures, seconds};
 }
 
@@ -161,7 +177,9 @@ for (const configName of values.config.split(',')) {
 				const outcome = await runCase({gb, proxyUrl: proxy.url, cli, name, flavour});
 				const row = {config: configName === 'env' ? '.env.example' : 'defaults', flavour: flavour === 'openai' ? '/openai/v1' : '/v1', cli, name, ...outcome};
 				rows.push(row);
-				console.error(`${row.config} ${row.flavour} ${cli} ${name}: ${outcome.pass ? 'PASS' : 'FAIL'} (${outcome.chats} req, ${outcome.failures} key failures, ${outcome.seconds.toFixed(1)} s) ${outcome.pass ? '' : outcome.answer}`);
+				console.error(
+					`${row.config} ${row.flavour} ${cli} ${name}: ${outcome.pass ? 'PASS' : 'FAIL'} (${outcome.chats} req, ${outcome.failures} key failures, ${outcome.seconds.toFixed(1)} s) ${outcome.pass ? '' : outcome.answer}`,
+				);
 			}
 
 			await proxy.stop();
