@@ -60,6 +60,7 @@ const PROMPTS = {
 	search: 'CASE:search Search the web for the ccr-tui marker and report it.',
 	examples: 'CASE:examples Use the lookup tool for "ccr" with two example phrasings and report what it said.',
 	'empty-result': 'CASE:empty-result Run the silent tool once, then tell me it finished.',
+	refused: 'CASE:refused Say hello.',
 };
 
 /**
@@ -153,12 +154,11 @@ async function runCase({gb, proxyUrl, cli, name, flavour}) {
 	const chats = gb.requests.slice(before).filter(request => request.path.endsWith('/chat/completions'));
 	const failures = Object.values(gb.keyFailures()).reduce((sum, count) => sum + count, 0) - failuresBefore;
 	const statuses = [...new Set(chats.map(request => request.status))].join('/');
-	if (process.env.GB_CASES_DEBUG)
-		for (const request of chats)
-			console.error(
-				JSON.stringify((request.body.tools ?? []).map(tool => tool.function?.name)),
-				JSON.stringify((request.body.messages ?? []).filter(m => m.role === 'tool' || m.tool_calls)).slice(0, 800),
-			);
+	// GB_CASES_DEBUG=1: what reached Gemini Balance, one line per request.
+	if (process.env.GB_CASES_DEBUG) {
+		for (const request of chats) console.error(request.status, JSON.stringify({stream: request.body.stream, tools: request.body.tools?.length, messages: request.body.messages?.length, max_tokens: request.body.max_tokens}));
+	}
+
 	return {pass: answer.includes(EXPECTED[name]), answer: answer.replace(/\s+/g, ' ').slice(0, 80), chats: chats.length, statuses, failures, seconds};
 }
 

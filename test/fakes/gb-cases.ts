@@ -10,7 +10,7 @@ import type {GbRecordedRequest, GPart, Script} from './gemini-balance/types.js';
 
 type Message = {role?: string; content?: unknown; tool_calls?: unknown[]};
 
-export const CASES = ['text', 'narration', 'two-calls', 'loop4', 'gemini3-loop3', 'thinking', 'image', 'search', 'examples', 'empty-result'] as const;
+export const CASES = ['text', 'narration', 'two-calls', 'loop4', 'gemini3-loop3', 'thinking', 'image', 'search', 'examples', 'empty-result', 'refused'] as const;
 export type CaseName = (typeof CASES)[number];
 
 /** What the final answer must contain for the case to pass. */
@@ -25,6 +25,8 @@ export const EXPECTED: Record<CaseName, string> = {
 	search: 'search-result-99',
 	examples: 'lookup ok: q=ccr examples=2',
 	'empty-result': 'silent tool finished',
+	// Claude Code prints the API error; the point is how many upstream calls and key failures it cost.
+	refused: 'Request contains an invalid argument',
 };
 
 function textOf(content: unknown): string {
@@ -62,6 +64,8 @@ export function playCase(request: GbRecordedRequest): Script {
 	// Claude Code's own side requests (titles, topic detection) and the WebSearch tool's inner request.
 	if (model.endsWith('-search')) return answer(`Web results: ${EXPECTED.search} (from the -search model)`);
 	if (!name) return answer('ok');
+	// A deterministic refusal (what a schema or turn-order error is): Google answers 400 on every key.
+	if (name === 'refused') return {attempts: [{status: 400, googleStatus: 'INVALID_ARGUMENT', message: 'Request contains an invalid argument.'}]};
 	const results = toolResults(messages, start);
 	const done = results.length;
 	switch (name) {
@@ -112,5 +116,7 @@ export function playCase(request: GbRecordedRequest): Script {
 			}
 
 			return answer(`The ${EXPECTED['empty-result']}.`);
+		default:
+			return answer('ok');
 	}
 }
