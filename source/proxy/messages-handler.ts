@@ -29,6 +29,7 @@ import {callUpstream, clientError, TimeoutReason, type CallTarget, type ClientEr
 import {buildTargets, prepareFor, type Prepared} from './upstream-request.js';
 import {apiHost} from './upstream-url.js';
 import {validateMessagesRequest} from './validate-request.js';
+import {conversationFingerprint, isDeterministicRefusal, RefusalMemo, remembersRefusals} from './refusal-memo.js';
 import {FAKE_STREAM_NOTICE, losesStreamedAnswers, peekFirstChoice, rememberLostAnswers} from './fake-stream-recovery.js';
 
 /** Within ±25 % of longContextThreshold the character estimate is not trusted: tokenize. */
@@ -52,6 +53,7 @@ const zeroUsage: Usage = {inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, c
 export function createMessagesHandler(services: ProxyServices): (event: H3Event) => Promise<Response> {
 	const {bus, timings} = services;
 	const reportedTransformers = new Set<string>();
+	const refusals = new RefusalMemo();
 
 	return async event => {
 		const id = newRequestId();
@@ -193,6 +195,20 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 			return new Response(null, {status: 499});
 		};
 
+		// The same conversation refused moments ago (refusal-memo.ts): the same answer, no upstream call.
+		let fingerprint: string | undefined;
+		const conversation = () => (fingerprint ??= conversationFingerprint(request.messages));
+		const memoize = remembersRefusals(resolveProfile(decision.provider, decision.model).profile);
+		const refused = memoize ? refusals.lookup(decision.provider.name, decision.model, conversation, timings.now()) : undefined;
+		if (refused) {
+			bus.emit({
+				type: 'request:attempt',
+				id,
+				attempt: {provider: decision.provider.name, model: decision.model, outcome: 'skipped: refused moments ago', durationMs: 0, status: refused.status},
+			});
+			return fail(refused);
+		}
+
 		const prepare = (target: CallTarget): Prepared => {
 			const {profile, unsupportedTransformers} = resolveProfile(target.provider, target.model);
 			if (unsupportedTransformers.length > 0) {
@@ -250,7 +266,12 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 			return fail(clientError(500, 'api_error', `internal error in ccr-tui: ${error instanceof Error ? error.message : String(error)}`));
 		}
 
-		if (!result.ok) return result.cancelled ? cancelled() : fail(result.error);
+		if (!result.ok) {
+			if (result.cancelled) return cancelled();
+			if (memoize && isDeterministicRefusal(result.error)) refusals.remember(decision.provider.name, decision.model, conversation(), result.error, timings.now());
+			return fail(result.error);
+		}
+
 		const {answer} = result;
 		const {prepared} = answer;
 		const answerOptions = {requestedModel: request.model, inputTokens};

@@ -214,13 +214,33 @@ describe.each(CONFIGURATIONS)('Gemini Balance (%s) through the proxy', (label, o
 		expect([apiError.status, apiError.error]).toMatchObject([400, {error: {type: 'invalid_request_error', message: 'Request contains an invalid argument.'}}]);
 		expect(apiError.headers?.get('x-should-retry')).toBe('false');
 		expect(chats()).toHaveLength(1);
+		// Claude Code resends an unexplained 400 with fewer betas or other tools (six requests per turn,
+		// measured): the same conversation gets the same refusal without another upstream call.
+		const resent = await harness.client.messages.create({model: 'm', max_tokens: 512, tools: [BASH], messages: [{role: 'user', content: 'hi'}]}).then(
+			() => undefined,
+			(caught: unknown) => caught as InstanceType<typeof APIError>,
+		);
+		expect([resent?.status, resent?.message]).toEqual([400, expect.stringContaining('not sent upstream again')]);
+		expect(chats()).toHaveLength(1);
 		const pool = (await (await fetch(`${gb.url}/v1/keys/list`, {headers: {authorization: `Bearer ${TOKEN}`}})).json()) as {data: {valid_keys: Record<string, number>}};
 		expect(Math.max(...Object.values(pool.data.valid_keys))).toBeLessThanOrEqual(1);
+		// A new turn is a new request.
+		gb.setDefault(reply(text('fine now')));
+		const next = await stream({
+			model: 'm',
+			max_tokens: 256,
+			messages: [
+				{role: 'user', content: 'hi'},
+				{role: 'assistant', content: 'x'},
+				{role: 'user', content: 'again'},
+			],
+		});
+		expect(next.content).toEqual([expect.objectContaining({text: 'fine now'})]);
 	});
 
 	it("non-stream: Gemini Balance's opaque 500 is retried once, then explained, and not retried by the SDK", async () => {
 		gb.setDefault({attempts: [{status: 400, googleStatus: 'INVALID_ARGUMENT', message: 'Request contains an invalid argument.'}]});
-		const error = await harness.client.messages.create({model: 'm', max_tokens: 256, messages: [{role: 'user', content: 'hi'}]}).catch((caught: unknown) => caught);
+		const error = await harness.client.messages.create({model: 'm', max_tokens: 256, messages: [{role: 'user', content: 'hello, non-stream'}]}).catch((caught: unknown) => caught);
 		const apiError = error as InstanceType<typeof APIError>;
 		expect(apiError.status).toBe(500);
 		expect(apiError.message).toContain('replaces every Google error');
