@@ -29,11 +29,23 @@ export function isDeterministicRefusal(error: ClientError): boolean {
 	return error.headers['x-should-retry'] === 'false' && [400, 404, 413, 422, 500].includes(error.status);
 }
 
-/** The conversation: what every resend of one turn has in common. Hashed only when needed. */
-export function conversationFingerprint(messages: unknown): string {
-	return createHash('sha256')
-		.update(JSON.stringify(messages ?? []))
-		.digest('base64url');
+type Block = {type?: unknown; text?: unknown};
+
+/**
+ * The conversation: what every resend of one turn has in common. Claude Code's resends also drop
+ * reminders (the deferred-tools list), so `<system-reminder>` text and system messages are left
+ * out. Hashed only when needed.
+ */
+export function conversationFingerprint(messages: ReadonlyArray<{role: string; content: unknown}> | undefined): string {
+	const hash = createHash('sha256');
+	for (const message of messages ?? []) {
+		if (message.role === 'system') continue;
+		const blocks: Block[] = typeof message.content === 'string' ? [{type: 'text', text: message.content}] : Array.isArray(message.content) ? message.content : [];
+		const kept = blocks.filter(block => !(block?.type === 'text' && typeof block.text === 'string' && block.text.trimStart().startsWith('<system-reminder>')));
+		hash.update(`${message.role}\n${JSON.stringify(kept)}\n`);
+	}
+
+	return hash.digest('base64url');
 }
 
 /** One per proxy: the last refusal per target (provider, model). */
