@@ -4,42 +4,29 @@
  * one process) or one of the helper commands. The only file that sees both proxy and UI.
  */
 import type {Command} from 'commander';
+import type {GlobalOptions} from './commands/global-options.js';
 import {createRequire} from 'node:module';
 
 /** Loaded in `main`, not at the top: `ccr-tui statusline` runs every turn and must not pay for it. */
 type Commander = typeof import('commander');
 
-/** Options every command understands. */
-export type GlobalOptions = {
-	config?: string;
-	port?: number;
-	host?: string;
-	demo?: boolean;
-};
+/** Loaded in `main` with commander (it imports commander). */
+type GlobalOptionsModule = typeof import('./commands/global-options.js');
+
+export type {GlobalOptions} from './commands/global-options.js';
 
 const EXIT_USAGE = 2;
 
-function buildProgram(commander: Commander): Command {
-	const {Command, InvalidArgumentError, Option} = commander;
+function buildProgram(commander: Commander, {addGlobalOptions, globalOptionsOf}: GlobalOptionsModule): Command {
+	const {Command, Option} = commander;
 	const {version} = createRequire(import.meta.url)('../package.json') as {version: string};
-	const parsePort = (value: string): number => {
-		const port = Number(value);
-		if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-			throw new InvalidArgumentError('--port must be a whole number from 0 to 65535.');
-		}
-
-		return port;
-	};
-
-	const program = new Command('ccr-tui')
+	const program = new Command('ccr-tui');
+	addGlobalOptions(program, 'listen port (overrides PORT in the config; default 3456)')
 		.enablePositionalOptions()
 		.description('Run Claude Code on any model: a routing proxy (Anthropic → OpenAI-compatible) with a live terminal dashboard.')
 		.version(version, '-v, --version')
 		// `ccr-tui code --help` belongs to claude, so `help <command>` is how to reach ours.
 		.helpCommand('help [command]', 'show help for a command, e.g. ccr-tui help code')
-		.option('-c, --config <file>', 'config file (env CCR_TUI_CONFIG; default ~/.claude-code-router/config.json)')
-		.option('-p, --port <n>', 'listen port (overrides PORT; default 3456)', parsePort)
-		.option('-H, --host <addr>', 'listen address (overrides HOST; default 127.0.0.1)')
 		.addOption(new Option('--demo', 'dashboard with a simulated provider and sample traffic (no account, no network)'))
 		.showHelpAfterError('Usage: ccr-tui [options] [command]  (ccr-tui --help lists the commands and options)')
 		.showSuggestionAfterError()
@@ -71,21 +58,15 @@ Examples:
 			process.exitCode = await runDashboard(options);
 		});
 
-	program
-		.command('start')
+	addGlobalOptions(program.command('start'))
 		.description('run the proxy headless: prints the URL, then one line per finished request')
-		// The global options are accepted after `start` too, as its help example shows.
-		.option('-c, --config <file>', 'config file (env CCR_TUI_CONFIG; default ~/.claude-code-router/config.json)')
-		.option('-p, --port <n>', 'listen port (overrides PORT; 0 = any free port; default 3456)', parsePort)
-		.option('-H, --host <addr>', 'listen address (overrides HOST; default 127.0.0.1)')
 		.addHelpText('after', '\nExamples:\n  ccr-tui start\n  ccr-tui start --config ./config.json --port 4000')
-		.action(async (flags: GlobalOptions) => {
+		.action(async (_flags: unknown, command: Command) => {
 			const {runStart} = await import('./commands/start.js');
-			process.exitCode = await runStart({...program.opts<GlobalOptions>(), ...flags});
+			process.exitCode = await runStart(globalOptionsOf(program, command));
 		});
 
-	program
-		.command('add-gemini-balance')
+	addGlobalOptions(program.command('add-gemini-balance'))
 		.description('add (or update) a Gemini Balance server: URL, token, models, routes, connection test')
 		.option('--url <url>', 'Gemini Balance base URL (default http://127.0.0.1:8000)')
 		.option('--token <token>', "access token (or a $ENV reference such as '$GB_TOKEN')")
@@ -103,54 +84,60 @@ Examples:
   ccr-tui add-gemini-balance --url http://127.0.0.1:8000 --token '$GB_TOKEN' \\
       --models gemini-2.5-pro,gemini-2.5-flash --route longContext,think --yes`,
 		)
-		.action(async (flags: Record<string, unknown>) => {
+		.action(async (flags: Record<string, unknown>, command: Command) => {
 			const {runAddGeminiBalance} = await import('./commands/add-gemini-balance.js');
-			process.exitCode = await runAddGeminiBalance({...program.opts<GlobalOptions>(), ...flags});
+			process.exitCode = await runAddGeminiBalance({...flags, ...globalOptionsOf(program, command)});
 		});
 
-	program
-		.command('test')
+	addGlobalOptions(program.command('test'))
 		.description('test the connection to one provider (or all): exit 0 pass, 1 fail, 3 passed with warnings')
 		.argument('[provider]', 'provider name from the config')
 		.option('--model <model>', 'model to test (default: the first routed or listed one)')
 		.addHelpText('after', '\nExamples:\n  ccr-tui test\n  ccr-tui test gemini-balance --model gemini-2.5-flash')
-		.action(async (provider: string | undefined, flags: Record<string, unknown>) => {
+		.action(async (provider: string | undefined, flags: Record<string, unknown>, command: Command) => {
 			const {runTest} = await import('./commands/test.js');
-			process.exitCode = await runTest({...program.opts<GlobalOptions>(), ...flags, provider});
+			process.exitCode = await runTest({...flags, ...globalOptionsOf(program, command), provider});
 		});
 
-	program
-		.command('env')
+	addGlobalOptions(program.command('env'))
 		.description('print the shell exports that point Claude Code at ccr-tui')
 		.option('--shell <shell>', "output syntax: 'posix' (default; bash, zsh, sh), 'fish' or 'powershell'")
 		.addHelpText('after', '\nExamples:\n  eval "$(ccr-tui env)"\n  ccr-tui env --shell fish | source\n  ccr-tui env --shell powershell | Out-String | Invoke-Expression')
-		.action(async (flags: Record<string, unknown>) => {
+		.action(async (flags: Record<string, unknown>, command: Command) => {
 			const {runEnv} = await import('./commands/env.js');
-			process.exitCode = await runEnv({...program.opts<GlobalOptions>(), ...flags});
+			process.exitCode = await runEnv({...flags, ...globalOptionsOf(program, command)});
 		});
 
-	program
-		.command('statusline')
+	addGlobalOptions(program.command('statusline'))
 		.description("one line for Claude Code's statusLine setting: route, model, TTFT, tokens of this session (reads Claude Code's JSON on stdin)")
 		.addHelpText(
 			'after',
 			'\nClaude Code settings.json:\n  "statusLine": {"type": "command", "command": "ccr-tui statusline"}\n(`ccr-tui code` turns it on for the session it starts; `ccr-tui env` prints the snippet.)',
 		)
-		.action(async () => {
+		.action(async (_flags: unknown, command: Command) => {
 			const {runStatusline} = await import('./commands/statusline.js');
-			process.exitCode = await runStatusline(program.opts<GlobalOptions>());
+			process.exitCode = await runStatusline(globalOptionsOf(program, command));
 		});
 
-	program
-		.command('usage')
+	addGlobalOptions(program.command('doctor'))
+		.description('check config, routes, port, providers and Claude Code settings; exit 0 good, 1 problems')
+		.option('--fix', 'repair what it lists as repairable (settings pointing at a dead proxy), after a backup')
+		.option('--offline', 'skip the provider checks (no network)')
+		.addHelpText('after', '\nExamples:\n  ccr-tui doctor\n  ccr-tui doctor --fix')
+		.action(async (flags: Record<string, unknown>, command: Command) => {
+			const {runDoctor} = await import('./commands/doctor.js');
+			process.exitCode = await runDoctor({...flags, ...globalOptionsOf(program, command)});
+		});
+
+	addGlobalOptions(program.command('usage'))
 		.description('requests, errors, tokens, latency and estimated cost from the usage history')
 		.option('--days <n>', 'how many days back (default 7; the history keeps 30 unless history.retentionDays says otherwise)')
 		.option('--by <group>', 'group by route, model, provider, day or session (default model)')
 		.option('--json', 'machine-readable output')
 		.addHelpText('after', '\nExamples:\n  ccr-tui usage\n  ccr-tui usage --days 30 --by day\n  ccr-tui usage --by session --json')
-		.action(async (flags: Record<string, unknown>) => {
+		.action(async (flags: Record<string, unknown>, command: Command) => {
 			const {runUsage} = await import('./commands/usage.js');
-			process.exitCode = await runUsage({...program.opts<GlobalOptions>(), ...flags});
+			process.exitCode = await runUsage({...flags, ...globalOptionsOf(program, command)});
 		});
 
 	program
@@ -163,7 +150,8 @@ Examples:
 		.addHelpText(
 			'after',
 			'\nUses the ccr-tui already running on the port, else a private proxy for as long as claude runs.\n' +
-				'Options for ccr-tui go before "code"; everything after it (--help included) goes to claude.\n' +
+				'The global options (--config, --port, --host) go before "code"; everything after it (--help included) goes to claude\n' +
+				"untouched: -p and -c there are claude's own --print and --continue.\n" +
 				'\nExamples:\n  ccr-tui code\n  ccr-tui code -p "explain this repo" --output-format json\n  ccr-tui --port 4000 code --resume',
 		)
 		.action(async (args: string[]) => {
@@ -189,18 +177,31 @@ async function runDashboard(options: GlobalOptions): Promise<number> {
 	// Loaded lazily: `--help` and the helper commands should not pay for React and Ink. No JSX in this
 	// file: it would import react/jsx-runtime (and with it React's development build) at load time,
 	// before NODE_ENV is set, and a development React under a production reconciler renders nothing.
-	const [{ConfigStore}, {resolveConfigPath}, {ActivityBus}, {ActivityStore}, {startProxyThread}, {render}, {App}, {createElement}, {watchTerminal, detachLostTerminal}] =
-		await Promise.all([
-			import('./config/store.js'),
-			import('./config/paths.js'),
-			import('./activity/bus.js'),
-			import('./activity/store.js'),
-			import('./proxy/worker-client.js'),
-			import('ink'),
-			import('./ui/app.js'),
-			import('react'),
-			import('./ui/terminal-lost.js'),
-		]);
+	const [
+		{ConfigStore},
+		{resolveConfigPath},
+		{ActivityBus},
+		{ActivityStore},
+		{startProxyThread},
+		{render},
+		{App},
+		{createElement},
+		{watchTerminal, detachLostTerminal},
+		{createCheckTransport},
+		{usageLoader},
+	] = await Promise.all([
+		import('./config/store.js'),
+		import('./config/paths.js'),
+		import('./activity/bus.js'),
+		import('./activity/store.js'),
+		import('./proxy/worker-client.js'),
+		import('ink'),
+		import('./ui/app.js'),
+		import('react'),
+		import('./ui/terminal-lost.js'),
+		import('./proxy/check-transport.js'),
+		import('./activity/usage/read-history.js'),
+	]);
 
 	// --demo: a simulated provider and a throwaway config in a temp folder; the user's config is untouched.
 	const demo = options.demo ? await (await import('./providers/demo.js')).startDemo() : undefined;
@@ -216,9 +217,12 @@ async function runDashboard(options: GlobalOptions): Promise<number> {
 
 	const bus = new ActivityBus();
 	const activity = new ActivityStore().attach(bus);
+	// Connection tests and wizard checks go the proxy's way (its dispatcher and outbound-proxy rules).
+	const checks = createCheckTransport({proxyUrl: () => store.getSnapshot().config.PROXY_URL, env: process.env});
 	const cleanup = async (): Promise<void> => {
 		activity.close();
 		store.close();
+		await checks.close();
 		await demo?.close();
 	};
 
@@ -248,7 +252,16 @@ async function runDashboard(options: GlobalOptions): Promise<number> {
 				void running.close().finally(() => instance.unmount());
 			};
 	const instance = render(
-		createElement(App, {store, activity, listenUrl: running.url, inFlight: () => activity.getSnapshot().inFlight.length, onQuit: () => running.close(), onStartDemo}),
+		createElement(App, {
+			store,
+			activity,
+			listenUrl: running.url,
+			inFlight: () => activity.getSnapshot().inFlight.length,
+			onQuit: () => running.close(),
+			onStartDemo,
+			checkFetch: checks.fetch,
+			loadUsage: usageLoader(configPath),
+		}),
 		{exitOnCtrlC: false, patchConsole: false, maxFps: 10},
 	);
 	// A terminal closing or `kill` gets the same ordered shutdown as q: proxy first, then the UI.
@@ -279,9 +292,9 @@ async function runDashboard(options: GlobalOptions): Promise<number> {
 }
 
 export async function main(argv: string[]): Promise<number> {
-	const commander = await import('commander');
+	const [commander, globalOptions] = await Promise.all([import('commander'), import('./commands/global-options.js')]);
 	const {CommanderError} = commander;
-	const program = buildProgram(commander);
+	const program = buildProgram(commander, globalOptions);
 	try {
 		await program.parseAsync(argv);
 		return typeof process.exitCode === 'number' ? process.exitCode : 0;

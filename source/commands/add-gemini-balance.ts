@@ -6,13 +6,17 @@
 import {resolveConfigPath} from '../config/paths.js';
 import {SCENARIOS, type Scenario} from '../config/schema.js';
 import {ConfigStore} from '../config/store.js';
+import {createCheckTransport} from '../proxy/check-transport.js';
 import {runConnectionTest} from '../providers/connection-test.js';
 import {modelSuffix} from '../providers/gemini-balance.js';
 import {normalizeUrl} from '../providers/normalize-url.js';
-import {PRESETS, geminiBalanceProfile, type GeminiBalanceApi} from '../providers/presets.js';
-import {saveProvider, type ProviderDraft} from '../providers/save-provider.js';
+import {PRESETS, type GeminiBalanceApi} from '../providers/presets.js';
+import {testableProvider} from '../providers/provider-draft.js';
+import {describeDiff} from '../providers/provider-diff.js';
+import {previewProviderSave, saveProvider, type ProviderDraft} from '../providers/save-provider.js';
 import {prefillFromConfig} from '../providers/wizard-prefill.js';
-import {envRefName, resolveToken, type WizardPrefill} from '../providers/wizard-state.js';
+import {envRefName} from '../config/env-refs.js';
+import {resolveToken, type WizardPrefill} from '../providers/wizard-state.js';
 import {formatTestStep} from './print-test-steps.js';
 
 export type AddGeminiBalanceOptions = {
@@ -58,7 +62,8 @@ export async function runAddGeminiBalance(options: AddGeminiBalanceOptions = {})
 	const configPath = resolveConfigPath(options.config, env);
 	let store: ConfigStore;
 	try {
-		store = new ConfigStore({path: configPath, env, watch: false});
+		// A failed or cancelled add must leave a missing file missing.
+		store = new ConfigStore({path: configPath, env, watch: false, createIfMissing: false});
 	} catch (error) {
 		err(`ccr-tui: cannot open the config ${configPath}: ${error instanceof Error ? error.message : String(error)}\n`);
 		return EXIT_FAIL;
@@ -99,7 +104,7 @@ async function nonInteractive(store: ConfigStore, options: AddGeminiBalanceOptio
 	const out = options.stdout ?? (text => process.stdout.write(text));
 	const err = options.stderr ?? (text => process.stderr.write(text));
 	const snapshot = store.getSnapshot();
-	const existing = prefillFromConfig(snapshot.config, snapshot.raw, 'gemini-balance');
+	const existing = prefillFromConfig(snapshot.config, snapshot.raw, 'gemini-balance', options.api);
 
 	const normalized = normalizeUrl(options.url ?? existing.url ?? PRESETS['gemini-balance'].defaultUrl, {kind: 'gemini-balance', api: options.api});
 	if (!normalized.ok) {
@@ -121,6 +126,7 @@ async function nonInteractive(store: ConfigStore, options: AddGeminiBalanceOptio
 		return EXIT_USAGE;
 	}
 
+	// Re-running merges: the existing provider's models and keys stay, the given ones are added.
 	const models = options.models === undefined ? [...(existing.models ?? [])] : parseList(options.models);
 	if (models.length === 0) {
 		err('ccr-tui: --models is required with --yes, e.g. --models gemini-2.5-pro,gemini-2.5-flash-search\n');
@@ -128,38 +134,18 @@ async function nonInteractive(store: ConfigStore, options: AddGeminiBalanceOptio
 	}
 
 	const routed = assignRoutes(routes, models, out);
-	const draft: ProviderDraft = {preset: 'gemini-balance', endpoint, apiKey: tokenInput, models, routes: routed, name: options.name};
+	const draft: ProviderDraft = {preset: 'gemini-balance', endpoint, keys: [tokenInput], models, routes: routed, name: options.name, merge: {removedModels: []}};
+	const preview = previewProviderSave(snapshot, draft);
 	const notes = normalized.notes.length > 0 ? ` (${normalized.notes.join('; ')})` : '';
 	out(`Gemini Balance at ${endpoint.root}${notes}, API ${endpoint.api === 'openai' ? '/openai/v1' : '/v1'}\n`);
+	out(`Changes: ${describeDiff(preview.diff, preview.impact).join('; ')}\n`);
 
 	if (options.skipTest) {
 		out('Connection test skipped (--skip-test).\n');
 	} else {
-		const model = routed.longContext ?? models.find(id => !modelSuffix(id)) ?? models[0]!;
-		out(`Testing with ${model}:\n`);
-		const provider = {
-			name: options.name ?? 'gemini-balance',
-			api_base_url: endpoint.chatUrl,
-			api_key: token,
-			models,
-			profile: geminiBalanceProfile(endpoint.api ?? 'v1'),
-		};
-		const result = await runConnectionTest(provider, {
-			model,
-			timeoutMs: options.timeoutMs,
-			onStep: step => {
-				if (step.status !== 'running') out(formatTestStep(step));
-			},
-		});
-		if (result.models) {
-			const listed = new Set(result.models.map(id => id.replace(/^models\//, '')));
-			const missing = models.filter(id => !listed.has(id) && !(id.endsWith('-non-thinking') && listed.has(id.slice(0, -'-non-thinking'.length))));
-			if (missing.length > 0) out(`  ▲ not listed by this server: ${missing.join(', ')} (each failed request counts against Gemini Balance's keys)\n`);
-		}
-
-		if (result.status === 'fail') {
-			const failed = result.steps.find(step => step.status === 'fail');
-			err(`ccr-tui: the connection test failed${failed ? ` at "${failed.label}": ${failed.detail ?? ''}` : ''}. Nothing was saved.\n`);
+		const failed = await testDraft(preview.provider, routed.longContext ?? models.find(id => !modelSuffix(id)) ?? models[0]!, {store, env, options, out});
+		if (failed) {
+			err(`ccr-tui: the connection test failed${failed}. Nothing was saved.\n`);
 			return EXIT_FAIL;
 		}
 	}
@@ -173,6 +159,39 @@ async function nonInteractive(store: ConfigStore, options: AddGeminiBalanceOptio
 	} catch (error) {
 		err(`ccr-tui: not saved: ${error instanceof Error ? error.message : String(error)}\n`);
 		return EXIT_FAIL;
+	}
+}
+
+/** Test the provider object the save will write, through the proxy's network path. Returns the failure, if any. */
+async function testDraft(
+	raw: Record<string, unknown>,
+	model: string,
+	context: {store: ConfigStore; env: NodeJS.ProcessEnv; options: AddGeminiBalanceOptions; out: (text: string) => void},
+): Promise<string | undefined> {
+	const {store, env, options, out} = context;
+	out(`Testing with ${model}:\n`);
+	const transport = createCheckTransport({proxyUrl: () => store.getSnapshot().config.PROXY_URL, env});
+	try {
+		const provider = testableProvider(raw, env);
+		const result = await runConnectionTest(provider, {
+			model,
+			timeoutMs: options.timeoutMs,
+			fetch: transport.fetch,
+			onStep: step => {
+				if (step.status !== 'running') out(formatTestStep(step));
+			},
+		});
+		if (result.models) {
+			const listed = new Set(result.models.map(id => id.replace(/^models\//, '')));
+			const missing = provider.models.filter(id => !listed.has(id) && !(id.endsWith('-non-thinking') && listed.has(id.slice(0, -'-non-thinking'.length))));
+			if (missing.length > 0) out(`  ▲ not listed by this server: ${missing.join(', ')} (each failed request counts against Gemini Balance's keys)\n`);
+		}
+
+		if (result.status !== 'fail') return undefined;
+		const failed = result.steps.find(step => step.status === 'fail');
+		return failed ? ` at "${failed.label}": ${failed.detail ?? ''}` : '';
+	} finally {
+		await transport.close();
 	}
 }
 

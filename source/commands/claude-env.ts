@@ -105,3 +105,8 @@ function mergeNoProxy(existing: string | undefined, hosts: string[]): string {
 	for (const host of hosts) if (!items.includes(host)) items.push(host);
 	return items.join(',');
 }
+
+/** Claude Code's `statusLine` setting that runs `ccr-tui statusline` (`command` is a shell command line). */
+export function statusLineSetting(command = 'ccr-tui statusline'): {type: 'command'; command: string; padding: number} {
+	return {type: 'command', command, padding: 0};
+}

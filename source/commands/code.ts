@@ -13,7 +13,8 @@ import {logFilePath} from '../config/paths.js';
 import {createRedactor} from '../config/redact.js';
 import {ConfigStore} from '../config/store.js';
 import {startProxy as startRealProxy} from '../proxy/server.js';
-import {applyClaudeEnv, buildClaudeEnv, clientBaseUrl, resolveListen, type ListenAddress} from './claude-env.js';
+import {fileURLToPath} from 'node:url';
+import {applyClaudeEnv, buildClaudeEnv, clientBaseUrl, resolveListen, statusLineSetting, type ListenAddress} from './claude-env.js';
 import {readConfig} from './read-config.js';
 
 export const INSTALL_COMMAND = 'npm install -g @anthropic-ai/claude-code';
@@ -43,6 +44,8 @@ export type CodeOptions = {
 	stderr?: (text: string) => void;
 	/** Injected in tests. @default startProxy from source/proxy/server.ts */
 	startProxy?: StartProxy;
+	/** The `ccr-tui` entry the status line runs. @default dist/cli.js next to this file */
+	cliPath?: string;
 };
 
 export async function runCode(options: CodeOptions = {}): Promise<number> {
@@ -118,10 +121,41 @@ export async function runCode(options: CodeOptions = {}): Promise<number> {
 	}
 
 	try {
-		return await runClaude(claude.path, args, applyClaudeEnv(env, buildClaudeEnv(read.config, target, env)), stderr);
+		const settings = statusLineArgs(args, env, options.cliPath ?? fileURLToPath(new URL('../cli.js', import.meta.url)));
+		return await runClaude(claude.path, [...settings, ...args], applyClaudeEnv(env, buildClaudeEnv(read.config, target, env)), stderr);
 	} finally {
 		await stopProxy?.();
 	}
+}
+
+/**
+ * `--settings <json>` that shows `ccr-tui statusline` in the session's status line: Claude Code
+ * merges command-line settings over the user's for this run only, so no file is written. Left out
+ * when the user passes `--settings` (theirs wins, as typed) or already has a `statusLine` in
+ * ~/.claude/settings.json (their own line stays).
+ */
+export function statusLineArgs(args: readonly string[], env: NodeJS.ProcessEnv, cliPath: string): string[] {
+	if (args.some(arg => arg === '--settings' || arg.startsWith('--settings='))) return [];
+	if (userHasStatusLine(env)) return [];
+	const command = [process.execPath, cliPath].map(shellWord).join(' ');
+	return ['--settings', JSON.stringify({statusLine: statusLineSetting(`${command} statusline`)})];
+}
+
+function userHasStatusLine(env: NodeJS.ProcessEnv): boolean {
+	const home = env['HOME'] ?? env['USERPROFILE'] ?? os.homedir();
+	const dir = env['CLAUDE_CONFIG_DIR'] ?? path.join(home, '.claude');
+	try {
+		const settings = JSON.parse(fs.readFileSync(path.join(dir, 'settings.json'), 'utf8')) as {statusLine?: unknown};
+		return settings.statusLine !== undefined && settings.statusLine !== null;
+	} catch {
+		return false;
+	}
+}
+
+/** A path as one word of a shell command line (Claude Code runs the status line through a shell). */
+function shellWord(value: string): string {
+	if (/^[\w@%+=:,./-]+$/.test(value)) return value;
+	return process.platform === 'win32' ? `"${value}"` : `'${value.replaceAll("'", "'\\''")}'`;
 }
 
 /**

@@ -2,7 +2,7 @@
  * `ccr-tui env`: shell code that points Claude Code at ccr-tui, for `eval "$(ccr-tui env)"`.
  * Everything but the statements is a `#` comment, so the output can be evaluated as is.
  */
-import {buildClaudeEnv, clientBaseUrl, resolveListen, type EnvEntry} from './claude-env.js';
+import {buildClaudeEnv, clientBaseUrl, resolveListen, statusLineSetting, type EnvEntry} from './claude-env.js';
 import {readConfig} from './read-config.js';
 
 export const SHELLS = ['posix', 'fish', 'powershell'] as const;
@@ -72,6 +72,8 @@ export async function runEnv(options: EnvOptions = {}): Promise<number> {
 		lines.push(formatEntry(entry, shell));
 	}
 
+	// Not applied by eval: a settings file is the user's to edit (`ccr-tui code` turns it on per session).
+	lines.push('# optional: the ccr-tui status line in every Claude Code session, add to ~/.claude/settings.json:', `#   "statusLine": ${JSON.stringify(statusLineSetting())}`);
 	stdout(`${lines.join('\n')}\n`);
 	return 0;
 }

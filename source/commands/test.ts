@@ -3,6 +3,7 @@
  * finishes. Exit 0 when every test passed, 3 when one passed with warnings, 1 when one failed.
  */
 import {parseRouteTarget, SCENARIOS, type Config, type ProviderConfig} from '../config/schema.js';
+import {createCheckTransport} from '../proxy/check-transport.js';
 import {runConnectionTest, type ConnectionTestOptions, type TestResult} from '../providers/connection-test.js';
 import {formatTestStep} from './print-test-steps.js';
 import {readConfig} from './read-config.js';
@@ -50,20 +51,12 @@ export async function runTest(options: TestOptions = {}): Promise<number> {
 	}
 
 	const results: TestResult[] = [];
-	for (const provider of providers) {
-		const model = options.model ?? defaultModel(config, provider);
-		out(`${provider.name}  ${provider.api_base_url}${model ? `  (model ${model})` : ''}\n`);
-		const testOptions: ConnectionTestOptions = {
-			model,
-			timeoutMs: options.timeoutMs,
-			signal: options.signal,
-			onStep: step => {
-				if (step.status !== 'running') out(formatTestStep(step));
-			},
-		};
-		const result = await runConnectionTest(provider, testOptions);
-		results.push(result);
-		out(`  → ${result.status === 'pass' ? 'passed' : result.status === 'warn' ? 'passed with warnings' : 'FAILED'}\n\n`);
+	// The proxy's own network path: its dispatcher, PROXY_URL / HTTPS_PROXY / NO_PROXY, its connect timeout.
+	const transport = createCheckTransport({proxyUrl: () => config.PROXY_URL, env: options.env ?? process.env});
+	try {
+		for (const provider of providers) results.push(await testOne(config, provider, options, out, transport.fetch));
+	} finally {
+		await transport.close();
 	}
 
 	if (results.length > 1) {
@@ -77,6 +70,28 @@ export async function runTest(options: TestOptions = {}): Promise<number> {
 	if (results.some(result => result.status === 'fail')) return EXIT_FAIL;
 	if (results.some(result => result.status === 'warn')) return EXIT_WARN;
 	return EXIT_PASS;
+}
+
+async function testOne(config: Config, provider: ProviderConfig, options: TestOptions, out: (text: string) => void, fetch: ConnectionTestOptions['fetch']): Promise<TestResult> {
+	const model = options.model ?? defaultModel(config, provider);
+	out(`${provider.name}  ${provider.api_base_url}${model ? `  (model ${model})` : ''}\n`);
+	const result = await runConnectionTest(provider, {
+		model,
+		timeoutMs: options.timeoutMs,
+		signal: options.signal,
+		fetch,
+		onStep: step => {
+			if (step.status !== 'running') out(formatTestStep(step));
+		},
+	});
+	const dead = result.keys?.filter(key => !key.works).map(key => key.label) ?? [];
+	const working = result.keys?.filter(key => key.works).map(key => key.label) ?? [];
+	if (result.keys && working.length > 0 && dead.length > 0) {
+		out(`  ▲ key pool: ${working.length} of ${result.keys.length} keys work (${working.join(', ')}); dead: ${dead.join(', ')}\n`);
+	}
+
+	out(`  → ${result.status === 'pass' ? 'passed' : result.status === 'warn' ? 'passed with warnings' : 'FAILED'}\n\n`);
+	return result;
 }
 
 /** The model the user relies on: the first route pointing at this provider, else its first model. */

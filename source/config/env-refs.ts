@@ -31,9 +31,17 @@ function resolve(value: unknown, env: Env): unknown {
 	return value;
 }
 
+const WHOLE_REFERENCE = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$/;
+
+/** The variable a string names when it is (only) a reference, `$GB_TOKEN` or `${GB_TOKEN}`; else undefined. */
+export function envRefName(value: string): string | undefined {
+	const match = WHOLE_REFERENCE.exec(value.trim());
+	return match ? (match[1] ?? match[2]) : undefined;
+}
+
 /** True when the string is (only) an env reference, e.g. a token stored as `$GB_TOKEN`. */
 export function isEnvRef(value: string): boolean {
-	return /^\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)$/.test(value.trim());
+	return envRefName(value) !== undefined;
 }
 
 /** Names of referenced variables that are not set (for a friendly warning). */

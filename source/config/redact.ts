@@ -1,3 +1,4 @@
+import {isEnvRef} from './env-refs.js';
 import type {Config} from './schema.js';
 
 /** What replaces a secret: enough to tell keys apart, never enough to use one. */
@@ -35,6 +36,22 @@ const SHAPES: readonly string[] = [
 ];
 
 const cache = new WeakMap<Config, Redactor>();
+let shapesOnly: Redactor | undefined;
+
+/** Only the credential shapes above, for text produced where no config is at hand (translator errors). */
+export function redactShapes(text: string): string {
+	shapesOnly ??= buildRedactor([]);
+	return shapesOnly(text);
+}
+
+/**
+ * The given literal secrets (a key being tested, a typed token) plus the shapes. Unlike the config's own
+ * list, short values count too: the caller knows each one is a credential.
+ */
+export function redactorFor(secrets: readonly (string | undefined)[]): Redactor {
+	const literal = secrets.map(secret => secret?.trim() ?? '').filter(secret => secret.length >= 4 && !isEnvRef(secret));
+	return buildRedactor([...new Set(literal)].sort((a, b) => b.length - a.length));
+}
 
 /**
  * A function masking every secret the config holds (provider keys, string or pool, the proxy APIKEY,
@@ -56,7 +73,7 @@ export function collectSecrets(config: Config): string[] {
 		if (typeof value !== 'string') return;
 		const text = value.trim();
 		// An unresolved `$VAR` reference is not a secret, and showing it helps the user spot a typo.
-		if (text.length < MIN_LITERAL_LENGTH || /^\$\{?[A-Za-z_]\w*\}?$/.test(text)) return;
+		if (text.length < MIN_LITERAL_LENGTH || isEnvRef(text)) return;
 		found.add(text);
 		const encoded = encodeURIComponent(text);
 		if (encoded !== text) found.add(encoded);

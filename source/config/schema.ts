@@ -9,6 +9,12 @@ export {DEFAULT_HOST, DEFAULT_PORT} from './defaults.js';
 export const DEFAULT_LONG_CONTEXT_THRESHOLD = 60_000;
 export const MAX_FALLBACKS = 5;
 
+/** Claude Code's effort levels (`--effort`, `/effort`, `output_config.effort`), lowest first. */
+export const EFFORTS = ['low', 'medium', 'high', 'xhigh', 'max'] as const;
+export type Effort = (typeof EFFORTS)[number];
+/** Claude Code sends `medium` or `high` on every main-loop request; only a deliberate choice reaches `xhigh`. */
+export const DEFAULT_THINK_EFFORT: Effort = 'xhigh';
+
 /** `"provider,model"`: only the first comma splits, so model ids may contain commas. */
 const routeTarget = z.string().refine(value => value.trim() === '' || /^[^,]+,.+$/.test(value), {
 	message: 'must look like "provider,model"',
@@ -22,7 +28,7 @@ const transformerSpec = z.looseObject({
 });
 
 /** Profile names ccr-tui knows (see source/proxy/translate/profiles.ts). */
-export const PROFILE_NAMES = ['openai', 'deepseek', 'ollama', 'openrouter', 'gemini', 'gemini-balance', 'gemini-openai', 'anthropic'] as const;
+export const PROFILE_NAMES = ['openai', 'deepseek', 'ollama', 'openrouter', 'gemini', 'gemini-balance', 'gemini-openai', 'anthropic', 'gemini-native'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
 export const providerSchema = z.looseObject({
@@ -49,6 +55,10 @@ export const providerSchema = z.looseObject({
 	admin_token: z.string().optional(),
 	/** Cap for `max_tokens` sent upstream. */
 	max_tokens: z.number().int().positive().optional(),
+	/** Anthropic pass-through: beta names not forwarded in `anthropic-beta`; `"*"` forwards no beta (nor `?beta=true`). */
+	strip_betas: z.array(z.string()).optional(),
+	/** Anthropic pass-through: top-level body fields not forwarded (e.g. `context_management`). */
+	strip_fields: z.array(z.string()).optional(),
 });
 export type ProviderConfig = z.infer<typeof providerSchema>;
 
@@ -66,8 +76,15 @@ export const routerSchema = z.looseObject({
 		.transform(value => (value ? value : DEFAULT_LONG_CONTEXT_THRESHOLD)),
 	webSearch: routeTarget.optional(),
 	image: routeTarget.optional(),
+	/** The think route takes requests whose effort is at least this. @default 'xhigh' */
+	thinkEffort: z.enum(EFFORTS, {error: `must be one of ${EFFORTS.join(', ')}`}).optional(),
 });
 export type RouterConfig = z.infer<typeof routerSchema>;
+
+/** The effort threshold of the think route (the one place its default is applied). */
+export function thinkEffortOf(router: Pick<RouterConfig, 'thinkEffort'>): Effort {
+	return router.thinkEffort ?? DEFAULT_THINK_EFFORT;
+}
 
 export const fallbackSchema = z.looseObject(
 	Object.fromEntries(SCENARIOS.map(scenario => [scenario, z.array(routeTarget).max(MAX_FALLBACKS, `at most ${MAX_FALLBACKS} fallbacks`).optional()])) as Record<

@@ -35,6 +35,11 @@ export type ConfigStoreOptions = {
 	readonly debounceMs?: number;
 	/** Backups kept next to the file. @default 3 */
 	readonly backups?: number;
+	/**
+	 * Create a missing file at once. @default true. With false a missing file reads as the defaults
+	 * and is created by the first save: a command that fails leaves no file behind.
+	 */
+	readonly createIfMissing?: boolean;
 };
 
 type Listener = (snapshot: ConfigSnapshot) => void;
@@ -57,6 +62,8 @@ export class ConfigStore {
 	#debounce?: NodeJS.Timeout;
 	#debounceMs: number;
 	#lastText?: string;
+	/** The file does not exist yet and is created by the first save (createIfMissing: false). */
+	#lazyCreate: boolean;
 
 	constructor(options: ConfigStoreOptions) {
 		this.path = path.resolve(options.path);
@@ -65,7 +72,8 @@ export class ConfigStore {
 		this.#debounceMs = options.debounceMs ?? 150;
 
 		let created = false;
-		if (!fs.existsSync(this.path)) {
+		this.#lazyCreate = options.createIfMissing === false && !fs.existsSync(this.path);
+		if (!this.#lazyCreate && !fs.existsSync(this.path)) {
 			fs.mkdirSync(path.dirname(this.path), {recursive: true, mode: 0o700});
 			fs.writeFileSync(this.path, serialize(defaultRawConfig()), {mode: FILE_MODE, flag: 'wx'});
 			created = true;
@@ -105,6 +113,7 @@ export class ConfigStore {
 
 		const text = serialize(next);
 		try {
+			if (this.#lazyCreate) fs.mkdirSync(path.dirname(this.path), {recursive: true, mode: 0o700});
 			this.#backup();
 			this.#lastText = text;
 			this.#writer().store = next;
@@ -179,6 +188,7 @@ export class ConfigStore {
 	}
 
 	#read(): {config: Config; raw: RawConfig} | {issue: ConfigIssue} {
+		if (this.#lazyCreate && !fs.existsSync(this.path)) return this.#validate(defaultRawConfig());
 		let text: string;
 		try {
 			text = fs.readFileSync(this.path, 'utf8');

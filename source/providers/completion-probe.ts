@@ -3,7 +3,8 @@ import {describeFailure, formatMs, RequestFailedError, timedRequest, type Reques
 import {parseGeminiBalanceError} from './gemini-balance.js';
 import {authHeaders} from './model-list.js';
 import type {ProbeTarget} from './provider-target.js';
-import {redactSecrets} from './secrets.js';
+import type {CheckOptions} from './reachability.js';
+import {redactorFor} from '../config/redact.js';
 import type {StepOutcome} from './test-step.js';
 
 export type ProbeUsage = {readonly prompt: number; readonly completion: number; readonly total: number};
@@ -36,11 +37,11 @@ const TOTAL_TIMEOUT_MS = 60_000;
  * Step 4: one tiny streamed completion. No `max_tokens`: thinking tokens count against it, and a
  * small cap gives an empty answer on Gemini 2.5.
  */
-export async function probeCompletion(target: ProbeTarget, model: string, options: {timeoutMs?: number; signal?: AbortSignal} = {}): Promise<CompletionOutcome> {
+export async function probeCompletion(target: ProbeTarget, model: string, options: CheckOptions = {}): Promise<CompletionOutcome> {
 	const body: Record<string, unknown> = {model, stream: true, temperature: 0, messages: [{role: 'user', content: PROMPT}]};
 	// Gemini Balance drops stream_options anyway (and sends usage on every chunk); others need it for usage.
 	if (target.endpoint.kind !== 'gemini-balance') body['stream_options'] = {include_usage: true};
-	const secrets = target.apiKey ? [target.apiKey] : [];
+	const redact = redactorFor([target.apiKey]);
 	let answer;
 	try {
 		answer = await timedRequest(target.endpoint.chatUrl, {
@@ -50,6 +51,7 @@ export async function probeCompletion(target: ProbeTarget, model: string, option
 			headersTimeoutMs: Math.min(HEADERS_TIMEOUT_MS, options.timeoutMs ?? HEADERS_TIMEOUT_MS),
 			totalTimeoutMs: Math.min(TOTAL_TIMEOUT_MS, options.timeoutMs ?? TOTAL_TIMEOUT_MS),
 			signal: options.signal,
+			fetch: options.fetch,
 		});
 	} catch (error) {
 		if (!(error instanceof RequestFailedError)) throw error;
@@ -71,7 +73,7 @@ export async function probeCompletion(target: ProbeTarget, model: string, option
 		}
 
 		const parsed = parseGeminiBalanceError(text);
-		const message = redactSecrets(parsed?.googleMessage ?? parsed?.message ?? shorten(text), secrets);
+		const message = redact(parsed?.googleMessage ?? parsed?.message ?? shorten(text));
 		return {kind: 'http-error', status: response.status, message, googleStatus: parsed?.googleStatus, ttfbMs};
 	}
 

@@ -3,7 +3,7 @@
  * streamed completion. Stops at the first hard failure. Never sends a made-up model name: Gemini
  * Balance counts every failed request against its real keys.
  */
-import {isEnvRef} from '../config/env-refs.js';
+import {envRefName, isEnvRef} from '../config/env-refs.js';
 import type {ProviderConfig} from '../config/schema.js';
 import {describeCompletion, probeCompletion, type CompletionMetrics} from './completion-probe.js';
 import {formatMs} from './http.js';
@@ -11,8 +11,9 @@ import {isListedOnGeminiBalance} from './gemini-balance.js';
 import {describeKeyPool, fetchKeyPoolStatus} from './key-pool-status.js';
 import {describeModelList, fetchModelList} from './model-list.js';
 import {targetForProvider, type ProbeTarget} from './provider-target.js';
-import {checkReachability} from './reachability.js';
-import {redactSecrets} from './secrets.js';
+import {checkReachability, type CheckOptions} from './reachability.js';
+import type {HttpFetch} from './http.js';
+import {maskSecret, redactorFor} from '../config/redact.js';
 import {worstStatus, type StepOutcome, type TestStep} from './test-step.js';
 
 export type {TestStep, StepStatus} from './test-step.js';
@@ -28,6 +29,8 @@ export type TestResult = {
 	metrics?: CompletionMetrics;
 	/** One line for rows and logs. */
 	summary: string;
+	/** Per key of a pool (two or more keys): masked label and whether it works. */
+	keys?: KeyCheck[];
 	finishedAt: number;
 };
 
@@ -41,7 +44,14 @@ export type ConnectionTestOptions = {
 	timeoutMs?: number;
 	/** Run the completion even when the model is not listed (the user insisted). */
 	allowUnlisted?: boolean;
+	/** Stop after reachability and the auth + model list step: nothing is spent (`ccr-tui doctor`). */
+	quick?: boolean;
+	/** The network path: the proxy's own dispatcher in the CLI and the dashboard (see proxy/check-transport). */
+	fetch?: HttpFetch;
 };
+
+/** What the per-key checks of a pool found (undefined for a single key). */
+export type KeyCheck = {readonly label: string; readonly works: boolean};
 
 const LABELS = {
 	reach: 'Reachable',
@@ -53,35 +63,34 @@ const LABELS = {
 type StepId = keyof typeof LABELS;
 
 export async function runConnectionTest(provider: ProviderConfig, options: ConnectionTestOptions = {}): Promise<TestResult> {
-	const target = targetForProvider(provider);
+	let target = targetForProvider(provider);
 	const model = options.model ?? provider.models[0];
 	const steps: TestStep[] = [];
-	const secrets = [target.apiKey, provider.admin_token, ...(Array.isArray(provider.api_key) ? provider.api_key : [provider.api_key])].filter(
-		(value): value is string => typeof value === 'string' && value.length >= 4 && !isEnvRef(value),
-	);
-	const run = async (id: StepId, check: () => Promise<StepOutcome> | StepOutcome): Promise<TestStep> => {
+	const redact = redactorFor([target.apiKey, provider.admin_token, ...(Array.isArray(provider.api_key) ? provider.api_key : [provider.api_key])]);
+	const run = async (id: StepId | `key-${number}`, check: () => Promise<StepOutcome> | StepOutcome, label: string = LABELS[id as StepId]): Promise<TestStep> => {
 		const started = performance.now();
-		options.onStep?.({id, label: LABELS[id], status: 'running'});
+		options.onStep?.({id, label, status: 'running'});
 		const outcome = await check();
 		const step: TestStep = {
 			id,
-			label: LABELS[id],
+			label,
 			status: outcome.status,
 			durationMs: Math.round(outcome.durationMs ?? performance.now() - started),
-			detail: redactSecrets(outcome.detail, secrets),
-			...(outcome.hint ? {hint: redactSecrets(outcome.hint, secrets)} : {}),
+			detail: redact(outcome.detail),
+			...(outcome.hint ? {hint: redact(outcome.hint)} : {}),
 		};
 		steps.push(step);
 		options.onStep?.(step);
 		return step;
 	};
 
+	let keys: KeyCheck[] | undefined;
 	const finish = (models?: string[], metrics?: CompletionMetrics): TestResult => {
 		const status = worstStatus(steps);
-		return {status, steps, provider: provider.name, model, models, metrics, summary: summarize(target, steps, status), finishedAt: Date.now()};
+		return {status, steps, provider: provider.name, model, models, metrics, summary: summarize(target, steps, status), finishedAt: Date.now(), keys};
 	};
 
-	const check = {timeoutMs: options.timeoutMs, signal: options.signal};
+	const check = {timeoutMs: options.timeoutMs, signal: options.signal, fetch: options.fetch};
 	const reach = await run('reach', () => checkReachability(target.endpoint, check));
 	if (reach.status === 'fail') return finish();
 	// Also when a later step fails: an exhausted key pool is a likely reason.
@@ -90,10 +99,18 @@ export async function runConnectionTest(provider: ProviderConfig, options: Conne
 		return finish(models, metrics);
 	};
 
+	if (target.keys.length > 1) {
+		const pool = await checkPool(target, check, run);
+		keys = pool.checks;
+		// The remaining steps use a key that works (the first one when none does: its error explains).
+		if (pool.working) target = {...target, apiKey: pool.working, missingEnv: undefined};
+	}
+
 	const list = await fetchModelList(target, check);
 	const listed = await run('models', () => describeModelList(list, target));
 	if (listed.status === 'fail' && !(list.kind === 'null' && options.allowUnlisted)) return done();
 	const ids = list.kind === 'ok' ? [...list.ids] : undefined;
+	if (options.quick) return finish(ids);
 
 	const modelStep = await run('model', () => checkModelListed(target, model, ids, list.kind === 'null'));
 	if (modelStep.status === 'fail' || !model) return done(ids);
@@ -123,6 +140,43 @@ async function checkKeyPool(target: ProbeTarget, adminToken: string, check: {tim
 	const token = adminToken.trim();
 	if (isEnvRef(token)) return {status: 'warn', detail: `admin_token refers to ${token}, which is not set; key status skipped`};
 	return describeKeyPool(await fetchKeyPoolStatus(target.endpoint.root, token, check));
+}
+
+type StepRunner = (id: `key-${number}`, check: () => Promise<StepOutcome>, label: string) => Promise<TestStep>;
+
+/**
+ * A pool: every key once (the authenticated model list, which costs no completion), one masked line
+ * each. The pool works when one key does; dead keys are warnings then, failures when none works.
+ */
+async function checkPool(target: ProbeTarget, check: CheckOptions, run: StepRunner): Promise<{checks: KeyCheck[]; working?: string}> {
+	const outcomes = await Promise.all(target.keys.map(async key => ({key, outcome: await keyOutcome(target, key, check)})));
+	const anyWorks = outcomes.some(({outcome}) => outcome.works);
+	const checks: KeyCheck[] = [];
+	for (const [index, {key, outcome}] of outcomes.entries()) {
+		const label = `Key ${index + 1} ${keyLabel(key)}`;
+		const status = outcome.works ? 'pass' : anyWorks ? 'warn' : 'fail';
+		// One at a time: the steps are reported in key order.
+		await run(`key-${index + 1}`, async () => ({status, detail: outcome.detail, hint: outcome.works ? undefined : outcome.hint}), label);
+		checks.push({label: keyLabel(key), works: outcome.works});
+	}
+
+	return {checks, working: outcomes.find(({outcome}) => outcome.works)?.key};
+}
+
+async function keyOutcome(target: ProbeTarget, key: string, check: CheckOptions): Promise<{works: boolean; detail: string; hint?: string}> {
+	const missing = envRefName(key);
+	if (missing) return {works: false, detail: `${key.trim()} is not set`, hint: `export ${missing}=… before starting ccr-tui.`};
+	const list = await fetchModelList({...target, apiKey: key, missingEnv: undefined}, check);
+	if (list.kind === 'ok' || list.kind === 'null' || list.kind === 'unsupported')
+		return {works: true, detail: list.kind === 'unsupported' ? 'accepted (no model list to check it against)' : 'works'};
+	const step = describeModelList(list, {...target, apiKey: key});
+	if (list.kind === 'auth') return {works: false, detail: `rejected (HTTP ${list.status})`, hint: 'Remove or replace this key (e to edit the provider).'};
+	return {works: false, detail: step.detail, hint: step.hint};
+}
+
+/** How a key is named in output: its `$ENV` reference, else its masked suffix. */
+function keyLabel(key: string): string {
+	return isEnvRef(key) ? key.trim() : maskSecret(key);
 }
 
 function checkModelListed(target: ProbeTarget, model: string | undefined, ids: string[] | undefined, listUnavailable: boolean): StepOutcome {

@@ -180,7 +180,9 @@ export function startDemoTraffic(options: DemoTrafficOptions): DemoTraffic {
 			model: MAIN_MODEL,
 			max_tokens: 16_000,
 			stream: true,
-			thinking: {type: 'enabled', budget_tokens: 4000},
+			// What Claude Code sends after `--effort max` (the think route takes effort ≥ Router.thinkEffort).
+			thinking: {type: 'adaptive'},
+			output_config: {effort: 'max'},
 			system: SYSTEM,
 			messages: [{role: 'user', content: `Think it through: ${pick(PROMPTS)}`}],
 		});

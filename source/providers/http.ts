@@ -3,6 +3,8 @@
  * separate header/total deadlines, redirects reported (not followed), network errors by code.
  */
 
+import {isTlsCode, networkExplanation} from './network-words.js';
+
 export type NetworkFailure = {
 	readonly kind: 'network';
 	/** e.g. ECONNREFUSED, ENOTFOUND, CERT_HAS_EXPIRED. */
@@ -24,6 +26,33 @@ export class RequestFailedError extends Error {
 	}
 }
 
+/** The parts of a fetch Response the checks read (global fetch and undici's fetch both fit). */
+export type HttpResponse = {
+	readonly status: number;
+	readonly headers: {get(name: string): string | null};
+	readonly body: {getReader(): BodyReader} | null;
+	text(): Promise<string>;
+};
+
+type BodyReader = {read(): Promise<{done: boolean; value?: Uint8Array}>; releaseLock(): void};
+
+export type HttpRequestInit = {
+	readonly method: string;
+	readonly headers?: Record<string, string>;
+	readonly body?: string;
+	readonly redirect: 'manual';
+	readonly signal: AbortSignal;
+};
+
+/**
+ * How a check reaches the network. The CLI and the dashboard pass the proxy's own transport (its
+ * undici dispatcher: `PROXY_URL`/`HTTPS_PROXY`/`NO_PROXY`, connect timeout); the default is the
+ * global fetch, for code paths without a config (unit tests of single checks).
+ */
+export type HttpFetch = (url: string, init: HttpRequestInit) => Promise<HttpResponse>;
+
+const globalFetch: HttpFetch = async (url, init) => fetch(url, init);
+
 export type TimedRequestOptions = {
 	readonly method?: 'GET' | 'POST';
 	readonly headers?: Record<string, string>;
@@ -33,10 +62,12 @@ export type TimedRequestOptions = {
 	/** Deadline for the whole exchange, body included. @default headersTimeoutMs */
 	readonly totalTimeoutMs?: number;
 	readonly signal?: AbortSignal;
+	/** @default the global fetch */
+	readonly fetch?: HttpFetch;
 };
 
 export type TimedResponse = {
-	readonly response: Response;
+	readonly response: HttpResponse;
 	readonly startedAt: number;
 	/** Time to status line + headers. */
 	readonly ttfbMs: number;
@@ -47,8 +78,6 @@ export type TimedResponse = {
 	/** Stop timers and drop the connection (idempotent). */
 	close(): void;
 };
-
-const TLS_CODES = /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_SSL/i;
 
 export async function timedRequest(url: string, options: TimedRequestOptions): Promise<TimedResponse> {
 	const controller = new AbortController();
@@ -79,9 +108,9 @@ export async function timedRequest(url: string, options: TimedRequestOptions): P
 	};
 
 	if (options.signal?.aborted) throw failed(undefined);
-	let response: Response;
+	let response: HttpResponse;
 	try {
-		response = await fetch(url, {
+		response = await (options.fetch ?? globalFetch)(url, {
 			method: options.method ?? 'GET',
 			headers: options.headers,
 			body: options.body,
@@ -134,30 +163,10 @@ export function classifyNetworkError(error: unknown): NetworkFailure {
 	const cause = (error as {cause?: {code?: unknown; message?: unknown}} | undefined)?.cause;
 	const rawCode = typeof cause?.code === 'string' ? cause.code : (error as {code?: unknown} | undefined)?.code;
 	const code = typeof rawCode === 'string' ? rawCode : 'UNKNOWN';
-	const tls = TLS_CODES.test(code);
-	return {kind: 'network', code, message: networkWording(code, tls, cause?.message), tls};
-}
-
-function networkWording(code: string, tls: boolean, causeMessage: unknown): string {
-	switch (code) {
-		case 'ECONNREFUSED':
-			return 'connection refused (nothing listens on that host and port)';
-		case 'ENOTFOUND':
-		case 'EAI_AGAIN':
-			return 'host name not found';
-		case 'ECONNRESET':
-		case 'UND_ERR_SOCKET':
-			return 'the server closed the connection';
-		case 'EHOSTUNREACH':
-		case 'ENETUNREACH':
-			return 'host unreachable (network or firewall)';
-		case 'ETIMEDOUT':
-		case 'UND_ERR_CONNECT_TIMEOUT':
-			return 'connecting timed out (firewall, or wrong host)';
-		default:
-			if (tls) return `TLS error (${code})`;
-			return typeof causeMessage === 'string' && causeMessage ? causeMessage : 'request failed';
-	}
+	const tls = isTlsCode(code);
+	// An unknown code says less than the error's own message, when it has one.
+	const message = code === 'UNKNOWN' && typeof cause?.message === 'string' && cause.message ? cause.message : networkExplanation(code);
+	return {kind: 'network', code, message, tls};
 }
 
 export function describeFailure(failure: RequestFailure): string {

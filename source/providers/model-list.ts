@@ -2,7 +2,7 @@ import {describeFailure, RequestFailedError, timedRequest, type RequestFailure} 
 import {bareModelId, isGeminiBalanceChatModel, modelSuffix, parseGeminiBalanceError, SUFFIX_NOTES, type ModelSuffix} from './gemini-balance.js';
 import type {ProbeTarget} from './provider-target.js';
 import type {CheckOptions} from './reachability.js';
-import {redactSecrets} from './secrets.js';
+import {redactorFor} from '../config/redact.js';
 import type {StepOutcome} from './test-step.js';
 
 /** What `GET …/models` told us. */
@@ -46,6 +46,7 @@ export async function fetchModelList(target: ProbeTarget, options: CheckOptions 
 			headers: {accept: 'application/json', ...authHeaders(target)},
 			headersTimeoutMs: timeoutMs,
 			signal: options.signal,
+			fetch: options.fetch,
 		});
 		status = answer.response.status;
 		ttfbMs = answer.ttfbMs;
@@ -56,8 +57,7 @@ export async function fetchModelList(target: ProbeTarget, options: CheckOptions 
 		return {kind: 'failure', failure: error.failure};
 	}
 
-	const secrets = target.apiKey ? [target.apiKey] : [];
-	const message = () => redactSecrets(errorMessage(body), secrets);
+	const message = () => redactorFor([target.apiKey])(errorMessage(body));
 	if (status >= 300 && status < 400) return {kind: 'redirect', status, location};
 	if (status === 401 || status === 403) return {kind: 'auth', status, message: message()};
 	if (status === 404 || status === 405) return {kind: 'unsupported', status};

@@ -1,5 +1,5 @@
 import type {ProviderConfig} from '../config/schema.js';
-import {isEnvRef} from '../config/env-refs.js';
+import {envRefName} from '../config/env-refs.js';
 import {normalizeUrl, openAiEndpointFor, type ProviderEndpoint} from './normalize-url.js';
 
 /** Everything the checks need to talk to one provider. */
@@ -11,6 +11,8 @@ export type ProbeTarget = {
 	/** Set when the key is a `$VAR` reference whose variable is not set. */
 	readonly missingEnv?: string;
 	readonly poolSize: number;
+	/** Every non-empty key of the pool, in order (unset `$VAR` references kept as written). */
+	readonly keys: readonly string[];
 	readonly headers: Readonly<Record<string, string>>;
 	/** Ollama needs no key; every other provider without one will be refused. */
 	readonly keyless: boolean;
@@ -29,13 +31,14 @@ export function targetForProvider(provider: ProviderConfig): ProbeTarget {
 	const keys = (Array.isArray(provider.api_key) ? provider.api_key : [provider.api_key]).filter((key): key is string => typeof key === 'string' && key.trim() !== '');
 	const first = keys[0]?.trim();
 	// The store keeps unknown `$VAR` references literally; sending one would just get a 401.
-	const missingEnv = first && isEnvRef(first) ? first.replace(/^\$\{?|\}$/g, '') : undefined;
+	const missingEnv = first ? envRefName(first) : undefined;
 	return {
 		name: provider.name,
 		endpoint,
 		apiKey: missingEnv ? undefined : first,
 		missingEnv,
 		poolSize: keys.length,
+		keys: keys.map(key => key.trim()),
 		headers: {...provider.headers},
 		keyless: provider.profile === 'ollama' || /:11434(\/|$)/.test(provider.api_base_url),
 	};

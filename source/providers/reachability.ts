@@ -1,4 +1,4 @@
-import {describeFailure, RequestFailedError, timedRequest, type RequestFailure} from './http.js';
+import {describeFailure, RequestFailedError, timedRequest, type HttpFetch, type RequestFailure} from './http.js';
 import {isHealthyFingerprint} from './gemini-balance.js';
 import type {ProviderEndpoint} from './normalize-url.js';
 import type {StepOutcome} from './test-step.js';
@@ -6,6 +6,8 @@ import type {StepOutcome} from './test-step.js';
 export type CheckOptions = {
 	readonly timeoutMs?: number;
 	readonly signal?: AbortSignal;
+	/** The network path (the proxy's dispatcher in the CLI and the dashboard). */
+	readonly fetch?: HttpFetch;
 };
 
 const REACH_TIMEOUT_MS = 5000;
@@ -24,7 +26,7 @@ export async function checkReachability(endpoint: ProviderEndpoint, options: Che
 	let body: string;
 	let ttfbMs: number;
 	try {
-		const answer = await timedRequest(url, {headers: {accept: 'application/json'}, headersTimeoutMs: timeoutMs, signal: options.signal});
+		const answer = await timedRequest(url, {headers: {accept: 'application/json'}, headersTimeoutMs: timeoutMs, signal: options.signal, fetch: options.fetch});
 		ttfbMs = answer.ttfbMs;
 		status = answer.response.status;
 		location = answer.response.headers.get('location');

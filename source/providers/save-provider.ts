@@ -1,24 +1,17 @@
 /**
- * Writes a provider from the wizard (or `add-gemini-balance`) into the config: the same server is
- * updated in place, never duplicated; a different server under a taken name gets `name-2`.
+ * Writes a provider from the wizard, the edit screen or `add-gemini-balance` into the config: the
+ * same server (and API flavour) is updated in place, never duplicated; a different server under a
+ * taken name gets `name-2`. Every save can be previewed first: the diff and the routes it breaks.
  */
-import type {Config, RawConfig, Scenario} from '../config/schema.js';
+import type {Config, RawConfig} from '../config/schema.js';
 import type {ConfigSnapshot, ConfigStore} from '../config/store.js';
 import {normalizeUrl, type ProviderEndpoint} from './normalize-url.js';
-import {geminiBalanceProfile, PRESETS, type PresetId} from './presets.js';
+import {PRESETS} from './presets.js';
+import {mergeDraft, providerFromDraft, type ProviderDraft} from './provider-draft.js';
+import {applyRouteFix, diffProvider, routeImpact, type ProviderDiff, type RouteFix, type RouteImpact} from './provider-diff.js';
 import {targetForProvider} from './provider-target.js';
 
-export type ProviderDraft = {
-	readonly preset: PresetId;
-	readonly endpoint: ProviderEndpoint;
-	/** As the user typed it: a literal key or a `$ENV` reference. undefined/'' = none (or keep the existing one). */
-	readonly apiKey?: string;
-	readonly models: readonly string[];
-	/** Scenario → model id of this provider. */
-	readonly routes: Readonly<Partial<Record<Scenario, string>>>;
-	/** Explicit name (`--name`); otherwise the preset's name or a unique variant. */
-	readonly name?: string;
-};
+export type {ProviderDraft} from './provider-draft.js';
 
 export type SavePlan = {
 	readonly name: string;
@@ -31,10 +24,15 @@ export type SavePlan = {
 	readonly models: readonly string[];
 };
 
-/** Decide name and add/update without touching anything. */
-export function planProviderSave(config: Config, draft: ProviderDraft): SavePlan {
+/** Decide name and add/update without touching anything; `editIndex` is the provider being edited. */
+export function planProviderSave(config: Config, draft: ProviderDraft, editIndex?: number): SavePlan {
 	const models = [...new Set([...draft.models, ...Object.values(draft.routes).filter((model): model is string => Boolean(model))])];
 	const providers = config.Providers;
+	if (editIndex !== undefined && providers[editIndex]) {
+		const name = draft.name?.trim() || providers[editIndex].name;
+		return {name, mode: 'update', index: editIndex, reason: `updates provider "${name}"`, models};
+	}
+
 	const sameServer = providers.findIndex(provider => sameEndpoint(endpointOf(provider, draft.endpoint.kind), draft.endpoint));
 	if (draft.name) {
 		const named = providers.findIndex(provider => provider.name.toLowerCase() === draft.name!.toLowerCase());
@@ -51,7 +49,8 @@ export function planProviderSave(config: Config, draft: ProviderDraft): SavePlan
 		return {name, mode: 'update', index: sameServer, reason: `updates provider "${name}" (same server)`, models};
 	}
 
-	const base = PRESETS[draft.preset].defaultName;
+	// The two Gemini Balance flavours can live side by side: the OpenAI one gets its own name.
+	const base = draft.endpoint.kind === 'gemini-balance' && draft.endpoint.api === 'openai' ? `${PRESETS[draft.preset].defaultName}-openai` : PRESETS[draft.preset].defaultName;
 	const taken = new Set(providers.map(provider => provider.name.toLowerCase()));
 	let name = base;
 	for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${base}-${n}`;
@@ -59,44 +58,94 @@ export function planProviderSave(config: Config, draft: ProviderDraft): SavePlan
 	return {name, mode: 'add', reason, models};
 }
 
-/** Upsert the provider and point the chosen routes at it, in one validated, atomic write. */
-export function saveProvider(store: ConfigStore, draft: ProviderDraft): {plan: SavePlan; snapshot: ConfigSnapshot} {
-	const plan = planProviderSave(store.getSnapshot().config, draft);
-	const snapshot = store.update(raw => {
-		// Claude Code Router also accepts lower-case `providers`; write where the user keeps them.
-		const key = Array.isArray(raw['Providers']) || !Array.isArray(raw['providers']) ? 'Providers' : 'providers';
-		const list = Array.isArray(raw[key]) ? [...(raw[key] as RawConfig[])] : [];
-		const existing = plan.index === undefined ? undefined : list[plan.index];
-		list[plan.index ?? list.length] = buildProvider(draft, plan, existing);
-		raw[key] = list;
+export type SavePreview = {
+	readonly plan: SavePlan;
+	/** The provider object as it will be written (and tested). */
+	readonly provider: RawConfig;
+	readonly diff: ProviderDiff;
+	/** Routes and fallback entries that point at a model this save removes. */
+	readonly impact: RouteImpact;
+};
 
+export type SaveOptions = {
+	/** The provider being edited (edit screen): updated in place whatever its URL. */
+	readonly editIndex?: number;
+	/** What to do with routes pointing at a removed model. @default keep */
+	readonly routeFix?: RouteFix;
+};
+
+/** What a save would write and change, without writing. */
+export function previewProviderSave(snapshot: Pick<ConfigSnapshot, 'config' | 'raw'>, draft: ProviderDraft, editIndex?: number): SavePreview {
+	const first = planProviderSave(snapshot.config, draft, editIndex);
+	const existing = first.index === undefined ? undefined : providerList(snapshot.raw)[first.index];
+	const merged = mergeDraft(draft, existing);
+	const plan = merged === draft ? first : planProviderSave(snapshot.config, merged, editIndex);
+	const provider = providerFromDraft(merged, plan.name, plan.models, existing);
+	const diff = diffProvider(existing, provider);
+	const impact = existing ? routeImpact(snapshot.raw, String(existing['name']), plan.models, diff.modelsRemoved) : {routes: [], fallbacks: []};
+	return {plan, provider, diff, impact};
+}
+
+/** Upsert the provider and point the chosen routes at it, in one validated, atomic write. */
+export function saveProvider(store: ConfigStore, draft: ProviderDraft, options: SaveOptions = {}): SavePreview & {snapshot: ConfigSnapshot} {
+	const preview = previewProviderSave(store.getSnapshot(), draft, options.editIndex);
+	const {plan, provider} = preview;
+	const snapshot = store.update(raw => {
+		// `plan` and `provider` come from the preview: what was shown (and tested) is what is written.
+		const key = providersKey(raw);
+		const list = [...providerList(raw)];
+		const existing = plan.index === undefined ? undefined : list[plan.index];
+		list[plan.index ?? list.length] = provider;
+		raw[key] = list;
+		// Against the file as it is now (it may have changed since the preview).
+		if (existing) applyRouteFix(raw, routeImpact(raw, String(existing['name']), plan.models, preview.diff.modelsRemoved), options.routeFix ?? {kind: 'keep'});
 		const router = {...(raw['Router'] as RawConfig | undefined)};
 		for (const [scenario, model] of Object.entries(draft.routes)) {
 			if (model) router[scenario] = `${plan.name},${model}`;
 		}
 
-		if (existing && existing['name'] !== plan.name) renameRoutes(router, String(existing['name']), plan.name);
 		raw['Router'] = router;
+		if (existing && existing['name'] !== plan.name) renameRoutes(raw, String(existing['name']), plan.name);
 	});
-	return {plan, snapshot};
+	return {...preview, snapshot};
 }
 
-function buildProvider(draft: ProviderDraft, plan: SavePlan, existing: RawConfig | undefined): RawConfig {
-	const preset = PRESETS[draft.preset];
-	const profile = draft.endpoint.kind === 'gemini-balance' ? geminiBalanceProfile(draft.endpoint.api ?? 'v1') : preset.profile;
-	const provider: RawConfig = {...existing, name: plan.name, api_base_url: draft.endpoint.chatUrl, models: [...plan.models]};
-	const key = draft.apiKey?.trim();
-	const pool = existing?.['api_key'];
-	// Re-running the wizard on a key pool shows its first key: keep the pool rather than shrink it.
-	if (key && !(Array.isArray(pool) && pool.includes(key))) provider['api_key'] = key;
-	else if (preset.key === 'none' && provider['api_key'] === undefined) provider['api_key'] = 'ollama'; // Claude Code Router skips key-less providers.
-	if (profile) provider['profile'] = profile;
-	return provider;
+/** What deleting a provider changes: the diff and the routes and fallbacks that point at it. */
+export function previewProviderDelete(snapshot: Pick<ConfigSnapshot, 'raw'>, index: number): {diff: ProviderDiff; impact: RouteImpact} | undefined {
+	const existing = providerList(snapshot.raw)[index];
+	if (!existing) return undefined;
+	return {diff: diffProvider(existing, undefined), impact: routeImpact(snapshot.raw, String(existing['name']), undefined)};
 }
 
-function renameRoutes(router: RawConfig, from: string, to: string): void {
-	for (const [scenario, value] of Object.entries(router)) {
-		if (typeof value === 'string' && value.startsWith(`${from},`)) router[scenario] = `${to},${value.slice(from.length + 1)}`;
+/** Remove a provider; routes pointing at it follow `routeFix`, fallback entries to it are dropped. */
+export function deleteProvider(store: ConfigStore, index: number, routeFix: RouteFix): ConfigSnapshot {
+	return store.update(raw => {
+		const list = [...providerList(raw)];
+		const existing = list[index];
+		if (!existing) throw new Error('that provider is no longer in the config');
+		list.splice(index, 1);
+		raw[providersKey(raw)] = list;
+		applyRouteFix(raw, routeImpact(raw, String(existing['name']), undefined), routeFix);
+	});
+}
+
+/** Claude Code Router also accepts lower-case `providers`; write where the user keeps them. */
+function providersKey(raw: RawConfig): 'Providers' | 'providers' {
+	return Array.isArray(raw['Providers']) || !Array.isArray(raw['providers']) ? 'Providers' : 'providers';
+}
+
+function providerList(raw: RawConfig): RawConfig[] {
+	const list = raw[providersKey(raw)];
+	return Array.isArray(list) ? (list as RawConfig[]) : [];
+}
+
+function renameRoutes(raw: RawConfig, from: string, to: string): void {
+	const rename = (value: unknown) => (typeof value === 'string' && value.startsWith(`${from},`) ? `${to},${value.slice(from.length + 1)}` : value);
+	const router = raw['Router'] as RawConfig | undefined;
+	if (router) for (const [scenario, value] of Object.entries(router)) router[scenario] = rename(value);
+	const fallback = raw['fallback'] as RawConfig | undefined;
+	if (fallback && typeof fallback === 'object') {
+		for (const [scenario, list] of Object.entries(fallback)) if (Array.isArray(list)) fallback[scenario] = list.map(rename);
 	}
 }
 
@@ -112,9 +161,9 @@ function endpointOf(provider: Config['Providers'][number], kind: ProviderEndpoin
 }
 
 function sameEndpoint(a: ProviderEndpoint, b: ProviderEndpoint): boolean {
-	if (sameUrl(a.chatUrl, b.chatUrl)) return true;
-	// The same Gemini Balance server, whichever of its APIs: switching API updates it.
-	return a.kind === 'gemini-balance' && b.kind === 'gemini-balance' && sameUrl(a.root, b.root);
+	// Gemini Balance's `/v1` and `/openai/v1` are two providers of one server (side by side).
+	if (a.kind === 'gemini-balance' && b.kind === 'gemini-balance') return (a.api ?? 'v1') === (b.api ?? 'v1') && sameUrl(a.root, b.root);
+	return sameUrl(a.chatUrl, b.chatUrl);
 }
 
 function sameUrl(a: string, b: string): boolean {

@@ -1,5 +1,6 @@
-import {parseRouteTarget, SCENARIOS, type Config, type RawConfig, type Scenario} from '../config/schema.js';
-import {PRESETS, type PresetId} from './presets.js';
+import {parseRouteTarget, SCENARIOS, type Config, type ProviderConfig, type RawConfig, type Scenario} from '../config/schema.js';
+import {normalizeUrl} from './normalize-url.js';
+import {PRESETS, type GeminiBalanceApi, type PresetId} from './presets.js';
 import {isGeminiBalanceProvider} from './provider-target.js';
 import type {WizardPrefill} from './wizard-state.js';
 
@@ -7,11 +8,15 @@ import type {WizardPrefill} from './wizard-state.js';
  * Start the wizard from the provider this preset already configured (so re-running it updates that
  * provider): its URL, its key as written (a `$ENV` reference stays one), models and routes.
  */
-export function prefillFromConfig(config: Config, raw: RawConfig, preset: PresetId): WizardPrefill {
-	const index = config.Providers.findIndex(provider =>
-		preset === 'gemini-balance' ? isGeminiBalanceProvider(provider) : preset !== 'custom' && provider.profile === PRESETS[preset].profile,
-	);
-	if (index === -1) return {};
+export function prefillFromConfig(config: Config, raw: RawConfig, preset: PresetId, api?: GeminiBalanceApi): WizardPrefill {
+	const matches = (provider: ProviderConfig) =>
+		preset === 'gemini-balance' ? isGeminiBalanceProvider(provider) : preset !== 'custom' && provider.profile === PRESETS[preset].profile;
+	// Asked for one Gemini Balance flavour: start from that one (the other is a separate provider).
+	const flavoured = api ? config.Providers.findIndex(provider => matches(provider) && flavourOf(provider) === api) : -1;
+	const any = config.Providers.findIndex(matches);
+	const index = api ? flavoured : any;
+	// The other flavour of the same server still tells where the server is.
+	if (index === -1) return any === -1 ? {} : {url: serverRoot(config.Providers[any]!.api_base_url)};
 	const provider = config.Providers[index]!;
 	const rawList = (Array.isArray(raw['Providers']) ? raw['Providers'] : raw['providers']) as RawConfig[] | undefined;
 	const rawKey = rawList?.[index]?.['api_key'];
@@ -25,8 +30,17 @@ export function prefillFromConfig(config: Config, raw: RawConfig, preset: Preset
 	return {
 		url: provider.api_base_url,
 		token: preset === 'ollama' ? undefined : token,
-		api: provider.profile === 'gemini-openai' ? 'openai' : 'v1',
+		api: flavourOf(provider),
 		models: provider.models,
 		routes,
 	};
+}
+
+function flavourOf(provider: ProviderConfig): GeminiBalanceApi {
+	return provider.profile === 'gemini-openai' || /\/openai\/v1(\/|$)/.test(provider.api_base_url) ? 'openai' : 'v1';
+}
+
+function serverRoot(url: string): string {
+	const normalized = normalizeUrl(url, {kind: 'gemini-balance'});
+	return normalized.ok ? normalized.endpoint.root : url;
 }

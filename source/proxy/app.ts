@@ -20,9 +20,10 @@ import {UpstreamDispatchers, type ProxyEnv} from './dispatcher.js';
 import {InFlight} from './in-flight.js';
 import {KeyPools} from './key-pool.js';
 import type {ProxyServices} from './messages-handler.js';
-import {MAX_BODY_BYTES, readBodyText} from './read-body.js';
+import {readJsonBody} from './request-body.js';
 import {errorBody, errorResponse, jsonResponse, newRequestId} from './responses.js';
 import {resolveTimings, type ProxyTimings} from './timings.js';
+import {ThoughtSignatureCache} from './translate/thought-signatures.js';
 import type {AnthropicRequest} from './translate/types.js';
 
 /**
@@ -62,10 +63,9 @@ export type ProxyAppDeps = {
 	readonly sessions?: SessionIndex;
 };
 
-const startedAt = Date.now();
-
 export function createProxyApp(deps: ProxyAppDeps): H3 {
 	const timings = resolveTimings(deps.timings);
+	const startedAt = timings.now();
 	const services: ProxyServices = {
 		store: deps.store,
 		bus: deps.bus,
@@ -74,7 +74,8 @@ export function createProxyApp(deps: ProxyAppDeps): H3 {
 		pools: deps.pools ?? new KeyPools(deps.bus, timings.now),
 		dispatchers: deps.dispatchers ?? new UpstreamDispatchers({connectTimeoutMs: timings.connectTimeoutMs}),
 		inFlight: deps.inFlight ?? new InFlight(),
-		customRouter: new CustomRouter(deps.bus),
+		customRouter: new CustomRouter(deps.bus, {now: timings.now}),
+		dialects: {signatures: new ThoughtSignatureCache()},
 		listen: deps.listen ?? (() => ({host: '127.0.0.1', port: 0})),
 	};
 	let messagesHandler: ((event: H3Event) => Promise<Response>) | undefined;
@@ -94,18 +95,10 @@ export function createProxyApp(deps: ProxyAppDeps): H3 {
 		const denied = guard(event);
 		if (denied) return denied;
 		const id = newRequestId();
-		const read = await readBodyText(event.req as Request, MAX_BODY_BYTES).catch(() => undefined);
-		if (!read) return errorResponse(400, errorBody('invalid_request_error', 'the request body could not be read'), id);
-		if (!read.ok) return errorResponse(413, errorBody('request_too_large', 'request body is larger than 32 MiB'), id);
-		let json: unknown;
-		try {
-			json = JSON.parse(read.text);
-		} catch {
-			return errorResponse(400, errorBody('invalid_request_error', 'request body is not valid JSON'), id);
-		}
-
+		const body = await readJsonBody(event);
+		if (!body.ok) return errorResponse(body.status, errorBody(body.type, body.message), id);
 		const {validateCountTokensRequest, estimateInputTokens} = await loadHandlers();
-		const validated = validateCountTokensRequest(json);
+		const validated = validateCountTokensRequest(body.json);
 		if (!validated.ok) return errorResponse(400, errorBody('invalid_request_error', validated.message), id);
 		return jsonResponse(200, {input_tokens: estimateInputTokens(validated.request as unknown as AnthropicRequest)}, id);
 	};
@@ -132,7 +125,8 @@ export function createProxyApp(deps: ProxyAppDeps): H3 {
 		return jsonResponse(200, {service: 'ccr-tui', session: found ?? null, latest: deps.sessions?.latest() ?? null}, newRequestId());
 	};
 
-	const health = (): Response => jsonResponse(200, {status: 'ok', service: 'ccr-tui', inFlight: services.inFlight.size, uptimeMs: Date.now() - startedAt}, newRequestId());
+	const health = (): Response =>
+		jsonResponse(200, {status: 'ok', service: 'ccr-tui', inFlight: services.inFlight.size, uptimeMs: Math.round(timings.now() - startedAt)}, newRequestId());
 
 	const ok = (): Response => new Response('ccr-tui proxy is running\n', {status: 200, headers: {'content-type': 'text/plain; charset=utf-8'}});
 

@@ -10,6 +10,7 @@ import path from 'node:path';
 import {pathToFileURL} from 'node:url';
 import type {ActivityBus} from '../activity/bus.js';
 import {parseRouteTarget, type Config} from '../config/schema.js';
+import {homeDir} from '../config/paths.js';
 
 type RouterFunction = (request: unknown, config: unknown, context?: unknown) => unknown;
 
@@ -18,12 +19,14 @@ const NOTICE_REPEAT_MS = 60_000;
 export class CustomRouter {
 	readonly #bus: ActivityBus;
 	readonly #timeoutMs: number;
+	readonly #now: () => number;
 	#loaded?: {file: string; mtimeMs: number; fn: RouterFunction};
 	readonly #lastNotice = new Map<string, number>();
 
-	constructor(bus: ActivityBus, options: {timeoutMs?: number} = {}) {
+	constructor(bus: ActivityBus, options: {timeoutMs?: number; now?: () => number} = {}) {
 		this.#bus = bus;
 		this.#timeoutMs = options.timeoutMs ?? 5000;
+		this.#now = options.now ?? Date.now;
 	}
 
 	/**
@@ -34,7 +37,7 @@ export class CustomRouter {
 	async choose(input: unknown, config: Config, configPath: string): Promise<string | undefined> {
 		const setting = config.CUSTOM_ROUTER_PATH?.trim();
 		if (!setting) return undefined;
-		const file = path.resolve(path.dirname(configPath), setting.startsWith('~/') ? path.join(process.env['HOME'] ?? '', setting.slice(2)) : setting);
+		const file = path.resolve(path.dirname(configPath), setting.startsWith('~/') ? path.join(homeDir(), setting.slice(2)) : setting);
 		let fn: RouterFunction;
 		try {
 			fn = await this.#load(file);
@@ -86,7 +89,7 @@ export class CustomRouter {
 
 	#notice(text: string): void {
 		// One notice per distinct problem per minute: a broken router would otherwise flood the log.
-		const now = Date.now();
+		const now = this.#now();
 		const last = this.#lastNotice.get(text);
 		if (last !== undefined && now - last < NOTICE_REPEAT_MS) return;
 		this.#lastNotice.set(text, now);

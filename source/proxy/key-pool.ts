@@ -5,6 +5,7 @@
  * rested or disabled: hiding its real error behind "key cooling down" would only confuse.
  * State is reported as `keys` activity events with masked suffixes only.
  */
+import {isEnvRef} from '../config/env-refs.js';
 import type {ActivityBus} from '../activity/bus.js';
 import type {KeyHealth} from '../activity/events.js';
 import type {ProviderConfig} from '../config/schema.js';
@@ -137,7 +138,7 @@ export class KeyPools {
 export function providerKeys(provider: ProviderConfig): string[] {
 	const raw = provider.api_key;
 	const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
-	return [...new Set(list.map(key => key.trim()).filter(key => key !== '' && !/^\$\{?[A-Za-z_]\w*\}?$/.test(key)))];
+	return [...new Set(list.map(key => key.trim()).filter(key => key !== '' && !isEnvRef(key)))];
 }
 
 function describe(pool: Pool, now: number): KeyHealth['keys'] {

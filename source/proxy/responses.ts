@@ -1,5 +1,5 @@
 /** Response builders shared by the handlers: Anthropic-shaped errors and JSON with a request id. */
-import {HTTPResponse} from 'h3';
+import {h3Response} from './h3-adapter.js';
 import {randomBase62} from './translate/ids.js';
 import type {AnthropicErrorBody} from './translate/types.js';
 
@@ -14,10 +14,7 @@ export function newRequestId(): string {
  * handlers: h3 is the only consumer and accepts both.
  */
 export function jsonResponse(status: number, body: unknown, requestId: string, headers: Record<string, string> = {}): Response {
-	return new HTTPResponse(JSON.stringify(body), {
-		status,
-		headers: {'content-type': 'application/json', 'request-id': requestId, ...headers},
-	}) as unknown as Response;
+	return h3Response(JSON.stringify(body), {status, headers: {'content-type': 'application/json', 'request-id': requestId, ...headers}});
 }
 
 /** `{"type":"error","error":{type,message},"request_id"}` with the request id header too. */

@@ -3,6 +3,7 @@
  * to the next fallback? give up?) and how long to wait. The loop itself is in upstream-call.ts.
  */
 import type {ProviderConfig} from '../config/schema.js';
+import {networkWords} from '../providers/network-words.js';
 import {DEFAULT_MAX_RETRIES, type ProxyTimings} from './timings.js';
 
 /** Why one attempt did not produce an answer. */
@@ -89,28 +90,6 @@ export function describeFailure(failure: AttemptFailure): string {
 
 		case 'deadline': {
 			return 'timeout (API_TIMEOUT_MS)';
-		}
-	}
-}
-
-export function networkWords(code: string): string {
-	switch (code) {
-		case 'ECONNREFUSED': {
-			return 'connection refused';
-		}
-
-		case 'ECONNRESET':
-		case 'UND_ERR_SOCKET': {
-			return 'connection reset';
-		}
-
-		case 'ENOTFOUND':
-		case 'EAI_AGAIN': {
-			return 'host not found (DNS)';
-		}
-
-		default: {
-			return code.startsWith('ERR_TLS') || code.includes('CERT') ? `TLS error (${code})` : `network error (${code})`;
 		}
 	}
 }

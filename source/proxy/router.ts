@@ -3,19 +3,26 @@
  * out (the caller loads the custom router and counts tokens lazily). First match wins:
  *
  *   1. custom router answer (CUSTOM_ROUTER_PATH, already resolved by the caller)
- *   2. `provider,model` in the model field (provider name matched case-insensitively)
- *   3. longContext: input tokens above Router.longContextThreshold
- *   4. `<CCR-SUBAGENT-MODEL>provider,model</CCR-SUBAGENT-MODEL>` in any system block or the first user message
- *   5. background: a haiku model
- *   6. webSearch: a `web_search*` tool is present
- *   7. think: thinking `enabled` or `adaptive`
+ *   2. webSearch: a `web_search*` server tool is present — even with an explicit model, because
+ *      Claude Code sends its WebSearch request with the session's model, which usually cannot search
+ *   3. `provider,model` in the model field (provider name matched case-insensitively)
+ *   4. longContext: input tokens above Router.longContextThreshold
+ *   5. `<CCR-SUBAGENT-MODEL>provider,model</CCR-SUBAGENT-MODEL>` in any system block or the first user message
+ *   6. background: a haiku model
+ *   7. think: the request's effort (`output_config.effort`, or what `thinking` implies) is at least
+ *      Router.thinkEffort (default xhigh) — Claude Code asks for adaptive thinking on every request
  *   8. image: the last user turn carries an image
  *   9. default
+ *
+ * A web search request that no webSearch route takes must land on a target that can search (its
+ * `-search` variant is used when the provider lists one); otherwise it is refused with a message
+ * naming the route to set, never answered by a model that would invent results.
  *
  * The subagent tag is always stripped from the request that goes upstream, whichever rule wins.
  */
 import type {RouteScenario} from '../activity/events.js';
-import {parseRouteTarget, type Config, type ProviderConfig, type Scenario} from '../config/schema.js';
+import {parseRouteTarget, thinkEffortOf, type Config, type ProviderConfig, type Scenario} from '../config/schema.js';
+import {effortAtLeast, requestEffort} from './effort.js';
 import {resolveDiscoveryAlias} from './model-aliases.js';
 
 /** The parts of an Anthropic request routing looks at. */
@@ -25,6 +32,7 @@ export type RoutableRequest = {
 	messages: ReadonlyArray<{role: string; content: string | ReadonlyArray<{type: string; [key: string]: unknown}>}>;
 	tools?: ReadonlyArray<{type?: string; name?: string; [key: string]: unknown}>;
 	thinking?: {type?: string; [key: string]: unknown} | null;
+	output_config?: {effort?: unknown; [key: string]: unknown} | null;
 };
 
 export type RouteDecision<T extends RoutableRequest = RoutableRequest> = {
@@ -54,11 +62,23 @@ export type RouteOptions = {
 	readonly custom?: string;
 	/** Named in the "no route" message. */
 	readonly configPath?: string;
+	/**
+	 * The model that answers a web search on this provider: `model` itself or its search variant
+	 * when the target can search, undefined when it cannot. @default nothing can search
+	 */
+	readonly searchModel?: (provider: ProviderConfig, model: string) => string | undefined;
 };
 
 const SUBAGENT_TAG = /<CCR-SUBAGENT-MODEL>([\s\S]*?)<\/CCR-SUBAGENT-MODEL>\s*/;
 
 export function routeRequest<T extends RoutableRequest>(request: T, config: Config, options: RouteOptions): RouteDecision<T> | {error: RouteError} {
+	const search = webSearchTool(request);
+	const decision = routeByRules(request, config, options, search);
+	if (!search || 'error' in decision) return decision;
+	return searchOn(decision, options, search);
+}
+
+function routeByRules<T extends RoutableRequest>(request: T, config: Config, options: RouteOptions, search: WebSearchTool | undefined): RouteDecision<T> | {error: RouteError} {
 	const router = config.Router;
 	const tagged = extractSubagentTag(request);
 	const cleaned = tagged?.request ?? request;
@@ -82,6 +102,10 @@ export function routeRequest<T extends RoutableRequest>(request: T, config: Conf
 
 	if (options.custom) {
 		return pick(options.custom, 'custom', 'default', `custom router chose ${options.custom}`, 'the custom router (CUSTOM_ROUTER_PATH)');
+	}
+
+	if (search && router.webSearch) {
+		return pick(router.webSearch, 'webSearch', 'webSearch', `request carries the ${search.type} tool`, 'Router.webSearch');
 	}
 
 	const discovered = resolveDiscoveryAlias(config, request.model);
@@ -109,14 +133,10 @@ export function routeRequest<T extends RoutableRequest>(request: T, config: Conf
 		return pick(router.background, 'background', 'background', `${request.model} is a haiku (background) model`, 'Router.background');
 	}
 
-	const webSearch = request.tools?.find(tool => typeof tool.type === 'string' && tool.type.startsWith('web_search'));
-	if (router.webSearch && webSearch) {
-		return pick(router.webSearch, 'webSearch', 'webSearch', `request carries the ${webSearch.type} tool`, 'Router.webSearch');
-	}
-
-	const thinking = request.thinking?.type;
-	if (router.think && (thinking === 'enabled' || thinking === 'adaptive')) {
-		return pick(router.think, 'think', 'think', `thinking is ${thinking}`, 'Router.think');
+	const effort = router.think ? requestEffort(request) : undefined;
+	const threshold = thinkEffortOf(router);
+	if (router.think && effort && effortAtLeast(effort, threshold)) {
+		return pick(router.think, 'think', 'think', `effort ${effort}${budgetNote(request)} ≥ thinkEffort ${threshold}`, 'Router.think');
 	}
 
 	if (router.image && lastUserTurnHasImage(request)) {
@@ -133,9 +153,48 @@ export function routeRequest<T extends RoutableRequest>(request: T, config: Conf
 		error: {
 			status: 404,
 			type: 'not_found_error',
-			message: `model "${request.model}" is not routed to any provider: set Router.default to "provider,model"${where}${known}, or pick a default route in the ccr-tui dashboard`,
+			message:
+				`model "${request.model}" is not routed to any provider: set Router.default to "provider,model"${where}${known}, ` + 'or pick a default route in the ccr-tui dashboard',
 		},
 	};
+}
+
+type WebSearchTool = {readonly type: string};
+
+/** Anthropic's web search server tool (`web_search_20250305`, …), when the request carries it. */
+export function webSearchTool(request: RoutableRequest): WebSearchTool | undefined {
+	const tool = request.tools?.find(item => typeof item.type === 'string' && item.type.startsWith('web_search'));
+	return tool ? {type: tool.type!} : undefined;
+}
+
+/**
+ * A web search lands where it can be answered by searching: the target's search variant, or a
+ * refusal naming the route to set.
+ */
+function searchOn<T extends RoutableRequest>(decision: RouteDecision<T>, options: RouteOptions, search: WebSearchTool): RouteDecision<T> | {error: RouteError} {
+	const model = options.searchModel?.(decision.provider, decision.model);
+	if (model === undefined) {
+		// The user chose these for this request (a webSearch route, their custom router): trusted as set.
+		if (decision.scenario === 'webSearch' || decision.scenario === 'custom') return decision;
+		return {
+			error: {
+				status: 400,
+				type: 'invalid_request_error',
+				message:
+					`web search is not available: the request carries the ${search.type} tool but ${decision.target} cannot search the web ` +
+					'and no webSearch route is set. Set Router.webSearch to a model that can search (a Gemini Balance "-search" model, or an ' +
+					'Anthropic provider) in the ccr-tui dashboard or in config.json',
+			},
+		};
+	}
+
+	if (model === decision.model) return decision;
+	return {...decision, model, target: `${decision.provider.name},${model}`, reason: `${decision.reason}; searching with ${model}`};
+}
+
+function budgetNote(request: RoutableRequest): string {
+	const thinking = request.thinking;
+	return thinking?.type === 'enabled' && Number(thinking['budget_tokens']) > 0 ? ` (thinking budget ${formatCount(Number(thinking['budget_tokens']))})` : '';
 }
 
 /**

@@ -111,7 +111,13 @@ export async function startProxy(options: StartProxyOptions): Promise<ProxyServe
 	for (const message of bindWarnings) options.bus.emit({type: 'notice', at: timings.now(), level: 'error', source: 'proxy', message});
 	const {port} = server.address() as AddressInfo;
 	address.port = port;
-	setImmediate(() => void loadHandlers());
+	// The handlers load right after listening; close() waits for that load so no import outlives the server.
+	const handlersLoaded = new Promise<void>(resolve => setImmediate(resolve))
+		.then(() => loadHandlers())
+		.then(
+			() => undefined,
+			() => undefined,
+		);
 	if (options.warmUp) {
 		setTimeout(() => undici(), 500).unref();
 	}
@@ -142,6 +148,7 @@ export async function startProxy(options: StartProxyOptions): Promise<ProxyServe
 				server.closeAllConnections();
 				await closed;
 				await dispatchers.close();
+				await handlersLoaded;
 				// Deliver what the bus still holds (it may defer), so the last requests reach the history.
 				options.bus.flush();
 				sessions.close();

@@ -21,7 +21,13 @@ import type {AnthropicUsage} from './translate/types.js';
 import {TimeoutReason} from './timeout-reason.js';
 import type {ProxyTimings} from './timings.js';
 
-/** What the relay needs from the translator (StreamTranslator, or a passthrough stand-in). */
+/** Why a stream ended in `event: error` (type and message as the client saw them). */
+export type StreamFailure = {readonly type: string; readonly message: string};
+
+/**
+ * What the relay needs from a dialect's stream translator: SSE text per upstream chunk, and typed
+ * facts (content started, failure, usage) so that nothing downstream parses the SSE text back.
+ */
 export type SseSource = {
 	start(): string;
 	push(chunk: Uint8Array | string): string;
@@ -31,6 +37,10 @@ export type SseSource = {
 	ping(): string;
 	readonly ended: boolean;
 	readonly awaitingGrace: boolean;
+	/** A content delta has been written (first token). */
+	readonly contentStarted: boolean;
+	/** Set once the source wrote its `event: error`. */
+	readonly failure: StreamFailure | undefined;
 	readonly outputTokens: number;
 	readonly stopReason: string | null;
 	readonly usage: AnthropicUsage;
@@ -74,10 +84,9 @@ export function relaySse(options: RelayOptions): SsePipe {
 	let closed = false;
 	let bytes = 0;
 	let firstToken = false;
-	let lastWrite = performance.now();
-	let lastRead = performance.now();
-	let lastProgress = performance.now();
-	let errorInfo: {errorType: string; message: string} | undefined;
+	let lastWrite = timings.now();
+	let lastRead = timings.now();
+	let lastProgress = timings.now();
 	let pingTimer: NodeJS.Timeout | undefined;
 	let idleTimer: NodeJS.Timeout | undefined;
 	let graceTimer: NodeJS.Timeout | undefined;
@@ -88,13 +97,12 @@ export function relaySse(options: RelayOptions): SsePipe {
 	const write = (input: string) => {
 		if (!input || closed) return;
 		// Only error frames can carry upstream-quoted secrets; content deltas stay off the redactor.
-		const text = options.redact && input.includes('event: error') ? options.redact(input) : input;
-		if (!errorInfo && text.includes('event: error')) errorInfo = parseErrorEvent(text);
+		const text = options.redact && source.failure ? options.redact(input) : input;
 		bytes += Buffer.byteLength(text);
-		lastWrite = performance.now();
+		lastWrite = timings.now();
 		if (destination) destination.write(text);
 		else queued.push(text);
-		if (!firstToken && text.includes('content_block_delta')) {
+		if (!firstToken && source.contentStarted) {
 			firstToken = true;
 			options.onFirstToken();
 		}
@@ -132,13 +140,18 @@ export function relaySse(options: RelayOptions): SsePipe {
 		options.onEnd(outcome);
 	};
 
-	const outcomeAfterEnd = (): RelayOutcome => (errorInfo ? {kind: 'error', ...errorInfo, usage: source.usage} : {kind: 'done', stopReason: source.stopReason, usage: source.usage});
+	const outcomeAfterEnd = (): RelayOutcome => {
+		const failure = source.failure;
+		if (!failure) return {kind: 'done', stopReason: source.stopReason, usage: source.usage};
+		const message = options.redact ? options.redact(failure.message) : failure.message;
+		return {kind: 'error', errorType: failure.type, message, usage: source.usage};
+	};
 
 	const schedulePing = (delay: number) => {
 		pingTimer = setTimeout(
 			() => {
 				if (closed) return;
-				const silentFor = performance.now() - lastWrite;
+				const silentFor = timings.now() - lastWrite;
 				if (silentFor >= timings.pingIntervalMs - 1) {
 					write(source.ping());
 					// A full interval from now, even when the source had nothing to send (no busy loop).
@@ -152,13 +165,13 @@ export function relaySse(options: RelayOptions): SsePipe {
 	};
 
 	const scheduleIdle = () => {
-		const due = lastRead + timings.streamIdleTimeoutMs - performance.now();
+		const due = lastRead + timings.streamIdleTimeoutMs - timings.now();
 		idleTimer = setTimeout(
 			() => {
 				if (closed) return;
 				// While the client is slow to read, we are the ones not reading: that is not upstream silence.
-				if (wake) lastRead = performance.now();
-				if (performance.now() - lastRead >= timings.streamIdleTimeoutMs - 1) {
+				if (wake) lastRead = timings.now();
+				if (timings.now() - lastRead >= timings.streamIdleTimeoutMs - 1) {
 					options.abort(new TimeoutReason('idle', `the upstream sent nothing for ${Math.round(timings.streamIdleTimeoutMs / 1000)} s`));
 					return;
 				}
@@ -178,7 +191,7 @@ export function relaySse(options: RelayOptions): SsePipe {
 					return;
 				}
 
-				lastRead = performance.now();
+				lastRead = timings.now();
 				write(source.push(chunk as Uint8Array));
 				if (source.ended) {
 					finish(outcomeAfterEnd());
@@ -258,16 +271,6 @@ export function relaySse(options: RelayOptions): SsePipe {
 
 function ignoreError(): void {
 	// Handled where it matters (the pump); see relaySse.
-}
-
-function parseErrorEvent(text: string): {errorType: string; message: string} {
-	const match = /event: error\r?\ndata: (.*)/.exec(text);
-	try {
-		const body = JSON.parse(match?.[1] ?? '{}') as {error?: {type?: string; message?: string}};
-		return {errorType: body.error?.type ?? 'api_error', message: body.error?.message ?? 'stream failed'};
-	} catch {
-		return {errorType: 'api_error', message: 'stream failed'};
-	}
 }
 
 function describe(error: unknown): string {

@@ -30,6 +30,10 @@ export type ProxyTimings = {
 	readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
 	/** 0 ≤ x < 1, for jitter and key rotation start. */
 	readonly random: () => number;
+	/**
+	 * The proxy's one clock: epoch milliseconds for event timestamps, and the only source of "now" for
+	 * durations, deadlines and idle checks (tests inject their own; nothing in proxy/ reads time elsewhere).
+	 */
 	readonly now: () => number;
 };
 
@@ -50,7 +54,8 @@ export const defaultTimings: ProxyTimings = {
 	progressIntervalMs: 200,
 	sleep: abortableSleep,
 	random: Math.random,
-	now: () => Date.now(),
+	// Epoch-based but monotonic within the process (Date.now() jumps when the system clock is set).
+	now: () => performance.timeOrigin + performance.now(),
 };
 
 export function resolveTimings(overrides: Partial<ProxyTimings> = {}): ProxyTimings {

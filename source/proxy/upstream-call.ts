@@ -3,11 +3,14 @@
  * provider's key pool and retry budget, until an upstream answers with 2xx headers. Everything
  * here happens before the first byte reaches the client, which is what makes retrying safe.
  */
+import {isEnvRef} from '../config/env-refs.js';
+import {networkWords} from '../providers/network-words.js';
 import type {IncomingHttpHeaders} from 'node:http';
 import type {Dispatcher} from 'undici';
 import {TimeoutReason} from './timeout-reason.js';
+import {yieldIfLarge} from './yield-turn.js';
 import {undici} from './undici.js';
-import type {ActivityBus} from '../activity/bus.js';
+import type {AttemptOutcome} from '../activity/events.js';
 import type {ProviderConfig} from '../config/schema.js';
 import {anthropicError} from './translate/errors.js';
 import type {AnthropicErrorBody} from './translate/types.js';
@@ -21,7 +24,6 @@ import {
 	isRetryable,
 	OPAQUE_GB_MESSAGE,
 	maxRetriesFor,
-	networkWords,
 	parseRetryAfter,
 	retryDelayMs,
 	type AttemptFailure,
@@ -78,7 +80,8 @@ export type CallContext<P extends PreparedRequest> = {
 	readonly timings: ProxyTimings;
 	readonly pools: KeyPools;
 	readonly dispatcher: (url: URL) => Dispatcher;
-	readonly bus: ActivityBus;
+	/** Each try's outcome, for the activity (the request reporter emits it). */
+	readonly onAttempt: (attempt: AttemptOutcome) => void;
 	/** Whether a streaming answer is expected (the first-byte timeout applies to streams only). */
 	readonly stream: boolean;
 	/** For upstream error mapping: token estimate (context-window wording) and the config's redactor. */
@@ -122,6 +125,9 @@ export async function callUpstream<P extends PreparedRequest>(context: CallConte
 			throw error;
 		}
 
+		// Translation and encoding the body for the wire are each a long step for a big body.
+		await yieldIfLarge(prepared.body.length);
+
 		const unresolved = unresolvedKeyReference(target.provider);
 		if (unresolved) {
 			last = {
@@ -157,9 +163,9 @@ export async function callUpstream<P extends PreparedRequest>(context: CallConte
 			}
 
 			attempts++;
-			const startedAt = performance.now();
+			const startedAt = timings.now();
 			const result = await attemptOnce(context, target, prepared, pick.key, attempts);
-			const durationMs = Math.round(performance.now() - startedAt);
+			const durationMs = Math.round(timings.now() - startedAt);
 			if (result.ok) {
 				pools.succeeded(target.provider, pick.key);
 				report(context, target, 'answered', durationMs, result.answer.status, pick.suffix);
@@ -337,17 +343,13 @@ export function clientError(status: number, type: Parameters<typeof anthropicErr
 }
 
 function report(context: CallContext<PreparedRequest>, target: CallTarget, outcome: string, durationMs: number, status?: number, keySuffix?: string): void {
-	context.bus.emit({
-		type: 'request:attempt',
-		id: context.id,
-		attempt: {
-			provider: target.provider.name,
-			model: target.model,
-			outcome,
-			durationMs,
-			...(status === undefined ? {} : {status}),
-			...(keySuffix ? {keySuffix} : {}),
-		},
+	context.onAttempt({
+		provider: target.provider.name,
+		model: target.model,
+		outcome,
+		durationMs,
+		...(status === undefined ? {} : {status}),
+		...(keySuffix ? {keySuffix} : {}),
 	});
 }
 
@@ -356,7 +358,7 @@ function unresolvedKeyReference(provider: ProviderConfig): string | undefined {
 	const raw = provider.api_key;
 	const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
 	if (list.length === 0 || providerKeys(provider).length > 0) return undefined;
-	const reference = list.find(key => /^\$\{?[A-Za-z_]\w*\}?$/.test(key.trim()));
+	const reference = list.find(isEnvRef);
 	if (!reference) return undefined;
 	return `provider "${provider.name}": api_key refers to ${reference.trim()}, which is not set in the environment ccr-tui was started from`;
 }

@@ -17,6 +17,7 @@ export type Screen =
 	| {readonly name: 'dashboard'}
 	| {readonly name: 'help'}
 	| {readonly name: 'detail'; readonly requestId: string}
+	| {readonly name: 'usage'}
 	| {readonly name: 'picker'; readonly scenario: Scenario}
 	| {readonly name: 'wizard'; readonly preset: WizardPreset | undefined}
 	| {readonly name: 'onboarding'};

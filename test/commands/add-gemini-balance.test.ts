@@ -7,6 +7,7 @@ import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {runAddGeminiBalance, type AddGeminiBalanceOptions} from '../../source/commands/add-gemini-balance.js';
 import {startFakeGeminiBalance, type FakeGeminiBalance} from '../fakes/gemini-balance.js';
 import {tempDir} from '../helpers/temp-dir.js';
+import {requireFreshBuild} from '../helpers/built.js';
 
 const TOKEN = 'sk-gb-cli-token-77777';
 let gb: FakeGeminiBalance;
@@ -76,17 +77,56 @@ describe('ccr-tui add-gemini-balance --yes', () => {
 		expect(stdout).not.toContain(TOKEN);
 	});
 
-	it('run again: the same server is updated, not duplicated; other settings survive', async () => {
+	it('run again: the same server is updated and merged (models and keys added, none lost), the diff printed', async () => {
 		const config = {
-			Providers: [{name: 'gemini-balance', api_base_url: `${gb.url}/v1/chat/completions`, api_key: TOKEN, models: ['gemini-2.5-flash'], max_retries: 0}],
+			Providers: [{name: 'gemini-balance', api_base_url: `${gb.url}/v1/chat/completions`, api_key: [TOKEN, '$GB_SPARE'], models: ['gemini-2.5-flash'], max_retries: 0}],
 			Router: {default: 'gemini-balance,gemini-2.5-flash'},
 		};
 		const result = await run({models: 'gemini-2.5-pro', yes: true}, config);
 		expect(result.code).toBe(0);
 		expect(result.stdout).toContain('updates provider "gemini-balance" (same server)');
+		expect(result.stdout).toContain('Changes: models: +gemini-2.5-pro');
 		expect(result.saved?.Providers).toHaveLength(1);
-		expect(result.saved?.Providers[0]).toMatchObject({models: ['gemini-2.5-pro'], max_retries: 0, api_key: TOKEN});
+		// Both keys stay (the pool used to shrink to one) and the old model too (it used to be replaced).
+		expect(result.saved?.Providers[0]).toMatchObject({models: ['gemini-2.5-flash', 'gemini-2.5-pro'], max_retries: 0, api_key: [TOKEN, '$GB_SPARE']});
 		expect(result.saved?.Router).toEqual({default: 'gemini-balance,gemini-2.5-flash', longContext: 'gemini-balance,gemini-2.5-pro'});
+	});
+
+	it('--api openai next to an existing /v1 provider adds a second provider (both flavours side by side)', async () => {
+		const config = {
+			Providers: [{name: 'gemini-balance', api_base_url: `${gb.url}/v1/chat/completions`, api_key: TOKEN, models: ['gemini-2.5-flash'], profile: 'gemini-balance'}],
+			Router: {default: 'gemini-balance,gemini-2.5-flash'},
+		};
+		const result = await run({token: TOKEN, models: 'gemini-2.5-flash', api: 'openai', route: 'think', yes: true}, config);
+		expect(result.code).toBe(0);
+		expect(result.stdout).toContain('adds provider "gemini-balance-openai"');
+		expect(result.saved?.Providers.map(provider => [provider['name'], provider['api_base_url'], provider['profile']])).toEqual([
+			['gemini-balance', `${gb.url}/v1/chat/completions`, 'gemini-balance'],
+			['gemini-balance-openai', `${gb.url}/openai/v1/chat/completions`, 'gemini-openai'],
+		]);
+		expect(result.saved?.Router).toEqual({default: 'gemini-balance,gemini-2.5-flash', think: 'gemini-balance-openai,gemini-2.5-flash'});
+	});
+
+	it('a failed add on an existing file changes nothing at all (same bytes, no backup)', async () => {
+		const config = {Providers: [{name: 'x', api_base_url: 'http://127.0.0.1:9/v1', api_key: 'k', models: ['m']}], Router: {}};
+		const dir = tempDir();
+		const file = path.join(dir, 'config.json');
+		const text = `${JSON.stringify(config)}\n`;
+		fs.writeFileSync(file, text);
+		const code = await runAddGeminiBalance({
+			config: file,
+			env: {},
+			timeoutMs: 3000,
+			url: gb.url,
+			token: 'sk-not-allowed-123456',
+			models: 'gemini-2.5-flash',
+			yes: true,
+			stdout: () => {},
+			stderr: () => {},
+		});
+		expect(code).toBe(1);
+		expect(fs.readFileSync(file, 'utf8')).toBe(text);
+		expect(fs.readdirSync(dir)).toEqual(['config.json']);
 	});
 
 	it('--api openai → /openai/v1 and profile gemini-openai', async () => {
@@ -103,7 +143,9 @@ describe('ccr-tui add-gemini-balance --yes', () => {
 		expect(result.stdout).toContain('ALLOWED_TOKENS');
 		expect(result.stderr).toContain('the connection test failed at "Auth and model list"');
 		expect(result.stderr).toContain('Nothing was saved.');
-		expect(result.saved?.Providers).toEqual([]);
+		// A missing config file stays missing (it used to be left behind, empty).
+		expect(fs.existsSync(result.file)).toBe(false);
+		expect(result.saved).toBeUndefined();
 		expect(result.stdout + result.stderr).not.toContain('sk-not-allowed-123456');
 	});
 
@@ -129,7 +171,7 @@ describe('ccr-tui add-gemini-balance --yes', () => {
 			const result = await run({url: gb.url, token: TOKEN, models: 'gemini-2.5-flash', yes: true});
 			expect(result.code).toBe(1);
 			expect(result.stdout).toContain('could not list models from Google');
-			expect(result.saved?.Providers).toEqual([]);
+			expect(fs.existsSync(result.file)).toBe(false);
 		} finally {
 			gb.configure({upstreamModelsFail: false});
 		}
@@ -164,8 +206,8 @@ describe('ccr-tui add-gemini-balance --yes', () => {
 		expect(result.stderr).toMatch(/needs a terminal.*--yes/s);
 	});
 
-	const built = fs.existsSync(path.resolve('dist/cli.js')) && fs.existsSync(path.resolve('dist/commands/add-gemini-balance.js'));
-	it.skipIf(!built)('the built CLI: `node dist/cli.js add-gemini-balance … --yes` (spawned)', async () => {
+	it('the built CLI: `node dist/cli.js add-gemini-balance … --yes` (spawned)', async () => {
+		requireFreshBuild();
 		const file = path.join(tempDir(), 'config.json');
 		const child = spawn(
 			process.execPath,

@@ -1,7 +1,7 @@
 import {spawnSync} from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
-import {describe, expect, it} from 'vitest';
+import {describe, expect, it, beforeEach} from 'vitest';
+import {requireFreshBuild} from '../helpers/built.js';
 
 /** The CLI contract: usage errors exit 2 with a message and the usage line; help and version exit 0. */
 const root = path.resolve(import.meta.dirname, '../..');
@@ -12,7 +12,8 @@ function run(...args: string[]) {
 	return {code: result.status, out: result.stdout, err: result.stderr};
 }
 
-describe.skipIf(!fs.existsSync(cli))('ccr-tui usage (built CLI)', () => {
+describe('ccr-tui usage (built CLI)', () => {
+	beforeEach(requireFreshBuild);
 	it.each([
 		[['bogus'], /unknown command 'bogus'/],
 		[['--bogus'], /unknown option '--bogus'/],

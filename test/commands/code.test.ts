@@ -100,7 +100,8 @@ describe('ccr-tui code', () => {
 		const {exit, err} = await code({config: file, args: CLAUDE_ARGS, env: {...stub.env, STUB_REQUEST: '1', STUB_EXIT: '3'}});
 		expect(exit).toBe(3);
 		const record = readRecord(stub);
-		expect(record.argv).toEqual(CLAUDE_ARGS);
+		// The user's arguments untouched, after the session-only status line setting.
+		expect(record.argv).toEqual(['--settings', expect.stringContaining('"statusLine"'), ...CLAUDE_ARGS]);
 		expect(err).toMatch(
 			new RegExp(`no ccr-tui is running on http://127\\.0\\.0\\.1:${configuredPort}; started a private proxy on http://127\\.0\\.0\\.1:\\d+ for this session\\n$`),
 		);
@@ -186,11 +187,31 @@ describe('ccr-tui code', () => {
 		expect(err).not.toContain('proxy');
 	});
 
+	it("turns on the ccr-tui status line for this session only: --settings, no file written; the user's own wins", async () => {
+		const stub = makeStub();
+		const {file} = await configWithFakeUpstream();
+		expect(await code({config: file, args: ['-p', 'x'], env: stub.env, cliPath: '/opt/ccr tui/cli.js'})).toMatchObject({exit: 0});
+		const [flag, json, ...rest] = readRecord(stub).argv;
+		expect([flag, rest]).toEqual(['--settings', ['-p', 'x']]);
+		expect(JSON.parse(json!)).toEqual({statusLine: {type: 'command', command: `${process.execPath} '/opt/ccr tui/cli.js' statusline`, padding: 0}});
+		expect(fs.readdirSync(stub.env['HOME']!)).toEqual([]);
+
+		// Their own --settings: passed as typed, nothing added.
+		expect(await code({config: file, args: ['--settings', '{"x":1}', '-p', 'y'], env: stub.env})).toMatchObject({exit: 0});
+		expect(readRecord(stub).argv).toEqual(['--settings', '{"x":1}', '-p', 'y']);
+
+		// A statusLine of their own in ~/.claude/settings.json: left alone.
+		fs.mkdirSync(path.join(stub.env['HOME']!, '.claude'));
+		fs.writeFileSync(path.join(stub.env['HOME']!, '.claude', 'settings.json'), JSON.stringify({statusLine: {type: 'command', command: 'my-line'}}));
+		expect(await code({config: file, args: ['-p', 'z'], env: stub.env})).toMatchObject({exit: 0});
+		expect(readRecord(stub).argv).toEqual(['-p', 'z']);
+	});
+
 	it('CLAUDE_PATH (config, then environment) picks the executable; a wrong one is named in the error', async () => {
 		const stub = makeStub('my-claude');
 		const {file} = await configWithFakeUpstream({CLAUDE_PATH: stub.file});
 		expect(await code({config: file, args: ['a'], env: {...stub.env, PATH: tempDir()}})).toMatchObject({exit: 0});
-		expect(readRecord(stub).argv).toEqual(['a']);
+		expect(readRecord(stub).argv.slice(2)).toEqual(['a']);
 
 		const {file: plain} = await configWithFakeUpstream();
 		expect(await code({config: plain, args: [], env: {...stub.env, PATH: tempDir(), CLAUDE_PATH: stub.file}})).toMatchObject({exit: 0});

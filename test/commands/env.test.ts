@@ -145,3 +145,15 @@ describe('ccr-tui env', () => {
 		expect(err).toContain('Fix the config file');
 	});
 });
+
+describe('ccr-tui env: the statusLine snippet', () => {
+	it('ends with the settings.json snippet as comments (eval applies nothing of it)', async () => {
+		let out = '';
+		expect(await runEnv({config: '/nonexistent/ccr-tui-config.json', env: {}, stdout: text => (out += text), stderr: () => {}})).toBe(0);
+		const lines = out.trimEnd().split('\n');
+		expect(lines.slice(-2)).toEqual([
+			'# optional: the ccr-tui status line in every Claude Code session, add to ~/.claude/settings.json:',
+			'#   "statusLine": {"type":"command","command":"ccr-tui statusline","padding":0}',
+		]);
+	});
+});

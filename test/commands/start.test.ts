@@ -11,6 +11,7 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {runStart} from '../../source/commands/start.js';
 import {answer, startFakeOpenAI, type FakeOpenAI} from '../fakes/openai-upstream.js';
 import {tempDir} from '../helpers/temp-dir.js';
+import {requireFreshBuild} from '../helpers/built.js';
 import {waitFor} from '../helpers/wait-for.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -163,9 +164,8 @@ function spawnStart(config: string) {
 	return {child, output, exited, url};
 }
 
-const distReady = fs.existsSync(cli) && fs.existsSync(path.join(root, 'dist/commands/start.js'));
-
-describe.skipIf(!distReady)(`ccr-tui start as a child process${distReady ? '' : ' (skipped: dist/ is missing, run `npm run build` first)'}`, () => {
+describe('ccr-tui start as a child process', () => {
+	beforeEach(requireFreshBuild);
 	it('serves the SDK from another process, then SIGTERM → exit 0', async () => {
 		const dir = tempDir();
 		const config = writeConfig(dir, validConfig());

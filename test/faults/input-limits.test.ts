@@ -59,8 +59,6 @@ describe('body size', () => {
 		if (result.ok) return;
 		expect(result.message).toMatch(/limit is 32 MiB/);
 		expect(h.upstreamRequests.length).toBe(before);
-		// Mostly the SDK serialising and sending 32 MiB; the proxy answers as soon as it sees Content-Length.
-		expect(result.ms).toBeLessThan(15_000);
 		recordFault('body of 32 MiB + 1 byte (SDK, Content-Length)', '413 `request_too_large` "…the limit is 32 MiB"', result.ms);
 	}, 30_000);
 

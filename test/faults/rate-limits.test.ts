@@ -3,7 +3,7 @@ import type {KeyHealth} from '../../source/activity/events.js';
 import {byKey, keyOf, rateLimited} from '../fakes/faulty-upstream.js';
 import {answer, fail, sequence} from '../fakes/openai-upstream.js';
 import {startHarness, type Harness, type HarnessOptions} from '../helpers/proxy-harness.js';
-import {fastTimings, outcome, params, recordFault, SLACK_MS} from './fault-kit.js';
+import {fastTimings, outcome, params, recordFault, recordingSleep} from './fault-kit.js';
 
 const POOL = ['sk-pool-key-aaaa1111', 'sk-pool-key-bbbb2222', 'sk-pool-key-cccc3333'] as const;
 const [KEY_A, KEY_B, KEY_C] = POOL;
@@ -32,33 +32,35 @@ function lastKeys(h: Harness): KeyHealth['keys'] | undefined {
 
 describe('429 on a single key', () => {
 	it('honours Retry-After (seconds) before the one retry, then answers', async () => {
-		const h = await start({upstream: sequence(rateLimited({retryAfter: '1'}), answer({text: 'after the wait'}))});
+		const {sleep, waits} = recordingSleep();
+		const h = await start({upstream: sequence(rateLimited({retryAfter: '1'}), answer({text: 'after the wait'})), timings: {sleep}});
 		const result = await outcome(() => h.client.messages.create(params));
 		expect(result.ok && result.value.content[0]).toMatchObject({type: 'text', text: 'after the wait'});
 		expect(h.upstreamRequests).toHaveLength(2);
-		const gap = h.upstreamRequests[1]!.receivedAt - h.upstreamRequests[0]!.receivedAt;
-		expect(gap).toBeGreaterThanOrEqual(950);
-		expect(result.ms).toBeLessThan(1000 + SLACK_MS);
+		// The proxy's clock is injected: what it waited is asserted, not how long the machine took.
+		expect(waits).toEqual([1000]);
 		recordFault('429 + `Retry-After: 1`, single key', '200 answer (proxy waited 1 s, retried once)', result.ms);
 	});
 
 	it('honours retry-after-ms', async () => {
-		const h = await start({upstream: sequence(rateLimited({retryAfterMs: '150'}), answer({text: 'ok'}))});
+		const {sleep, waits} = recordingSleep();
+		const h = await start({upstream: sequence(rateLimited({retryAfterMs: '150'}), answer({text: 'ok'})), timings: {sleep}});
 		const result = await outcome(() => h.client.messages.create(params));
 		expect(result.ok).toBe(true);
-		expect(h.upstreamRequests[1]!.receivedAt - h.upstreamRequests[0]!.receivedAt).toBeGreaterThanOrEqual(140);
+		expect(waits).toEqual([150]);
 		recordFault('429 + `retry-after-ms: 150`, single key', '200 answer after one retry', result.ms);
 	});
 
 	it('without Retry-After: 2 backoff retries, then the real 429 reaches the client; the key is never silently rested', async () => {
-		const h = await start({upstream: rateLimited({message: 'Rate limit reached for requests (upstream wording)'})});
+		const {sleep, waits} = recordingSleep();
+		const h = await start({upstream: rateLimited({message: 'Rate limit reached for requests (upstream wording)'}), timings: {sleep}});
 		const result = await outcome(() => h.client.messages.create(params));
 		expect(result.ok).toBe(false);
 		if (result.ok) return;
 		expect(result).toMatchObject({name: 'RateLimitError', status: 429, type: 'rate_limit_error'});
 		expect(result.message).toContain('upstream wording');
 		expect(h.upstreamRequests).toHaveLength(3);
-		expect(result.ms).toBeLessThan(SLACK_MS);
+		expect(waits).toHaveLength(2);
 		recordFault('429 without Retry-After, single key (3 × 429)', '429 `rate_limit_error` with the upstream message, after 2 backoff retries', result.ms);
 
 		// The only key is not "cooling": the next request goes upstream again and gets the real answer.
@@ -69,13 +71,14 @@ describe('429 on a single key', () => {
 	});
 
 	it('a Retry-After longer than the cap is not waited for: 429 at once, Retry-After forwarded', async () => {
-		const h = await start({upstream: rateLimited({retryAfter: '120'})});
+		const {sleep, waits} = recordingSleep();
+		const h = await start({upstream: rateLimited({retryAfter: '120'}), timings: {sleep}});
 		const result = await outcome(() => h.client.messages.create(params));
 		expect(result).toMatchObject({ok: false, status: 429, type: 'rate_limit_error'});
 		if (result.ok) return;
 		expect(result.error.headers.get('retry-after')).toBe('120');
 		expect(h.upstreamRequests).toHaveLength(1);
-		expect(result.ms).toBeLessThan(SLACK_MS);
+		expect(waits).toEqual([]);
 		recordFault('429 + `Retry-After: 120` (> 60 s cap)', '429 at once, `retry-after: 120` forwarded (SDK/Claude Code wait)', result.ms);
 	});
 });
@@ -127,7 +130,8 @@ describe('key pool', () => {
 
 	it('all keys rate-limited: 429 with the soonest retry-after; further requests answered at once without upstream calls', async () => {
 		const clock = 2_000_000;
-		const h = await start({config: poolConfig(), timings: {now: () => clock}, upstream: rateLimited()});
+		const {sleep, waits} = recordingSleep();
+		const h = await start({config: poolConfig(), timings: {now: () => clock, sleep}, upstream: rateLimited()});
 		const result = await outcome(() => h.client.messages.create(params));
 		expect(result).toMatchObject({ok: false, name: 'RateLimitError', status: 429, type: 'rate_limit_error'});
 		if (result.ok) return;
@@ -135,12 +139,14 @@ describe('key pool', () => {
 		expect(Number(result.error.headers.get('retry-after'))).toBe(60);
 		recordFault('429 on every key of a 3-key pool', '429 `rate_limit_error`, `retry-after: 60`', result.ms);
 
+		const waited = waits.length;
 		const again = await outcome(() => h.client.messages.create(params));
 		expect(again).toMatchObject({ok: false, status: 429, type: 'rate_limit_error'});
 		if (again.ok) return;
 		expect(again.message).toMatch(/all 3 keys .*rate-limited/);
+		// Answered from the pool's state: no upstream call and no wait.
 		expect(h.upstreamRequests).toHaveLength(3);
-		expect(again.ms).toBeLessThan(SLACK_MS);
+		expect(waits).toHaveLength(waited);
 		recordFault('request while all pool keys cool down', '429 at once (no upstream call), says when a key is free', again.ms);
 	});
 

@@ -11,7 +11,7 @@ import {startHarness, type Harness} from '../helpers/proxy-harness.js';
 import {App} from '../../source/ui/app.js';
 import {keys} from '../helpers/keys.js';
 import {tempDir} from '../helpers/temp-dir.js';
-import {waitFor} from '../helpers/wait-for.js';
+import {settle, waitFor} from '../helpers/wait-for.js';
 import {clientWith, fastTimings, outcome, params, rawMessages, recordFault} from './fault-kit.js';
 
 /** Fake secrets in shapes no generic pattern knows: only config-aware redaction can catch them. */
@@ -172,11 +172,6 @@ async function renderFrames(h: Harness): Promise<string[]> {
 	Object.defineProperty(instance.stdout, 'rows', {value: 60, configurable: true});
 	instance.stdout.emit('resize');
 	const frames: string[] = [];
-	const settle = async () => {
-		await new Promise(resolve => setImmediate(resolve));
-		await new Promise(resolve => setTimeout(resolve, 20));
-	};
-
 	const press = async (key: string) => {
 		await settle();
 		instance.stdin.write(key);

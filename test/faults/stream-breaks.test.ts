@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {breakStream} from '../fakes/faulty-upstream.js';
 import {answer, sequence, streamChunks} from '../fakes/openai-upstream.js';
-import {params, rawMessages, recordFault, streamOutcome, SLACK_MS, useFaultHarness} from './fault-kit.js';
+import {params, rawMessages, recordFault, streamOutcome, useFaultHarness} from './fault-kit.js';
 
 const start = useFaultHarness();
 
@@ -21,7 +21,6 @@ describe('upstream drops the connection mid-stream', () => {
 		expect('the answer is cut right here'.startsWith(result.text)).toBe(true);
 		expect(result.message).toMatch(/broke mid-stream/);
 		expect(result.types).not.toContain('message_stop');
-		expect(result.ms).toBeLessThan(SLACK_MS);
 		expect(h.upstreamRequests).toHaveLength(1);
 		recordFault('drop mid-text (socket destroyed after 2 text chunks)', 'text so far, then `event: error` `api_error` "connection broke mid-stream"', result.ms);
 

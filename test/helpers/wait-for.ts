@@ -32,3 +32,9 @@ export async function waitForText(lastFrame: () => string | undefined, text: str
 		{timeoutMs, message: `text ${String(text)} not rendered; last frame:\n${lastFrame() ?? ''}\n`},
 	);
 }
+
+/** Let React flush passive effects (setImmediate, then a timer turn): the one `settle` of the suite. */
+export async function settle(): Promise<void> {
+	await new Promise(resolve => setImmediate(resolve));
+	await new Promise(resolve => setTimeout(resolve, 0));
+}

@@ -249,7 +249,8 @@ describe('demo mode end to end (demo upstream → real proxy → sample traffic)
 				model: 'claude-sonnet-4-5',
 				max_tokens: 16_000,
 				stream: true,
-				thinking: {type: 'enabled', budget_tokens: 4000},
+				thinking: {type: 'adaptive', display: 'omitted'},
+				output_config: {effort: 'max'},
 				messages: [{role: 'user', content: 'why?'}],
 			}),
 		});

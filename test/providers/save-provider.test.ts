@@ -3,7 +3,8 @@ import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {ConfigStore} from '../../source/config/store.js';
 import {geminiBalanceEndpointFor, openAiEndpointFor} from '../../source/providers/normalize-url.js';
-import {saveProvider, type ProviderDraft} from '../../source/providers/save-provider.js';
+import {describeDiff} from '../../source/providers/provider-diff.js';
+import {deleteProvider, previewProviderDelete, previewProviderSave, saveProvider, type ProviderDraft} from '../../source/providers/save-provider.js';
 import {tempDir} from '../helpers/temp-dir.js';
 
 function storeWith(config: Record<string, unknown>) {
@@ -15,7 +16,7 @@ function storeWith(config: Record<string, unknown>) {
 const gbDraft = (root: string, extra: Partial<ProviderDraft> = {}): ProviderDraft => ({
 	preset: 'gemini-balance',
 	endpoint: geminiBalanceEndpointFor(root, 'v1'),
-	apiKey: '$GB_TOKEN',
+	keys: ['$GB_TOKEN'],
 	models: ['gemini-2.5-pro'],
 	routes: {longContext: 'gemini-2.5-pro'},
 	...extra,
@@ -35,23 +36,30 @@ describe('saveProvider', () => {
 		store.close();
 	});
 
-	it('the same server (any pasted form, localhost = 127.0.0.1, other API) is updated in place', () => {
+	it('the same server and API (any pasted form, localhost = 127.0.0.1) is updated in place, merged; the other API is a second provider', () => {
 		const {store, read} = storeWith({
 			Providers: [{name: 'my-gb', api_base_url: 'http://localhost:8000/hf/v1/chat/completions', api_key: ['k1', 'k2'], models: ['m'], transformer: {use: ['x']}}],
 			Router: {default: 'my-gb,m'},
 		});
-		const {plan} = saveProvider(store, gbDraft('http://127.0.0.1:8000', {endpoint: geminiBalanceEndpointFor('http://127.0.0.1:8000', 'openai'), apiKey: 'k1'}));
+		const {plan, diff} = saveProvider(store, gbDraft('http://127.0.0.1:8000', {keys: ['k3'], merge: {removedModels: []}}));
 		expect(plan).toMatchObject({name: 'my-gb', mode: 'update'});
+		expect(diff).toMatchObject({keysAdded: ['••••'], modelsAdded: ['gemini-2.5-pro'], modelsRemoved: []});
 		const [provider] = read().Providers;
-		// Pool kept (k1 is in it), transformer kept, URL and profile follow the new API.
+		// Pool merged (k3 added, none lost), models merged, transformer kept.
 		expect(provider).toEqual({
 			name: 'my-gb',
-			api_base_url: 'http://127.0.0.1:8000/openai/v1/chat/completions',
-			api_key: ['k1', 'k2'],
-			models: ['gemini-2.5-pro'],
+			api_base_url: 'http://127.0.0.1:8000/v1/chat/completions',
+			api_key: ['k1', 'k2', 'k3'],
+			models: ['m', 'gemini-2.5-pro'],
 			transformer: {use: ['x']},
-			profile: 'gemini-openai',
+			profile: 'gemini-balance',
 		});
+		const other = saveProvider(store, gbDraft('http://127.0.0.1:8000', {endpoint: geminiBalanceEndpointFor('http://127.0.0.1:8000', 'openai'), keys: ['k1']}));
+		expect(other.plan).toMatchObject({name: 'gemini-balance-openai', mode: 'add'});
+		expect(read().Providers.map((item: {api_base_url: string}) => item.api_base_url)).toEqual([
+			'http://127.0.0.1:8000/v1/chat/completions',
+			'http://127.0.0.1:8000/openai/v1/chat/completions',
+		]);
 		store.close();
 	});
 
@@ -73,7 +81,7 @@ describe('saveProvider', () => {
 
 	it('lower-case `providers` (Claude Code Router) is written where it is; Ollama gets a dummy key', () => {
 		const {store, read} = storeWith({providers: [], Router: {}});
-		saveProvider(store, {preset: 'ollama', endpoint: openAiEndpointFor('http://127.0.0.1:11434/v1'), models: ['llama3.2'], routes: {background: 'llama3.2'}});
+		saveProvider(store, {preset: 'ollama', endpoint: openAiEndpointFor('http://127.0.0.1:11434/v1'), keys: [], models: ['llama3.2'], routes: {background: 'llama3.2'}});
 		expect(read()).toEqual({
 			providers: [{name: 'ollama', api_base_url: 'http://127.0.0.1:11434/v1/chat/completions', models: ['llama3.2'], api_key: 'ollama', profile: 'ollama'}],
 			Router: {background: 'ollama,llama3.2'},
@@ -85,6 +93,58 @@ describe('saveProvider', () => {
 		const {store, read} = storeWith({});
 		saveProvider(store, gbDraft('http://127.0.0.1:8000', {routes: {longContext: 'gemini-2.5-pro', webSearch: 'gemini-2.5-flash-search'}}));
 		expect(read().Providers[0].models).toEqual(['gemini-2.5-pro', 'gemini-2.5-flash-search']);
+		store.close();
+	});
+
+	it('edit (editIndex): the lists are the whole truth; removed models show in the diff with the routes and fallbacks they break', () => {
+		const {store, read} = storeWith({
+			Providers: [
+				{
+					name: 'gb',
+					api_base_url: 'http://127.0.0.1:8000/v1/chat/completions',
+					api_key: ['$GB_TOKEN', 'sk-literal-key-1234'],
+					models: ['gemini-2.5-pro', 'gemini-2.5-flash'],
+					profile: 'gemini-balance',
+				},
+				{name: 'ds', api_base_url: 'https://api.deepseek.com/chat/completions', api_key: 'sk-ds-0000', models: ['deepseek-chat']},
+			],
+			Router: {default: 'gb,gemini-2.5-pro', longContext: 'gb,gemini-2.5-pro', think: 'gb,gemini-2.5-flash'},
+			fallback: {default: ['gb,gemini-2.5-pro', 'ds,deepseek-chat'], think: ['gb,gemini-2.5-pro']},
+		});
+		const draft = gbDraft('http://127.0.0.1:8000', {name: 'gb', keys: ['sk-literal-key-1234', '$GB_TOKEN'], models: ['gemini-2.5-flash'], routes: {}});
+		const preview = previewProviderSave(store.getSnapshot(), draft, 0);
+		expect(describeDiff(preview.diff, preview.impact)).toEqual([
+			'keys: reordered',
+			'models: −gemini-2.5-pro',
+			'routes affected: default, longContext',
+			'fallback entries removed: default: gb,gemini-2.5-pro, think: gb,gemini-2.5-pro',
+		]);
+		saveProvider(store, draft, {editIndex: 0, routeFix: {kind: 'repoint', target: 'gb,gemini-2.5-flash'}});
+		const saved = read();
+		expect(saved.Providers[0].api_key).toEqual(['sk-literal-key-1234', '$GB_TOKEN']);
+		expect(saved.Providers[0].models).toEqual(['gemini-2.5-flash']);
+		expect(saved.Router).toEqual({default: 'gb,gemini-2.5-flash', longContext: 'gb,gemini-2.5-flash', think: 'gb,gemini-2.5-flash'});
+		expect(saved.fallback).toEqual({default: ['ds,deepseek-chat']});
+		store.close();
+	});
+
+	it('delete: routes to the provider are cleared (or repointed), fallback entries removed', () => {
+		const {store, read} = storeWith({
+			Providers: [
+				{name: 'gb', api_base_url: 'http://127.0.0.1:8000/v1/chat/completions', api_key: 'k', models: ['gemini-2.5-pro']},
+				{name: 'ds', api_base_url: 'https://api.deepseek.com/chat/completions', api_key: 'sk-ds-0000', models: ['deepseek-chat']},
+			],
+			Router: {default: 'gb,gemini-2.5-pro', think: 'ds,deepseek-chat'},
+			fallback: {think: ['gb,gemini-2.5-pro']},
+		});
+		const preview = previewProviderDelete(store.getSnapshot(), 0)!;
+		expect(describeDiff(preview.diff, preview.impact)).toEqual(['deletes provider "gb"', 'routes affected: default', 'fallback entries removed: think: gb,gemini-2.5-pro']);
+		deleteProvider(store, 0, {kind: 'clear'});
+		expect(read()).toEqual({
+			Providers: [{name: 'ds', api_base_url: 'https://api.deepseek.com/chat/completions', api_key: 'sk-ds-0000', models: ['deepseek-chat']}],
+			Router: {think: 'ds,deepseek-chat'},
+			fallback: {},
+		});
 		store.close();
 	});
 });

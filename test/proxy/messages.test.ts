@@ -91,7 +91,7 @@ describe('answer shapes', () => {
 			upstream: answer({reasoning: 'The user wants a greeting. ', text: 'Hello!'}),
 			config: url => ({
 				Providers: [{name: 'ds', api_base_url: `${url}/chat/completions`, api_key: 'sk-deepseek-test-0001', models: ['deepseek-reasoner'], profile: 'deepseek'}],
-				Router: {default: 'ds,deepseek-reasoner', think: 'ds,deepseek-reasoner'},
+				Router: {default: 'ds,deepseek-reasoner', think: 'ds,deepseek-reasoner', thinkEffort: 'medium'},
 			}),
 		});
 		const {created, streamed} = await both(h, {...base, max_tokens: 4096, thinking: {type: 'enabled', budget_tokens: 2048}});
@@ -102,7 +102,7 @@ describe('answer shapes', () => {
 		}
 
 		const started = h.events.find((event): event is RequestStarted => event.type === 'request:start');
-		expect(started).toMatchObject({scenario: 'think', provider: 'ds', model: 'deepseek-reasoner', reason: 'thinking is enabled'});
+		expect(started).toMatchObject({scenario: 'think', provider: 'ds', model: 'deepseek-reasoner', reason: 'effort medium (thinking budget 2,048) ≥ thinkEffort medium'});
 	});
 
 	it('image input reaches the upstream as an image_url data URL', async () => {

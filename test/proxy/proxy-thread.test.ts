@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
-import {afterEach, describe, expect, it} from 'vitest';
+import {afterEach, describe, expect, it, beforeEach} from 'vitest';
 import {ActivityBus} from '../../source/activity/bus.js';
 import type {ActivityEvent} from '../../source/activity/events.js';
 import {ConfigStore} from '../../source/config/store.js';
 import {answer, startFakeOpenAI, type FakeOpenAI} from '../fakes/openai-upstream.js';
+import {requireFreshBuild} from '../helpers/built.js';
 import {tempDir} from '../helpers/temp-dir.js';
 import {waitFor} from '../helpers/wait-for.js';
 
@@ -15,15 +16,14 @@ JavaScript, so this drives the built `dist/` (CI builds before testing).
 */
 const root = path.resolve(import.meta.dirname, '../..');
 const client = path.join(root, 'dist/proxy/worker-client.js');
-const sources = path.join(root, 'source/proxy');
-const fresh = fs.existsSync(client) && fs.readdirSync(sources).every(name => !name.endsWith('.ts') || fs.statSync(path.join(sources, name)).mtimeMs <= fs.statSync(client).mtimeMs);
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
 	for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-describe.skipIf(!fresh)('proxy thread (dashboard mode)', () => {
+describe('proxy thread (dashboard mode)', () => {
+	beforeEach(requireFreshBuild);
 	it('answers, reports activity on the bus, follows a route change at once, and closes cleanly', {timeout: 30_000}, async () => {
 		const {startProxyThread} = (await import(client)) as typeof import('../../source/proxy/worker-client.js');
 		const upstream: FakeOpenAI = await startFakeOpenAI(answer({text: 'from the thread'}));

@@ -1,6 +1,7 @@
 import {describe, expect, it, vi} from 'vitest';
 import {configSchema, type Config} from '../../source/config/schema.js';
 import {extractSubagentTag, lastUserTurnHasImage, resolveTarget, routeRequest, type RoutableRequest} from '../../source/proxy/router.js';
+import {searchModelFor} from '../../source/proxy/search-model.js';
 
 const allRoutes = {
 	default: 'main,default-model',
@@ -124,10 +125,31 @@ const rows: Row[] = [
 		reason: /haiku/,
 	},
 	{
-		name: 'background beats webSearch',
+		name: 'webSearch beats background (a search needs a model that can search, whatever the model field says)',
 		request: request({model: 'claude-3-5-haiku-latest', tools: [{type: 'web_search_20250305', name: 'web_search'}]}),
-		scenario: 'background',
-		target: 'main,bg-model',
+		scenario: 'webSearch',
+		target: 'main,search-model',
+	},
+	{
+		name: 'webSearch beats an explicit provider,model (Claude Code sends its WebSearch request with the session model)',
+		request: request({model: 'main,default-model', tools: [{type: 'web_search_20250305', name: 'web_search', max_uses: 8}]}),
+		scenario: 'webSearch',
+		target: 'main,search-model',
+		reason: /request carries the web_search_20250305 tool/,
+	},
+	{
+		name: 'webSearch beats longContext and the subagent tag',
+		request: request({system: '<CCR-SUBAGENT-MODEL>main,bg-model</CCR-SUBAGENT-MODEL>', tools: [{type: 'web_search_20250305', name: 'web_search'}]}),
+		tokens: 5000,
+		scenario: 'webSearch',
+		target: 'main,search-model',
+	},
+	{
+		name: 'the custom router beats webSearch',
+		request: request({tools: [{type: 'web_search_20250305', name: 'web_search'}]}),
+		custom: 'vision,image-model',
+		scenario: 'custom',
+		target: 'vision,image-model',
 	},
 	{
 		name: 'webSearch when a web_search tool is present',
@@ -138,18 +160,112 @@ const rows: Row[] = [
 	},
 	{
 		name: 'webSearch beats think',
-		request: request({tools: [{type: 'web_search_20250305', name: 'web_search'}], thinking: {type: 'enabled', budget_tokens: 1024}}),
+		request: request({tools: [{type: 'web_search_20250305', name: 'web_search'}], output_config: {effort: 'max'}}),
 		scenario: 'webSearch',
 		target: 'main,search-model',
 	},
-	{name: 'think when thinking is enabled', request: request({thinking: {type: 'enabled', budget_tokens: 1024}}), scenario: 'think', target: 'main,think-model'},
-	{name: 'think when thinking is adaptive', request: request({thinking: {type: 'adaptive'}}), scenario: 'think', target: 'main,think-model'},
+	// Claude Code 2.1.332 and 2.1.197: adaptive thinking and an effort on every main-loop request.
+	{
+		name: 'Claude Code default request (adaptive, display omitted, effort medium) is not think',
+		request: request({thinking: {type: 'adaptive', display: 'omitted'}, output_config: {effort: 'medium'}}),
+		scenario: 'default',
+		target: 'main,default-model',
+	},
+	{
+		name: 'Claude Code with a custom model (adaptive, effort high) is not think',
+		request: request({thinking: {type: 'adaptive'}, output_config: {effort: 'high'}}),
+		scenario: 'default',
+		target: 'main,default-model',
+	},
+	{
+		name: 'think at effort xhigh (the default thinkEffort)',
+		request: request({thinking: {type: 'adaptive'}, output_config: {effort: 'xhigh'}}),
+		scenario: 'think',
+		target: 'main,think-model',
+		reason: /^effort xhigh ≥ thinkEffort xhigh$/,
+	},
+	{
+		name: 'think at effort max (--effort max)',
+		request: request({thinking: {type: 'adaptive', display: 'omitted'}, output_config: {effort: 'max'}}),
+		scenario: 'think',
+		target: 'main,think-model',
+		reason: /effort max ≥ thinkEffort xhigh/,
+	},
+	{name: 'effort without thinking counts too', request: request({output_config: {effort: 'max'}}), scenario: 'think', target: 'main,think-model'},
+	{name: 'adaptive with no effort counts as medium', request: request({thinking: {type: 'adaptive'}}), scenario: 'default', target: 'main,default-model'},
+	{
+		name: 'adaptive with no effort is think when thinkEffort is medium',
+		request: request({thinking: {type: 'adaptive'}}),
+		router: {...allRoutes, thinkEffort: 'medium'},
+		scenario: 'think',
+		target: 'main,think-model',
+		reason: /effort medium ≥ thinkEffort medium/,
+	},
+	{
+		name: 'an unknown effort value is ignored',
+		request: request({thinking: {type: 'adaptive'}, output_config: {effort: 'turbo'}}),
+		scenario: 'default',
+		target: 'main,default-model',
+	},
+	{
+		name: 'enabled, budget 1,024 → low',
+		request: request({thinking: {type: 'enabled', budget_tokens: 1024}}),
+		router: {...allRoutes, thinkEffort: 'medium'},
+		scenario: 'default',
+		target: 'main,default-model',
+	},
+	{
+		name: 'enabled, budget 4,000 ("think") → medium',
+		request: request({thinking: {type: 'enabled', budget_tokens: 4000}}),
+		router: {...allRoutes, thinkEffort: 'medium'},
+		scenario: 'think',
+		target: 'main,think-model',
+	},
+	{
+		name: 'enabled, budget 10,000 ("megathink") → high: not think by default',
+		request: request({thinking: {type: 'enabled', budget_tokens: 10_000}}),
+		scenario: 'default',
+		target: 'main,default-model',
+	},
+	{name: 'enabled, budget 24,576 → high', request: request({thinking: {type: 'enabled', budget_tokens: 24_576}}), scenario: 'default', target: 'main,default-model'},
+	{
+		name: 'enabled, budget 31,999 ("ultrathink") → xhigh: think',
+		request: request({thinking: {type: 'enabled', budget_tokens: 31_999}}),
+		scenario: 'think',
+		target: 'main,think-model',
+		reason: /^effort xhigh \(thinking budget 31,999\) ≥ thinkEffort xhigh$/,
+	},
+	{
+		name: 'no budget maps to max',
+		request: request({thinking: {type: 'enabled', budget_tokens: 120_000}}),
+		router: {...allRoutes, thinkEffort: 'max'},
+		scenario: 'default',
+		target: 'main,default-model',
+	},
+	{
+		name: 'the higher of budget and effort counts',
+		request: request({thinking: {type: 'enabled', budget_tokens: 31_999}, output_config: {effort: 'low'}}),
+		scenario: 'think',
+		target: 'main,think-model',
+	},
 	{name: 'disabled thinking is not think', request: request({thinking: {type: 'disabled'}}), scenario: 'default', target: 'main,default-model'},
 	{
 		name: 'think beats image',
-		request: request({thinking: {type: 'enabled', budget_tokens: 1024}, messages: [{role: 'user', content: [image]}]}),
+		request: request({output_config: {effort: 'max'}, messages: [{role: 'user', content: [image]}]}),
 		scenario: 'think',
 		target: 'main,think-model',
+	},
+	{
+		name: 'explicit provider,model beats think',
+		request: request({model: 'main,bg-model', output_config: {effort: 'max'}}),
+		scenario: 'explicit',
+		target: 'main,bg-model',
+	},
+	{
+		name: 'background beats think',
+		request: request({model: 'claude-haiku-4-5', output_config: {effort: 'max'}}),
+		scenario: 'background',
+		target: 'main,bg-model',
 	},
 	{
 		name: 'image in the last user turn',
@@ -183,7 +299,7 @@ const rows: Row[] = [
 	},
 	{
 		name: 'an unset route is skipped (no think route → default)',
-		request: request({thinking: {type: 'enabled', budget_tokens: 1024}}),
+		request: request({output_config: {effort: 'max'}}),
 		router: {default: 'main,default-model'},
 		scenario: 'default',
 		target: 'main,default-model',
@@ -220,13 +336,86 @@ describe('routeRequest rule order', () => {
 			[request({model: 'claude-haiku-4-5'}), 'background'],
 			[request({model: 'main,bg-model'}), 'default'],
 			[request({system: '<CCR-SUBAGENT-MODEL>main,think-model</CCR-SUBAGENT-MODEL>'}), 'default'],
-			[request({thinking: {type: 'enabled'}}), 'think'],
+			[request({output_config: {effort: 'max'}}), 'think'],
+			[request({model: 'main,bg-model', tools: [{type: 'web_search_20250305'}]}), 'webSearch'],
 		];
 		for (const [input, expected] of cases) {
 			const decision = routeRequest(input, config(), {estimateTokens: tokens(1)});
 			if ('error' in decision) throw new Error(decision.error.message);
 			expect(decision.fallbackScenario).toBe(expected);
 		}
+	});
+});
+
+describe('web search without a webSearch route', () => {
+	const searchTool = {type: 'web_search_20250305', name: 'web_search', max_uses: 8};
+	const searchConfig = (router: Record<string, unknown> = {default: 'deepseek,deepseek-chat'}) =>
+		configSchema.parse({
+			Providers: [
+				{name: 'deepseek', api_base_url: 'https://api.deepseek.com/chat/completions', models: ['deepseek-chat']},
+				{name: 'gb', api_base_url: 'http://127.0.0.1:8000/v1/chat/completions', models: ['gemini-2.5-flash', 'gemini-2.5-flash-search', 'gemini-2.5-pro']},
+				{name: 'claude', api_base_url: 'https://api.anthropic.com/v1/messages', models: ['claude-sonnet-4-5']},
+			],
+			Router: router,
+		});
+	const route = (model: string, router?: Record<string, unknown>) =>
+		routeRequest({...request({model, tools: [searchTool]}), tool_choice: {type: 'auto'}} as RoutableRequest, searchConfig(router), {
+			estimateTokens: tokens(10),
+			searchModel: searchModelFor,
+		});
+
+	it('an explicit model that cannot search is refused, naming the route to set (was: answered from memory)', () => {
+		const decision = route('deepseek,deepseek-chat');
+		if (!('error' in decision)) throw new Error(`expected a refusal, got ${decision.target}`);
+		expect(decision.error.status).toBe(400);
+		expect(decision.error.type).toBe('invalid_request_error');
+		expect(decision.error.message).toMatch(/^web search is not available: .*deepseek,deepseek-chat cannot search the web/);
+		expect(decision.error.message).toContain('Set Router.webSearch');
+	});
+
+	it('the default route that cannot search is refused too', () => {
+		expect(route('claude-opus-5-5')).toEqual({error: expect.objectContaining({status: 400, message: expect.stringContaining('Router.webSearch')})});
+	});
+
+	it('a Gemini Balance model is replaced by its listed -search variant', () => {
+		const decision = route('gb,gemini-2.5-flash');
+		if ('error' in decision) throw new Error(decision.error.message);
+		expect(decision.scenario).toBe('explicit');
+		expect(decision.target).toBe('gb,gemini-2.5-flash-search');
+		expect(decision.reason).toMatch(/searching with gemini-2\.5-flash-search/);
+	});
+
+	it('a Gemini Balance model without a listed -search variant cannot search', () => {
+		expect(route('gb,gemini-2.5-pro')).toHaveProperty('error');
+	});
+
+	it('an Anthropic provider searches itself', () => {
+		const decision = route('claude,claude-sonnet-4-5');
+		if ('error' in decision) throw new Error(decision.error.message);
+		expect(decision.target).toBe('claude,claude-sonnet-4-5');
+	});
+
+	it('a configured webSearch route is used as set, upgraded to the -search variant when one is listed', () => {
+		const trusted = route('deepseek,deepseek-chat', {default: 'deepseek,deepseek-chat', webSearch: 'deepseek,deepseek-chat'});
+		if ('error' in trusted) throw new Error(trusted.error.message);
+		expect([trusted.scenario, trusted.target]).toEqual(['webSearch', 'deepseek,deepseek-chat']);
+		const upgraded = route('deepseek,deepseek-chat', {default: 'deepseek,deepseek-chat', webSearch: 'gb,gemini-2.5-flash'});
+		if ('error' in upgraded) throw new Error(upgraded.error.message);
+		expect([upgraded.scenario, upgraded.target]).toEqual(['webSearch', 'gb,gemini-2.5-flash-search']);
+	});
+
+	it('requests without the search tool are untouched by the search check', () => {
+		const decision = routeRequest(request({model: 'deepseek,deepseek-chat'}), searchConfig(), {estimateTokens: tokens(10), searchModel: searchModelFor});
+		expect(decision).toMatchObject({scenario: 'explicit', target: 'deepseek,deepseek-chat'});
+	});
+});
+
+describe('Router.thinkEffort', () => {
+	it('accepts low…max and names the allowed values otherwise', () => {
+		expect(configSchema.parse({Router: {thinkEffort: 'max'}}).Router.thinkEffort).toBe('max');
+		const result = configSchema.safeParse({Router: {thinkEffort: 'huge'}});
+		expect(result.success).toBe(false);
+		expect(JSON.stringify(result.error?.issues)).toContain('low, medium, high, xhigh, max');
 	});
 });
 
@@ -247,7 +436,7 @@ describe('routeRequest errors', () => {
 	});
 
 	it('a route naming a provider that no longer exists says which setting is wrong', () => {
-		const decision = routeRequest(request({thinking: {type: 'enabled'}}), config({default: 'main,default-model', think: 'gone,model'}), {estimateTokens: tokens(1)});
+		const decision = routeRequest(request({output_config: {effort: 'max'}}), config({default: 'main,default-model', think: 'gone,model'}), {estimateTokens: tokens(1)});
 		if (!('error' in decision)) throw new Error('expected an error');
 		expect(decision.error.message).toMatch(/^Router\.think names unknown provider "gone"/);
 	});

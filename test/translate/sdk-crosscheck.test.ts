@@ -180,7 +180,7 @@ describe('H01 SDK cross-check: stream fixtures ending in message_stop', () => {
 		expect(message.content.map(block => comparable(block as Block))).toEqual([
 			{type: 'thinking', thinking: 'Check dir', signed: true},
 			{type: 'text', text: 'Looking.'},
-			{type: 'tool_use', id: 'call_1', name: 'Bash', input: {command: 'ls'}},
+			{type: 'tool_use', id: 'generated', name: 'Bash', input: {command: 'ls'}},
 		]);
 		expect(message.stop_reason).toBe('tool_use');
 		expect(message.usage).toMatchObject({input_tokens: 12, output_tokens: 3, cache_creation_input_tokens: 0, cache_read_input_tokens: 0});
@@ -383,16 +383,20 @@ describe('§6.5 endpoint fixtures', () => {
 		expect(body.data[0]!.display_name).toContain('/');
 	});
 
-	test('F-C07 routing: haiku → background, explicit provider,model, thinking → think', async () => {
+	test('F-C07 routing: haiku → background, explicit provider,model, effort ≥ xhigh → think', async () => {
 		harness.upstream.setHandler(replay(STREAM_FIXTURES[0]!.upstream));
 		const routed = async (params: Partial<MessageCreateParamsNonStreaming>) => {
-			await harness.client.messages.create({...requestFor({}), ...params});
+			await harness.client.messages.create({...requestFor({}), ...params}, {timeout: 60_000});
 			return harness.upstreamRequests.at(-1)!.body.model as string;
 		};
 
 		expect(await routed({model: 'claude-haiku-4-5-20251001'})).toBe('other-model');
 		expect(await routed({model: 'fake,other-model'})).toBe('other-model');
-		expect(await routed({thinking: {type: 'enabled', budget_tokens: 2048}, max_tokens: 4096})).toBe('think-model');
+		// Claude Code 2.1.x: adaptive thinking on every request; only the effort (≥ thinkEffort, default xhigh) picks think.
+		expect(await routed({thinking: {type: 'adaptive'}, output_config: {effort: 'medium'}} as Partial<MessageCreateParamsNonStreaming>)).toBe('up-model');
+		expect(await routed({thinking: {type: 'adaptive'}, output_config: {effort: 'max'}} as Partial<MessageCreateParamsNonStreaming>)).toBe('think-model');
+		expect(await routed({thinking: {type: 'enabled', budget_tokens: 31_999}, max_tokens: 32_000})).toBe('think-model');
+		expect(await routed({thinking: {type: 'enabled', budget_tokens: 2048}, max_tokens: 4096})).toBe('up-model');
 		expect(await routed({})).toBe('up-model');
 	});
 

@@ -1,9 +1,10 @@
 import {spawn, spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import {afterEach, describe, expect, it} from 'vitest';
+import {afterEach, describe, expect, it, beforeEach} from 'vitest';
 import {startFakeOpenAI} from '../fakes/openai-upstream.js';
 import {tempDir} from '../helpers/temp-dir.js';
+import {requireFreshBuild} from '../helpers/built.js';
 import {waitFor} from '../helpers/wait-for.js';
 
 /**
@@ -12,16 +13,6 @@ ordered shutdown on q, exit code 0. Needs an up-to-date `npm run build` (CI buil
 */
 const root = path.resolve(import.meta.dirname, '../..');
 const cli = path.join(root, 'dist/cli.js');
-
-function newestSource(dir: string): number {
-	let newest = 0;
-	for (const entry of fs.readdirSync(dir, {withFileTypes: true})) {
-		const file = path.join(dir, entry.name);
-		newest = Math.max(newest, entry.isDirectory() ? newestSource(file) : fs.statSync(file).mtimeMs);
-	}
-
-	return newest;
-}
 
 /**
 A user's environment: no CI markers (Ink in CI mode only prints the last frame) and no NODE_ENV
@@ -38,14 +29,14 @@ function interactiveEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 const hasScript = spawnSync('script', ['--version']).status === 0;
-const built = fs.existsSync(cli) && fs.statSync(cli).mtimeMs >= newestSource(path.join(root, 'source/ui'));
 const children: Array<{kill: () => void}> = [];
 
 afterEach(() => {
 	for (const child of children.splice(0)) child.kill();
 });
 
-describe.skipIf(!hasScript || !built)('dashboard in a pseudo-terminal (built CLI)', () => {
+describe.skipIf(!hasScript)('dashboard in a pseudo-terminal (built CLI)', () => {
+	beforeEach(requireFreshBuild);
 	it('renders the dashboard, quits on q after closing the proxy, exits 0', {timeout: 60_000}, async () => {
 		const dir = tempDir();
 		const config = path.join(dir, 'config.json');

@@ -60,12 +60,20 @@ describe('routes panel', () => {
 		expect(lineWith(frame, 'default')).toContain('deepseek,deepseek-chat');
 		expect(lineWith(frame, 'background')).toContain('—');
 		expect(lineWith(frame, 'think')).toContain('deepseek,deepseek-reasoner');
+		expect(lineWith(frame, 'think')).toContain('think  effort ≥ xhigh');
 		expect(lineWith(frame, 'longContext')).toContain('>60k');
 		expect(lineWith(frame, 'longContext')).toContain('gb,gemini-2.5-pro');
 		expect(lineWith(frame, 'webSearch')).toContain('—');
 		expect(lineWith(frame, 'image')).toContain('—');
 		for (let index = 0; index < 3; index++) app.bus.emit(startEvent({scenario: 'think'}));
-		await app.waitFor(/think\s+deepseek,deepseek-reasoner\s+3 /);
+		await app.waitFor(/think {2}effort ≥ xhigh\s+deepseek,deepseek-reasoner\s+3 /);
+	});
+
+	it('the think rule follows Router.thinkEffort; a narrow panel shows it short', async () => {
+		const config = sampleConfig();
+		const app = await renderApp({config: {...config, Router: {...(config['Router'] as object), thinkEffort: 'max'}}, columns: 100});
+		const frame = await app.waitFor('1 Routes');
+		expect(lineWith(frame, 'think')).toMatch(/think ≥max\s+deepseek,/);
 	});
 
 	it('starts with focus on routes and default selected; ↑/↓ and j/k move', async () => {

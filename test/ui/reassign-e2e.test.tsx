@@ -4,7 +4,7 @@ import {App} from '../../source/ui/app.js';
 import {answer, startSse, streamChunks, writeChunk, writeDone, type FakeUpstreamHandler} from '../fakes/openai-upstream.js';
 import {keys} from '../helpers/keys.js';
 import {startHarness, type Harness} from '../helpers/proxy-harness.js';
-import {waitFor, waitForText} from '../helpers/wait-for.js';
+import {settle, waitFor, waitForText} from '../helpers/wait-for.js';
 
 let harness: Harness | undefined;
 let unmount: (() => void) | undefined;
@@ -15,11 +15,6 @@ afterEach(async () => {
 	await harness?.close();
 	harness = undefined;
 });
-
-async function settle(): Promise<void> {
-	await new Promise(resolve => setImmediate(resolve));
-	await new Promise(resolve => setTimeout(resolve, 0));
-}
 
 describe('route reassignment end to end', () => {
 	it('reassigning default with the keys makes the very next request use the new model, without disturbing one in flight', async () => {

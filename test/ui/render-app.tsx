@@ -10,7 +10,7 @@ import type {RawConfig} from '../../source/config/schema.js';
 import {ConfigStore} from '../../source/config/store.js';
 import {App, type AppProps} from '../../source/ui/app.js';
 import {tempDir} from '../helpers/temp-dir.js';
-import {waitFor, waitForText} from '../helpers/wait-for.js';
+import {settle, waitFor, waitForText} from '../helpers/wait-for.js';
 import {keys, type KeyName} from '../helpers/keys.js';
 
 export const sampleConfig = (): RawConfig => ({
@@ -120,12 +120,6 @@ function UnmountProbe({lifecycle}: {readonly lifecycle: {unmounted: boolean}}): 
 		[lifecycle],
 	);
 	return null;
-}
-
-/** Let React flush passive effects (setImmediate, then a timer turn). */
-async function settle(): Promise<void> {
-	await new Promise(resolve => setImmediate(resolve));
-	await new Promise(resolve => setTimeout(resolve, 0));
 }
 
 /** Widest line of a frame, in characters (every glyph the UI uses is one column wide). */

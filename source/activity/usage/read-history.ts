@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import {dayFileMayHold, dayOfFileName} from './files.js';
+import {dayFileMayHold, dayOfFileName, usageDir} from './files.js';
 import {parseUsageLine, type UsageRecord} from './record.js';
 
 export type HistoryRead = {
@@ -59,4 +59,13 @@ export function skippedLinesWarning(read: HistoryRead): string | undefined {
 	if (read.skipped === 0) return undefined;
 	const where = read.skippedIn.length === 1 ? read.skippedIn[0] : `${read.skippedIn.length} files`;
 	return `skipped ${read.skipped} unreadable line${read.skipped === 1 ? '' : 's'} in ${where} (a torn last line after a crash, or not a ccr-tui record)`;
+}
+
+/** The dashboard's Usage screen: the last `days` days (plus one, for time zones) of the history beside `configPath`. */
+export function usageLoader(configPath: string, days = 7): () => {records: UsageRecord[]; warning?: string} {
+	return () => {
+		const read = readUsageHistory(usageDir(configPath), Date.now() - (days + 1) * 86_400_000);
+		const warning = skippedLinesWarning(read);
+		return warning ? {records: read.records, warning} : {records: read.records};
+	};
 }

@@ -10,6 +10,7 @@
  */
 import type {SseSource} from '../sse-relay.js';
 import type {Profile} from '../translate/profiles.js';
+import type {ThoughtSignatureCache} from '../translate/thought-signatures.js';
 import type {AnthropicMessage, AnthropicRequest} from '../translate/types.js';
 import type {ProxyError, UpstreamErrorOptions} from '../translate/upstream-errors.js';
 import type {CallTarget, PreparedRequest} from '../upstream-call.js';
@@ -35,11 +36,20 @@ export type DialectRequest = PreparedRequest & {
 	readonly whole: (text: string, isSse: boolean, options: AnswerOptions) => AnthropicMessage;
 };
 
+/** State that outlives one request, owned by the proxy and passed in (the translators hold none). */
+export type DialectContext = {
+	/** Gemini thought signatures by emitted `tool_use.id`, for the next request of the conversation. */
+	readonly signatures: ThoughtSignatureCache;
+};
+
 export type Dialect = {
 	readonly name: DialectName;
 	/** Throws PrepareError (from upstream-call) when the request cannot be expressed in this dialect. */
-	readonly prepare: (target: CallTarget, request: AnthropicRequest, profile: Profile, stream: boolean) => DialectRequest;
+	readonly prepare: (target: CallTarget, request: AnthropicRequest, profile: Profile, stream: boolean, context: DialectContext, client?: ClientBetas) => DialectRequest;
 };
+
+/** What the client asked for beyond the body: its `anthropic-beta` header and `?beta=true` (used by pass-through only). */
+export type ClientBetas = {readonly header?: string; readonly query?: boolean};
 
 /** How a key travels: a header name and an optional scheme (`Bearer`). */
 export type KeyHeader = {readonly header: string; readonly scheme?: string};

@@ -19,6 +19,8 @@ export class BlockWriter {
 	textChars = 0;
 	/** Reasoning and tool-argument characters (progress display only). */
 	otherChars = 0;
+	/** A content delta (text, thinking or tool input) has been written: the "first token" fact. */
+	contentStarted = false;
 	readonly #ids: TranslateIds;
 	#next = 0;
 	/** Content blocks opened so far. */
@@ -31,6 +33,7 @@ export class BlockWriter {
 	#thinking = '';
 	#whitespace = '';
 	#onClose: (() => void) | undefined;
+	#signature: string | undefined;
 
 	constructor(ids: TranslateIds) {
 		this.#ids = ids;
@@ -43,6 +46,7 @@ export class BlockWriter {
 		}
 
 		this.out += sse.thinkingDelta(this.#index, text);
+		this.contentStarted = true;
 		this.#thinking += text;
 		this.otherChars += text.length;
 	}
@@ -61,7 +65,13 @@ export class BlockWriter {
 		}
 
 		this.out += sse.textDelta(this.#index, text);
+		this.contentStarted = true;
 		this.textChars += text.length;
+	}
+
+	/** The upstream's own signature for the open thinking block (Gemini's `thoughtSignature`). */
+	signThinking(signature: string): void {
+		if (this.#open === Block.Thinking) this.#signature = signature;
 	}
 
 	get thinkingOpen(): boolean {
@@ -77,6 +87,7 @@ export class BlockWriter {
 
 	toolDelta(index: number, json: string): void {
 		this.out += sse.inputJsonDelta(index, json);
+		this.contentStarted = true;
 	}
 
 	/** A complete tool_use block in one go (buffered mode). */
@@ -84,11 +95,13 @@ export class BlockWriter {
 		this.close();
 		const index = this.#next++;
 		this.out += sse.toolBlockStart(index, id, name) + sse.inputJsonDelta(index, json) + sse.blockStop(index);
+		this.contentStarted = true;
 	}
 
 	close(): void {
 		if (this.#open === Block.None) return;
-		if (this.#open === Block.Thinking) this.out += sse.signatureDelta(this.#index, this.#ids.signature(this.#thinking));
+		if (this.#open === Block.Thinking) this.out += sse.signatureDelta(this.#index, this.#signature ?? this.#ids.signature(this.#thinking));
+		this.#signature = undefined;
 		this.#onClose?.();
 		this.#onClose = undefined;
 		this.out += sse.blockStop(this.#index);

@@ -1,3 +1,4 @@
+import {redactShapes} from '../../config/redact.js';
 import type {AnthropicErrorBody, AnthropicErrorType} from './types.js';
 
 /** Status ↔ type (spec §3.2); 402/408/504 come from the SDK's ErrorType list. */
@@ -65,21 +66,7 @@ export class TranslationError extends Error {
 }
 
 // ---------------------------------------------------------------------------------------- redaction
-
-const SECRET_SHAPES: ReadonlyArray<[RegExp, string]> = [
-	[/\b(bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, '$1••••'],
-	[/\bsk-[A-Za-z0-9_-]{8,}/g, 'sk-••••'],
-	[/\bAIza[0-9A-Za-z_-]{20,}/g, 'AIza••••'],
-	[/([?&;](?:key|api_key|apikey|api-key|token|access_token)=)[^&\s"'#<>]+/gi, '$1••••'],
-	[/((?:x-api-key|x-goog-api-key|api-key|apikey)["']?\s*[:=]\s*["']?)[^\s"',;&]{4,}/gi, '$1••••'],
-];
-
-/** Masks anything that looks like a credential (provider keys, bearer tokens, `key=` query values). */
-export function maskSecrets(text: string): string {
-	let out = text;
-	for (const [pattern, replacement] of SECRET_SHAPES) out = out.replace(pattern, replacement);
-	return out;
-}
+// The credential shapes have one owner, config/redact.ts; this file only strips stacks and bounds length.
 
 /** Drops stack traces (`    at fn (file:1:2)`, Python tracebacks) from a message. */
 export function stripStack(text: string): string {
@@ -94,7 +81,7 @@ export function stripStack(text: string): string {
 
 /** Safe for a client: no stack, no secrets, bounded (2 kB). */
 export function cleanMessage(text: string, redact?: (text: string) => string): string {
-	let out = maskSecrets(stripStack(text));
+	let out = redactShapes(stripStack(text));
 	if (redact) out = redact(out);
 	return out.length > 2048 ? `${out.slice(0, 2045)}...` : out;
 }

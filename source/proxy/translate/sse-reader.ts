@@ -4,12 +4,22 @@
  * blank lines would have all its `data:` lines merged into one unparseable event. Here a `data:`
  * payload that parses as JSON is dispatched at once; multi-line data waits for the blank line.
  */
+import {jsonText} from '../json-text.js';
+
 export type SseSink = {
 	/** One parsed JSON payload; `errorEvent` when it followed `event: error`. */
 	onData(payload: unknown, errorEvent: boolean): void;
 	/** `data: [DONE]`. */
 	onDone(): void;
+	/** A line longer than the bound: the stream cannot be read on (nothing more is dispatched). */
+	onError?(message: string): void;
 };
+
+/**
+ * Longest line accepted, in bytes. Gemini image models send a whole base64 image as one `data:`
+ * line (tens of MB); beyond this the upstream is broken or hostile.
+ */
+export const MAX_SSE_LINE_BYTES = 64 * 1024 * 1024;
 
 export class SseReader {
 	/** Comment lines seen (`: keep-alive`, `: OPENROUTER PROCESSING`): upstream liveness only. */
@@ -17,43 +27,84 @@ export class SseReader {
 	/** Payloads that never parsed (skipped, never thrown). */
 	skipped = 0;
 	readonly #sink: SseSink;
-	readonly #decoder = new TextDecoder('utf-8');
-	#tail = '';
-	#pending = '';
+	readonly #maxLine: number;
+	/**
+	 * The bytes after the last newline so far, in the pieces they arrived in. Each chunk is searched
+	 * for a newline once (memchr), and its bytes are decoded once, when their line is complete. The
+	 * old way (decode every chunk, prepend the text tail, search the whole) rescanned a long line on
+	 * every chunk: quadratic time, 9 s for one 16 MB line (bench/sse-long-line.js).
+	 */
+	#tail: Buffer[] = [];
+	#tailBytes = 0;
+	#pending: string[] = [];
 	#errorEvent = false;
+	#failed = false;
 
-	constructor(sink: SseSink) {
+	constructor(sink: SseSink, options: {maxLineBytes?: number} = {}) {
 		this.#sink = sink;
+		this.#maxLine = options.maxLineBytes ?? MAX_SSE_LINE_BYTES;
 	}
 
 	/** Bytes (split anywhere, even inside a UTF-8 sequence) or already-decoded text. */
 	push(chunk: Uint8Array | string): void {
-		const text = typeof chunk === 'string' ? chunk : this.#decoder.decode(chunk, {stream: true});
-		if (text.length === 0) return;
-		const buffer = this.#tail.length > 0 ? this.#tail + text : text;
-		let start = 0;
-		let newline = buffer.indexOf('\n');
-		while (newline !== -1) {
-			const end = newline > start && buffer.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
-			this.#line(buffer, start, end);
-			start = newline + 1;
-			newline = buffer.indexOf('\n', start);
+		if (this.#failed) return;
+		const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+		if (bytes.length === 0) return;
+		const last = bytes.lastIndexOf(10);
+		if (last === -1) {
+			this.#keep(bytes);
+			return;
 		}
 
-		this.#tail = start === 0 ? buffer : buffer.slice(start);
+		if (this.#tailBytes > 0 && this.#tooLong(this.#tailBytes + bytes.indexOf(10))) return;
+		// Complete lines end at a newline, which is never inside a UTF-8 sequence: decoding them alone is exact.
+		const head = bytes.subarray(0, last + 1);
+		const complete = this.#tailBytes > 0 ? Buffer.concat([...this.#tail, head], this.#tailBytes + head.length) : head;
+		this.#tail = [];
+		this.#tailBytes = 0;
+		this.#lines(jsonText(complete));
+		if (last + 1 < bytes.length) this.#keep(bytes.subarray(last + 1));
 	}
 
-	/** Upstream EOF: flush the decoder and the unterminated last line, dispatch pending data. */
+	/** Upstream EOF: the unterminated last line, then pending data. */
 	end(): void {
-		const rest = this.#decoder.decode();
-		const buffer = this.#tail + rest;
-		this.#tail = '';
-		if (buffer.length > 0) {
-			const end = buffer.endsWith('\r') ? buffer.length - 1 : buffer.length;
-			this.#line(buffer, 0, end);
+		if (this.#failed) return;
+		if (this.#tailBytes > 0) {
+			const rest = jsonText(Buffer.concat(this.#tail, this.#tailBytes));
+			this.#tail = [];
+			this.#tailBytes = 0;
+			this.#line(rest, 0, rest.endsWith('\r') ? rest.length - 1 : rest.length);
 		}
 
 		this.#flushPending();
+	}
+
+	/** Text made of whole lines, each ending in `\n`. */
+	#lines(text: string): void {
+		let start = 0;
+		let newline = text.indexOf('\n');
+		while (newline !== -1 && !this.#failed) {
+			const end = newline > start && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
+			this.#line(text, start, end);
+			start = newline + 1;
+			newline = text.indexOf('\n', start);
+		}
+	}
+
+	#keep(piece: Buffer): void {
+		if (this.#tooLong(this.#tailBytes + piece.length)) return;
+		this.#tailBytes += piece.length;
+		this.#tail.push(piece);
+	}
+
+	/** Over the bound: tell the sink once and stop reading. */
+	#tooLong(lineBytes: number): boolean {
+		if (lineBytes <= this.#maxLine) return false;
+		this.#failed = true;
+		this.#tail = [];
+		this.#tailBytes = 0;
+		this.#sink.onError?.(`the upstream sent an SSE line longer than ${Math.round(this.#maxLine / 1024 / 1024)} MiB; ccr-tui stops reading this stream`);
+		return true;
 	}
 
 	#line(buffer: string, start: number, end: number): void {
@@ -85,26 +136,27 @@ export class SseReader {
 				return;
 			}
 
-			if (!this.#tryDispatch(payload)) this.#pending = payload;
+			if (!this.#tryDispatch(payload)) this.#pending.push(payload);
 			return;
 		}
 
-		this.#pending += `\n${payload}`;
-		if (this.#tryDispatch(this.#pending)) this.#pending = '';
+		this.#pending.push(payload);
+		// Only a payload whose last line closes an object or array can be complete.
+		if (!closesJson(payload)) return;
+		if (this.#tryDispatch(this.#pending.join('\n'))) this.#pending = [];
 	}
 
 	#flushPending(): void {
 		if (this.#pending.length === 0) return;
-		const pending = this.#pending;
-		this.#pending = '';
+		const pending = this.#pending.join('\n');
+		this.#pending = [];
 		if (pending === '[DONE]') this.#sink.onDone();
 		else if (!this.#tryDispatch(pending)) this.skipped++;
 	}
 
 	#tryDispatch(payload: string): boolean {
 		// Cheap pre-check: JSON objects/arrays end in `}`/`]`; avoids a throwing parse for split payloads.
-		const last = payload.charCodeAt(payload.length - 1);
-		if (last !== 125 && last !== 93) return false;
+		if (!closesJson(payload)) return false;
 		let value: unknown;
 		try {
 			value = JSON.parse(payload);
@@ -117,4 +169,9 @@ export class SseReader {
 		this.#sink.onData(value, errorEvent);
 		return true;
 	}
+}
+
+function closesJson(text: string): boolean {
+	const last = text.charCodeAt(text.length - 1);
+	return last === 125 || last === 93;
 }

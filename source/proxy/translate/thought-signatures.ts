@@ -2,7 +2,7 @@
  * Gemini 3 via Google's OpenAI-compatible endpoint returns `tool_calls[].extra_content.google.thought_signature`
  * and rejects the next request unless it comes back on the same call (spec §1.13, P37). The proxy
  * keeps them per emitted `tool_use.id` in a small LRU; ids are unique, so sharing it between
- * requests is safe.
+ * requests is safe. One instance per proxy, passed to the dialects (never module-global).
  */
 export class ThoughtSignatureCache {
 	readonly #max: number;
@@ -25,5 +25,3 @@ export class ThoughtSignatureCache {
 
 /** Documented sentinel for calls whose signature is unknown (continuedev/continue#8865). */
 export const SKIP_THOUGHT_SIGNATURE = 'skip_thought_signature_validator';
-
-export const sharedThoughtSignatures = new ThoughtSignatureCache();

@@ -1,6 +1,6 @@
 import {memo, type ReactNode} from 'react';
 import {Box, Text} from 'ink';
-import {SCENARIOS, type RouterConfig, type Scenario} from '../../config/schema.js';
+import {SCENARIOS, thinkEffortOf, type RouterConfig, type Scenario} from '../../config/schema.js';
 import {formatCount} from '../format.js';
 import {GLYPHS, useTheme} from '../theme.js';
 import {Panel} from './panel.js';
@@ -25,22 +25,27 @@ export const RoutesPanel = memo(function RoutesPanel({router, counts, selected, 
 				<RouteRow
 					key={scenario}
 					scenario={scenario}
-					label={scenarioLabel(scenario, router, width >= 60)}
+					label={scenarioLabel(scenario, router, width >= WIDE)}
 					target={router[scenario]}
 					count={counts[scenario] ?? 0}
 					isSelected={index === selected}
 					showPointer={focused}
 					accent={theme.accent}
 					muted={theme.muted}
-					labelWidth={width >= 60 ? 17 : 12}
+					labelWidth={width >= WIDE ? 22 : 13}
 				/>
 			))}
 		</Panel>
 	);
 });
 
-function scenarioLabel(scenario: Scenario, router: RouterConfig, withThreshold: boolean): string {
-	if (scenario !== 'longContext' || !withThreshold) return scenario;
+/** From this panel width on, labels spell their rule out. */
+const WIDE = 60;
+
+/** The scenario and, where it has one, its rule: `think  effort ≥ xhigh`, `longContext >60k`. */
+function scenarioLabel(scenario: Scenario, router: RouterConfig, wide: boolean): string {
+	if (scenario === 'think') return wide ? `think  effort ≥ ${thinkEffortOf(router)}` : `think ≥${thinkEffortOf(router)}`;
+	if (scenario !== 'longContext' || !wide) return scenario;
 	const threshold = router.longContextThreshold;
 	return `longContext >${formatCount(threshold)}`;
 }

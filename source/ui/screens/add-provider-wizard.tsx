@@ -3,17 +3,19 @@
  * live connection test → confirm → save. The steps are a pure reducer (providers/wizard-state);
  * this component renders them and runs the HTTP checks and the save. It owns the keyboard while open.
  */
-import React, {useEffect, useReducer, useRef, type ReactNode} from 'react';
-import {Box, Text, useInput} from 'ink';
+import {useEffect, useRef, type ReactNode} from 'react';
+import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
 import type {ProviderConfig} from '../../config/schema.js';
 import type {ConfigStore} from '../../config/store.js';
 import {runConnectionTest, type ConnectionTestOptions, type TestResult} from '../../providers/connection-test.js';
 import {describeModelList, fetchModelList} from '../../providers/model-list.js';
-import {geminiBalanceProfile, PRESET_IDS, PRESETS, type PresetId} from '../../providers/presets.js';
+import type {HttpFetch} from '../../providers/http.js';
+import {PRESET_IDS, PRESETS, type PresetId} from '../../providers/presets.js';
+import {testableProvider} from '../../providers/provider-draft.js';
 import type {ProbeTarget} from '../../providers/provider-target.js';
 import {checkReachability} from '../../providers/reachability.js';
-import {planProviderSave, saveProvider, type SavePlan} from '../../providers/save-provider.js';
+import {planProviderSave, previewProviderSave, saveProvider, type SavePlan} from '../../providers/save-provider.js';
 import {prefillFromConfig} from '../../providers/wizard-prefill.js';
 import {
 	draftFromState,
@@ -28,7 +30,11 @@ import {
 	type WizardPrefill,
 	type WizardState,
 } from '../../providers/wizard-state.js';
+import {useSyncReducer} from '../hooks/use-sync-reducer.js';
+import {LAYER, useCommands} from '../input/dispatcher.js';
+import {footerHints} from '../keymap.js';
 import {GLYPHS, useTheme} from '../theme.js';
+import {wizardAction, wizardContexts} from './wizard/wizard-commands.js';
 import {ConfirmStep} from './wizard/confirm-step.js';
 import {InputStep} from './wizard/input-step.js';
 import {ModelsStep} from './wizard/models-step.js';
@@ -54,6 +60,8 @@ export type AddProviderWizardProps = {
 	readonly timeoutMs?: number;
 	/** Save without the connection test (`--skip-test`). */
 	readonly skipTest?: boolean;
+	/** The network path of the checks: the proxy's own dispatcher (cli.tsx, add-gemini-balance). */
+	readonly fetch?: HttpFetch;
 };
 
 export function AddProviderWizard(props: AddProviderWizardProps): ReactNode {
@@ -66,14 +74,22 @@ export function AddProviderWizard(props: AddProviderWizardProps): ReactNode {
 		return {...prefillFromConfig(snapshot.config, snapshot.raw, preset), ...given};
 	};
 
-	const [state, dispatch] = useReducer(wizardReducer, undefined, () => {
+	const [state, dispatch, latest] = useSyncReducer(wizardReducer, () => {
 		const prefills = Object.fromEntries(PRESET_IDS.map(id => [id, prefillFor(id)]));
 		return initWizardState(props.preset, {prefills, env, skipTest: props.skipTest});
 	});
 	useWizardEffects(state, dispatch, props, env);
 
-	// One subscription for the wizard's lifetime; the reducer interprets keys against its current state.
-	useInput((input, key) => dispatch({type: 'key', key: {...key, input}}));
+	// Keys are read against the latest state (not the render's): a paste right after a step change lands in the new step.
+	useCommands(
+		LAYER.screen,
+		() => wizardContexts(latest()),
+		(command, input) => {
+			const action = wizardAction(latest(), command, input);
+			if (action) dispatch(action);
+			return action !== undefined;
+		},
+	);
 
 	const preset = state.preset ? PRESETS[state.preset] : undefined;
 	const title = preset ? (preset.kind === 'gemini-balance' ? 'Add Gemini Balance' : `Add ${preset.label}`) : 'Add a provider';
@@ -83,7 +99,14 @@ export function AddProviderWizard(props: AddProviderWizardProps): ReactNode {
 	if (state.step !== 'done' && state.step !== 'saving') planned.current = draft ? planProviderSave(store.getSnapshot().config, draft) : undefined;
 	const plan = planned.current;
 	return (
-		<WizardFrame title={title} step={state.step} skipKey={preset?.key === 'none'} error={state.error} notice={state.notice} hints={hintsFor(state)}>
+		<WizardFrame
+			title={title}
+			step={state.step}
+			skipKey={preset?.key === 'none'}
+			error={state.error}
+			notice={state.notice}
+			hints={footerHints(wizardContexts(state)).map(({label, hint}): Hint => [label, hint])}
+		>
 			<StepBody state={state} planName={plan?.name ?? preset?.defaultName ?? ''} plan={plan} />
 		</WizardFrame>
 	);
@@ -208,38 +231,8 @@ function ServerLine({state}: {readonly state: WizardState}): ReactNode {
 	);
 }
 
-function hintsFor(state: WizardState): Hint[] {
-	const back: Hint = ['Esc', state.step === 'preset' || (state.step === 'url' && state.presetLocked) ? 'cancel' : 'back'];
-	switch (state.step) {
-		case 'preset':
-			return [['↑↓', 'choose'], ['Enter', 'next'], back];
-		case 'url':
-			return state.preset === 'gemini-balance'
-				? [['Enter', 'check'], ['Tab', state.api === 'v1' ? 'use /openai/v1 instead' : 'use /v1 instead'], ['Ctrl+U', 'clear'], back]
-				: [['Enter', 'check'], ['Ctrl+U', 'clear'], back];
-		case 'checking-url':
-			return [back];
-		case 'token':
-		case 'manual-models':
-			return [['Enter', 'next'], back];
-		case 'discovering':
-			return state.error ? [['Enter', 'retry'], back] : [back];
-		case 'models':
-			return [['↑↓', 'move'], ['Space', 'tick'], ['type', 'filter'], ['Enter', 'next'], back];
-		case 'routes':
-			return [['↑↓', 'move'], ['Space', 'on/off'], ['←→', 'model'], ['Enter', 'test'], back];
-		case 'testing':
-			return [['Esc', 'stop']];
-		case 'confirm':
-			return [['Enter', 'save'], ['r', 'test again'], back];
-		case 'saving':
-		case 'done':
-			return [];
-	}
-}
-
 /** HTTP checks and the save, each tied to the step and run id it was started for. */
-function useWizardEffects(state: WizardState, dispatch: React.Dispatch<WizardAction>, props: AddProviderWizardProps, env: WizardEnv): void {
+function useWizardEffects(state: WizardState, dispatch: (action: WizardAction) => void, props: AddProviderWizardProps, env: WizardEnv): void {
 	const {store} = props;
 	const latest = useRef(props);
 	latest.current = props;
@@ -247,7 +240,7 @@ function useWizardEffects(state: WizardState, dispatch: React.Dispatch<WizardAct
 
 	useEffect(() => {
 		const controller = new AbortController();
-		const check = {signal: controller.signal, timeoutMs: latest.current.timeoutMs};
+		const check = {signal: controller.signal, timeoutMs: latest.current.timeoutMs, fetch: latest.current.fetch};
 		const endpoint = state.endpoint;
 		// A check that throws (a bug, not a network failure) must not leave the wizard spinning.
 		const crashed = (failure: unknown) => ({status: 'fail' as const, detail: `check failed: ${failure instanceof Error ? failure.message : String(failure)}`});
@@ -270,15 +263,25 @@ function useWizardEffects(state: WizardState, dispatch: React.Dispatch<WizardAct
 		}
 
 		if (step === 'testing' && endpoint) {
-			const draft = draftFromState(state)!;
-			const plan = planProviderSave(store.getSnapshot().config, draft);
-			const provider: ProviderConfig = {
-				name: plan.name,
-				api_base_url: endpoint.chatUrl,
-				api_key: resolveToken(state.tokenInput, env),
-				models: [...plan.models],
-				profile: endpoint.kind === 'gemini-balance' ? geminiBalanceProfile(endpoint.api ?? 'v1') : PRESETS[state.preset!].profile,
-			};
+			// The provider object the save will write (merged, headers, profile), resolved as the proxy resolves it.
+			const preview = previewProviderSave(store.getSnapshot(), draftFromState(state)!);
+			const plan = preview.plan;
+			let provider: ProviderConfig;
+			try {
+				provider = testableProvider(preview.provider, env);
+			} catch (failure) {
+				const detail = failure instanceof Error ? failure.message : String(failure);
+				const result: TestResult = {
+					status: 'fail',
+					steps: [{id: 'error', label: 'Provider is invalid', status: 'fail', detail}],
+					provider: plan.name,
+					summary: detail,
+					finishedAt: Date.now(),
+				};
+				dispatch({type: 'test-finished', runId, result});
+				return () => controller.abort();
+			}
+
 			const tester = latest.current.tester ?? runConnectionTest;
 			void tester(provider, {...check, model: testModel(state), onStep: item => dispatch({type: 'test-step', runId, step: item})}).then(
 				result => {
@@ -328,6 +331,7 @@ function probeTarget(state: WizardState, env: WizardEnv): ProbeTarget {
 		endpoint: state.endpoint!,
 		apiKey: preset.key === 'none' ? undefined : resolveToken(state.tokenInput, env),
 		poolSize: 1,
+		keys: [],
 		headers: {},
 		keyless: preset.key !== 'required',
 	};

@@ -3,7 +3,7 @@
  * profile): bytes are relayed as they are; pings are only inserted between whole events.
  */
 import type {AnthropicUsage} from '../../translate/types.js';
-import type {SseSource} from '../../sse-relay.js';
+import type {SseSource, StreamFailure} from '../../sse-relay.js';
 
 const PING = 'event: ping\ndata: {"type":"ping"}\n\n';
 
@@ -14,6 +14,16 @@ export class PassthroughSource implements SseSource {
 	#ended = false;
 	#usage: AnthropicUsage = {input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0};
 	#stopReason: string | null = null;
+	#contentStarted = false;
+	#failure: StreamFailure | undefined;
+
+	get contentStarted(): boolean {
+		return this.#contentStarted;
+	}
+
+	get failure(): StreamFailure | undefined {
+		return this.#failure;
+	}
 
 	get ended(): boolean {
 		return this.#ended;
@@ -44,6 +54,8 @@ export class PassthroughSource implements SseSource {
 		if (text === '') return '';
 		this.#atBoundary = /\n\n$|\r\n\r\n$/.test(text);
 		if (text.includes('message_stop')) this.#sawStop = true;
+		if (!this.#contentStarted && text.includes('content_block_delta')) this.#contentStarted = true;
+		if (!this.#failure && text.includes('event: error')) this.#failure = upstreamFailure(text);
 		const stop = /"stop_reason":"([a-z_]+)"/.exec(text);
 		if (stop) this.#stopReason = stop[1] ?? null;
 		const output = /"output_tokens":(\d+)/.exec(text);
@@ -66,11 +78,23 @@ export class PassthroughSource implements SseSource {
 
 	fail(error: {type: string; message: string}): string {
 		this.#ended = true;
+		this.#failure ??= {type: error.type, message: error.message};
 		const prefix = this.#atBoundary ? '' : '\n\n';
 		return `${prefix}event: error\ndata: ${JSON.stringify({type: 'error', error: error})}\n\n`;
 	}
 
 	ping(): string {
 		return this.#atBoundary && !this.#ended ? PING : '';
+	}
+}
+
+/** The upstream's own `event: error` frame, as relayed. */
+function upstreamFailure(text: string): StreamFailure {
+	const match = /event: error\r?\ndata: (.*)/.exec(text);
+	try {
+		const body = JSON.parse(match?.[1] ?? '{}') as {error?: {type?: string; message?: string}};
+		return {type: body.error?.type ?? 'api_error', message: body.error?.message ?? 'stream failed'};
+	} catch {
+		return {type: 'api_error', message: 'stream failed'};
 	}
 }

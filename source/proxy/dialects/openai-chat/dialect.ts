@@ -15,13 +15,13 @@ const mapError: ErrorMapper = toAnthropicError;
 
 export const openAIChatDialect: Dialect = {
 	name: 'openai-chat',
-	prepare(target, request, profile, stream): DialectRequest {
+	prepare(target, request, profile, stream, {signatures}): DialectRequest {
 		const {provider, model} = target;
 		// Providers that cannot stream tool calls get a non-stream call; the answer is re-streamed.
 		const upstreamStream = stream && (profile.supportsStreamingToolCalls || !(request.tools && request.tools.length > 0));
 		let translated;
 		try {
-			translated = toOpenAIRequest(request, {model, profile, stream: upstreamStream});
+			translated = toOpenAIRequest(request, {model, profile, stream: upstreamStream, signatures});
 		} catch (error) {
 			throw new PrepareError(
 				clientError(400, 'invalid_request_error', `cannot translate the request for ${provider.name}: ${error instanceof Error ? error.message : String(error)}`),
@@ -41,8 +41,9 @@ export const openAIChatDialect: Dialect = {
 			upstreamStream,
 			profile,
 			relaysAnyBody: false,
-			stream: options => new StreamTranslator({...options, profile, toolNames}),
-			whole: (text, isSse, options) => (isSse ? collectSse(text, {...options, profile, toolNames}) : toAnthropicMessage(JSON.parse(text), {...options, profile, toolNames})),
+			stream: options => new StreamTranslator({...options, profile, toolNames, signatures}),
+			whole: (text, isSse, options) =>
+				isSse ? collectSse(text, {...options, profile, toolNames, signatures}) : toAnthropicMessage(JSON.parse(text), {...options, profile, toolNames, signatures}),
 		};
 	},
 };

@@ -27,7 +27,6 @@ export {
 	anthropicError,
 	errorTypeForStatus,
 	statusForErrorType,
-	maskSecrets,
 	TranslationError,
 } from '../../translate/errors.js';
 export {errorEventSse, PING as PING_EVENT} from '../../translate/sse-writer.js';
@@ -41,7 +40,7 @@ export {
 } from '../../translate/upstream-errors.js';
 export {estimateInputTokens, quickEstimateInputTokens} from '../../translate/tokens.js';
 export {mapUsage, type UpstreamUsage} from './usage.js';
-export {ThoughtSignatureCache, sharedThoughtSignatures} from '../../translate/thought-signatures.js';
+export {ThoughtSignatureCache} from '../../translate/thought-signatures.js';
 export type {
 	AnthropicRequest,
 	AnthropicMessage,

@@ -2,7 +2,7 @@ import {createHash} from 'node:crypto';
 import {convertMessages, systemMessage} from './messages.js';
 import type {Profile} from '../../translate/profiles.js';
 import {applyThinking, thinkingActive} from '../../translate/thinking.js';
-import {sharedThoughtSignatures, type ThoughtSignatureCache} from '../../translate/thought-signatures.js';
+import {ThoughtSignatureCache} from '../../translate/thought-signatures.js';
 import {ToolNameMap} from '../../translate/tool-names.js';
 import {applyTools} from './tools.js';
 import type {AnthropicRequest, OpenAIChatRequest} from '../../translate/types.js';
@@ -35,7 +35,7 @@ export function toOpenAIRequest(request: AnthropicRequest, options: ToOpenAIOpti
 	const converted = convertMessages(request.messages ?? [], {
 		profile,
 		names: toolNames,
-		signatures: options.signatures ?? sharedThoughtSignatures,
+		signatures: options.signatures ?? new ThoughtSignatureCache(),
 	});
 	body.messages = system ? [system, ...converted] : converted;
 	if (typeof request.max_tokens === 'number') {

@@ -6,7 +6,7 @@ import {accumulateSse} from '../../translate/message-sse.js';
 import {mapStopReason, matchedStopSequence} from './stop-reason.js';
 import {StreamTranslator} from './stream.js';
 import {ThinkTagSplitter, type ThinkPiece} from './think-tags.js';
-import {sharedThoughtSignatures, type ThoughtSignatureCache} from '../../translate/thought-signatures.js';
+import {ThoughtSignatureCache} from '../../translate/thought-signatures.js';
 import type {ToolNameMap} from '../../translate/tool-names.js';
 import {finishToolCall, type FinishContext, type ToolSlot} from './tool-slots.js';
 import type {AnthropicMessage, AnthropicResponseBlock} from '../../translate/types.js';
@@ -67,7 +67,7 @@ export function toAnthropicMessage(body: unknown, options: ResponseOptions): Ant
 
 	const finish = choice.finish_reason ?? null;
 	const context: FinishContext = {names: options.toolNames, ids, finish, usedIds: new Set(), onWarning: options.onWarning};
-	const signatures = options.signatures ?? sharedThoughtSignatures;
+	const signatures = options.signatures ?? new ThoughtSignatureCache();
 	const calls = Array.isArray(message.tool_calls) ? (message.tool_calls as Array<Record<string, any>>) : [];
 	for (const raw of calls) {
 		const args = raw?.function?.arguments;

@@ -7,10 +7,11 @@ import {SseReader} from '../../translate/sse-reader.js';
 import * as sse from '../../translate/sse-writer.js';
 import {mapStopReason, matchedStopSequence} from './stop-reason.js';
 import {ThinkTagSplitter, type ThinkPiece} from './think-tags.js';
-import {sharedThoughtSignatures, type ThoughtSignatureCache} from '../../translate/thought-signatures.js';
+import {ThoughtSignatureCache} from '../../translate/thought-signatures.js';
 import type {ToolNameMap} from '../../translate/tool-names.js';
 import {finishToolCall, parseToolArguments, ToolSlots, type FinishContext, type ToolCallDelta, type ToolSlot} from './tool-slots.js';
 import type {AnthropicErrorType, AnthropicUsage, StopReason} from '../../translate/types.js';
+import type {StreamFailure} from '../../sse-relay.js';
 import {mapUsage, type UpstreamUsage} from './usage.js';
 
 const EMPTY_GEMINI_ANSWER = 'Gemini returned an empty answer (no text, no tool call); this happens under load, retry the request';
@@ -58,17 +59,25 @@ export class StreamTranslator {
 	#openSlot: ToolSlot | null = null;
 	#stopReason: StopReason | null = null;
 	#finalUsage: AnthropicUsage | null = null;
+	#failure: StreamFailure | undefined;
+	/** Passed in by the proxy (shared between requests); a private one when a caller has none. */
+	readonly #signatures: ThoughtSignatureCache;
 
 	constructor(options: StreamTranslatorOptions) {
 		const ids = options.ids ?? defaultIds;
 		this.#options = options;
+		this.#signatures = options.signatures ?? new ThoughtSignatureCache();
 		this.#profile = options.profile;
 		this.id = ids.message();
 		this.postFinishGraceMs = options.postFinishGraceMs ?? 5000;
 		this.#blocks = new BlockWriter(ids);
 		this.#slots = new ToolSlots(options.profile.toolArgsCumulative);
 		this.#splitter = options.profile.thinkTags ? new ThinkTagSplitter() : undefined;
-		this.#reader = new SseReader({onData: (payload, errorEvent) => this.#onChunk(payload, errorEvent), onDone: () => this.#finalize()});
+		this.#reader = new SseReader({
+			onData: (payload, errorEvent) => this.#onChunk(payload, errorEvent),
+			onDone: () => this.#finalize(),
+			onError: message => this.#fail('api_error', message),
+		});
 		const onWarning = (message: string): void => {
 			this.warnings.push(message);
 			options.onWarning?.(message);
@@ -84,6 +93,16 @@ export class StreamTranslator {
 	/** finish_reason seen, usage not yet: the proxy arms a `postFinishGraceMs` timer that calls finalize(). */
 	get awaitingGrace(): boolean {
 		return this.#finish !== null && !this.#ended;
+	}
+
+	/** A content delta has been written (the relay's first-token fact). */
+	get contentStarted(): boolean {
+		return this.#blocks.contentStarted;
+	}
+
+	/** Why the stream ended in `event: error`, if it did. */
+	get failure(): StreamFailure | undefined {
+		return this.#failure;
 	}
 
 	get stopReason(): StopReason | null {
@@ -239,6 +258,7 @@ export class StreamTranslator {
 		if (this.#blocks.count === 0 && this.#profile.schemaDialect === 'gemini' && this.#finish !== 'length') {
 			// Gemini's "empty reply" (a 200 with no content at all): an empty end_turn would silently end
 			// Claude Code's turn, so say what happened in an error the user (and Claude Code) can retry.
+			this.#failure = {type: 'api_error', message: EMPTY_GEMINI_ANSWER};
 			this.#blocks.out += sse.errorEventSse({error: {type: 'api_error', message: EMPTY_GEMINI_ANSWER}});
 			return;
 		}
@@ -254,7 +274,7 @@ export class StreamTranslator {
 	#emitBufferedTools(): void {
 		const context = this.#finishContext;
 		context.finish = this.#finish;
-		const signatures = this.#options.signatures ?? sharedThoughtSignatures;
+		const signatures = this.#signatures;
 		for (const slot of this.#slots.slots) {
 			if (slot.block !== -1) {
 				if (slot.id && slot.googleSignature) signatures.set(slot.id, slot.googleSignature);
@@ -277,6 +297,8 @@ export class StreamTranslator {
 	#fail(type: AnthropicErrorType, message: string): void {
 		if (this.#ended) return;
 		this.#ended = true;
-		this.#blocks.out += sse.errorEventSse({error: {type, message: cleanMessage(message)}});
+		const clean = cleanMessage(message);
+		this.#failure = {type, message: clean};
+		this.#blocks.out += sse.errorEventSse({error: {type, message: clean}});
 	}
 }

@@ -1,10 +1,10 @@
 import type {ReactNode} from 'react';
 import {Box, Text} from 'ink';
-import {maskSecret} from '../../../providers/secrets.js';
+import {maskSecret} from '../../../config/redact.js';
 import type {SavePlan} from '../../../providers/save-provider.js';
 import type {TestResult} from '../../../providers/connection-test.js';
 import type {ProviderEndpoint} from '../../../providers/normalize-url.js';
-import {envRefName} from '../../../providers/wizard-state.js';
+import {envRefName} from '../../../config/env-refs.js';
 import {GLYPHS, useTheme} from '../../theme.js';
 
 /** What will be written, and how the connection test went. Never shows the token. */

@@ -1,0 +1,71 @@
+/**
+ * A committed answer read whole (a non-stream request, or an upstream that answered a stream
+ * request with JSON): the dialect's whole-answer translation, as JSON or re-streamed as SSE.
+ */
+import type {AnswerOptions, DialectRequest} from './dialects/dialect.js';
+import type {RequestLifecycle} from './request-lifecycle.js';
+import {jsonResponse} from './responses.js';
+import {TimeoutReason} from './timeout-reason.js';
+import {messageToSse} from './translate/message-sse.js';
+import type {AnthropicMessage} from './translate/types.js';
+import {type ClientError, clientError, type UpstreamAnswer} from './upstream-call.js';
+
+export type WholeResponderInput = {
+	readonly answer: UpstreamAnswer<DialectRequest>;
+	readonly lifecycle: RequestLifecycle;
+	/** The client asked for a stream (the message is re-streamed). */
+	readonly stream: boolean;
+	readonly upstreamIsSse: boolean;
+	readonly options: AnswerOptions;
+};
+
+export async function respondWhole({answer, lifecycle, stream, upstreamIsSse, options}: WholeResponderInput): Promise<Response> {
+	const {reporter} = lifecycle;
+	const provider = answer.target.provider.name;
+	let text: string;
+	try {
+		text = await readAll(answer.body);
+	} catch {
+		const reason: unknown = answer.signal.reason;
+		answer.release();
+		if (lifecycle.signal.aborted && !(reason instanceof TimeoutReason)) return lifecycle.cancelled();
+		return lifecycle.fail(
+			reason instanceof TimeoutReason
+				? clientError(504, 'timeout_error', `no complete answer from ${provider} within the total time limit (API_TIMEOUT_MS)`)
+				: clientError(502, 'api_error', `the connection to ${provider} broke while reading its answer`),
+		);
+	}
+
+	answer.release();
+	let message: AnthropicMessage;
+	try {
+		message = answer.prepared.whole(text, upstreamIsSse, options);
+	} catch (error) {
+		return lifecycle.fail(translationFailure(error, provider));
+	}
+
+	reporter.ended(message.usage, message.stop_reason, {provider, model: answer.target.model});
+	lifecycle.done();
+	if (!stream) return jsonResponse(200, message, reporter.id);
+	return new Response(messageToSse(message, {inputTokens: options.inputTokens}), {
+		status: 200,
+		headers: {'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'request-id': reporter.id},
+	});
+}
+
+/** A translator error that carries its own Anthropic error, else a 502 naming the provider. */
+function translationFailure(error: unknown, provider: string): ClientError {
+	const carried = error as {status?: unknown; body?: unknown};
+	if (typeof carried.status === 'number' && carried.body && typeof carried.body === 'object' && 'error' in carried.body) {
+		return {status: carried.status, body: carried.body as ClientError['body'], headers: {}};
+	}
+
+	const message = error instanceof Error ? error.message : String(error);
+	return clientError(502, 'api_error', `${provider} sent an answer ccr-tui could not read: ${message.slice(0, 300)}`);
+}
+
+async function readAll(body: UpstreamAnswer['body']): Promise<string> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
+	return Buffer.concat(chunks).toString('utf8');
+}
