@@ -156,7 +156,11 @@ async function runCase({gb, proxyUrl, cli, name, flavour}) {
 	const statuses = [...new Set(chats.map(request => request.status))].join('/');
 	// GB_CASES_DEBUG=1: what reached Gemini Balance, one line per request.
 	if (process.env.GB_CASES_DEBUG) {
-		for (const request of chats) console.error(request.status, JSON.stringify({stream: request.body.stream, tools: request.body.tools?.length, messages: request.body.messages?.length, max_tokens: request.body.max_tokens}));
+		for (const request of chats)
+			console.error(
+				request.status,
+				JSON.stringify({stream: request.body.stream, tools: request.body.tools?.length, messages: request.body.messages?.length, max_tokens: request.body.max_tokens}),
+			);
 	}
 
 	return {pass: answer.includes(EXPECTED[name]), answer: answer.replace(/\s+/g, ' ').slice(0, 80), chats: chats.length, statuses, failures, seconds};
