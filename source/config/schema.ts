@@ -124,6 +124,8 @@ export const configSchema = z.looseObject({
 	LOG: z.boolean().optional(),
 	LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
 	API_TIMEOUT_MS: z.number().int().positive().optional(),
+	/** Largest whole (non-streamed) upstream answer read, in MiB. @default 64 */
+	MAX_ANSWER_MB: z.number().positive().optional(),
 	PROXY_URL: z.string().optional(),
 	CUSTOM_ROUTER_PATH: z.string().optional(),
 	fallback: fallbackSchema.optional(),

@@ -148,8 +148,9 @@ function AppShell(props: AppProps): ReactNode {
 		(scenario: Scenario, target: string | undefined) => {
 			dispatch({type: 'back'});
 			try {
-				store.setRoute(scenario, target);
-				dispatch({type: 'flash', tone: 'ok', text: `${scenario} → ${target ?? 'unset'} saved; the next request uses it`});
+				const {notice} = store.setRoute(scenario, target);
+				const saved = `${scenario} → ${target ?? 'unset'} saved; the next request uses it`;
+				dispatch(notice ? {type: 'flash', tone: 'warn', text: `${saved} (${notice})`} : {type: 'flash', tone: 'ok', text: saved});
 			} catch (error) {
 				dispatch({type: 'flash', tone: 'error', text: `${scenario} not changed: ${describeSaveError(error, store.path)}`});
 			}
