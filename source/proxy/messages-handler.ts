@@ -12,7 +12,7 @@ import type {Config, ProviderConfig} from '../config/schema.js';
 import type {ConfigSnapshot, ConfigStore} from '../config/store.js';
 import {checkAuth} from './auth.js';
 import type {CustomRouter} from './custom-router.js';
-import type {DialectContext} from './dialects/dialect.js';
+import type {ClientBetas, DialectContext} from './dialects/dialect.js';
 import type {ProxyEnv, UpstreamDispatchers} from './dispatcher.js';
 import type {InFlight} from './in-flight.js';
 import type {KeyPools} from './key-pool.js';
@@ -28,7 +28,7 @@ import type {ProxyTimings} from './timings.js';
 import {resolveProfile} from './translate/resolve-profile.js';
 import {estimateInputTokens, quickEstimateInputTokens} from './translate/tokens.js';
 import type {AnthropicErrorType, AnthropicRequest} from './translate/types.js';
-import {type CallTarget, callUpstream, clientError, type UpstreamAnswer} from './upstream-call.js';
+import {type CallTarget, callUpstream, clientError, SHUTTING_DOWN, type UpstreamAnswer} from './upstream-call.js';
 import {buildTargets, type Prepared, prepareFor} from './upstream-request.js';
 import {apiHost} from './upstream-url.js';
 import {validateMessagesRequest} from './validate-request.js';
@@ -55,7 +55,7 @@ export type ProxyServices = {
 	readonly listen: () => {host: string; port: number};
 };
 
-type Admitted = {readonly request: AnthropicRequest; readonly text: string; readonly stream: boolean; readonly sessionId?: string};
+type Admitted = {readonly request: AnthropicRequest; readonly text: string; readonly stream: boolean; readonly sessionId?: string; readonly betas: ClientBetas};
 
 type Routed = Admitted & {
 	readonly request: AnthropicRequest;
@@ -94,7 +94,7 @@ function refuse(
 /** Shutdown, auth, body and validation. */
 async function admit(event: H3Event, services: ProxyServices, config: Config, reporter: RequestReporter): Promise<Admitted | Refused> {
 	if (services.inFlight.closing) {
-		return refuse(reporter, 503, 'overloaded_error', 'ccr-tui is shutting down; retry in a moment', {headers: {'retry-after': '1'}});
+		return refuse(reporter, 503, 'overloaded_error', SHUTTING_DOWN, {headers: {'retry-after': '1'}});
 	}
 
 	const rejection = checkAuth({headers: event.req.headers}, config, services.listen());
@@ -108,7 +108,14 @@ async function admit(event: H3Event, services: ProxyServices, config: Config, re
 	reporter.logBodies(config.LOG === true && (config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace'));
 	reporter.debug('client-request', body.text);
 	const sessionId = claudeSessionId(request);
-	return {request, text: body.text, stream: request.stream === true, ...(sessionId ? {sessionId} : {})};
+	return {request, text: body.text, stream: request.stream === true, betas: clientBetas(event), ...(sessionId ? {sessionId} : {})};
+}
+
+/** The client's `anthropic-beta` header and `?beta=true` (Claude Code sends both on every request). */
+function clientBetas(event: H3Event): ClientBetas {
+	const header = event.req.headers.get('anthropic-beta') ?? undefined;
+	const query = event.url.searchParams.get('beta') === 'true';
+	return header ? {header, query} : {query};
 }
 
 /**
@@ -180,7 +187,7 @@ async function answer(
 		warnTransformers(target.provider, unsupportedTransformers);
 		// A (provider, model) whose streams lose the answer (fake-stream-recovery.ts) is called without streaming.
 		const nonStreamUpstream = forceNonStream || (routed.stream && losesStreamedAnswers(target.provider.api_base_url, target.model));
-		const prepared = prepareFor(target, routed.request, profile, routed.stream, services.dialects, {nonStreamUpstream});
+		const prepared = prepareFor(target, routed.request, profile, routed.stream, services.dialects, {nonStreamUpstream, client: routed.betas});
 		reporter.debug('upstream-request', prepared.body);
 		return prepared;
 	};
@@ -222,7 +229,7 @@ async function answer(
 		return respondStream({event, answer: result.answer, lifecycle, timings, options, redact});
 	}
 
-	return respondWhole({answer: result.answer, lifecycle, stream: routed.stream, upstreamIsSse, options});
+	return respondWhole({answer: result.answer, lifecycle, stream: routed.stream, upstreamIsSse, options, maxAnswerMb: config.MAX_ANSWER_MB});
 }
 
 /** A notice, once per provider and list, for Claude Code Router transformers ccr-tui cannot honour. */

@@ -3,7 +3,7 @@
  * targets (routed one, then the scenario's fallbacks).
  */
 import type {Config, ProviderConfig} from '../config/schema.js';
-import type {DialectContext, DialectRequest} from './dialects/dialect.js';
+import type {ClientBetas, DialectContext, DialectRequest} from './dialects/dialect.js';
 import {dialectFor} from './dialects/registry.js';
 import {resolveTarget} from './router.js';
 import type {Profile} from './translate/profiles.js';
@@ -18,10 +18,10 @@ export function prepareFor(
 	profile: Profile,
 	stream: boolean,
 	context: DialectContext,
-	options: {readonly nonStreamUpstream?: boolean} = {},
+	options: {readonly nonStreamUpstream?: boolean; readonly client?: ClientBetas} = {},
 ): Prepared {
 	// A non-streaming upstream call for a streaming client: the handler re-streams the whole answer.
-	return dialectFor(profile).prepare(target, request, profile, stream && !options.nonStreamUpstream, context);
+	return dialectFor(profile).prepare(target, request, profile, stream && !options.nonStreamUpstream, context, options.client);
 }
 
 /** The routed target, then the scenario's fallback list (unknown or repeated entries skipped). */

@@ -37,7 +37,7 @@ describe('spec §6.3 non-streaming fixtures', () => {
 		expect(message.content).toStrictEqual([
 			{type: 'thinking', thinking: 'Check dir', signature: 'sig_TEST'},
 			{type: 'text', text: 'Looking.'},
-			{type: 'tool_use', id: 'call_1', name: 'Bash', input: {command: 'ls'}},
+			{type: 'tool_use', id: 'toolu_GEN1', name: 'Bash', input: {command: 'ls'}},
 		]);
 		expect(message.stop_reason).toBe('tool_use');
 	});
@@ -46,7 +46,7 @@ describe('spec §6.3 non-streaming fixtures', () => {
 		const warnings: string[] = [];
 		const body = completion({content: null, tool_calls: [{id: 'call_x', type: 'function', function: {name: 'Bash', arguments: '{{{not json'}}]}, 'tool_calls');
 		const message = toAnthropicMessage(body, options({onWarning: warning => warnings.push(warning)}));
-		expect(message.content).toStrictEqual([{type: 'tool_use', id: 'call_x', name: 'Bash', input: {}}]);
+		expect(message.content).toStrictEqual([{type: 'tool_use', id: 'toolu_GEN1', name: 'Bash', input: {}}]);
 		expect(warnings.join('\n')).toContain('{{{not json');
 	});
 

@@ -180,7 +180,7 @@ describe('H01 SDK cross-check: stream fixtures ending in message_stop', () => {
 		expect(message.content.map(block => comparable(block as Block))).toEqual([
 			{type: 'thinking', thinking: 'Check dir', signed: true},
 			{type: 'text', text: 'Looking.'},
-			{type: 'tool_use', id: 'call_1', name: 'Bash', input: {command: 'ls'}},
+			{type: 'tool_use', id: 'generated', name: 'Bash', input: {command: 'ls'}},
 		]);
 		expect(message.stop_reason).toBe('tool_use');
 		expect(message.usage).toMatchObject({input_tokens: 12, output_tokens: 3, cache_creation_input_tokens: 0, cache_read_input_tokens: 0});

@@ -62,7 +62,7 @@ export const STREAM_FIXTURES: StreamFixture[] = [
 			U({prompt_tokens: 100, completion_tokens: 20}),
 			DONE,
 		],
-		expected: 'MS | PING | CBS 0 tool call_abc Bash | JD 0 {"command":"ls -la"} | CBX 0 | MD tool_use [100,20,0,0] | MX',
+		expected: 'MS | PING | CBS 0 tool toolu_GEN1 Bash | JD 0 {"command":"ls -la"} | CBX 0 | MD tool_use [100,20,0,0] | MX',
 		tools: [{name: 'Bash', input_schema: object}],
 	},
 	{
@@ -77,7 +77,7 @@ export const STREAM_FIXTURES: StreamFixture[] = [
 			DONE,
 		],
 		expected:
-			'MS | PING | CBS 0 text | TD 0 "I\'ll check both." | CBX 0 | CBS 1 tool call_1 Read | JD 1 {"file_path":"/a"} | CBX 1 | CBS 2 tool call_2 Read | JD 2 {"file_path":"/b"} | CBX 2 | MD tool_use [42,4,0,0] | MX',
+			'MS | PING | CBS 0 text | TD 0 "I\'ll check both." | CBX 0 | CBS 1 tool toolu_GEN1 Read | JD 1 {"file_path":"/a"} | CBX 1 | CBS 2 tool toolu_GEN2 Read | JD 2 {"file_path":"/b"} | CBX 2 | MD tool_use [42,4,0,0] | MX',
 	},
 	{
 		id: 'F-S05',
@@ -89,7 +89,8 @@ export const STREAM_FIXTURES: StreamFixture[] = [
 			U({prompt_tokens: 10, completion_tokens: 5}),
 			DONE,
 		],
-		expected: 'MS | PING | CBS 0 tool call_x Glob | JD 0 {"pattern":"*.ts"} | CBX 0 | CBS 1 tool call_y Glob | JD 1 {"pattern":"*.md"} | CBX 1 | MD tool_use [10,5,0,0] | MX',
+		expected:
+			'MS | PING | CBS 0 tool toolu_GEN1 Glob | JD 0 {"pattern":"*.ts"} | CBX 0 | CBS 1 tool toolu_GEN2 Glob | JD 1 {"pattern":"*.md"} | CBX 1 | MD tool_use [10,5,0,0] | MX',
 	},
 	{
 		id: 'F-S06',
@@ -136,7 +137,7 @@ export const STREAM_FIXTURES: StreamFixture[] = [
 			D({choices: [{index: 0, delta: {}, finish_reason: null}], usage: {prompt_tokens: 13312, completion_tokens: 79}}),
 			DONE,
 		],
-		expected: 'MS | PING | CBS 0 thinking | THD 0 "plan" | SIG 0 | CBX 0 | CBS 1 tool tool-1 Bash | JD 1 {"command":"pwd"} | CBX 1 | MD tool_use [13312,79,0,0] | MX',
+		expected: 'MS | PING | CBS 0 thinking | THD 0 "plan" | SIG 0 | CBX 0 | CBS 1 tool toolu_GEN1 Bash | JD 1 {"command":"pwd"} | CBX 1 | MD tool_use [13312,79,0,0] | MX',
 	},
 	{
 		id: 'F-S09',
@@ -222,7 +223,7 @@ export const STREAM_FIXTURES: StreamFixture[] = [
 			C({}, 'tool_calls'),
 			DONE,
 		],
-		expected: 'MS | PING | CBS 0 tool call_g Glob | JD 0 {"pattern":"*"} | CBX 0 | MD tool_use [42,1,0,0] | MX',
+		expected: 'MS | PING | CBS 0 tool toolu_GEN1 Glob | JD 0 {"pattern":"*"} | CBX 0 | MD tool_use [42,1,0,0] | MX',
 	},
 	{
 		id: 'F-S18',
@@ -241,7 +242,7 @@ export const STREAM_FIXTURES: StreamFixture[] = [
 			C({}, 'tool_calls'),
 			DONE,
 		],
-		expected: 'MS | PING | CBS 0 tool call_v Bash | JD 0 {"command":"uptime"} | CBX 0 | MD tool_use [42,1,0,0] | MX',
+		expected: 'MS | PING | CBS 0 tool toolu_GEN1 Bash | JD 0 {"command":"uptime"} | CBX 0 | MD tool_use [42,1,0,0] | MX',
 	},
 	{
 		id: 'F-S20',
@@ -252,7 +253,7 @@ export const STREAM_FIXTURES: StreamFixture[] = [
 			C({}, 'tool_calls'),
 			DONE,
 		],
-		expected: `MS | PING | CBS 0 tool functions_Bash_0 Bash | JD 0 {"command":"ls"} | CBX 0 | CBS 1 tool call_m ${LONG_TOOL} | JD 1 {"path":"a"} | CBX 1 | MD tool_use [42,1,0,0] | MX`,
+		expected: `MS | PING | CBS 0 tool toolu_GEN1 Bash | JD 0 {"command":"ls"} | CBX 0 | CBS 1 tool toolu_GEN2 ${LONG_TOOL} | JD 1 {"path":"a"} | CBX 1 | MD tool_use [42,1,0,0] | MX`,
 		tools: [
 			{name: LONG_TOOL, description: 'MCP tool', input_schema: object},
 			{name: 'Bash', description: 'Run a command', input_schema: object},
@@ -268,26 +269,26 @@ export const STREAM_FIXTURES: StreamFixture[] = [
 			C({}, 'tool_calls'),
 			DONE,
 		],
-		expected: 'MS | PING | CBS 0 tool call_c Calc | JD 0 {"a":1} | CBX 0 | MD tool_use [42,1,0,0] | MX',
+		expected: 'MS | PING | CBS 0 tool toolu_GEN1 Calc | JD 0 {"a":1} | CBX 0 | MD tool_use [42,1,0,0] | MX',
 		profile: defineProfile({...TEST_PROFILE, toolArgsCumulative: true}),
 	},
 	{
 		id: 'F-S22a',
 		title: 'arguments as an object',
 		upstream: [C({tool_calls: [{index: 0, id: 'call_o', function: {name: 'Read', arguments: {file_path: '/etc/hosts'}}}]}), C({}, 'tool_calls'), DONE],
-		expected: 'MS | PING | CBS 0 tool call_o Read | JD 0 {"file_path":"/etc/hosts"} | CBX 0 | MD tool_use [42,1,0,0] | MX',
+		expected: 'MS | PING | CBS 0 tool toolu_GEN1 Read | JD 0 {"file_path":"/etc/hosts"} | CBX 0 | MD tool_use [42,1,0,0] | MX',
 	},
 	{
 		id: 'F-S22b',
 		title: 'double-encoded arguments',
 		upstream: [C({tool_calls: [{index: 0, id: 'call_d', function: {name: 'Count', arguments: JSON.stringify(JSON.stringify({n: 2}))}}]}), C({}, 'tool_calls'), DONE],
-		expected: 'MS | PING | CBS 0 tool call_d Count | JD 0 {"n":2} | CBX 0 | MD tool_use [42,1,0,0] | MX',
+		expected: 'MS | PING | CBS 0 tool toolu_GEN1 Count | JD 0 {"n":2} | CBX 0 | MD tool_use [42,1,0,0] | MX',
 	},
 	{
 		id: 'F-S23',
 		title: 'JSON repair + empty optional params',
 		upstream: [C({tool_calls: [{index: 0, id: 'call_r', function: {name: 'Read', arguments: "{'file_path': '/etc/hosts', 'pages': '',}"}}]}), C({}, 'tool_calls'), DONE],
-		expected: 'MS | PING | CBS 0 tool call_r Read | JD 0 {"file_path":"/etc/hosts"} | CBX 0 | MD tool_use [42,1,0,0] | MX',
+		expected: 'MS | PING | CBS 0 tool toolu_GEN1 Read | JD 0 {"file_path":"/etc/hosts"} | CBX 0 | MD tool_use [42,1,0,0] | MX',
 		tools: [READ_TOOL],
 	},
 	{

@@ -228,7 +228,7 @@ describe('stream translator contract details', () => {
 			{profile},
 		);
 		expect(normalize(events)).toEqual([
-			...expectedEvents('MS | PING | CBS 0 tool call_p Bash'),
+			...expectedEvents('MS | PING | CBS 0 tool toolu_GEN1 Bash'),
 			['content_block_delta', {type: 'content_block_delta', index: 0, delta: {type: 'input_json_delta', partial_json: '{"command":'}}],
 			['content_block_delta', {type: 'content_block_delta', index: 0, delta: {type: 'input_json_delta', partial_json: '"ls"}'}}],
 			...expectedEvents('CBX 0 | MD tool_use [42,1,0,0] | MX'),

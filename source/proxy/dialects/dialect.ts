@@ -45,8 +45,11 @@ export type DialectContext = {
 export type Dialect = {
 	readonly name: DialectName;
 	/** Throws PrepareError (from upstream-call) when the request cannot be expressed in this dialect. */
-	readonly prepare: (target: CallTarget, request: AnthropicRequest, profile: Profile, stream: boolean, context: DialectContext) => DialectRequest;
+	readonly prepare: (target: CallTarget, request: AnthropicRequest, profile: Profile, stream: boolean, context: DialectContext, client?: ClientBetas) => DialectRequest;
 };
+
+/** What the client asked for beyond the body: its `anthropic-beta` header and `?beta=true` (used by pass-through only). */
+export type ClientBetas = {readonly header?: string; readonly query?: boolean};
 
 /** How a key travels: a header name and an optional scheme (`Bearer`). */
 export type KeyHeader = {readonly header: string; readonly scheme?: string};

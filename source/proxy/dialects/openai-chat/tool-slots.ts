@@ -126,18 +126,20 @@ export function finishToolCall(slot: ToolSlot, context: FinishContext): Finished
 		}
 	}
 
-	return {id: uniqueId(slot.id, context), name, input: parsed.input, googleSignature: slot.googleSignature};
+	return {id: uniqueId(context), name, input: parsed.input, googleSignature: slot.googleSignature};
 }
 
-/** Anthropic requires `^[A-Za-z0-9_-]+$`; Kimi sends `functions.Bash:0`, Gemini sends "". */
-function uniqueId(raw: string | null, context: FinishContext): string {
-	let id = raw ? raw.replace(/[^A-Za-z0-9_-]/g, '_') : context.ids.toolUse();
-	if (context.usedIds.has(id)) {
-		let suffix = 2;
-		while (context.usedIds.has(`${id}_${suffix}`)) suffix++;
-		id = `${id}_${suffix}`;
-	}
-
+/**
+ * Every `tool_use` id the client sees is minted here (`toolu_` + 24 random base62), never the
+ * upstream's: providers reuse ids across turns (`call_a1` on every turn) or send invalid ones (Kimi
+ * `functions.Bash:0`, Gemini ""), and an id already in the conversation makes Claude Code drop the
+ * call (`[Tool use interrupted]`). No mapping back is needed: the next request carries these ids in
+ * both the assistant's tool calls and the tool results, so the upstream sees a consistent pair —
+ * exactly as in a session that began on Anthropic. The upstream id only matches stream fragments.
+ */
+function uniqueId(context: FinishContext): string {
+	let id = context.ids.toolUse();
+	while (context.usedIds.has(id)) id = context.ids.toolUse();
 	context.usedIds.add(id);
 	return id;
 }
