@@ -28,7 +28,7 @@ const transformerSpec = z.looseObject({
 });
 
 /** Profile names ccr-tui knows (see source/proxy/translate/profiles.ts). */
-export const PROFILE_NAMES = ['openai', 'deepseek', 'ollama', 'openrouter', 'gemini', 'gemini-balance', 'gemini-openai', 'anthropic'] as const;
+export const PROFILE_NAMES = ['openai', 'deepseek', 'ollama', 'openrouter', 'gemini', 'gemini-balance', 'gemini-openai', 'anthropic', 'gemini-native'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
 export const providerSchema = z.looseObject({
@@ -119,6 +119,8 @@ export const configSchema = z.looseObject({
 	LOG: z.boolean().optional(),
 	LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
 	API_TIMEOUT_MS: z.number().int().positive().optional(),
+	/** Largest whole (non-streamed) upstream answer read, in MiB. @default 64 */
+	MAX_ANSWER_MB: z.number().positive().optional(),
 	PROXY_URL: z.string().optional(),
 	CUSTOM_ROUTER_PATH: z.string().optional(),
 	fallback: fallbackSchema.optional(),

@@ -1,8 +1,8 @@
 /**
  * The add-provider wizard as a pure reducer, shared by the Gemini Balance wizard and the generic one.
- * The UI renders `state.step` and forwards every key press here (`{type: 'key'}`), text editing
- * included: the reducer always sees the current state, so fast typing or a paste right after a step
- * change is never applied to a stale value. Side effects (HTTP checks, saving) run in the UI and
+ * The UI renders `state.step` and turns keys into these actions (ui/screens/wizard/wizard-commands.ts):
+ * this module knows steps, not keys. A text field changes with `{type: 'text'}` on the current step's
+ * field, so a value typed right after a step change lands in the new step's field. Side effects (HTTP checks, saving) run in the UI and
  * report back with the `runId` they were started under, so a late answer after Esc is ignored.
  */
 import {envRefName} from '../config/env-refs.js';
@@ -28,24 +28,6 @@ export type WizardPrefill = {
 	readonly api?: GeminiBalanceApi;
 	readonly models?: readonly string[];
 	readonly routes?: Readonly<Partial<Record<Scenario, string>>>;
-};
-
-/** The parts of Ink's key record the wizard reacts to (plus the typed text). */
-export type KeyPress = {
-	readonly input: string;
-	readonly upArrow?: boolean;
-	readonly downArrow?: boolean;
-	readonly leftArrow?: boolean;
-	readonly rightArrow?: boolean;
-	readonly home?: boolean;
-	readonly end?: boolean;
-	readonly return?: boolean;
-	readonly escape?: boolean;
-	readonly tab?: boolean;
-	readonly backspace?: boolean;
-	readonly delete?: boolean;
-	readonly ctrl?: boolean;
-	readonly meta?: boolean;
 };
 
 export type WizardEnv = Readonly<Record<string, string | undefined>>;
@@ -92,7 +74,8 @@ export type WizardState = {
 };
 
 export type WizardAction =
-	| {readonly type: 'key'; readonly key: KeyPress}
+	/** The current step's text field (URL, token, model ids, model filter) and its cursor. */
+	| {readonly type: 'text'; readonly value: string; readonly cursor: number}
 	| {readonly type: 'preset-move'; readonly delta: number}
 	| {readonly type: 'preset-choose'; readonly preset?: PresetId; readonly prefill?: WizardPrefill}
 	| {readonly type: 'url-change'; readonly value: string}
@@ -158,8 +141,8 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
 
 function reduce(state: WizardState, action: WizardAction): WizardState {
 	switch (action.type) {
-		case 'key':
-			return applyKey(state, action.key);
+		case 'text':
+			return setText(state, action.value, action.cursor);
 		case 'preset-move':
 			return {...state, presetCursor: wrap(state.presetCursor + action.delta, PRESET_IDS.length)};
 		case 'preset-choose': {
@@ -264,98 +247,36 @@ function reduce(state: WizardState, action: WizardAction): WizardState {
 	}
 }
 
-/** Keys → actions for the current step (the reducer's state is always current, unlike a closure). */
-function applyKey(state: WizardState, key: KeyPress): WizardState {
-	if (key.escape) return goBack(state);
-	// Text and Enter can arrive in one chunk (a paste ending in a newline, a terminal sending fast
-	// keys together): type the text, then press Enter.
-	const lineBreak = key.return ? -1 : key.input.search(/[\r\n]/);
-	if (lineBreak !== -1 && isTextStep(state.step)) {
-		const typed = applyKey(state, {...key, input: key.input.slice(0, lineBreak)});
-		return typed.step === state.step ? applyKey(typed, {input: '\r', return: true}) : typed;
-	}
-
-	const to = (action: WizardAction) => reduce(state, action);
+/** The text field a step edits (undefined: the step has none). */
+export function textFieldOf(state: WizardState): {value: string; cursor?: number} | undefined {
 	switch (state.step) {
-		case 'preset':
-			if (key.upArrow) return to({type: 'preset-move', delta: -1});
-			if (key.downArrow) return to({type: 'preset-move', delta: 1});
-			if (key.return) return to({type: 'preset-choose'});
-			if (/^[1-9]$/.test(key.input) && Number(key.input) <= PRESET_IDS.length) return to({type: 'preset-choose', preset: PRESET_IDS[Number(key.input) - 1]});
-			return state;
 		case 'url':
-			if (key.tab) return to({type: 'api-toggle'});
-			if (key.return) return to({type: 'url-submit'});
-			return editText(state, 'urlInput', key);
+			return {value: state.urlInput, cursor: state.inputCursor};
 		case 'token':
-			if (key.return) return to({type: 'token-submit'});
-			return editText(state, 'tokenInput', key);
+			return {value: state.tokenInput, cursor: state.inputCursor};
 		case 'manual-models':
-			if (key.return) return to({type: 'manual-submit'});
-			return editText(state, 'manualInput', key);
-		case 'discovering':
-			return key.return ? to({type: 'discover-retry'}) : state;
+			return {value: state.manualInput, cursor: state.inputCursor};
 		case 'models':
-			if (key.upArrow) return to({type: 'model-move', delta: -1});
-			if (key.downArrow) return to({type: 'model-move', delta: 1});
-			if (key.return) return to({type: 'models-submit'});
-			if (key.input === ' ') return to({type: 'model-toggle'});
-			if (key.backspace || key.delete) return to({type: 'model-filter', value: state.modelFilter.slice(0, -1)});
-			// Any other printable text (q and ? included) filters the list.
-			if (isText(key)) return to({type: 'model-filter', value: state.modelFilter + printable(key.input).trim()});
-			return state;
-		case 'routes':
-			if (key.upArrow) return to({type: 'route-move', delta: -1});
-			if (key.downArrow) return to({type: 'route-move', delta: 1});
-			if (key.leftArrow) return to({type: 'route-model', delta: -1});
-			if (key.rightArrow) return to({type: 'route-model', delta: 1});
-			if (key.input === ' ') return to({type: 'route-toggle'});
-			if (key.return) return to({type: 'routes-submit'});
-			return state;
-		case 'confirm':
-			if (key.return) return to({type: 'confirm'});
-			if (key.input === 'r' && !key.ctrl && !key.meta) return to({type: 'test-retry'});
-			return state;
-		case 'checking-url':
-		case 'testing':
-		case 'saving':
-		case 'done':
-			return state;
+			return {value: state.modelFilter};
 		default:
-			return assertNever(state.step);
+			return undefined;
 	}
 }
 
-type TextField = 'urlInput' | 'tokenInput' | 'manualInput';
-
-function isTextStep(step: WizardStep): boolean {
-	return step === 'url' || step === 'token' || step === 'manual-models';
-}
-
-/** One-line editing: insert/paste at the cursor, Backspace, ←/→, Home/End, Ctrl+A/E/U. */
-function editText(state: WizardState, field: TextField, key: KeyPress): WizardState {
-	const value = state[field];
-	const cursor = Math.min(state.inputCursor ?? value.length, value.length);
-	const set = (next: string, at: number): WizardState => ({...state, [field]: next, inputCursor: at, error: undefined});
-	if (key.ctrl && key.input === 'u') return set(value.slice(cursor), 0);
-	if (key.ctrl && key.input === 'k') return set(value.slice(0, cursor), cursor);
-	if (key.home || (key.ctrl && key.input === 'a')) return {...state, inputCursor: 0};
-	if (key.end || (key.ctrl && key.input === 'e')) return {...state, inputCursor: value.length};
-	if (key.leftArrow) return {...state, inputCursor: Math.max(0, cursor - 1)};
-	if (key.rightArrow) return {...state, inputCursor: Math.min(value.length, cursor + 1)};
-	if (key.backspace || key.delete) return cursor === 0 ? state : set(value.slice(0, cursor - 1) + value.slice(cursor), cursor - 1);
-	if (!isText(key)) return state;
-	const text = printable(key.input);
-	return text ? set(value.slice(0, cursor) + text + value.slice(cursor), cursor + text.length) : state;
-}
-
-function isText(key: KeyPress): boolean {
-	return key.input !== '' && !key.ctrl && !key.meta && !key.tab && !key.upArrow && !key.downArrow && !key.return;
-}
-
-/** Pasted text may carry line breaks or other control characters: a one-line field drops them. */
-function printable(input: string): string {
-	return input.replace(/[\u0000-\u001F\u007F]/g, '');
+function setText(state: WizardState, value: string, cursor: number): WizardState {
+	switch (state.step) {
+		case 'url':
+			return {...state, urlInput: value, inputCursor: cursor, error: undefined};
+		case 'token':
+			return {...state, tokenInput: value, inputCursor: cursor, error: undefined};
+		case 'manual-models':
+			return {...state, manualInput: value, inputCursor: cursor, error: undefined};
+		case 'models':
+			// The filter takes no spaces (Space ticks a model).
+			return {...state, modelFilter: value.trim(), modelCursor: 0};
+		default:
+			return state;
+	}
 }
 
 function choosePreset(state: WizardState, preset: PresetId, prefill: WizardPrefill): WizardState {

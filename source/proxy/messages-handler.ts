@@ -28,7 +28,7 @@ import type {ProxyTimings} from './timings.js';
 import {resolveProfile} from './translate/resolve-profile.js';
 import {estimateInputTokens, quickEstimateInputTokens} from './translate/tokens.js';
 import type {AnthropicErrorType, AnthropicRequest} from './translate/types.js';
-import {type CallTarget, callUpstream, clientError, type UpstreamAnswer} from './upstream-call.js';
+import {type CallTarget, callUpstream, clientError, SHUTTING_DOWN, type UpstreamAnswer} from './upstream-call.js';
 import {buildTargets, type Prepared, prepareFor} from './upstream-request.js';
 import {apiHost} from './upstream-url.js';
 import {validateMessagesRequest} from './validate-request.js';
@@ -94,7 +94,7 @@ function refuse(
 /** Shutdown, auth, body and validation. */
 async function admit(event: H3Event, services: ProxyServices, config: Config, reporter: RequestReporter): Promise<Admitted | Refused> {
 	if (services.inFlight.closing) {
-		return refuse(reporter, 503, 'overloaded_error', 'ccr-tui is shutting down; retry in a moment', {headers: {'retry-after': '1'}});
+		return refuse(reporter, 503, 'overloaded_error', SHUTTING_DOWN, {headers: {'retry-after': '1'}});
 	}
 
 	const rejection = checkAuth({headers: event.req.headers}, config, services.listen());
@@ -229,7 +229,7 @@ async function answer(
 		return respondStream({event, answer: result.answer, lifecycle, timings, options, redact});
 	}
 
-	return respondWhole({answer: result.answer, lifecycle, stream: routed.stream, upstreamIsSse, options});
+	return respondWhole({answer: result.answer, lifecycle, stream: routed.stream, upstreamIsSse, options, maxAnswerMb: config.MAX_ANSWER_MB});
 }
 
 /** A notice, once per provider and list, for Claude Code Router transformers ccr-tui cannot honour. */

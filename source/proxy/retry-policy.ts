@@ -12,7 +12,9 @@ export type AttemptFailure =
 	| {readonly kind: 'network'; readonly code: string}
 	| {readonly kind: 'connect-timeout'}
 	| {readonly kind: 'first-byte-timeout'}
-	| {readonly kind: 'deadline'};
+	| {readonly kind: 'deadline'}
+	/** The proxy is closing: no retry, no fallback. */
+	| {readonly kind: 'shutdown'};
 
 /**
  * Same target again (with backoff)? Only transient failures: 408, 409, 429, 5xx and network
@@ -38,7 +40,7 @@ export function isRetryable(failure: AttemptFailure): boolean {
 /** Next fallback target? On 429, 5xx, network errors and timeouts (before any byte was sent). */
 export function allowsFallback(failure: AttemptFailure): boolean {
 	if (failure.kind === 'http') return failure.status === 408 || failure.status === 429 || failure.status >= 500;
-	return failure.kind !== 'deadline';
+	return failure.kind !== 'deadline' && failure.kind !== 'shutdown';
 }
 
 /** Retries per target: the provider's `max_retries`, else 0 for Gemini Balance (it retries itself), else 2. */
@@ -86,6 +88,10 @@ export function describeFailure(failure: AttemptFailure): string {
 
 		case 'first-byte-timeout': {
 			return 'timeout (first byte)';
+		}
+
+		case 'shutdown': {
+			return 'shutting down';
 		}
 
 		case 'deadline': {

@@ -21,7 +21,7 @@
  * The subagent tag is always stripped from the request that goes upstream, whichever rule wins.
  */
 import type {RouteScenario} from '../activity/events.js';
-import {parseRouteTarget, thinkEffortOf, type Config, type ProviderConfig, type Scenario} from '../config/schema.js';
+import {parseRouteTarget, SCENARIOS, thinkEffortOf, type Config, type ProviderConfig, type Scenario} from '../config/schema.js';
 import {effortAtLeast, requestEffort} from './effort.js';
 import {resolveDiscoveryAlias} from './model-aliases.js';
 
@@ -84,15 +84,20 @@ function routeByRules<T extends RoutableRequest>(request: T, config: Config, opt
 	const cleaned = tagged?.request ?? request;
 
 	const pick = (target: string, scenario: RouteScenario, fallbackScenario: Scenario, reason: string, setting: string): RouteDecision<T> | {error: RouteError} => {
-		const resolved = resolveTarget(config, target);
+		let resolved = resolveTarget(config, target);
+		let why = reason;
 		if ('error' in resolved) {
-			return {error: {status: 404, type: 'not_found_error', message: `${setting} names ${resolved.error}`}};
+			// A route of the config that names nothing usable: its fallback list is what the user set up for that.
+			const fallback = setting.startsWith('Router.') ? firstUsableFallback(config, fallbackScenario) : undefined;
+			if (!fallback) return {error: {status: 404, type: 'not_found_error', message: `${setting} names ${resolved.error}`}};
+			why = `${reason}; ${setting} names ${resolved.error}, so fallback.${fallbackScenario} ${fallback.entry} is used`;
+			resolved = fallback.target;
 		}
 
 		return {
 			scenario,
 			fallbackScenario,
-			reason,
+			reason: why,
 			provider: resolved.provider,
 			model: resolved.model,
 			target: `${resolved.provider.name},${resolved.model}`,
@@ -195,6 +200,41 @@ function searchOn<T extends RoutableRequest>(decision: RouteDecision<T>, options
 function budgetNote(request: RoutableRequest): string {
 	const thinking = request.thinking;
 	return thinking?.type === 'enabled' && Number(thinking['budget_tokens']) > 0 ? ` (thinking budget ${formatCount(Number(thinking['budget_tokens']))})` : '';
+}
+
+function firstUsableFallback(config: Config, scenario: Scenario): {entry: string; target: {provider: ProviderConfig; model: string}} | undefined {
+	const chain = (config.fallback as Record<string, readonly string[] | undefined> | undefined)?.[scenario] ?? [];
+	for (const entry of chain) {
+		const target = resolveTarget(config, entry);
+		if (!('error' in target)) return {entry, target};
+	}
+
+	return undefined;
+}
+
+/** One warning per route (and fallback entry) of the config that names no configured provider: shown at start. */
+export function routeWarnings(config: Config): string[] {
+	const warnings: string[] = [];
+	const router = config.Router as Record<string, unknown>;
+	for (const scenario of SCENARIOS) {
+		const target = router[scenario];
+		if (typeof target !== 'string' || target === '') continue;
+		const resolved = resolveTarget(config, target);
+		if (!('error' in resolved)) continue;
+		const fallback = firstUsableFallback(config, scenario);
+		warnings.push(
+			`Router.${scenario} names ${resolved.error}: ${fallback ? `its requests go to fallback.${scenario} (${fallback.entry})` : `its requests fail with 404 (no usable fallback.${scenario})`}`,
+		);
+	}
+
+	for (const [scenario, chain] of Object.entries((config.fallback ?? {}) as Record<string, readonly string[] | undefined>)) {
+		for (const entry of chain ?? []) {
+			const resolved = resolveTarget(config, entry);
+			if ('error' in resolved) warnings.push(`fallback.${scenario} entry "${entry}" names ${resolved.error}: it is skipped`);
+		}
+	}
+
+	return warnings;
 }
 
 /**

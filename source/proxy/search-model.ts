@@ -2,7 +2,8 @@
  * Which model answers a web search on a provider, if any. Anthropic-compatible upstreams run the
  * `web_search_*` server tool themselves. Gemini Balance runs Google Search for its `-search` models
  * (it adds the googleSearch tool when the request has no functions — Claude Code's search request
- * has none once the server tool is removed). Everything else would answer from memory.
+ * has none once the server tool is removed). The native Gemini dialect sends `googleSearch` itself.
+ * Everything else would answer from memory.
  */
 import type {ProviderConfig} from '../config/schema.js';
 import {resolveProfile} from './translate/resolve-profile.js';
@@ -12,7 +13,8 @@ const SEARCH_SUFFIX = '-search';
 
 export function searchModelFor(provider: ProviderConfig, model: string): string | undefined {
 	const {profile} = resolveProfile(provider, model);
-	if (profile.dialect === 'anthropic') return model;
+	// The native Gemini dialect sends Google's googleSearch tool itself.
+	if (profile.dialect === 'anthropic' || profile.dialect === 'gemini') return model;
 	if (!GEMINI_BALANCE_PROFILES.has(profile.name)) return undefined;
 	if (model.toLowerCase().endsWith(SEARCH_SUFFIX)) return model;
 	const wanted = `${model}${SEARCH_SUFFIX}`.toLowerCase();

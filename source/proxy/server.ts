@@ -109,6 +109,10 @@ export async function startProxy(options: StartProxyOptions): Promise<ProxyServe
 	});
 
 	for (const message of bindWarnings) options.bus.emit({type: 'notice', at: timings.now(), level: 'error', source: 'proxy', message});
+	// Loaded after listening, like the handlers: start-up time goes to listening first.
+	void import('./router.js').then(({routeWarnings}) => {
+		for (const message of routeWarnings(options.store.getSnapshot().config)) options.bus.emit({type: 'notice', at: timings.now(), level: 'warn', source: 'router', message});
+	});
 	const {port} = server.address() as AddressInfo;
 	address.port = port;
 	// The handlers load right after listening; close() waits for that load so no import outlives the server.

@@ -143,7 +143,7 @@ export async function callUpstream<P extends PreparedRequest>(context: CallConte
 		let retry = 0;
 		let opaqueRetried = false;
 		for (;;) {
-			if (signal.aborted) return {ok: false, cancelled: true};
+			if (signal.aborted) return stopped(signal);
 			const pick = pools.pick(target.provider, tried);
 			if (pick.kind === 'exhausted') {
 				const retryAfter: Record<string, string> = pick.retryAfterMs === undefined ? {} : {'retry-after': String(Math.max(1, Math.ceil(pick.retryAfterMs / 1000)))};
@@ -176,7 +176,7 @@ export async function callUpstream<P extends PreparedRequest>(context: CallConte
 			const {failure} = result;
 			report(context, target, describeFailure(failure), durationMs, failure.kind === 'http' ? failure.status : undefined, pick.suffix);
 			last = {failure, error: result.error};
-			if (failure.kind === 'deadline') return {ok: false, error: result.error};
+			if (failure.kind === 'deadline' || failure.kind === 'shutdown') return {ok: false, error: result.error};
 
 			if (pick.pooled && pick.key !== undefined && failure.kind === 'http') {
 				// Rotation to another key of the same pool is immediate and does not use up a retry.
@@ -209,7 +209,7 @@ export async function callUpstream<P extends PreparedRequest>(context: CallConte
 			try {
 				await timings.sleep(delay, signal);
 			} catch {
-				return {ok: false, cancelled: true};
+				return stopped(signal);
 			}
 
 			retry++;
@@ -301,6 +301,11 @@ async function attemptOnce<P extends PreparedRequest>(
 		detach();
 		const reason: unknown = controller.signal.reason;
 		if (reason instanceof TimeoutReason) {
+			if (reason.phase === 'shutdown') {
+				// Same answer as a request that arrives while closing, and as streams get (overloaded_error).
+				return {ok: false, failure: {kind: 'shutdown'}, error: shuttingDown()};
+			}
+
 			if (reason.phase === 'first-byte') {
 				return {
 					ok: false,
@@ -336,6 +341,23 @@ async function attemptOnce<P extends PreparedRequest>(
 			error: clientError(502, 'api_error', `cannot reach upstream ${host} (${target.provider.name}): ${networkWords(code)}`),
 		};
 	}
+}
+
+/** What every request still waiting gets when the proxy closes (streams get the same type as an error event). */
+export const SHUTTING_DOWN = 'ccr-tui is shutting down; retry in a moment';
+
+export function shuttingDown(): ClientError {
+	return clientError(503, 'overloaded_error', SHUTTING_DOWN, {'retry-after': '1'});
+}
+
+/** Why the loop stops early: the proxy closing answers 503 like everywhere else, the client leaving is a cancel. */
+function stopped<P extends PreparedRequest>(signal: AbortSignal): CallResult<P> {
+	const reason: unknown = signal.reason;
+	if (reason instanceof TimeoutReason && reason.phase === 'shutdown') {
+		return {ok: false, error: shuttingDown()};
+	}
+
+	return {ok: false, cancelled: true};
 }
 
 export function clientError(status: number, type: Parameters<typeof anthropicError>[0], message: string, headers: Record<string, string> = {}): ClientError {

@@ -21,11 +21,32 @@ function expected(what: string) {
 
 const text = (what = 'string') => z.string(expected(what));
 
+/** Per-type checks of an image's or document's `source`: the field each kind is read from. */
+const sourceChecks: Record<string, z.ZodType> = {
+	base64: z.looseObject({data: text(), media_type: text().optional()}),
+	url: z.looseObject({url: text()}),
+	text: z.looseObject({data: text()}),
+	content: z.looseObject({content: z.union([z.string(), z.array(z.looseObject({type: text()}, expected('object')))], expected('string or array'))}),
+};
+
+/** `{type}` objects whose type selects further checks from `checks` (other types pass as they are). */
+function typed(checks: Record<string, z.ZodType>) {
+	return z.looseObject({type: text()}, expected('object')).superRefine((value, context) => {
+		const check = checks[value.type];
+		if (!check) return;
+		const result = check.safeParse(value);
+		if (result.success) return;
+		for (const issue of result.error.issues) context.addIssue({...issue, code: 'custom', path: issue.path, message: issue.message});
+	});
+}
+
+const source = typed(sourceChecks);
+
 /** Per-type checks for the content blocks the translator reads; other types pass as they are. */
 const blockChecks: Record<string, z.ZodType> = {
 	text: z.looseObject({text: text()}),
-	image: z.looseObject({source: z.looseObject({type: text()}, expected('object'))}),
-	document: z.looseObject({source: z.looseObject({type: text()}, expected('object'))}),
+	image: z.looseObject({source}),
+	document: z.looseObject({source}),
 	tool_use: z.looseObject({id: text(), name: text(), input: z.unknown()}),
 	tool_result: z.looseObject({
 		tool_use_id: text(),
@@ -34,13 +55,7 @@ const blockChecks: Record<string, z.ZodType> = {
 	thinking: z.looseObject({thinking: text()}),
 };
 
-const contentBlock = z.looseObject({type: text()}, expected('object')).superRefine((block, context) => {
-	const check = blockChecks[block.type];
-	if (!check) return;
-	const result = check.safeParse(block);
-	if (result.success) return;
-	for (const issue of result.error.issues) context.addIssue({...issue, code: 'custom', path: issue.path, message: issue.message});
-});
+const contentBlock = typed(blockChecks);
 
 const content = z.union([z.string(), z.array(contentBlock)], expected('string or array'));
 
@@ -84,14 +99,53 @@ const countTokensSchema = z.looseObject(shared, expected('a JSON object'));
 
 /** Validate a parsed `POST /v1/messages` body (malformed JSON is the caller's 400). */
 export function validateMessagesRequest(body: unknown): ValidationResult<AnthropicRequest> {
+	const deep = tooDeep(body);
+	if (deep) return {ok: false, message: deep};
 	if (acceptsMessages(body)) return {ok: true, request: body as AnthropicRequest};
 	return check(messagesSchema, body);
 }
 
 /** Validate a parsed `POST /v1/messages/count_tokens` body. */
 export function validateCountTokensRequest(body: unknown): ValidationResult<CountTokensRequest> {
+	const deep = tooDeep(body);
+	if (deep) return {ok: false, message: deep};
 	if (acceptsShared(body)) return {ok: true, request: body as CountTokensRequest};
 	return check(countTokensSchema, body);
+}
+
+/**
+ * Deepest nesting of objects and arrays accepted anywhere in a body. Real tool schemas and inputs
+ * stay far below; a body nested thousands deep would overflow the stack of every recursive step
+ * after this one (translation, token counting, schema conversion).
+ */
+export const MAX_JSON_DEPTH = 128;
+
+type Frame = {readonly value: object; readonly depth: number; readonly key: string; readonly parent: Frame | undefined};
+
+/** The message for the first value nested too deep, or undefined. A loop with its own stack: no recursion. */
+function tooDeep(body: unknown): string | undefined {
+	if (typeof body !== 'object' || body === null) return undefined;
+	const stack: Frame[] = [{value: body, depth: 1, key: '', parent: undefined}];
+	while (stack.length > 0) {
+		const frame = stack.pop()!;
+		if (frame.depth > MAX_JSON_DEPTH) return `${pathOf(frame)}: nested deeper than ${MAX_JSON_DEPTH} levels (the limit for any value in a request)`;
+		// for…in, not Object.entries: no array per node (JSON.parse objects have only own keys).
+		const container = frame.value as Record<string, unknown>;
+		for (const key in container) {
+			const value = container[key];
+			if (typeof value === 'object' && value !== null) stack.push({value, depth: frame.depth + 1, key, parent: frame});
+		}
+	}
+
+	return undefined;
+}
+
+function pathOf(frame: Frame): string {
+	const keys: string[] = [];
+	for (let current: Frame | undefined = frame; current?.parent; current = current.parent) keys.push(current.key);
+	// The first levels say where; the rest would only repeat.
+	const path = keys.reverse();
+	return path.length > 8 ? `${path.slice(0, 8).join('.')}…` : path.join('.');
 }
 
 /*
@@ -170,7 +224,7 @@ function acceptsBlock(block: unknown): boolean {
 			return isString(value['text']);
 		case 'image':
 		case 'document':
-			return hasStringType(value['source']);
+			return acceptsSource(value['source']);
 		case 'tool_use':
 			return isString(value['id']) && isString(value['name']) && value['input'] !== undefined;
 		case 'tool_result': {
@@ -182,6 +236,26 @@ function acceptsBlock(block: unknown): boolean {
 
 		case 'thinking':
 			return isString(value['thinking']);
+		default:
+			return true;
+	}
+}
+
+function acceptsSource(source: unknown): boolean {
+	if (!hasStringType(source)) return false;
+	const value = source as Loose;
+	switch (value['type']) {
+		case 'base64':
+			return isString(value['data']) && optional(value['media_type'], isString);
+		case 'url':
+			return isString(value['url']);
+		case 'text':
+			return isString(value['data']);
+		case 'content': {
+			const content = value['content'];
+			return isString(content) || (Array.isArray(content) && content.every(hasStringType));
+		}
+
 		default:
 			return true;
 	}

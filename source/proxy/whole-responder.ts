@@ -4,6 +4,7 @@
  */
 import type {AnswerOptions, DialectRequest} from './dialects/dialect.js';
 import type {RequestLifecycle} from './request-lifecycle.js';
+import {jsonText} from './json-text.js';
 import {jsonResponse} from './responses.js';
 import {TimeoutReason} from './timeout-reason.js';
 import {messageToSse} from './translate/message-sse.js';
@@ -17,17 +18,25 @@ export type WholeResponderInput = {
 	readonly stream: boolean;
 	readonly upstreamIsSse: boolean;
 	readonly options: AnswerOptions;
+	/** MAX_ANSWER_MB from the config. @default 64 */
+	readonly maxAnswerMb?: number;
 };
 
-export async function respondWhole({answer, lifecycle, stream, upstreamIsSse, options}: WholeResponderInput): Promise<Response> {
+export async function respondWhole({answer, lifecycle, stream, upstreamIsSse, options, maxAnswerMb}: WholeResponderInput): Promise<Response> {
 	const {reporter} = lifecycle;
 	const provider = answer.target.provider.name;
 	let text: string;
+	const limitMb = maxAnswerMb ?? DEFAULT_MAX_ANSWER_MB;
 	try {
-		text = await readAll(answer.body);
-	} catch {
+		text = await readAll(answer.body, limitMb * 1024 * 1024);
+	} catch (error) {
 		const reason: unknown = answer.signal.reason;
 		answer.release();
+		if (error instanceof AnswerTooLarge) {
+			answer.abort(error);
+			return lifecycle.fail(clientError(502, 'api_error', `${provider} sent an answer larger than ${limitMb} MiB; ccr-tui stopped reading it (MAX_ANSWER_MB in the config)`));
+		}
+
 		if (lifecycle.signal.aborted && !(reason instanceof TimeoutReason)) return lifecycle.cancelled();
 		return lifecycle.fail(
 			reason instanceof TimeoutReason
@@ -64,8 +73,24 @@ function translationFailure(error: unknown, provider: string): ClientError {
 	return clientError(502, 'api_error', `${provider} sent an answer ccr-tui could not read: ${message.slice(0, 300)}`);
 }
 
-async function readAll(body: UpstreamAnswer['body']): Promise<string> {
+/** Whole answers are read up to a bound: a runaway upstream must not take the proxy's memory. */
+export const DEFAULT_MAX_ANSWER_MB = 64;
+
+class AnswerTooLarge extends Error {}
+
+async function readAll(body: UpstreamAnswer['body'], limit: number): Promise<string> {
 	const chunks: Buffer[] = [];
-	for await (const chunk of body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
-	return Buffer.concat(chunks).toString('utf8');
+	let size = 0;
+	for await (const chunk of body) {
+		const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+		size += buffer.length;
+		if (size > limit) {
+			body.destroy();
+			throw new AnswerTooLarge('answer too large');
+		}
+
+		chunks.push(buffer);
+	}
+
+	return jsonText(Buffer.concat(chunks, size));
 }

@@ -1,5 +1,5 @@
-import {useCallback, useEffect, useMemo, useRef, useState, type ReactNode} from 'react';
-import {Box, useApp, useInput, type Key} from 'ink';
+import {useCallback, useEffect, useMemo, useState, type ReactNode} from 'react';
+import {Box, useApp, type Key} from 'ink';
 import type {ActivityStore} from '../activity/store.js';
 import {ConfigError, type ConfigStore} from '../config/store.js';
 import {listRouteTargets, SCENARIOS, type Scenario} from '../config/schema.js';
@@ -14,9 +14,11 @@ import {useActivity} from './hooks/use-activity.js';
 import {ClockProvider} from './hooks/use-clock.js';
 import {useConfig} from './hooks/use-config.js';
 import {useConnectionTests} from './hooks/use-connection-tests.js';
+import {useSyncReducer} from './hooks/use-sync-reducer.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {useUsage, type UsageLoader} from './hooks/use-usage.js';
-import {resolveCommand, type CommandId, type KeyContext} from './keymap.js';
+import {InputDispatcher, LAYER, useCommands} from './input/dispatcher.js';
+import type {CommandId, KeyContext} from './keymap.js';
 import {calculateLayout} from './layout.js';
 import {Dashboard} from './screens/dashboard.js';
 import {HelpOverlay, helpMaxOffset} from './screens/help-overlay.js';
@@ -28,7 +30,7 @@ import {buildUsageView} from './usage-view.js';
 import type {PricingTable} from '../activity/usage/summary.js';
 import {AddProviderWizard} from './screens/add-provider-wizard.js';
 import {createTheme, ThemeContext} from './theme.js';
-import {currentScreen, initialUiState, uiReducer, type Panel, type Screen, type UiAction, type UiState} from './ui-state.js';
+import {currentScreen, initialUiState, uiReducer, type Panel, type Screen, type UiState} from './ui-state.js';
 import {claudeHint} from './claude-hint.js';
 
 export type AppProps = {
@@ -60,8 +62,16 @@ export type AppProps = {
 const FLASH_MS = 8000;
 const DEMO_UNAVAILABLE = 'Demo mode cannot be started from here in this build: quit (q) and run `ccr-tui --demo`.';
 
-/** The dashboard shell: stores in, screens out. Every key goes through the keymap table. */
+/** The dashboard shell: stores in, screens out. Every key goes through the keymap table and the one dispatcher. */
 export function App(props: AppProps): ReactNode {
+	return (
+		<InputDispatcher>
+			<AppShell {...props} />
+		</InputDispatcher>
+	);
+}
+
+function AppShell(props: AppProps): ReactNode {
 	const {store, activity} = props;
 	const {exit} = useApp();
 	const config = useConfig(store);
@@ -69,7 +79,7 @@ export function App(props: AppProps): ReactNode {
 	const size = useTerminalSize();
 	const theme = useMemo(() => createTheme(props.env ?? process.env), [props.env]);
 	const [startedAt] = useState(() => props.startedAt ?? Date.now());
-	const [state, dispatch, latest] = useUiState(() => initialUiState({onboarding: config.created && config.config.Providers.length === 0}));
+	const [state, dispatch, latest] = useSyncReducer(uiReducer, () => initialUiState({onboarding: config.created && config.config.Providers.length === 0}));
 	const [helpOffset, setHelpOffset] = useState(0);
 	const [demoNote, setDemoNote] = useState<string | undefined>();
 	const defaultTester = useCallback<ConnectionTester>(async (provider, options) => runConnectionTest(provider, {...options, fetch: props.checkFetch}), [props.checkFetch]);
@@ -254,16 +264,19 @@ export function App(props: AppProps): ReactNode {
 	};
 
 	const contexts = contextsFor(screen, state.focus);
-	useInput((input, key) => {
-		const current = latest();
-		if (current.quitting) return;
-		// A key that already changed the screen (the picker's or the wizard's own handler ran first)
-		// was meant for the screen on display, not for the next one: only Ctrl+C still counts.
-		const stale = currentScreen(current) !== screen;
-		const command = resolveCommand(stale ? ['global'] : contextsFor(screen, current.focus), input, key);
-		if (current.quitArmed && command !== 'app.quit' && command !== 'app.interrupt') dispatch({type: 'disarm-quit'});
-		if (command) handlers[command]?.(input, key);
-	});
+	// The shell's layer, below every screen's: a key a screen consumed never reaches it.
+	useCommands(
+		LAYER.app,
+		() => contextsFor(currentScreen(latest()), latest().focus),
+		(command, input, key) => {
+			const current = latest();
+			if (current.quitting) return true;
+			if (current.quitArmed && command !== 'app.quit' && command !== 'app.interrupt') dispatch({type: 'disarm-quit'});
+			const handler = handlers[command];
+			handler?.(input, key);
+			return handler !== undefined;
+		},
+	);
 
 	// ---- render ----
 	let body: ReactNode;
@@ -354,21 +367,6 @@ export function App(props: AppProps): ReactNode {
 			</ClockProvider>
 		</ThemeContext.Provider>
 	);
-}
-
-/**
-UI state with a synchronous mirror: `dispatch` applies the reducer at once, so a handler running
-before React re-renders (fast typing, key repeat) still sees the previous key's effect.
-*/
-function useUiState(initial: () => UiState): [UiState, (action: UiAction) => void, () => UiState] {
-	const [state, setState] = useState(initial);
-	const ref = useRef(state);
-	const dispatch = useCallback((action: UiAction) => {
-		ref.current = uiReducer(ref.current, action);
-		setState(ref.current);
-	}, []);
-	const latest = useCallback(() => ref.current, []);
-	return [state, dispatch, latest];
 }
 
 /** Which keymap contexts are live on a screen. */

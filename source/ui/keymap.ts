@@ -4,17 +4,49 @@ import type {Key} from 'ink';
 The ONE keymap table. Every key the dashboard understands is a command here, with the contexts
 where it applies; the same table drives the input handlers (`resolveCommand`), the footer hints
 (`footerHints`), the `?` overlay (`helpSections`) and the README keyboard table
-(`keymap-table.ts`). Keys marked `builtIn` are handled inside ink-select-input; they are listed so
-that the hints and help stay truthful.
+(`keymap-table.ts`). Text editing, the wizard's steps and the provider editor are commands too:
+one input dispatcher (`input/dispatcher.tsx`) resolves a key against the live contexts of each
+layer and stops at the first handler that consumes it. No widget reads keys on its own.
 */
 
 /** Where a command applies. `global` is every screen, including the wizard (Ctrl+C only). */
-export type KeyContext = 'global' | 'dashboard' | 'routes' | 'activity' | 'providers' | 'picker' | 'detail' | 'usage' | 'help' | 'onboarding';
+export type KeyContext =
+	| 'global'
+	| 'dashboard'
+	| 'routes'
+	| 'activity'
+	| 'providers'
+	| 'picker'
+	| 'detail'
+	| 'usage'
+	| 'help'
+	| 'onboarding'
+	/** Every wizard step and the provider editor/delete screens: Esc and Enter. */
+	| 'form'
+	/** A list the form moves through (wizard preset/models/routes, editor rows). */
+	| 'choice'
+	/** A list with tick boxes. */
+	| 'toggle'
+	/** A one-line text field. */
+	| 'text'
+	| 'wizard-preset'
+	| 'wizard-url'
+	| 'wizard-routes'
+	| 'wizard-confirm'
+	| 'wizard-retry'
+	/** The provider editor's row list (not while a field is being typed in). */
+	| 'editor'
+	/** The route question of a save or delete. */
+	| 'route-question';
 
 /** The named keys of Ink's `Key` record that a binding may use. */
-type NamedKey = 'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'pageUp' | 'pageDown' | 'return' | 'escape' | 'tab';
+type NamedKey = 'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'tab' | 'backspace' | 'delete';
 
-export type KeySpec = {readonly key: NamedKey; readonly shift?: boolean} | {readonly input: string; readonly ctrl?: boolean};
+export type KeySpec =
+	| {readonly key: NamedKey; readonly shift?: boolean}
+	| {readonly input: string; readonly ctrl?: boolean}
+	/** Any printable text (typing, a paste). */
+	| {readonly printable: true};
 
 export type CommandId =
 	| 'app.help'
@@ -42,7 +74,38 @@ export type CommandId =
 	| 'help.close'
 	| 'onboarding.move'
 	| 'onboarding.choose'
-	| 'onboarding.skip';
+	| 'onboarding.skip'
+	| 'provider.edit'
+	| 'provider.delete'
+	| 'form.back'
+	| 'form.submit'
+	| 'choice.up'
+	| 'choice.down'
+	| 'choice.toggle'
+	| 'choice.number'
+	| 'wizard.api'
+	| 'wizard.routeModelPrevious'
+	| 'wizard.routeModelNext'
+	| 'wizard.retest'
+	| 'wizard.retry'
+	| 'editor.moveUp'
+	| 'editor.moveDown'
+	| 'editor.remove'
+	| 'editor.fetchModels'
+	| 'editor.test'
+	| 'editor.save'
+	| 'editor.profilePrevious'
+	| 'editor.profileNext'
+	| 'route.choicePrevious'
+	| 'route.choiceNext'
+	| 'text.clearBefore'
+	| 'text.clearAfter'
+	| 'text.home'
+	| 'text.end'
+	| 'text.left'
+	| 'text.right'
+	| 'text.backspace'
+	| 'text.insert';
 
 export type Command = {
 	readonly id: CommandId;
@@ -88,6 +151,15 @@ export const COMMANDS: readonly Command[] = [
 	},
 	{id: 'request.open', keys: [{key: 'return'}, {key: 'rightArrow'}], label: 'enter', hint: 'details', description: 'Show the selected request in detail', contexts: ['activity']},
 	{id: 'provider.test', keys: [{input: 't'}], label: 't', hint: 'test', description: 'Run the connection test for the selected provider', contexts: ['providers']},
+	{
+		id: 'provider.edit',
+		keys: [{input: 'e'}, {key: 'return'}],
+		label: 'e',
+		hint: 'edit',
+		description: 'Edit the selected provider: URL, keys, models, headers, profile',
+		contexts: ['providers'],
+	},
+	{id: 'provider.delete', keys: [{input: 'd'}], label: 'd', hint: 'delete', description: 'Delete the selected provider (asks what to do with its routes)', contexts: ['providers']},
 	// Dashboard-wide.
 	{id: 'panel.next', keys: [{key: 'tab'}], label: 'tab', hint: 'panel', description: 'Focus the next panel', contexts: ['dashboard']},
 	{id: 'panel.previous', keys: [{key: 'tab', shift: true}], label: 'shift+tab', description: 'Focus the previous panel', contexts: ['dashboard']},
@@ -128,17 +200,15 @@ export const COMMANDS: readonly Command[] = [
 		hint: 'move',
 		description: 'Move through provider,model targets',
 		contexts: ['picker'],
-		builtIn: true,
 	},
-	{id: 'picker.save', keys: [{key: 'return'}], label: 'enter', hint: 'save', description: 'Save the highlighted target for the route', contexts: ['picker'], builtIn: true},
+	{id: 'picker.save', keys: [{key: 'return'}], label: 'enter', hint: 'save', description: 'Save the highlighted target for the route', contexts: ['picker']},
 	{
 		id: 'picker.quickPick',
-		keys: [{input: '1'}],
+		keys: [1, 2, 3, 4, 5, 6, 7, 8, 9].map(digit => ({input: String(digit)})),
 		label: '1-9',
 		keysText: '1-9',
 		description: 'Save the target with that number in the visible list',
 		contexts: ['picker'],
-		builtIn: true,
 	},
 	{
 		id: 'picker.cancel',
@@ -168,10 +238,206 @@ export const COMMANDS: readonly Command[] = [
 		hint: 'move',
 		description: 'Move through the choices',
 		contexts: ['onboarding'],
-		builtIn: true,
 	},
-	{id: 'onboarding.choose', keys: [{key: 'return'}], label: 'enter', hint: 'choose', description: 'Take the highlighted choice', contexts: ['onboarding'], builtIn: true},
+	{id: 'onboarding.choose', keys: [{key: 'return'}], label: 'enter', hint: 'choose', description: 'Take the highlighted choice', contexts: ['onboarding']},
 	{id: 'onboarding.skip', keys: [{key: 'escape'}], label: 'esc', hint: 'skip', description: 'Skip to the dashboard', contexts: ['onboarding']},
+	// Wizards and the provider editor (forms). Table order decides: step keys before text editing.
+	{
+		id: 'form.back',
+		keys: [{key: 'escape'}],
+		label: 'esc',
+		hint: 'back',
+		description: 'Back one step; on the first step (or the editor) cancel without saving',
+		contexts: ['form'],
+		section: 'Wizard and editor',
+	},
+	{
+		id: 'editor.moveUp',
+		keys: [{input: 'K'}, {key: 'upArrow', shift: true}],
+		label: 'K',
+		description: 'Editor: move the highlighted key, model or header up (pool order)',
+		contexts: ['editor'],
+		section: 'Wizard and editor',
+	},
+	{
+		id: 'editor.moveDown',
+		keys: [{input: 'J'}, {key: 'downArrow', shift: true}],
+		label: 'J',
+		hint: 'reorder',
+		hintLabel: 'J/K',
+		description: 'Editor: move the highlighted key, model or header down',
+		contexts: ['editor'],
+		section: 'Wizard and editor',
+	},
+	{id: 'choice.up', keys: [{key: 'upArrow'}], label: '↑', description: 'Previous item', contexts: ['choice'], section: 'Wizard and editor'},
+	{id: 'choice.down', keys: [{key: 'downArrow'}], label: '↓', hint: 'move', hintLabel: '↑↓', description: 'Next item', contexts: ['choice'], section: 'Wizard and editor'},
+	{
+		id: 'choice.toggle',
+		keys: [{input: ' '}],
+		label: 'space',
+		hint: 'tick',
+		description: 'Tick or untick the highlighted model or route',
+		contexts: ['toggle'],
+		section: 'Wizard and editor',
+	},
+	{
+		id: 'choice.number',
+		keys: [1, 2, 3, 4, 5, 6, 7, 8, 9].map(digit => ({input: String(digit)})),
+		label: '1-9',
+		keysText: '1-9',
+		description: 'Choose the preset with that number',
+		contexts: ['wizard-preset'],
+		section: 'Wizard and editor',
+	},
+	{
+		id: 'wizard.api',
+		keys: [{key: 'tab'}],
+		label: 'tab',
+		hint: 'other API',
+		description: 'Gemini Balance URL step: switch between its /v1 and /openai/v1 API',
+		contexts: ['wizard-url'],
+		section: 'Wizard and editor',
+	},
+	{
+		id: 'wizard.routeModelPrevious',
+		keys: [{key: 'leftArrow'}],
+		label: '←',
+		description: 'Routes step: previous model for the highlighted route',
+		contexts: ['wizard-routes'],
+		section: 'Wizard and editor',
+	},
+	{
+		id: 'wizard.routeModelNext',
+		keys: [{key: 'rightArrow'}],
+		label: '→',
+		hint: 'model',
+		hintLabel: '←→',
+		description: 'Routes step: next model for the highlighted route',
+		contexts: ['wizard-routes'],
+		section: 'Wizard and editor',
+	},
+	{
+		id: 'wizard.retest',
+		keys: [{input: 'r'}],
+		label: 'r',
+		hint: 'test again',
+		description: 'Confirm step: run the connection test again',
+		contexts: ['wizard-confirm'],
+		section: 'Wizard and editor',
+	},
+	{
+		id: 'editor.remove',
+		keys: [{input: 'd'}, {key: 'delete'}],
+		label: 'd',
+		hint: 'remove',
+		description: 'Editor: remove the highlighted key, model or header',
+		contexts: ['editor'],
+		section: 'Wizard and editor',
+	},
+	{
+		id: 'editor.fetchModels',
+		keys: [{input: 'f'}],
+		label: 'f',
+		hint: 'fetch models',
+		description: "Editor: fetch the server's model list (tick with space)",
+		contexts: ['editor'],
+		section: 'Wizard and editor',
+	},
+	{
+		id: 'editor.test',
+		keys: [{input: 't'}],
+		label: 't',
+		hint: 'test',
+		description: 'Editor: test the provider exactly as it will be saved',
+		contexts: ['editor'],
+		section: 'Wizard and editor',
+	},
+	{id: 'editor.profilePrevious', keys: [{key: 'leftArrow'}], label: '←', description: 'Editor, profile row: previous profile', contexts: ['editor'], section: 'Wizard and editor'},
+	{id: 'editor.profileNext', keys: [{key: 'rightArrow'}], label: '→', description: 'Editor, profile row: next profile', contexts: ['editor'], section: 'Wizard and editor'},
+	{
+		id: 'editor.save',
+		keys: [{input: 's'}, {input: 's', ctrl: true}],
+		label: 's',
+		hint: 'save',
+		description: 'Editor: review the changes (diff and routes affected), then save',
+		contexts: ['editor'],
+		section: 'Wizard and editor',
+	},
+	{
+		id: 'route.choicePrevious',
+		keys: [{key: 'leftArrow'}],
+		label: '←',
+		description: 'Routes pointing at a removed model or provider: previous answer',
+		contexts: ['route-question'],
+		section: 'Wizard and editor',
+	},
+	{
+		id: 'route.choiceNext',
+		keys: [{key: 'rightArrow'}],
+		label: '→',
+		hint: 'routes',
+		hintLabel: '←→',
+		description: 'Routes pointing at a removed model or provider: next answer (repoint, clear, keep)',
+		contexts: ['route-question'],
+		section: 'Wizard and editor',
+	},
+	{
+		id: 'wizard.retry',
+		keys: [{key: 'return'}],
+		label: 'enter',
+		hint: 'retry',
+		description: 'Models step, when the server could not list them: ask again',
+		contexts: ['wizard-retry'],
+		section: 'Wizard and editor',
+	},
+	{
+		id: 'form.submit',
+		keys: [{key: 'return'}],
+		label: 'enter',
+		hint: 'next',
+		description: 'Next step; in the editor: edit the highlighted field, or add on a "+ add" row',
+		contexts: ['form'],
+		section: 'Wizard and editor',
+	},
+	// Text fields (URL, key, model ids, filter). After the step keys: Enter and Tab mean the step's command.
+	{
+		id: 'text.clearBefore',
+		keys: [{input: 'u', ctrl: true}],
+		label: 'ctrl+u',
+		hint: 'clear',
+		description: 'Delete from the cursor to the start of the field',
+		contexts: ['text'],
+		section: 'Text fields',
+	},
+	{
+		id: 'text.clearAfter',
+		keys: [{input: 'k', ctrl: true}],
+		label: 'ctrl+k',
+		description: 'Delete from the cursor to the end of the field',
+		contexts: ['text'],
+		section: 'Text fields',
+	},
+	{id: 'text.home', keys: [{input: 'a', ctrl: true}, {key: 'home'}], label: 'ctrl+a', description: 'Cursor to the start', contexts: ['text'], section: 'Text fields'},
+	{id: 'text.end', keys: [{input: 'e', ctrl: true}, {key: 'end'}], label: 'ctrl+e', description: 'Cursor to the end', contexts: ['text'], section: 'Text fields'},
+	{id: 'text.left', keys: [{key: 'leftArrow'}], label: '←', description: 'Cursor one character left', contexts: ['text'], section: 'Text fields'},
+	{id: 'text.right', keys: [{key: 'rightArrow'}], label: '→', description: 'Cursor one character right', contexts: ['text'], section: 'Text fields'},
+	{
+		id: 'text.backspace',
+		keys: [{key: 'backspace'}, {key: 'delete'}],
+		label: 'backspace',
+		description: 'Delete the character before the cursor',
+		contexts: ['text'],
+		section: 'Text fields',
+	},
+	{
+		id: 'text.insert',
+		keys: [{printable: true}],
+		label: 'type',
+		keysText: 'any text',
+		description: 'Type or paste at the cursor (a pasted line break presses enter)',
+		contexts: ['text'],
+		section: 'Text fields',
+	},
 	// Everywhere.
 	{id: 'app.interrupt', keys: [{input: 'c', ctrl: true}], label: 'ctrl+c', description: 'Quit from any screen; with requests in flight, press twice', contexts: ['global']},
 ];
@@ -188,18 +454,51 @@ const CONTEXT_TITLES: Readonly<Record<KeyContext, string>> = {
 	help: 'Help',
 	onboarding: 'First run',
 	global: 'Everywhere',
+	form: 'Wizard and editor',
+	choice: 'Wizard and editor',
+	toggle: 'Wizard and editor',
+	text: 'Text fields',
+	'wizard-preset': 'Wizard and editor',
+	'wizard-url': 'Wizard and editor',
+	'wizard-routes': 'Wizard and editor',
+	'wizard-confirm': 'Wizard and editor',
+	'wizard-retry': 'Wizard and editor',
+	editor: 'Wizard and editor',
+	'route-question': 'Wizard and editor',
 };
-const SECTION_ORDER = ['Dashboard', 'Panels', 'Routes panel', 'Activity panel', 'Providers panel', 'Route picker', 'Request detail', 'Usage', 'Help', 'First run', 'Everywhere'];
+const SECTION_ORDER = [
+	'Dashboard',
+	'Panels',
+	'Routes panel',
+	'Activity panel',
+	'Providers panel',
+	'Route picker',
+	'Request detail',
+	'Usage',
+	'Help',
+	'First run',
+	'Wizard and editor',
+	'Text fields',
+	'Everywhere',
+];
 
 function matches(spec: KeySpec, input: string, key: Key): boolean {
+	if ('printable' in spec) return isPrintable(input, key);
 	if ('key' in spec) {
 		if (!key[spec.key]) return false;
-		return spec.key === 'tab' ? Boolean(spec.shift) === key.shift : true;
+		return spec.key === 'tab' || spec.shift !== undefined ? Boolean(spec.shift) === key.shift : true;
 	}
 
 	if (spec.ctrl) return key.ctrl && input === spec.input;
 	// A printable key with Ctrl/Meta held is a different key.
 	return !key.ctrl && !key.meta && input === spec.input;
+}
+
+/** Text to type: no control key held, no named key, at least one visible character. */
+function isPrintable(input: string, key: Key): boolean {
+	if (input === '' || key.ctrl || key.meta || key.return || key.escape || key.tab || key.backspace || key.delete) return false;
+	if (key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown || key.home || key.end) return false;
+	return /[^\u0000-\u001F\u007F]/.test(input);
 }
 
 const KEY_NAMES: Readonly<Record<NamedKey, string>> = {
@@ -209,15 +508,20 @@ const KEY_NAMES: Readonly<Record<NamedKey, string>> = {
 	rightArrow: '→',
 	pageUp: 'pgup',
 	pageDown: 'pgdn',
+	home: 'home',
+	end: 'end',
 	return: 'enter',
 	escape: 'esc',
 	tab: 'tab',
+	backspace: 'backspace',
+	delete: 'delete',
 };
 
 /** Every key of a command, spelled for people: help overlay and README list them all. */
 export function keyNames(command: Command): string[] {
 	if (command.keysText) return [command.keysText];
 	return command.keys.map(spec => {
+		if ('printable' in spec) return 'any text';
 		if ('key' in spec) return `${spec.shift ? 'shift+' : ''}${KEY_NAMES[spec.key]}`;
 		const name = spec.input === ' ' ? 'space' : spec.input;
 		return spec.ctrl ? `ctrl+${name}` : name;

@@ -53,11 +53,8 @@ const isReactOrInk = (to: {kind: string; name: string}) => to.kind === 'package'
 // Ink's key record: the boolean flags useInput hands a handler. Outside ui/, nothing reads them.
 const KEY_RECORD = /\b(?:upArrow|downArrow|leftArrow|rightArrow|pageUp|pageDown)\b/;
 
-/**
- * Files outside ui/ that still read key records today. Issue 16 item 3 (helper i17) moves the wizard's key
- * handling into ui/; when it lands this list must become empty (the test below fails if an entry is stale).
- */
-const KEY_RECORD_ALLOWED_UNTIL_I17 = new Set(['providers/wizard-state.ts']);
+/** Files outside ui/ allowed to read key records: none (the wizard's keys live in ui/screens/wizard/wizard-commands.ts). */
+const KEY_RECORD_ALLOWED_UNTIL_I17 = new Set<string>();
 
 describe('layer rule (imports in source/)', () => {
 	it('finds the source files and their imports (the scan itself works)', () => {

@@ -7,13 +7,52 @@ import {
 	testModel,
 	visibleModels,
 	wizardReducer,
-	type KeyPress,
 	type WizardAction,
 	type WizardState,
 } from '../../source/providers/wizard-state.js';
+import {resolveCommand} from '../../source/ui/keymap.js';
+import {wizardAction, wizardContexts} from '../../source/ui/screens/wizard/wizard-commands.js';
+import type {Key} from 'ink';
 
-const run = (state: WizardState, ...actions: WizardAction[]) => actions.reduce(wizardReducer, state);
-const key = (input: string, extra: Omit<KeyPress, 'input'> = {}): WizardAction => ({type: 'key', key: {input, ...extra}});
+type Step = WizardAction | ((state: WizardState) => WizardState);
+const run = (state: WizardState, ...steps: Step[]) => steps.reduce((current, step) => (typeof step === 'function' ? step(current) : wizardReducer(current, step)), state);
+const NO_KEY: Key = {
+	upArrow: false,
+	downArrow: false,
+	leftArrow: false,
+	rightArrow: false,
+	pageDown: false,
+	pageUp: false,
+	home: false,
+	end: false,
+	return: false,
+	escape: false,
+	ctrl: false,
+	shift: false,
+	tab: false,
+	backspace: false,
+	delete: false,
+	meta: false,
+	super: false,
+	hyper: false,
+	capsLock: false,
+	numLock: false,
+};
+/** A key as the dispatcher delivers it: resolved through the keymap, mapped by the wizard's commands (a line break in typed text presses Enter). */
+function pressOne(state: WizardState, input: string, key: Key): WizardState {
+	const command = resolveCommand(wizardContexts(state), input, key);
+	const action = command ? wizardAction(state, command, input) : undefined;
+	return action ? wizardReducer(state, action) : state;
+}
+const key =
+	(input: string, extra: Partial<Key> = {}) =>
+	(state: WizardState): WizardState => {
+		const parts = input.length > 1 ? input.split(/\r\n|\r|\n/) : [input];
+		return parts.reduce((current, part, index) => {
+			const typedPart = part !== '' || parts.length === 1 ? pressOne(current, part, {...NO_KEY, ...extra}) : current;
+			return index < parts.length - 1 ? pressOne(typedPart, '\r', {...NO_KEY, return: true}) : typedPart;
+		}, state);
+	};
 const enter = key('\r', {return: true});
 const esc = key('', {escape: true});
 const typed = (text: string) => key(text);
@@ -143,8 +182,9 @@ describe('wizardReducer', () => {
 		expect(visibleModels(state).map(model => model.id)).toEqual(['gemini-2.5-pro-search', 'gemini-2.5-flash-search']);
 		state = run(state, key('', {downArrow: true}), key(' '), key('\x7f', {backspace: true}));
 		expect(state).toMatchObject({selected: ['gemini-2.5-flash-search'], modelFilter: 'searc'});
+		// The filter is a text field like the others: Ctrl+U clears it.
 		state = run(state, key('u', {ctrl: true}));
-		expect(state.modelFilter).toBe('searc');
+		expect(state.modelFilter).toBe('');
 	});
 
 	it('routes: longContext by default, webSearch offers -search models, ←→ cycles, Space toggles', () => {

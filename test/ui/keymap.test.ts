@@ -32,6 +32,7 @@ const noKey: Key = {
 
 /** Ink's (input, key) for a key spec. */
 function press(spec: KeySpec): [string, Key] {
+	if ('printable' in spec) return ['x', noKey];
 	if ('key' in spec) return ['', {...noKey, [spec.key]: true, shift: Boolean(spec.shift)}];
 	return [spec.input, {...noKey, ctrl: Boolean(spec.ctrl)}];
 }
@@ -89,9 +90,10 @@ describe('keymap table', () => {
 		expect(resolveCommand(wizard, ...press({input: 'q'}))).toBeUndefined();
 		expect(resolveCommand(wizard, ...press({input: '?'}))).toBeUndefined();
 		expect(resolveCommand(wizard, ...press({input: 'c', ctrl: true}))).toBe('app.interrupt');
-		// Picker: the list keys belong to ink-select-input; Esc is ours.
+		// Picker: its list keys are keymap commands too (no widget reads keys on its own).
 		const picker = contextsFor({name: 'picker', scenario: 'default'}, 'routes');
-		expect(resolveCommand(picker, ...press({key: 'downArrow'}))).toBeUndefined();
+		expect(resolveCommand(picker, ...press({key: 'downArrow'}))).toBe('picker.move');
+		expect(resolveCommand(picker, ...press({input: '7'}))).toBe('picker.quickPick');
 		expect(resolveCommand(picker, ...press({key: 'escape'}))).toBe('picker.cancel');
 		expect(resolveCommand(picker, ...press({input: 'q'}))).toBeUndefined();
 		// A letter with Ctrl held is not the letter.

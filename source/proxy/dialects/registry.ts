@@ -2,14 +2,15 @@
 import type {Profile} from '../translate/profiles.js';
 import {anthropicDialect} from './anthropic/dialect.js';
 import type {Dialect, DialectName} from './dialect.js';
+import {geminiDialect} from './gemini/dialect.js';
 import {openAIChatDialect} from './openai-chat/dialect.js';
 
-const DIALECTS: Readonly<Record<DialectName, Dialect | undefined>> = {
+const DIALECTS: Readonly<Record<DialectName, Dialect>> = {
 	'openai-chat': openAIChatDialect,
 	anthropic: anthropicDialect,
-	gemini: undefined,
+	gemini: geminiDialect,
 };
 
 export function dialectFor(profile: Profile): Dialect {
-	return DIALECTS[profile.dialect] ?? openAIChatDialect;
+	return DIALECTS[profile.dialect];
 }

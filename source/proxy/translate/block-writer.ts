@@ -33,6 +33,7 @@ export class BlockWriter {
 	#thinking = '';
 	#whitespace = '';
 	#onClose: (() => void) | undefined;
+	#signature: string | undefined;
 
 	constructor(ids: TranslateIds) {
 		this.#ids = ids;
@@ -68,6 +69,11 @@ export class BlockWriter {
 		this.textChars += text.length;
 	}
 
+	/** The upstream's own signature for the open thinking block (Gemini's `thoughtSignature`). */
+	signThinking(signature: string): void {
+		if (this.#open === Block.Thinking) this.#signature = signature;
+	}
+
 	get thinkingOpen(): boolean {
 		return this.#open === Block.Thinking;
 	}
@@ -94,7 +100,8 @@ export class BlockWriter {
 
 	close(): void {
 		if (this.#open === Block.None) return;
-		if (this.#open === Block.Thinking) this.out += sse.signatureDelta(this.#index, this.#ids.signature(this.#thinking));
+		if (this.#open === Block.Thinking) this.out += sse.signatureDelta(this.#index, this.#signature ?? this.#ids.signature(this.#thinking));
+		this.#signature = undefined;
 		this.#onClose?.();
 		this.#onClose = undefined;
 		this.out += sse.blockStop(this.#index);

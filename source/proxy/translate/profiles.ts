@@ -152,4 +152,6 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = Object.freeze({
 	// Gemini Balance's `/openai/v1` route = Google's OpenAI-compatible endpoint behind GB's key pool.
 	'gemini-openai': defineProfile({...GEMINI_COMMON, name: 'gemini-openai', reasoning: 'openai', geminiThoughtSignatures: true}),
 	anthropic: defineProfile({name: 'anthropic', dialect: 'anthropic'}),
+	// Native generateContent (Google AI Studio /v1beta, Gemini Balance /v1beta, CCR's `gemini` transformer).
+	'gemini-native': defineProfile({...GEMINI_COMMON, name: 'gemini-native', dialect: 'gemini'}),
 });

@@ -36,7 +36,16 @@ function computeProfile(provider: ProviderConfig, model: string): ResolvedProfil
 	// CCR bypass: `use` is exactly ["Anthropic"] (model-level chains disable it).
 	const bypass = providerUses.length === 1 && providerUses[0]!.name === 'Anthropic' && readUses(modelSpec?.use).length === 0;
 	const baseName: ProfileName =
-		provider.profile ?? (bypass ? 'anthropic' : names.includes('deepseek') ? 'deepseek' : names.includes('openrouter') ? 'openrouter' : guessProfileName(provider, model));
+		provider.profile ??
+		(bypass
+			? 'anthropic'
+			: names.includes('gemini')
+				? 'gemini-native'
+				: names.includes('deepseek')
+					? 'deepseek'
+					: names.includes('openrouter')
+						? 'openrouter'
+						: guessProfileName(provider, model));
 	const overrides: Record<string, unknown> = {...modelTweaks(baseName, provider, model)};
 	const base = PROFILES[baseName];
 	const unsupported: string[] = [];
@@ -55,6 +64,9 @@ function applyTransformer(name: string, options: Record<string, unknown>, base: 
 	switch (name) {
 		case 'Anthropic':
 			// Alone it means pass-through (handled above); in a chain it is CCR's endpoint converter, which this proxy is.
+			return true;
+		case 'gemini':
+			// Claude Code Router's native Gemini transformer: the `gemini` dialect.
 			return true;
 		case 'deepseek':
 			overrides['maxOutputTokens'] = Math.min(8192, (overrides['maxOutputTokens'] as number | undefined) ?? 8192);
@@ -87,7 +99,7 @@ function applyTransformer(name: string, options: Record<string, unknown>, base: 
 		}
 
 		default:
-			// tooluse, gemini (native API), vertex-*, cerebras, vercel, openai-responses, forcereasoning, custom plugins.
+			// tooluse, vertex-*, cerebras, vercel, openai-responses, forcereasoning, custom plugins.
 			return false;
 	}
 }
@@ -147,6 +159,8 @@ export function guessProfileName(provider: Pick<ProviderConfig, 'api_base_url' |
 	if (host === 'api.anthropic.com' || path.endsWith('/v1/messages')) return 'anthropic';
 	if (host.endsWith('openrouter.ai')) return 'openrouter';
 	if (host.endsWith('deepseek.com')) return 'deepseek';
+	// The native API: CCR's `…/v1beta/models/`, a bare `…/v1beta` (AI Studio, Gemini Balance, `/gemini/v1beta`).
+	if (/\/v1beta(\/models)?\/?$/.test(path)) return 'gemini-native';
 	if (host === 'generativelanguage.googleapis.com') return 'gemini';
 	if (balanceHint || path.includes('/hf/v1') || (port === '8000' && geminiHint)) {
 		return path.includes('/openai/') ? 'gemini-openai' : 'gemini-balance';

@@ -3,8 +3,8 @@
  * live connection test → confirm → save. The steps are a pure reducer (providers/wizard-state);
  * this component renders them and runs the HTTP checks and the save. It owns the keyboard while open.
  */
-import React, {useEffect, useReducer, useRef, type ReactNode} from 'react';
-import {Box, Text, useInput} from 'ink';
+import {useEffect, useRef, type ReactNode} from 'react';
+import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
 import type {ProviderConfig} from '../../config/schema.js';
 import type {ConfigStore} from '../../config/store.js';
@@ -30,7 +30,11 @@ import {
 	type WizardPrefill,
 	type WizardState,
 } from '../../providers/wizard-state.js';
+import {useSyncReducer} from '../hooks/use-sync-reducer.js';
+import {LAYER, useCommands} from '../input/dispatcher.js';
+import {footerHints} from '../keymap.js';
 import {GLYPHS, useTheme} from '../theme.js';
+import {wizardAction, wizardContexts} from './wizard/wizard-commands.js';
 import {ConfirmStep} from './wizard/confirm-step.js';
 import {InputStep} from './wizard/input-step.js';
 import {ModelsStep} from './wizard/models-step.js';
@@ -70,14 +74,22 @@ export function AddProviderWizard(props: AddProviderWizardProps): ReactNode {
 		return {...prefillFromConfig(snapshot.config, snapshot.raw, preset), ...given};
 	};
 
-	const [state, dispatch] = useReducer(wizardReducer, undefined, () => {
+	const [state, dispatch, latest] = useSyncReducer(wizardReducer, () => {
 		const prefills = Object.fromEntries(PRESET_IDS.map(id => [id, prefillFor(id)]));
 		return initWizardState(props.preset, {prefills, env, skipTest: props.skipTest});
 	});
 	useWizardEffects(state, dispatch, props, env);
 
-	// One subscription for the wizard's lifetime; the reducer interprets keys against its current state.
-	useInput((input, key) => dispatch({type: 'key', key: {...key, input}}));
+	// Keys are read against the latest state (not the render's): a paste right after a step change lands in the new step.
+	useCommands(
+		LAYER.screen,
+		() => wizardContexts(latest()),
+		(command, input) => {
+			const action = wizardAction(latest(), command, input);
+			if (action) dispatch(action);
+			return action !== undefined;
+		},
+	);
 
 	const preset = state.preset ? PRESETS[state.preset] : undefined;
 	const title = preset ? (preset.kind === 'gemini-balance' ? 'Add Gemini Balance' : `Add ${preset.label}`) : 'Add a provider';
@@ -87,7 +99,14 @@ export function AddProviderWizard(props: AddProviderWizardProps): ReactNode {
 	if (state.step !== 'done' && state.step !== 'saving') planned.current = draft ? planProviderSave(store.getSnapshot().config, draft) : undefined;
 	const plan = planned.current;
 	return (
-		<WizardFrame title={title} step={state.step} skipKey={preset?.key === 'none'} error={state.error} notice={state.notice} hints={hintsFor(state)}>
+		<WizardFrame
+			title={title}
+			step={state.step}
+			skipKey={preset?.key === 'none'}
+			error={state.error}
+			notice={state.notice}
+			hints={footerHints(wizardContexts(state)).map(({label, hint}): Hint => [label, hint])}
+		>
 			<StepBody state={state} planName={plan?.name ?? preset?.defaultName ?? ''} plan={plan} />
 		</WizardFrame>
 	);
@@ -212,38 +231,8 @@ function ServerLine({state}: {readonly state: WizardState}): ReactNode {
 	);
 }
 
-function hintsFor(state: WizardState): Hint[] {
-	const back: Hint = ['Esc', state.step === 'preset' || (state.step === 'url' && state.presetLocked) ? 'cancel' : 'back'];
-	switch (state.step) {
-		case 'preset':
-			return [['↑↓', 'choose'], ['Enter', 'next'], back];
-		case 'url':
-			return state.preset === 'gemini-balance'
-				? [['Enter', 'check'], ['Tab', state.api === 'v1' ? 'use /openai/v1 instead' : 'use /v1 instead'], ['Ctrl+U', 'clear'], back]
-				: [['Enter', 'check'], ['Ctrl+U', 'clear'], back];
-		case 'checking-url':
-			return [back];
-		case 'token':
-		case 'manual-models':
-			return [['Enter', 'next'], back];
-		case 'discovering':
-			return state.error ? [['Enter', 'retry'], back] : [back];
-		case 'models':
-			return [['↑↓', 'move'], ['Space', 'tick'], ['type', 'filter'], ['Enter', 'next'], back];
-		case 'routes':
-			return [['↑↓', 'move'], ['Space', 'on/off'], ['←→', 'model'], ['Enter', 'test'], back];
-		case 'testing':
-			return [['Esc', 'stop']];
-		case 'confirm':
-			return [['Enter', 'save'], ['r', 'test again'], back];
-		case 'saving':
-		case 'done':
-			return [];
-	}
-}
-
 /** HTTP checks and the save, each tied to the step and run id it was started for. */
-function useWizardEffects(state: WizardState, dispatch: React.Dispatch<WizardAction>, props: AddProviderWizardProps, env: WizardEnv): void {
+function useWizardEffects(state: WizardState, dispatch: (action: WizardAction) => void, props: AddProviderWizardProps, env: WizardEnv): void {
 	const {store} = props;
 	const latest = useRef(props);
 	latest.current = props;

@@ -1,7 +1,7 @@
-import type {ReactNode} from 'react';
 import {Box, Text} from 'ink';
-import SelectInput from 'ink-select-input';
-import {SelectIndicator, SelectItem} from '../components/select-parts.js';
+import {type ReactNode, useRef, useState} from 'react';
+import {ChoiceList, stepCursor} from '../components/choice-list.js';
+import {LAYER, useCommands} from '../input/dispatcher.js';
 import {useTheme} from '../theme.js';
 
 export type OnboardingChoice = 'gemini-balance' | 'other-provider' | 'demo' | 'skip';
@@ -26,6 +26,19 @@ const CHOICES: Array<{key: OnboardingChoice; label: string; value: OnboardingCho
 /** First run (the config file was just created and has no providers): offer the ways in. */
 export function Onboarding({listenUrl, configPath, width, height, demoNote, onChoose}: OnboardingProps): ReactNode {
 	const theme = useTheme();
+	const [cursor, setCursor] = useState(0);
+	const cursorRef = useRef(0);
+	useCommands(LAYER.screen, ['onboarding'], (command, _input, key) => {
+		if (command === 'onboarding.move') {
+			cursorRef.current = stepCursor(cursorRef.current, key.upArrow ? -1 : 1, CHOICES.length);
+			setCursor(cursorRef.current);
+			return true;
+		}
+
+		const choice = command === 'onboarding.choose' ? CHOICES[cursorRef.current] : undefined;
+		if (choice) onChoose(choice.value);
+		return choice !== undefined;
+	});
 	return (
 		<Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor={theme.borderFocus} paddingX={1} overflow="hidden">
 			<Text bold color={theme.accent} wrap="truncate-end">
@@ -37,7 +50,7 @@ export function Onboarding({listenUrl, configPath, width, height, demoNote, onCh
 			</Text>
 			<Box height={1} />
 			<Text bold>What would you like to do?</Text>
-			<SelectInput items={CHOICES} indicatorComponent={SelectIndicator} itemComponent={SelectItem} onSelect={item => onChoose(item.value)} />
+			<ChoiceList items={CHOICES} cursor={cursor} />
 			{demoNote ? (
 				<Box marginTop={1}>
 					<Text color={theme.warn} wrap="truncate-end">

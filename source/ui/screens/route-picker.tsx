@@ -1,8 +1,8 @@
-import {useMemo, type ReactNode} from 'react';
 import {Box, Text} from 'ink';
-import SelectInput from 'ink-select-input';
+import {type ReactNode, useMemo, useRef, useState} from 'react';
 import type {Scenario} from '../../config/schema.js';
-import {SelectIndicator, SelectItem} from '../components/select-parts.js';
+import {ChoiceList, stepCursor, windowStart} from '../components/choice-list.js';
+import {LAYER, useCommands} from '../input/dispatcher.js';
 import {useTheme} from '../theme.js';
 
 export type RoutePickerProps = {
@@ -39,11 +39,32 @@ const CHROME_LINES = 5;
 export function RoutePicker({scenario, current, targets, width, height, onSave}: RoutePickerProps): ReactNode {
 	const theme = useTheme();
 	const items = useMemo(() => pickerItems(targets, current), [targets, current]);
-	const initialIndex = Math.max(
-		0,
-		items.findIndex(item => item.value === (current ?? CLEAR_ROUTE)),
-	);
 	const limit = Math.max(1, height - CHROME_LINES);
+	const [cursor, setCursor] = useState(() =>
+		Math.max(
+			0,
+			items.findIndex(item => item.value === (current ?? CLEAR_ROUTE)),
+		),
+	);
+	// Read at key time: two keys before a re-render must both count.
+	const cursorRef = useRef(cursor);
+	const move = (next: number) => {
+		cursorRef.current = next;
+		setCursor(next);
+	};
+
+	useCommands(LAYER.screen, ['picker'], (command, input, key) => {
+		const at = Math.min(cursorRef.current, items.length - 1);
+		if (command === 'picker.move') {
+			move(stepCursor(at, key.upArrow || input === 'k' ? -1 : 1, items.length));
+			return true;
+		}
+
+		const quick = command === 'picker.quickPick' ? items[windowStart(at, items.length, limit) + Number(input) - 1] : undefined;
+		const chosen = command === 'picker.save' ? items[at] : quick;
+		if (chosen) onSave(chosen.value === CLEAR_ROUTE ? undefined : chosen.value);
+		return chosen !== undefined;
+	});
 	return (
 		<Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor={theme.borderFocus} paddingX={1} overflow="hidden">
 			<Box height={1}>
@@ -60,14 +81,7 @@ export function RoutePicker({scenario, current, targets, width, height, onSave}:
 					</Text>
 				</Box>
 			) : null}
-			<SelectInput
-				items={items}
-				initialIndex={initialIndex}
-				limit={limit}
-				indicatorComponent={SelectIndicator}
-				itemComponent={SelectItem}
-				onSelect={item => onSave(item.value === CLEAR_ROUTE ? undefined : item.value)}
-			/>
+			<ChoiceList items={items} cursor={Math.min(cursor, items.length - 1)} limit={limit} />
 		</Box>
 	);
 }

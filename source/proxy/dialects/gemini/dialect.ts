@@ -1,0 +1,50 @@
+/**
+ * Native Gemini upstreams (Google AI Studio `/v1beta`, Gemini Balance's `/v1beta` and
+ * `/gemini/v1beta`, Claude Code Router's `gemini` transformer).
+ */
+import {accumulateSse} from '../../translate/message-sse.js';
+import {clientError, PrepareError} from '../../upstream-call.js';
+import {baseHeaders, type Dialect, type DialectRequest, type KeyHeader} from '../dialect.js';
+import {geminiError} from './errors.js';
+import {toGeminiRequest} from './request.js';
+import {GeminiStreamTranslator} from './stream.js';
+import {geminiUrl} from './url.js';
+
+const GOOG_KEY: KeyHeader = {header: 'x-goog-api-key'};
+
+export const geminiDialect: Dialect = {
+	name: 'gemini',
+	prepare(target, request, profile, stream, {signatures}): DialectRequest {
+		const {provider, model} = target;
+		let translated;
+		try {
+			translated = toGeminiRequest(request, {model, profile, signatures});
+		} catch (error) {
+			throw new PrepareError(
+				clientError(400, 'invalid_request_error', `cannot translate the request for ${provider.name}: ${error instanceof Error ? error.message : String(error)}`),
+			);
+		}
+
+		const {toolNames} = translated;
+		const translator = (options: {requestedModel: string; inputTokens: number}) => new GeminiStreamTranslator({...options, toolNames, signatures});
+		return {
+			dialect: 'gemini',
+			url: geminiUrl(provider.api_base_url, model, stream),
+			body: JSON.stringify(translated.body),
+			headers: baseHeaders(target, profile, stream),
+			profileName: profile.name,
+			key: GOOG_KEY,
+			mapError: geminiError,
+			...(profile.contextWindow ? {contextWindow: profile.contextWindow} : {}),
+			upstreamStream: stream,
+			profile,
+			relaysAnyBody: false,
+			stream: options => translator(options),
+			whole: (text, isSse, options) => {
+				const source = translator(options);
+				const events = isSse ? source.push(text) + source.end() : source.pushResponse(JSON.parse(text)) + source.end();
+				return accumulateSse(events);
+			},
+		};
+	},
+};

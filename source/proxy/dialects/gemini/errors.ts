@@ -1,0 +1,59 @@
+/**
+ * Google error bodies (`{"error": {"code", "message", "status", "details"}}`, sometimes inside an
+ * array, or wrapped by Gemini Balance) → Anthropic errors: the type follows Google's `status`, and a
+ * `RetryInfo` delay becomes Retry-After.
+ */
+import {anthropicError} from '../../translate/errors.js';
+import type {AnthropicErrorType} from '../../translate/types.js';
+import {type ProxyError, toAnthropicError, type UpstreamErrorOptions} from '../../translate/upstream-errors.js';
+
+type GoogleError = {code?: number; message?: string; status?: string; details?: Array<{'@type'?: string; retryDelay?: string}>};
+
+const BY_STATUS: Readonly<Record<string, [number, AnthropicErrorType]>> = {
+	INVALID_ARGUMENT: [400, 'invalid_request_error'],
+	FAILED_PRECONDITION: [400, 'invalid_request_error'],
+	OUT_OF_RANGE: [400, 'invalid_request_error'],
+	UNAUTHENTICATED: [401, 'authentication_error'],
+	PERMISSION_DENIED: [403, 'permission_error'],
+	NOT_FOUND: [404, 'not_found_error'],
+	RESOURCE_EXHAUSTED: [429, 'rate_limit_error'],
+	INTERNAL: [500, 'api_error'],
+	UNAVAILABLE: [529, 'overloaded_error'],
+	DEADLINE_EXCEEDED: [504, 'timeout_error'],
+};
+
+export function geminiError(status: number, bodyText: string, options: UpstreamErrorOptions): ProxyError {
+	const mapped = toAnthropicError(status, bodyText, options);
+	const google = googleError(bodyText);
+	const byStatus = google?.status ? BY_STATUS[google.status] : undefined;
+	if (!google || !byStatus || mapped.body.error.message.startsWith('prompt is too long')) return mapped;
+	const [proxyStatus, type] = byStatus;
+	const headers = {...mapped.headers};
+	const delay = retryDelaySeconds(google);
+	if (proxyStatus === 429 && delay !== undefined && !headers['retry-after']) headers['retry-after'] = String(delay);
+	return {status: proxyStatus, body: anthropicError(type, mapped.body.error.message, options.requestId), headers};
+}
+
+function googleError(text: string): GoogleError | undefined {
+	try {
+		let parsed: unknown = JSON.parse(text);
+		if (Array.isArray(parsed)) parsed = parsed[0];
+		let error = (parsed as {error?: unknown} | null)?.error;
+		// Gemini Balance puts Google's whole JSON into its own message.
+		if (error && typeof error === 'object' && typeof (error as GoogleError).message === 'string' && !(error as GoogleError).status) {
+			const inner = googleError((error as GoogleError).message!.trim());
+			if (inner) error = inner;
+		}
+
+		return error && typeof error === 'object' ? (error as GoogleError) : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** `RetryInfo.retryDelay` ("12s", "1.5s") in whole seconds, rounded up. */
+function retryDelaySeconds(error: GoogleError): number | undefined {
+	const info = error.details?.find(detail => detail['@type']?.endsWith('google.rpc.RetryInfo'));
+	const match = /^(\d+(?:\.\d+)?)s$/.exec(info?.retryDelay ?? '');
+	return match ? Math.max(1, Math.ceil(Number(match[1]))) : undefined;
+}

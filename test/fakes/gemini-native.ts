@@ -1,0 +1,180 @@
+/**
+ * A strict fake of Google's native Gemini API (`/v1beta/models/{model}:generateContent` and
+ * `:streamGenerateContent?alt=sse`), as a handler for the fake upstream server. It refuses what
+ * Google refuses, with Google's error bodies: unknown fields, roles other than user/model, empty
+ * parts, a function response that does not follow its call turn, Gemini 3 calls of the current turn
+ * without a thought signature, Schema keys outside Google's subset, `required` names that do not
+ * exist, googleSearch together with function declarations, a key in the URL or none in the header.
+ * Answers are scripted per request: parts, finishReason, usage.
+ */
+import type http from 'node:http';
+import type {FakeUpstreamHandler, RecordedRequest} from './openai-upstream.js';
+
+export type GeminiAnswer = {
+	parts: Array<Record<string, unknown>>;
+	finishReason?: string;
+	grounding?: Array<{uri: string; title: string}>;
+	/** HTTP status with `error` (a Google error body). */
+	status?: number;
+	error?: Record<string, unknown>;
+};
+
+export type GeminiScript = (request: RecordedRequest, index: number) => GeminiAnswer;
+
+const TOP_LEVEL = new Set(['contents', 'systemInstruction', 'tools', 'toolConfig', 'generationConfig', 'safetySettings', 'cachedContent']);
+const GENERATION = new Set(['maxOutputTokens', 'temperature', 'topP', 'topK', 'stopSequences', 'thinkingConfig', 'candidateCount', 'responseMimeType', 'responseSchema', 'seed']);
+const THINKING = new Set(['thinkingBudget', 'includeThoughts', 'thinkingLevel']);
+const PART = new Set(['text', 'thought', 'thoughtSignature', 'inlineData', 'fileData', 'functionCall', 'functionResponse']);
+const SCHEMA = new Set([
+	'type',
+	'format',
+	'description',
+	'nullable',
+	'enum',
+	'items',
+	'properties',
+	'required',
+	'minItems',
+	'maxItems',
+	'minimum',
+	'maximum',
+	'anyOf',
+	'propertyOrdering',
+	'title',
+	'minLength',
+	'maxLength',
+	'pattern',
+	'default',
+	'minProperties',
+	'maxProperties',
+]);
+
+class Refusal extends Error {
+	constructor(
+		readonly code: number,
+		readonly status: string,
+		message: string,
+	) {
+		super(message);
+	}
+}
+
+const invalid = (message: string) => new Refusal(400, 'INVALID_ARGUMENT', message);
+const unknownField = (name: string, at: string) => invalid(`Invalid JSON payload received. Unknown name "${name}" at '${at}': Cannot find field.`);
+
+export function geminiNative(script: GeminiScript): FakeUpstreamHandler & {seen: RecordedRequest[]} {
+	const seen: RecordedRequest[] = [];
+	const handler = (request: RecordedRequest, response: http.ServerResponse) => {
+		seen.push(request);
+		const match = /^\/(?:gemini\/)?v1beta\/models\/([^:/?]+):(generateContent|streamGenerateContent)(\?.*)?$/.exec(request.url);
+		try {
+			if (!match) throw new Refusal(404, 'NOT_FOUND', `path ${request.url} not found`);
+			if (/[?&]key=/.test(request.url)) throw invalid('the API key must not be in the URL for this fake');
+			if (!request.headers['x-goog-api-key']) throw new Refusal(403, 'PERMISSION_DENIED', "Method doesn't allow unregistered callers. Please use API Key.");
+			const stream = match[2] === 'streamGenerateContent';
+			if (stream && !/[?&]alt=sse/.test(match[3] ?? '')) throw invalid('this fake answers streams only with alt=sse');
+			validate(request.body, decodeURIComponent(match[1]!));
+			const answer = script(request, seen.length - 1);
+			if (answer.error) return sendError(response, answer.status ?? 400, answer.error);
+			const thoughts = request.body.generationConfig?.thinkingConfig?.includeThoughts === true;
+			const parts = answer.parts.filter(part => thoughts || part['thought'] !== true);
+			if (stream) return sendStream(response, parts, answer);
+			response.writeHead(200, {'content-type': 'application/json'});
+			response.end(JSON.stringify(responseOf(parts, answer, true)));
+		} catch (error) {
+			if (!(error instanceof Refusal)) throw error;
+			sendError(response, error.code, {code: error.code, message: error.message, status: error.status});
+		}
+	};
+
+	return Object.assign(handler, {seen});
+}
+
+function sendError(response: http.ServerResponse, status: number, error: Record<string, unknown>): void {
+	response.writeHead(status, {'content-type': 'application/json'});
+	response.end(JSON.stringify({error}));
+}
+
+function responseOf(parts: Array<Record<string, unknown>>, answer: GeminiAnswer, last: boolean): Record<string, unknown> {
+	const candidate: Record<string, unknown> = {content: {role: 'model', parts}, index: 0};
+	if (last) {
+		candidate['finishReason'] = answer.finishReason ?? 'STOP';
+		if (answer.grounding) candidate['groundingMetadata'] = {groundingChunks: answer.grounding.map(web => ({web}))};
+	}
+
+	const usageMetadata = last
+		? {promptTokenCount: 120, candidatesTokenCount: 30, thoughtsTokenCount: 12, cachedContentTokenCount: 20, totalTokenCount: 162}
+		: {promptTokenCount: 120, totalTokenCount: 120};
+	return {candidates: [candidate], usageMetadata, modelVersion: 'fake', responseId: 'r1'};
+}
+
+function sendStream(response: http.ServerResponse, parts: Array<Record<string, unknown>>, answer: GeminiAnswer): void {
+	response.writeHead(200, {'content-type': 'text/event-stream'});
+	const chunks = parts.length === 0 ? [[]] : parts.map(part => [part]);
+	chunks.forEach((chunk, index) => {
+		response.write(`data: ${JSON.stringify(responseOf(chunk, answer, index === chunks.length - 1))}\r\n\r\n`);
+	});
+	response.end();
+}
+
+function validate(body: any, model: string): void {
+	if (!body || typeof body !== 'object') throw invalid('Invalid JSON payload received.');
+	for (const key of Object.keys(body)) if (!TOP_LEVEL.has(key)) throw unknownField(key, '');
+	for (const key of Object.keys(body.generationConfig ?? {})) if (!GENERATION.has(key)) throw unknownField(key, 'generation_config');
+	for (const key of Object.keys(body.generationConfig?.thinkingConfig ?? {})) if (!THINKING.has(key)) throw unknownField(key, 'generation_config.thinking_config');
+	if (!Array.isArray(body.contents) || body.contents.length === 0) throw invalid('* GenerateContentRequest.contents: contents is not specified');
+	validateTools(body.tools ?? []);
+	validateContents(body.contents, /gemini-3/.test(model));
+}
+
+function validateTools(tools: any[]): void {
+	const search = tools.some(tool => 'googleSearch' in tool);
+	const functions = tools.some(tool => 'functionDeclarations' in tool);
+	if (search && functions) throw invalid('Tool use with function calling is unsupported');
+	for (const tool of tools) {
+		for (const declaration of tool.functionDeclarations ?? []) {
+			if (!/^[A-Za-z_][A-Za-z0-9_.:-]{0,63}$/.test(declaration.name))
+				throw invalid(`* GenerateContentRequest.tools[0].function_declarations: Invalid function name "${declaration.name}"`);
+			if (declaration.parameters) validateSchema(declaration.parameters, `tools[0].function_declarations.parameters`);
+		}
+	}
+}
+
+function validateSchema(schema: any, at: string): void {
+	for (const key of Object.keys(schema)) if (!SCHEMA.has(key)) throw unknownField(key, at);
+	for (const name of schema.required ?? []) {
+		if (!schema.properties || !(name in schema.properties)) throw invalid(`* GenerateContentRequest.${at}.required[0]: property is not defined`);
+	}
+
+	for (const [name, value] of Object.entries(schema.properties ?? {})) validateSchema(value, `${at}.properties[${name}]`);
+	if (schema.items) validateSchema(schema.items, `${at}.items`);
+	for (const option of schema.anyOf ?? []) validateSchema(option, `${at}.any_of`);
+}
+
+function validateContents(contents: any[], gemini3: boolean): void {
+	let currentTurnStart = -1;
+	contents.forEach((content, index) => {
+		const parts = content.parts ?? [];
+		if (content.role === 'user' && parts.some((part: any) => typeof part.text === 'string') && !parts.some((part: any) => part.functionResponse)) currentTurnStart = index;
+	});
+	contents.forEach((content, index) => {
+		if (content.role !== 'user' && content.role !== 'model') throw invalid(`Please use a valid role: user, model.`);
+		if (!Array.isArray(content.parts) || content.parts.length === 0) throw invalid(`* GenerateContentRequest.contents[${index}].parts: contents.parts must not be empty.`);
+		for (const part of content.parts) for (const key of Object.keys(part)) if (!PART.has(key)) throw unknownField(key, `contents[${index}].parts[0]`);
+		const calls = content.parts.filter((part: any) => part.functionCall);
+		if (gemini3 && index > currentTurnStart && calls.length > 0 && !calls[0].thoughtSignature) {
+			throw invalid(
+				`Function call is missing a thought_signature in functionCall parts. This is required for tools to work correctly, and missing thought_signature may lead to degraded model performance. Additional data, function call \`default_api:${calls[0].functionCall.name}\` , position ${index + 1}.`,
+			);
+		}
+
+		const responses = content.parts.filter((part: any) => part.functionResponse);
+		if (responses.length > 0) {
+			const previous = contents[index - 1];
+			const previousCalls = previous?.role === 'model' ? previous.parts.filter((part: any) => part.functionCall).length : 0;
+			if (previousCalls !== responses.length) {
+				throw invalid('Please ensure that the number of function response parts is equal to the number of function call parts of the function call turn.');
+			}
+		}
+	});
+}
