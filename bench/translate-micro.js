@@ -3,6 +3,7 @@
  * Single-threaded figures for the hot paths, no I/O:
  *   stream   a 200-chunk upstream stream (reasoning, text, two tool calls in fragments, usage, [DONE])
  *            fed as network-sized byte reads → Anthropic events/s and upstream bytes/s
+ *            and the same answer as native Gemini `alt=sse` chunks (thoughts, text, two calls, no [DONE])
  *   request  toOpenAIRequest (+ JSON.stringify of the outbound body, as the proxy does it) for
  *            Claude Code-shaped bodies of 100 KB and 1 MB (system prompt, 20 tools, tool turns, an image)
  *   tokens   estimateInputTokens on the same bodies (count_tokens), cold (new strings) and warm
@@ -10,6 +11,8 @@
  * Flags: --json (machine-readable output only).
  */
 import {defineProfile, estimateInputTokens, PROFILES, StreamTranslator, ToolNameMap, toOpenAIRequest} from '../dist/proxy/dialects/openai-chat/index.js';
+import {GeminiStreamTranslator} from '../dist/proxy/dialects/gemini/stream.js';
+import {ThoughtSignatureCache} from '../dist/proxy/translate/thought-signatures.js';
 import {buildRequest} from './corpus.js';
 
 const json = process.argv.includes('--json');
@@ -36,11 +39,31 @@ function streamBytes() {
 		`data: ${JSON.stringify({id: 'chatcmpl-1', object: 'chat.completion.chunk', choices: [], usage: {prompt_tokens: 20000, completion_tokens: 600, prompt_tokens_details: {cached_tokens: 19000}}})}\n\n`,
 	);
 	frames.push('data: [DONE]\n\n');
+	return networkReads(frames, frames.length - 1);
+}
+
+/** The same answer as native Gemini `alt=sse` chunks: thoughts, text, two calls, finishReason + usage, no [DONE]. */
+function geminiStreamBytes() {
+	const frame = (parts, extra = {}) =>
+		`data: ${JSON.stringify({candidates: [{content: {role: 'model', parts}, index: 0, ...extra}], usageMetadata: {promptTokenCount: 20000}, modelVersion: 'gemini-2.5-pro'})}\r\n\r\n`;
+	const frames = [];
+	for (let index = 0; index < 30; index++) frames.push(frame([{text: `step ${index}: check the file layout. `, thought: true}]));
+	for (let index = 0; index < 150; index++) frames.push(frame([{text: index % 10 === 0 ? 'Schön, 你好 — ' : `word${index} and more text `}]));
+	frames.push(frame([{functionCall: {name: 'Read', args: {file_path: '/src/index.ts', limit: 200}}, thoughtSignature: 'c2lnbmF0dXJl'}]));
+	frames.push(frame([{functionCall: {name: 'Bash', args: {command: 'npm test -- --run'}}}]));
+	while (frames.length < 199) frames.push(frame([{text: ' tail'}]));
+	frames.push(
+		`data: ${JSON.stringify({candidates: [{content: {role: 'model', parts: [{text: ''}]}, finishReason: 'STOP', index: 0}], usageMetadata: {promptTokenCount: 20000, candidatesTokenCount: 600, cachedContentTokenCount: 19000}})}\r\n\r\n`,
+	);
+	return networkReads(frames, frames.length);
+}
+
+function networkReads(frames, chunks) {
 	const bytes = encoder.encode(frames.join(''));
 	// Network-sized reads that cut frames (and UTF-8 sequences) anywhere.
 	const reads = [];
 	for (let offset = 0, size = 700; offset < bytes.length; offset += size, size = size === 700 ? 1337 : 700) reads.push(bytes.subarray(offset, offset + size));
-	return {reads, bytes: bytes.length, chunks: frames.length - 1};
+	return {reads, bytes: bytes.length, chunks};
 }
 
 /**
@@ -79,12 +102,16 @@ const round = (value, digits = 3) => Number(value.toFixed(digits));
 
 // ------------------------------------------------------------------------------------------ stream
 
-function benchStream() {
-	const {reads, bytes, chunks} = streamBytes();
+function benchStream(dialect) {
+	const {reads, bytes, chunks} = dialect === 'gemini' ? geminiStreamBytes() : streamBytes();
 	const profile = PROFILES.deepseek;
 	const toolNames = new ToolNameMap();
+	const signatures = new ThoughtSignatureCache();
 	const run = () => {
-		const translator = new StreamTranslator({requestedModel: 'claude-sonnet-4-5', inputTokens: 20000, profile, toolNames});
+		const translator =
+			dialect === 'gemini'
+				? new GeminiStreamTranslator({requestedModel: 'claude-sonnet-4-5', inputTokens: 20000, toolNames, signatures})
+				: new StreamTranslator({requestedModel: 'claude-sonnet-4-5', inputTokens: 20000, profile, toolNames});
 		let out = translator.start();
 		for (const read of reads) out += translator.push(read);
 		out += translator.end();
@@ -149,19 +176,25 @@ function benchRequest(target) {
 
 const results = {
 	node: process.version,
-	stream: benchStream(),
+	stream: benchStream('openai-chat'),
+	geminiStream: benchStream('gemini'),
 	request100k: benchRequest(100 * 1024),
 	request1m: benchRequest(1024 * 1024),
 };
 
 if (json) console.log(JSON.stringify(results, null, 2));
 else {
-	const {stream, request100k: r1, request1m: r2} = results;
+	const {stream, geminiStream, request100k: r1, request1m: r2} = results;
 	console.log(`translate-micro (node ${results.node})`);
-	console.log(`stream   ${stream.chunks} chunks → ${stream.eventsPerStream} events, ${stream.microsecondsPerStream} µs/stream`);
-	console.log(
-		`         ${stream.eventsPerSecond.toLocaleString('en')} events/s wall (${stream.eventsPerCpuSecond.toLocaleString('en')} per CPU-s)  ${stream.upstreamMBPerSecond} MB/s upstream in  ${stream.clientMBPerSecond} MB/s client out  (target ≥ 100,000 events/s)`,
-	);
+	for (const [label, bench] of [
+		['openai', stream],
+		['gemini', geminiStream],
+	]) {
+		console.log(`stream   ${label} ${bench.chunks} chunks → ${bench.eventsPerStream} events, ${bench.microsecondsPerStream} µs/stream`);
+		console.log(
+			`         ${bench.eventsPerSecond.toLocaleString('en')} events/s wall (${bench.eventsPerCpuSecond.toLocaleString('en')} per CPU-s)  ${bench.upstreamMBPerSecond} MB/s upstream in  ${bench.clientMBPerSecond} MB/s client out  (target ≥ 100,000 events/s)`,
+		);
+	}
 	for (const [label, r, target] of [
 		['100 KB', r1, 2],
 		['1 MB', r2, 15],

@@ -1,7 +1,9 @@
+import {sanitizeTerminalText} from './sanitize.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type {ActivityBus} from './bus.js';
-import type {ActivityEvent, AttemptOutcome, RequestStarted} from './events.js';
+import type {ActivityEvent} from './events.js';
+import {onRequestEnd, type EndedRequest} from './usage/finished.js';
 
 /** Claude Code Router's level names; `info` (default) logs request metadata, `debug`/`trace` add bodies. */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
@@ -32,8 +34,6 @@ export type LogFile = {
 
 const FILE_MODE = 0o600;
 const rank: Record<LogLevel, number> = {fatal: 0, error: 1, warn: 2, info: 3, debug: 4, trace: 5};
-/** Requests whose end never arrives (a proxy bug) must not grow the map forever. */
-const MAX_PENDING = 1000;
 
 /**
  * Appends one JSON line per finished or failed request, notice and key-health change to the log file
@@ -47,7 +47,6 @@ export function createLogFile(options: LogFileOptions): LogFile {
 	const maxBodyChars = options.maxBodyChars ?? 64 * 1024;
 	const levelOf = (): LogLevel => (typeof options.level === 'function' ? options.level() : options.level) ?? 'info';
 
-	const pending = new Map<string, {start: RequestStarted; attempts: AttemptOutcome[]}>();
 	let queue: string[] = [];
 	let writing: Promise<void> = Promise.resolve();
 	let scheduled = false;
@@ -57,7 +56,8 @@ export function createLogFile(options: LogFileOptions): LogFile {
 
 	const enqueue = (record: Record<string, unknown>): void => {
 		if (failed || closed) return;
-		queue.push(`${options.redact(JSON.stringify(record))}\n`);
+		// JSON escapes C0 controls but not C1 or bidi controls: `cat` or `tail -f` of the file must be safe too.
+		queue.push(`${sanitizeTerminalText(options.redact(JSON.stringify(record)))}\n`);
 		if (scheduled) return;
 		scheduled = true;
 		setImmediate(() => {
@@ -92,48 +92,6 @@ export function createLogFile(options: LogFileOptions): LogFile {
 	const onEvent = (event: ActivityEvent): void => {
 		const level = rank[levelOf()] ?? rank.info;
 		switch (event.type) {
-			case 'request:start': {
-				if (pending.size >= MAX_PENDING) pending.delete(pending.keys().next().value!);
-				pending.set(event.id, {start: event, attempts: []});
-				break;
-			}
-
-			case 'request:attempt': {
-				pending.get(event.id)?.attempts.push(event.attempt);
-				break;
-			}
-
-			case 'request:end':
-			case 'request:error': {
-				const entry = pending.get(event.id);
-				pending.delete(event.id);
-				const failedRequest = event.type === 'request:error';
-				if (level < rank.info && !(failedRequest && level >= rank.error)) break;
-				const start = entry?.start;
-				enqueue({
-					time: new Date(event.at).toISOString(),
-					level: failedRequest ? 'error' : 'info',
-					event: failedRequest ? 'request failed' : 'request',
-					id: event.id,
-					...(start && {
-						scenario: start.scenario,
-						reason: start.reason,
-						requestedModel: start.requestedModel,
-						stream: start.stream,
-						upstreamHost: start.upstreamHost,
-						inputTokensEstimate: start.inputTokens,
-						...(start.sessionId && {sessionId: start.sessionId}),
-					}),
-					provider: (event.type === 'request:end' ? event.provider : undefined) ?? start?.provider,
-					model: (event.type === 'request:end' ? event.model : undefined) ?? start?.model,
-					status: event.status,
-					durationMs: event.durationMs,
-					...(event.type === 'request:end' ? {stopReason: event.stopReason, usage: event.usage} : {errorType: event.errorType, message: event.message, usage: event.usage}),
-					...(entry && entry.attempts.length > 0 && {attempts: entry.attempts}),
-				});
-				break;
-			}
-
 			case 'notice': {
 				if (event.source === 'log') break;
 				if (rank[event.level] > level) break;
@@ -161,7 +119,39 @@ export function createLogFile(options: LogFileOptions): LogFile {
 		}
 	};
 
-	const off = options.bus.on(onEvent);
+	const onRequest = ({start, attempts, end: event}: EndedRequest): void => {
+		const level = rank[levelOf()] ?? rank.info;
+		const failedRequest = event.type === 'request:error';
+		if (level < rank.info && !(failedRequest && level >= rank.error)) return;
+		enqueue({
+			time: new Date(event.at).toISOString(),
+			level: failedRequest ? 'error' : 'info',
+			event: failedRequest ? 'request failed' : 'request',
+			id: event.id,
+			...(start && {
+				scenario: start.scenario,
+				reason: start.reason,
+				requestedModel: start.requestedModel,
+				stream: start.stream,
+				upstreamHost: start.upstreamHost,
+				inputTokensEstimate: start.inputTokens,
+				...(start.sessionId && {sessionId: start.sessionId}),
+			}),
+			provider: (event.type === 'request:end' ? event.provider : undefined) ?? start?.provider,
+			model: (event.type === 'request:end' ? event.model : undefined) ?? start?.model,
+			status: event.status,
+			durationMs: event.durationMs,
+			...(event.type === 'request:end' ? {stopReason: event.stopReason, usage: event.usage} : {errorType: event.errorType, message: event.message, usage: event.usage}),
+			...(attempts.length > 0 && {attempts}),
+		});
+	};
+
+	const offEvents = options.bus.on(onEvent);
+	const offRequests = onRequestEnd(options.bus, onRequest);
+	const off = (): void => {
+		offEvents();
+		offRequests();
+	};
 
 	const flush = async (): Promise<void> => {
 		// Queued lines are drained by the scheduled callback; wait for it, then for the write chain.
@@ -180,7 +170,6 @@ export function createLogFile(options: LogFileOptions): LogFile {
 			off();
 			await flush();
 			closed = true;
-			pending.clear();
 		},
 	};
 }

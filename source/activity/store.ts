@@ -1,3 +1,4 @@
+import {sanitizeTerminalText} from './sanitize.js';
 import type {ActivityBus} from './bus.js';
 import type {ActivityEvent, AttemptOutcome, KeyHealth, Notice, RouteScenario, Usage} from './events.js';
 
@@ -96,7 +97,9 @@ export class ActivityStore {
 		return this;
 	}
 
-	apply(event: ActivityEvent): void {
+	apply(received: ActivityEvent): void {
+		// Everything shown on the dashboard passes here: text from clients and upstreams is made safe once.
+		const event = received.type === 'request:debug' || received.type === 'request:progress' ? received : sanitizeEvent(received);
 		switch (event.type) {
 			case 'request:start': {
 				this.#inFlight.set(event.id, {
@@ -249,4 +252,39 @@ export class ActivityStore {
 		}, this.#batchMs);
 		this.#timer.unref();
 	}
+}
+
+/** The event with every string field (and those of a nested object, such as an attempt) sanitised. */
+function sanitizeEvent<T extends ActivityEvent>(event: T): T {
+	let copy: Record<string, unknown> | undefined;
+	for (const [key, value] of Object.entries(event)) {
+		const safe = sanitizeValue(value);
+		if (safe === value) continue;
+		copy ??= {...event};
+		copy[key] = safe;
+	}
+
+	return (copy ?? event) as T;
+}
+
+function sanitizeValue(value: unknown): unknown {
+	if (typeof value === 'string') return sanitizeTerminalText(value);
+	if (Array.isArray(value)) {
+		const items = value.map(sanitizeValue);
+		return items.some((item, index) => item !== value[index]) ? items : value;
+	}
+
+	if (value && typeof value === 'object') {
+		let copy: Record<string, unknown> | undefined;
+		for (const [key, item] of Object.entries(value)) {
+			const safe = typeof item === 'string' ? sanitizeTerminalText(item) : item;
+			if (safe === item) continue;
+			copy ??= {...(value as Record<string, unknown>)};
+			copy[key] = safe;
+		}
+
+		return copy ?? value;
+	}
+
+	return value;
 }

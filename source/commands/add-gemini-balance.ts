@@ -151,8 +151,9 @@ async function nonInteractive(store: ConfigStore, options: AddGeminiBalanceOptio
 	}
 
 	try {
-		const {plan} = saveProvider(store, draft);
+		const {plan, notice} = saveProvider(store, draft);
 		out(`Saved: ${plan.reason} in ${store.path}\n`);
+		if (notice) out(`  ▲ ${notice}\n`);
 		for (const [scenario, model] of Object.entries(routed)) out(`  Router.${scenario} = "${plan.name},${model}"\n`);
 		out('A running ccr-tui picks this up with the next request (no restart).\n');
 		return EXIT_OK;

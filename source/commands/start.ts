@@ -7,6 +7,7 @@
  * is reported and the last good config keeps serving.
  */
 import {ActivityBus} from '../activity/bus.js';
+import {sanitizeTerminalText} from '../activity/sanitize.js';
 import type {ActivityEvent, RequestStarted} from '../activity/events.js';
 import {createLogFile, type LogFile} from '../activity/log-file.js';
 import {logFilePath, resolveConfigPath} from '../config/paths.js';
@@ -63,7 +64,7 @@ export async function runStart(options: StartOptions = {}): Promise<number> {
 
 	const print = (line: string) => {
 		if (pending.length === 0) queueMicrotask(flushLines);
-		pending.push(`${redact(line)}\n`);
+		pending.push(`${redact(sanitizeTerminalText(line))}\n`);
 	};
 	if (first.created) print(`created ${configPath} with defaults; add a provider (ccr-tui add-gemini-balance) or edit the file`);
 

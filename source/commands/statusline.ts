@@ -5,7 +5,7 @@
  * provider,model, TTFT, tokens of the last turn and of the session, and a mark when a fallback
  * answered or a key was rotated. Never fails: without a ccr-tui it prints a short hint, exit 0.
  *
- * Runs once per turn, so start-up is the cost: this file imports only node:http, node:fs and two
+ * Runs once per turn, so start-up is the cost: this file imports only node:http, node:fs and a few
  * import-free modules (cli.tsx reaches it before loading commander).
  */
 import fs from 'node:fs';
@@ -13,7 +13,8 @@ import http from 'node:http';
 import {DEFAULT_HOST, DEFAULT_PORT} from '../config/defaults.js';
 import {resolveEnvRefs} from '../config/env-refs.js';
 import {resolveConfigPath} from '../config/paths.js';
-import {formatCount, formatDuration, terminalSafe} from '../ui/format.js';
+import {sanitizeTerminalText} from '../activity/sanitize.js';
+import {formatCount, formatDuration} from '../ui/format.js';
 
 export type StatuslineOptions = {
 	config?: string;
@@ -156,7 +157,7 @@ export function formatAnswer(outcome: Outcome, target: Target, session: string |
 	const found = outcome.answer.session;
 	const last = found?.last;
 	if (!found || !last) return session ? 'ccr-tui ✓ no request yet in this session' : 'ccr-tui ✓ running (no session id from Claude Code)';
-	const safe = (value: unknown): string => terminalSafe(String(value ?? '?'));
+	const safe = (value: unknown): string => sanitizeTerminalText(String(value ?? '?'));
 	const failed = last.error !== undefined || (last.status ?? 200) >= 400;
 	const parts = [
 		paint(color, '36', safe(last.route)),

@@ -4,8 +4,8 @@
  * config (the user's prices; ccr-tui has none of its own).
  */
 import {usageDir} from '../activity/usage/files.js';
-import {readUsageHistory, skippedLinesWarning} from '../activity/usage/read-history.js';
-import {GROUP_BY, summarizeUsage, type GroupBy, type PricingTable, type UsageRow, type UsageSummary} from '../activity/usage/summary.js';
+import {skippedLinesWarning, visitUsageHistory} from '../activity/usage/read-history.js';
+import {GROUP_BY, usageAccumulator, type GroupBy, type PricingTable, type UsageRow, type UsageSummary} from '../activity/usage/summary.js';
 import {formatCount, formatDuration} from '../ui/format.js';
 import {readConfig} from './read-config.js';
 
@@ -48,16 +48,17 @@ export async function runUsage(options: UsageOptions = {}): Promise<number> {
 	const now = (options.now ?? Date.now)();
 	const since = now - days * DAY_MS;
 	const dir = usageDir(read.path);
-	const history = readUsageHistory(dir, since);
+	const accumulator = usageAccumulator({by, pricing: read.config.pricing as PricingTable | undefined});
+	const history = visitUsageHistory(dir, since, record => accumulator.add(record));
 	const warning = skippedLinesWarning(history);
 	if (warning) err(`ccr-tui usage: warning: ${warning}\n`);
-	const summary = summarizeUsage(history.records, {by, pricing: read.config.pricing as PricingTable | undefined});
+	const summary = accumulator.result();
 	if (options.json) {
 		out(`${JSON.stringify({days, since: new Date(since).toISOString(), dir, ...summary, skippedLines: history.skipped}, undefined, 2)}\n`);
 		return 0;
 	}
 
-	if (history.records.length === 0) {
+	if (summary.total.requests === 0) {
 		out(`No requests in the last ${days} day${days === 1 ? '' : 's'} (history: ${dir}).\nRequests are recorded while ccr-tui runs (dashboard, start or code).\n`);
 		return 0;
 	}

@@ -6,6 +6,8 @@ import JSON5 from 'json5';
 import {configSchema, defaultRawConfig, type Config, type RawConfig, type Scenario} from './schema.js';
 import {resolveEnvRefs, type Env} from './env-refs.js';
 import {describeZodError, describeSyntaxError, ConfigError, type ConfigIssue} from './errors.js';
+import {acquireLock, LockTimeoutError} from './file-lock.js';
+import {editPreserving} from './preserving-edit.js';
 
 export {ConfigError, type ConfigIssue} from './errors.js';
 
@@ -44,12 +46,42 @@ export type ConfigStoreOptions = {
 
 type Listener = (snapshot: ConfigSnapshot) => void;
 
+/**
+ * A change to the config: edit `draft` (the file's content as written, `$ENV` references unresolved)
+ * in place or return a new one. `current` is the same content validated and resolved. Runs on the
+ * file as it is at the moment of saving (another process may have saved since this one last read
+ * it), and again if the file changes under the save: it must depend on nothing but its arguments.
+ * Throw (for example a ConfigError) when the change no longer applies.
+ */
+export type ConfigMutation = (draft: RawConfig, current: Config) => RawConfig | void;
+
+/** What a save did. */
+export type SaveResult = {
+	readonly snapshot: ConfigSnapshot;
+	/**
+	 * 'kept': only the changed entries were rewritten (comments, order, quoting, layout kept).
+	 * 'rewritten': the whole file was written as plain JSON (comments and formatting lost; the
+	 * backup has them).
+	 */
+	readonly formatting: 'kept' | 'rewritten';
+	/** One line for the user when something about the save deserves a word (a rewrite), else undefined. */
+	readonly notice?: string;
+	/** The backup taken before this save, if any. */
+	readonly backup?: string;
+	/** Times the mutation ran (more than 1 when the file changed under the save). */
+	readonly attempts: number;
+};
+
+const MAX_ATTEMPTS = 3;
+
 const FILE_MODE = 0o600;
 
 /**
- * The config file, validated with zod and written through conf (atomic temp-file + rename).
- * Single writer: this process. Hand edits are picked up by a debounced directory watch; our own
- * writes are recognised by content and not reloaded twice.
+ * The config file, validated with zod and written through conf (atomic temp-file + rename). Saves
+ * edit only the changed entries of the text (comments and layout survive) and are serialised across
+ * processes by a lock file, each applying its mutation to the content the previous save wrote. Hand
+ * edits are picked up by a debounced watch of the file's folder (and of the link target's folder
+ * when the config is a symlink); our own writes are recognised by content and not reloaded twice.
  */
 export class ConfigStore {
 	readonly path: string;
@@ -62,6 +94,10 @@ export class ConfigStore {
 	#debounce?: NodeJS.Timeout;
 	#debounceMs: number;
 	#lastText?: string;
+	/** Text conf writes next (conf serialises through this, so a preserved text is written as is). */
+	#pendingText?: string;
+	#watchedTarget?: string;
+	#targetWatcher?: fs.FSWatcher;
 	/** The file does not exist yet and is created by the first save (createIfMissing: false). */
 	#lazyCreate: boolean;
 
@@ -96,44 +132,134 @@ export class ConfigStore {
 	};
 
 	/**
-	 * Apply a change to the raw file content and save it atomically, after validating the result
-	 * and backing up the current file. Throws ConfigError (file untouched) when the file on disk is
-	 * broken, the result is invalid, or the write fails.
+	 * Apply a change and save it: under the lock, on the file's current content, validated, backed
+	 * up, written atomically (mode 0600). Comments and layout are kept where the change allows;
+	 * otherwise the file is rewritten as plain JSON and the result says so. Throws ConfigError (file
+	 * untouched) when the file on disk is broken or read-only, the result is invalid, the mutation
+	 * throws, another process holds the lock too long, or the write fails.
 	 */
-	update(mutate: (draft: RawConfig) => RawConfig | void): ConfigSnapshot {
-		const current = this.#read();
+	save(mutate: ConfigMutation): SaveResult {
+		let release: () => void;
+		try {
+			if (this.#lazyCreate) fs.mkdirSync(path.dirname(this.path), {recursive: true, mode: 0o700});
+			// Loading conf takes ~150 ms the first time: never while holding the lock.
+			this.#writer();
+			release = acquireLock(this.#lockPath());
+		} catch (error) {
+			// No writer or lock without a folder: say what is wrong with the file.
+			const current = error instanceof LockTimeoutError ? undefined : this.#read();
+			if (current && 'issue' in current) throw new ConfigError(current.issue);
+			throw this.#writeError(error);
+		}
+
+		try {
+			for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+				const result = this.#saveOnce(mutate, attempt);
+				if (result) return result;
+			}
+
+			const problem = 'the file kept changing while saving (another program is writing it)';
+			throw new ConfigError({path: this.path, key: '', problem, message: `Could not save ${this.path}: ${problem}; nothing was changed. Try again.`});
+		} finally {
+			release();
+		}
+	}
+
+	/** `save` for callers that only need the new snapshot. */
+	update(mutate: ConfigMutation): ConfigSnapshot {
+		return this.save(mutate).snapshot;
+	}
+
+	/** One read-mutate-write; undefined when the file changed under it (the caller retries). */
+	#saveOnce(mutate: ConfigMutation, attempt: number): SaveResult | undefined {
+		const text = this.#readText();
+		const current = text === undefined ? this.#read() : this.#parse(text);
 		if ('issue' in current) {
 			throw new ConfigError({...current.issue, message: `${current.issue.message}. Fix the file by hand first; it was not changed.`});
 		}
 
 		const draft = structuredClone(current.raw);
-		const next = mutate(draft) ?? draft;
+		const next = mutate(draft, current.config) ?? draft;
 		const checked = this.#validate(next);
 		if ('issue' in checked) throw new ConfigError(checked.issue);
 
-		const text = serialize(next);
+		const edited = text === undefined ? undefined : editPreserving(text, current.raw, next);
+		const out = edited ?? serialize(next);
+		// Nothing is lost when the file already was what a rewrite produces (ours, no comments).
+		const formatting = text === undefined || edited !== undefined || text === serialize(current.raw) ? 'kept' : 'rewritten';
+		if (this.#readText() !== text) return undefined;
+		this.#assertWritable();
+		let backup: string | undefined;
 		try {
-			if (this.#lazyCreate) fs.mkdirSync(path.dirname(this.path), {recursive: true, mode: 0o700});
-			this.#backup();
-			this.#lastText = text;
+			backup = this.#backup();
+			this.#lastText = out;
+			this.#pendingText = out;
 			this.#writer().store = next;
 		} catch (error) {
 			this.#lastText = undefined;
-			throw new ConfigError({
-				path: this.path,
-				key: '',
-				problem: writeProblem(error),
-				message: `Could not save ${this.path}: ${writeProblem(error)}`,
-			});
+			throw this.#writeError(error);
+		} finally {
+			this.#pendingText = undefined;
 		}
 
 		this.#publish({config: checked.config, raw: next, created: this.#snapshot.created});
-		return this.#snapshot;
+		const notice =
+			formatting === 'rewritten'
+				? `saved as plain JSON: the comments and formatting of ${path.basename(this.path)} could not be kept${backup ? ` (the backup ${path.basename(backup)} has them)` : ''}`
+				: undefined;
+		return {snapshot: this.#snapshot, formatting, notice, backup, attempts: attempt};
+	}
+
+	#lockPath(): string {
+		return `${this.#target()}.lock`;
+	}
+
+	/** The file a save replaces: the link's target when the config is a symlink. */
+	#target(): string {
+		try {
+			return fs.realpathSync(this.path);
+		} catch {
+			return this.path;
+		}
+	}
+
+	/** A file the user made read-only is theirs to keep that way: never replaced (root could). */
+	#assertWritable(): void {
+		let mode: number;
+		try {
+			mode = fs.statSync(this.path).mode;
+		} catch {
+			return;
+		}
+
+		if ((mode & 0o222) !== 0) return;
+		const octal = (mode & 0o777).toString(8).padStart(4, '0');
+		const problem = `the file is read-only (mode ${octal}); ccr-tui does not replace it`;
+		throw new ConfigError({
+			path: this.path,
+			key: '',
+			problem,
+			message: `Could not save ${this.path}: ${problem}. Make it writable (chmod 600 ${this.path}) to save changes from ccr-tui.`,
+		});
+	}
+
+	#writeError(error: unknown): ConfigError {
+		if (error instanceof ConfigError) return error;
+		const problem = error instanceof LockTimeoutError ? error.message : writeProblem(error);
+		return new ConfigError({path: this.path, key: '', problem, message: `Could not save ${this.path}: ${problem}`});
+	}
+
+	#readText(): string | undefined {
+		try {
+			return fs.readFileSync(this.path, 'utf8');
+		} catch {
+			return undefined;
+		}
 	}
 
 	/** Point a scenario at `provider,model`, or clear it with undefined. */
-	setRoute(scenario: Scenario, target: string | undefined): ConfigSnapshot {
-		return this.update(draft => {
+	setRoute(scenario: Scenario, target: string | undefined): SaveResult {
+		return this.save(draft => {
 			const router = {...(draft['Router'] as Record<string, unknown> | undefined)};
 			if (target) router[scenario] = target;
 			else delete router[scenario];
@@ -157,6 +283,8 @@ export class ConfigStore {
 	close(): void {
 		this.#watcher?.close();
 		this.#watcher = undefined;
+		this.#targetWatcher?.close();
+		this.#targetWatcher = undefined;
 		clearTimeout(this.#debounce);
 		this.#listeners.clear();
 	}
@@ -173,7 +301,7 @@ export class ConfigStore {
 			projectSuffix: '',
 			accessPropertiesByDotNotation: false,
 			configFileMode: FILE_MODE,
-			serialize,
+			serialize: value => this.#pendingText ?? serialize(value),
 			// Reading and validation are ours (with precise messages); conf only writes. A lenient
 			// deserialize keeps conf from throwing on a broken file it would otherwise never load.
 			deserialize: text => {
@@ -197,6 +325,10 @@ export class ConfigStore {
 			return {issue: {path: this.path, key: '', problem, message: `Cannot read ${this.path}: ${problem}`}};
 		}
 
+		return this.#parse(text);
+	}
+
+	#parse(text: string): {config: Config; raw: RawConfig} | {issue: ConfigIssue} {
 		let raw: unknown;
 		try {
 			// A UTF-8 BOM (some Windows editors) is not JSON5.
@@ -236,8 +368,8 @@ export class ConfigStore {
 		return {config: result.data, raw};
 	}
 
-	#backup(): void {
-		if (this.#backups <= 0 || !fs.existsSync(this.path)) return;
+	#backup(): string | undefined {
+		if (this.#backups <= 0 || !fs.existsSync(this.path)) return undefined;
 		const stamp = new Date().toISOString().replaceAll(':', '-');
 		const backup = `${this.path}.${stamp}.bak`;
 		// Copy, then rename: a kill mid-copy must leave no torn (empty) backup that someone restores.
@@ -253,29 +385,50 @@ export class ConfigStore {
 		for (const old of backups.slice(0, Math.max(0, backups.length - this.#backups))) {
 			fs.rmSync(path.join(directory, old), {force: true});
 		}
+
+		return backup;
 	}
 
 	#watch(): void {
-		const directory = path.dirname(this.path);
 		const base = path.basename(this.path);
+		this.#watcher = this.#watchFolder(path.dirname(this.path), name => name === base);
+		this.#watchTarget();
+	}
+
+	/**
+	 * A symlinked config (dotfiles repos) is edited at its target, whose folder the link's folder
+	 * watch never hears about: watch the target's folder too, and follow the link when it changes.
+	 */
+	#watchTarget(): void {
+		const target = this.#target();
+		if (target === this.#watchedTarget) return;
+		this.#targetWatcher?.close();
+		this.#targetWatcher = undefined;
+		this.#watchedTarget = target;
+		if (target === this.path) return;
+		const base = path.basename(target);
+		this.#targetWatcher = this.#watchFolder(path.dirname(target), name => name === base);
+	}
+
+	#watchFolder(directory: string, matches: (name: string) => boolean): fs.FSWatcher | undefined {
 		try {
-			// Watch the directory: atomic saves (ours and editors') replace the file by rename.
-			this.#watcher = fs.watch(directory, {persistent: false}, (_event, filename) => {
-				if (filename && filename !== base) return;
+			// The folder, not the file: atomic saves (ours and editors') replace the file by rename.
+			const watcher = fs.watch(directory, {persistent: false}, (_event, filename) => {
+				if (filename && !matches(filename)) return;
 				clearTimeout(this.#debounce);
 				this.#debounce = setTimeout(() => this.#onFileChanged(), this.#debounceMs);
 				this.#debounce.unref();
 			});
-			this.#watcher.on('error', () => {
-				this.#watcher?.close();
-				this.#watcher = undefined;
-			});
+			watcher.on('error', () => watcher.close());
+			return watcher;
 		} catch {
 			// No watch support (some network filesystems): edits then need a restart.
+			return undefined;
 		}
 	}
 
 	#onFileChanged(): void {
+		if (this.#watcher) this.#watchTarget();
 		let text: string | undefined;
 		try {
 			text = fs.readFileSync(this.path, 'utf8');

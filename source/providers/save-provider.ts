@@ -3,6 +3,8 @@
  * same server (and API flavour) is updated in place, never duplicated; a different server under a
  * taken name gets `name-2`. Every save can be previewed first: the diff and the routes it breaks.
  */
+import {isDeepStrictEqual} from 'node:util';
+import {ConfigError} from '../config/errors.js';
 import type {Config, RawConfig} from '../config/schema.js';
 import type {ConfigSnapshot, ConfigStore} from '../config/store.js';
 import {normalizeUrl, type ProviderEndpoint} from './normalize-url.js';
@@ -86,18 +88,29 @@ export function previewProviderSave(snapshot: Pick<ConfigSnapshot, 'config' | 'r
 	return {plan, provider, diff, impact};
 }
 
-/** Upsert the provider and point the chosen routes at it, in one validated, atomic write. */
-export function saveProvider(store: ConfigStore, draft: ProviderDraft, options: SaveOptions = {}): SavePreview & {snapshot: ConfigSnapshot} {
-	const preview = previewProviderSave(store.getSnapshot(), draft, options.editIndex);
-	const {plan, provider} = preview;
-	const snapshot = store.update(raw => {
-		// `plan` and `provider` come from the preview: what was shown (and tested) is what is written.
+/**
+ * Upsert the provider and point the chosen routes at it, in one validated, atomic write. The save is
+ * planned again on the file as it is when writing (another process may have saved meanwhile): a new
+ * provider then takes a free name; an edited provider that changed in the file fails (nothing is
+ * written) rather than overwrite that change. `notice` is set when the file's formatting could not
+ * be kept.
+ */
+export function saveProvider(store: ConfigStore, draft: ProviderDraft, options: SaveOptions = {}): SavePreview & {snapshot: ConfigSnapshot; notice?: string} {
+	const shown = previewProviderSave(store.getSnapshot(), draft, options.editIndex);
+	let preview = shown;
+	const result = store.save((raw, current) => {
+		preview = previewProviderSave({config: current, raw}, draft, options.editIndex);
+		if (preview.plan.mode === 'update' && !isDeepStrictEqual(preview.provider, shown.provider)) {
+			const problem = `provider "${shown.plan.name}" changed in the file since this save was prepared`;
+			throw new ConfigError({path: store.path, key: 'Providers', problem, message: `${problem}; nothing was saved. Look at it again and retry.`});
+		}
+
+		const {plan, provider} = preview;
 		const key = providersKey(raw);
 		const list = [...providerList(raw)];
 		const existing = plan.index === undefined ? undefined : list[plan.index];
 		list[plan.index ?? list.length] = provider;
 		raw[key] = list;
-		// Against the file as it is now (it may have changed since the preview).
 		if (existing) applyRouteFix(raw, routeImpact(raw, String(existing['name']), plan.models, preview.diff.modelsRemoved), options.routeFix ?? {kind: 'keep'});
 		const router = {...(raw['Router'] as RawConfig | undefined)};
 		for (const [scenario, model] of Object.entries(draft.routes)) {
@@ -107,7 +120,7 @@ export function saveProvider(store: ConfigStore, draft: ProviderDraft, options: 
 		raw['Router'] = router;
 		if (existing && existing['name'] !== plan.name) renameRoutes(raw, String(existing['name']), plan.name);
 	});
-	return {...preview, snapshot};
+	return {...preview, snapshot: result.snapshot, notice: result.notice};
 }
 
 /** What deleting a provider changes: the diff and the routes and fallbacks that point at it. */

@@ -23,6 +23,7 @@ import {calculateLayout} from './layout.js';
 import {Dashboard} from './screens/dashboard.js';
 import {HelpOverlay, helpMaxOffset} from './screens/help-overlay.js';
 import {Onboarding, type OnboardingChoice} from './screens/onboarding.js';
+import {ProviderDelete, ProviderEditor} from './screens/provider-editor.js';
 import {RequestDetail} from './screens/request-detail.js';
 import {RoutePicker} from './screens/route-picker.js';
 import {UsageScreen} from './screens/usage.js';
@@ -148,8 +149,9 @@ function AppShell(props: AppProps): ReactNode {
 		(scenario: Scenario, target: string | undefined) => {
 			dispatch({type: 'back'});
 			try {
-				store.setRoute(scenario, target);
-				dispatch({type: 'flash', tone: 'ok', text: `${scenario} → ${target ?? 'unset'} saved; the next request uses it`});
+				const {notice} = store.setRoute(scenario, target);
+				const saved = `${scenario} → ${target ?? 'unset'} saved; the next request uses it`;
+				dispatch(notice ? {type: 'flash', tone: 'warn', text: `${saved} (${notice})`} : {type: 'flash', tone: 'ok', text: saved});
 			} catch (error) {
 				dispatch({type: 'flash', tone: 'error', text: `${scenario} not changed: ${describeSaveError(error, store.path)}`});
 			}
@@ -223,6 +225,15 @@ function AppShell(props: AppProps): ReactNode {
 		[store, dispatch, recordTest],
 	);
 
+	const providerChanged = useCallback(
+		(message: string) => {
+			dispatch({type: 'home'});
+			dispatch({type: 'focus', panel: 'providers'});
+			dispatch({type: 'flash', tone: 'ok', text: message});
+		},
+		[dispatch],
+	);
+
 	const handlers: Partial<Record<CommandId, (input: string, key: Key) => void>> = {
 		'app.help'() {
 			setHelpOffset(0);
@@ -249,6 +260,14 @@ function AppShell(props: AppProps): ReactNode {
 			const view = providers[Math.min(latest().providerIndex, providers.length - 1)];
 			if (view) tests.start(view.provider);
 			else dispatch({type: 'flash', tone: 'info', text: 'No provider to test yet: press g or a to add one'});
+		},
+		'provider.edit'() {
+			const index = Math.min(latest().providerIndex, providers.length - 1);
+			if (index >= 0) dispatch({type: 'open', screen: {name: 'edit-provider', index}});
+		},
+		'provider.delete'() {
+			const index = Math.min(latest().providerIndex, providers.length - 1);
+			if (index >= 0) dispatch({type: 'open', screen: {name: 'delete-provider', index}});
 		},
 		'provider.addGeminiBalance': () => dispatch({type: 'open', screen: {name: 'wizard', preset: 'gemini-balance'}}),
 		'provider.add': () => dispatch({type: 'open', screen: {name: 'wizard', preset: undefined}}),
@@ -338,6 +357,13 @@ function AppShell(props: AppProps): ReactNode {
 			break;
 		}
 
+		case 'edit-provider':
+		case 'delete-provider': {
+			const Screen = screen.name === 'edit-provider' ? ProviderEditor : ProviderDelete;
+			body = <Screen store={store} index={screen.index} onDone={providerChanged} onCancel={() => dispatch({type: 'back'})} />;
+			break;
+		}
+
 		case 'onboarding': {
 			body = <Onboarding listenUrl={props.listenUrl} configPath={config.path} width={size.columns} height={bodyHeight} demoNote={demoNote} onChoose={chooseOnboarding} />;
 			break;
@@ -376,7 +402,9 @@ export function contextsFor(screen: Screen, focus: Panel): KeyContext[] {
 			return ['global', 'dashboard', focus];
 		}
 
-		case 'wizard': {
+		case 'wizard':
+		case 'edit-provider':
+		case 'delete-provider': {
 			return ['global'];
 		}
 

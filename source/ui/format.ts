@@ -67,8 +67,3 @@ export function tildePath(path: string, home: string | undefined): string {
 	if (home && home !== '/' && path.startsWith(`${home}/`)) return `~${path.slice(home.length)}`;
 	return path;
 }
-
-/** Text from outside (config names, server answers) with control characters removed, so it cannot drive the terminal. */
-export function terminalSafe(text: string): string {
-	return text.replace(/[\u0000-\u001F\u007F-\u009F]/g, '');
-}

@@ -20,7 +20,9 @@ export type Screen =
 	| {readonly name: 'usage'}
 	| {readonly name: 'picker'; readonly scenario: Scenario}
 	| {readonly name: 'wizard'; readonly preset: WizardPreset | undefined}
-	| {readonly name: 'onboarding'};
+	| {readonly name: 'onboarding'}
+	| {readonly name: 'edit-provider'; readonly index: number}
+	| {readonly name: 'delete-provider'; readonly index: number};
 
 export type Flash = {readonly tone: 'ok' | 'warn' | 'error' | 'info'; readonly text: string; readonly id: number};
 

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import JSON5 from 'json5';
 import {describe, expect, it} from 'vitest';
 import {ConfigError, ConfigStore} from '../../source/config/store.js';
 import {tempDir} from '../helpers/temp-dir.js';
@@ -41,7 +42,8 @@ describe('ConfigStore', () => {
 		expect((config as Record<string, unknown>)['StatusLine']).toEqual({enabled: true});
 
 		s.setRoute('background', 'deepseek,deepseek-chat');
-		const written = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'));
+		// Still JSON5 (comments kept): read it as such.
+		const written = JSON5.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'));
 		expect(written.APIKEY).toBe('$CCR_TEST_KEY');
 		expect(written.Providers[0].api_key).toBe('${DS_KEY}');
 		expect(written.StatusLine).toEqual({enabled: true});

@@ -2,19 +2,16 @@ import {spawn} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
-import ts from 'typescript';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {ConfigError, ConfigStore} from '../../source/config/store.js';
+import {transpiledConfigStore} from '../helpers/config-module.js';
 import {startHarness} from '../helpers/proxy-harness.js';
 import {tempDir} from '../helpers/temp-dir.js';
 import {waitFor} from '../helpers/wait-for.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const fixture = path.join(root, 'test/fixtures/config-save-loop.mjs');
-// Built from the current source (not a possibly stale dist/) inside node_modules so that the child
-// resolves conf/zod/json5 from the project.
-const outDir = path.join(root, 'node_modules/.cache/ccr-tui-config-safety');
-const storeModule = path.join(outDir, 'config/store.js');
+const storeModule = path.join(root, 'node_modules/.cache/ccr-tui-config-safety/config/store.js');
 
 const goodConfig = {
 	PORT: 3456,
@@ -67,14 +64,7 @@ function assertWholeVersion(configPath: string): number {
 
 describe('config safety', () => {
 	beforeAll(() => {
-		// Transpile (no type-check: that is `npm run typecheck`'s job) the config module and its
-		// siblings, keeping the `.js` specifiers, so the child runs exactly the current source.
-		fs.mkdirSync(path.join(outDir, 'config'), {recursive: true});
-		for (const name of fs.readdirSync(path.join(root, 'source/config')).filter(file => file.endsWith('.ts'))) {
-			const source = fs.readFileSync(path.join(root, 'source/config', name), 'utf8');
-			const {outputText} = ts.transpileModule(source, {compilerOptions: {module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022}, fileName: name});
-			fs.writeFileSync(path.join(outDir, 'config', name.replace(/\.ts$/, '.js')), outputText);
-		}
+		transpiledConfigStore('ccr-tui-config-safety');
 	});
 
 	it('a save killed with SIGKILL at any point leaves a whole old or new version (20 kills), mode 0600', async () => {

@@ -17,18 +17,24 @@ export type HistoryRead = {
  * unreadable lines are counted, never fatal. A folder that does not exist yet is an empty history.
  */
 export function readUsageHistory(dir: string, since = 0): HistoryRead {
+	const records: UsageRecord[] = [];
+	const skipped = visitUsageHistory(dir, since, record => records.push(record));
+	return {records, ...skipped};
+}
+
+/** The same, one record at a time (nothing kept): for summaries of many records. */
+export function visitUsageHistory(dir: string, since: number, visit: (record: UsageRecord) => void): Omit<HistoryRead, 'records'> {
 	let names: string[];
 	try {
 		names = fs.readdirSync(dir);
 	} catch {
-		return {records: [], skipped: 0, skippedIn: []};
+		return {skipped: 0, skippedIn: []};
 	}
 
 	const days = names
 		.map(name => ({name, day: dayOfFileName(name)}))
 		.filter((entry): entry is {name: string; day: string} => entry.day !== undefined && dayFileMayHold(entry.day, since))
 		.sort((a, b) => (a.day < b.day ? -1 : 1));
-	const records: UsageRecord[] = [];
 	let skipped = 0;
 	const skippedIn: string[] = [];
 	for (const {name} of days) {
@@ -41,21 +47,26 @@ export function readUsageHistory(dir: string, since = 0): HistoryRead {
 		}
 
 		const before = skipped;
-		for (const line of text.split('\n')) {
-			if (line === '') continue;
-			const record = parseUsageLine(line);
-			if (!record) skipped++;
-			else if (record.at >= since) records.push(record);
+		for (let start = 0; start < text.length; ) {
+			const end = text.indexOf('\n', start);
+			const stop = end === -1 ? text.length : end;
+			if (stop > start) {
+				const record = parseUsageLine(text.slice(start, stop));
+				if (!record) skipped++;
+				else if (record.at >= since) visit(record);
+			}
+
+			start = stop + 1;
 		}
 
 		if (skipped > before) skippedIn.push(file);
 	}
 
-	return {records, skipped, skippedIn};
+	return {skipped, skippedIn};
 }
 
 /** The one warning about skipped lines, or undefined when every line was a record. */
-export function skippedLinesWarning(read: HistoryRead): string | undefined {
+export function skippedLinesWarning(read: Omit<HistoryRead, 'records'>): string | undefined {
 	if (read.skipped === 0) return undefined;
 	const where = read.skippedIn.length === 1 ? read.skippedIn[0] : `${read.skippedIn.length} files`;
 	return `skipped ${read.skipped} unreadable line${read.skipped === 1 ? '' : 's'} in ${where} (a torn last line after a crash, or not a ccr-tui record)`;

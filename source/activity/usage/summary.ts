@@ -63,61 +63,89 @@ export function costOf(record: UsageRecord, pricing: PricingTable | undefined): 
 }
 
 /** Requests, errors, tokens, p50/p95 TTFT and duration and cost per group; busiest first (days in order). */
-export function summarizeUsage(records: readonly UsageRecord[], options: {by: GroupBy; pricing?: PricingTable}): UsageSummary {
-	const keyOf = KEY_OF[options.by];
-	const groups = new Map<string, UsageRecord[]>();
-	for (const record of records) {
-		const key = keyOf(record);
-		const group = groups.get(key);
-		if (group) group.push(record);
-		else groups.set(key, [record]);
-	}
-
-	const rows = [...groups].map(([key, group]) => summarizeGroup(key, group, options.pricing));
-	rows.sort(options.by === 'day' ? (a, b) => (a.key < b.key ? -1 : 1) : (a, b) => b.requests - a.requests || (a.key < b.key ? -1 : 1));
-	const priced = options.pricing !== undefined && Object.keys(options.pricing).length > 0;
-	return {by: options.by, rows, total: summarizeGroup('total', records, options.pricing), priced};
+export function summarizeUsage(records: Iterable<UsageRecord>, options: {by: GroupBy; pricing?: PricingTable}): UsageSummary {
+	const summary = usageAccumulator(options);
+	for (const record of records) summary.add(record);
+	return summary.result();
 }
 
-function summarizeGroup(key: string, records: readonly UsageRecord[], pricing: PricingTable | undefined): UsageRow {
-	let errors = 0;
-	let input = 0;
-	let output = 0;
-	let cacheRead = 0;
-	let cacheWrite = 0;
-	let cost: number | undefined;
-	let unpriced = 0;
-	const ttft: number[] = [];
-	const durations = new Float64Array(records.length);
-	for (const [index, record] of records.entries()) {
-		if (record.error !== undefined || record.status >= 400) errors++;
-		input += record.input;
-		output += record.output;
-		cacheRead += record.cacheRead ?? 0;
-		cacheWrite += record.cacheWrite ?? 0;
-		if (record.ttftMs !== undefined) ttft.push(record.ttftMs);
-		durations[index] = record.durationMs;
-		const price = costOf(record, pricing);
-		if (price === undefined) unpriced++;
-		else cost = (cost ?? 0) + price;
-	}
+/**
+ * The summary built one record at a time, so `ccr-tui usage` never keeps 100,000 parsed records
+ * alive: per group only counters and two number lists (for the percentiles).
+ */
+export function usageAccumulator(options: {by: GroupBy; pricing?: PricingTable}): {add(record: UsageRecord): void; result(): UsageSummary} {
+	const keyOf = KEY_OF[options.by];
+	const groups = new Map<string, Group>();
+	const total = newGroup();
+	return {
+		add(record) {
+			const key = keyOf(record);
+			let group = groups.get(key);
+			if (!group) {
+				group = newGroup();
+				groups.set(key, group);
+			}
 
-	durations.sort();
-	const ttftSorted = Float64Array.from(ttft).sort();
+			addTo(group, record, options.pricing);
+			addTo(total, record, options.pricing);
+		},
+		result() {
+			const rows = [...groups].map(([key, group]) => finish(key, group));
+			rows.sort(options.by === 'day' ? (a, b) => (a.key < b.key ? -1 : 1) : (a, b) => b.requests - a.requests || (a.key < b.key ? -1 : 1));
+			const priced = options.pricing !== undefined && Object.keys(options.pricing).length > 0;
+			return {by: options.by, rows, total: finish('total', total), priced};
+		},
+	};
+}
+
+type Group = {
+	requests: number;
+	errors: number;
+	input: number;
+	output: number;
+	cacheRead: number;
+	cacheWrite: number;
+	cost?: number;
+	unpriced: number;
+	ttft: number[];
+	durations: number[];
+};
+
+function newGroup(): Group {
+	return {requests: 0, errors: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0, unpriced: 0, ttft: [], durations: []};
+}
+
+function addTo(group: Group, record: UsageRecord, pricing: PricingTable | undefined): void {
+	group.requests++;
+	if (record.error !== undefined || record.status >= 400) group.errors++;
+	group.input += record.input;
+	group.output += record.output;
+	group.cacheRead += record.cacheRead ?? 0;
+	group.cacheWrite += record.cacheWrite ?? 0;
+	if (record.ttftMs !== undefined) group.ttft.push(record.ttftMs);
+	group.durations.push(record.durationMs);
+	const price = costOf(record, pricing);
+	if (price === undefined) group.unpriced++;
+	else group.cost = (group.cost ?? 0) + price;
+}
+
+function finish(key: string, group: Group): UsageRow {
+	const ttft = Float64Array.from(group.ttft).sort();
+	const durations = Float64Array.from(group.durations).sort();
 	return {
 		key,
-		requests: records.length,
-		errors,
-		input,
-		output,
-		cacheRead,
-		cacheWrite,
-		ttftP50: percentile(ttftSorted, 0.5),
-		ttftP95: percentile(ttftSorted, 0.95),
+		requests: group.requests,
+		errors: group.errors,
+		input: group.input,
+		output: group.output,
+		cacheRead: group.cacheRead,
+		cacheWrite: group.cacheWrite,
+		ttftP50: percentile(ttft, 0.5),
+		ttftP95: percentile(ttft, 0.95),
 		durationP50: percentile(durations, 0.5),
 		durationP95: percentile(durations, 0.95),
-		...(cost === undefined ? {} : {cost}),
-		unpriced,
+		...(group.cost === undefined ? {} : {cost: group.cost}),
+		unpriced: group.unpriced,
 	};
 }
 

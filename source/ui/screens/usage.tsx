@@ -1,6 +1,7 @@
 import type {ReactNode} from 'react';
 import {Box, Text} from 'ink';
-import {formatCount, formatDuration, terminalSafe} from '../format.js';
+import {sanitizeTerminalText} from '../../activity/sanitize.js';
+import {formatCount, formatDuration} from '../format.js';
 import {useTheme} from '../theme.js';
 import {bar, sparkline, USAGE_DAYS, type UsageLine, type UsageTotals, type UsageView} from '../usage-view.js';
 
@@ -125,7 +126,7 @@ function Section({
 			{lines.map(line => (
 				<Box key={line.key} height={1}>
 					<Box width={keyWidth} flexShrink={0}>
-						<Text wrap="truncate-end">{terminalSafe(line.key)}</Text>
+						<Text wrap="truncate-end">{sanitizeTerminalText(line.key)}</Text>
 					</Box>
 					{columns.map(column => {
 						const left = column.title === 'per day' || column.title === 'share';
