@@ -86,6 +86,7 @@ export function collectSecrets(config: Config): string[] {
 		const keys = provider.api_key;
 		if (Array.isArray(keys)) for (const key of keys) add(key);
 		else add(keys);
+		add(provider.admin_token);
 		for (const [name, value] of Object.entries(provider.headers ?? {})) {
 			if (/auth|key|token|secret|cookie/i.test(name)) {
 				add(value);

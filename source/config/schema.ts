@@ -48,6 +48,11 @@ export const providerSchema = z.looseObject({
 	first_byte_timeout_ms: z.number().int().positive().optional(),
 	/** Extra headers sent upstream (values may be `$ENV` references). */
 	headers: z.record(z.string(), z.string()).optional(),
+	/**
+	 * Gemini Balance only: its admin token (AUTH_TOKEN), for the key pool status in the connection
+	 * test and the providers panel. Secret like api_key; `$ENV` references allowed; never printed.
+	 */
+	admin_token: z.string().optional(),
 	/** Cap for `max_tokens` sent upstream. */
 	max_tokens: z.number().int().positive().optional(),
 	/** Anthropic pass-through: beta names not forwarded in `anthropic-beta`; `"*"` forwards no beta (nor `?beta=true`). */

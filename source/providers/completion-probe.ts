@@ -247,6 +247,19 @@ function describeAnswer(metrics: CompletionMetrics, isGb: boolean, model: string
 		};
 	}
 
+	if (!reply && isGb && metrics.reasoningChars > 0 && metrics.finishReason === 'stop') {
+		// Gemini Balance's real streams never carry a finish_reason; its fake stream (one chunk, "stop") does.
+		return {
+			status: 'warn',
+			detail: `answer lost by Gemini Balance's fake streaming: only the thought arrived · ${detail}`,
+			hint:
+				'Gemini Balance has FAKE_STREAM_ENABLED=true and shows thinking (THINKING_BUDGET_MAP + SHOW_THINKING_PROCESS, as in its .env.example): ' +
+				'its fake stream forwards only the first part of the reply, the thought. Not a Gemini problem. Fix on the server: ' +
+				'FAKE_STREAM_ENABLED=false, or SHOW_THINKING_PROCESS=false. Until then ccr-tui fetches such answers again without streaming (one extra call, once per model).',
+			durationMs,
+		};
+	}
+
 	if (!reply) {
 		return {
 			status: 'warn',

@@ -8,6 +8,7 @@ import type {ProviderConfig} from '../config/schema.js';
 import {describeCompletion, probeCompletion, type CompletionMetrics} from './completion-probe.js';
 import {formatMs} from './http.js';
 import {isListedOnGeminiBalance} from './gemini-balance.js';
+import {describeKeyPool, fetchKeyPoolStatus} from './key-pool-status.js';
 import {describeModelList, fetchModelList} from './model-list.js';
 import {targetForProvider, type ProbeTarget} from './provider-target.js';
 import {checkReachability, type CheckOptions} from './reachability.js';
@@ -57,6 +58,7 @@ const LABELS = {
 	models: 'Auth and model list',
 	model: 'Model listed',
 	completion: 'Streamed completion',
+	keys: 'Key pool',
 } as const;
 type StepId = keyof typeof LABELS;
 
@@ -64,7 +66,7 @@ export async function runConnectionTest(provider: ProviderConfig, options: Conne
 	let target = targetForProvider(provider);
 	const model = options.model ?? provider.models[0];
 	const steps: TestStep[] = [];
-	const redact = redactorFor([target.apiKey, ...(Array.isArray(provider.api_key) ? provider.api_key : [provider.api_key])]);
+	const redact = redactorFor([target.apiKey, provider.admin_token, ...(Array.isArray(provider.api_key) ? provider.api_key : [provider.api_key])]);
 	const run = async (id: StepId | `key-${number}`, check: () => Promise<StepOutcome> | StepOutcome, label: string = LABELS[id as StepId]): Promise<TestStep> => {
 		const started = performance.now();
 		options.onStep?.({id, label, status: 'running'});
@@ -91,6 +93,11 @@ export async function runConnectionTest(provider: ProviderConfig, options: Conne
 	const check = {timeoutMs: options.timeoutMs, signal: options.signal, fetch: options.fetch};
 	const reach = await run('reach', () => checkReachability(target.endpoint, check));
 	if (reach.status === 'fail') return finish();
+	// Also when a later step fails: an exhausted key pool is a likely reason.
+	const done = async (models?: string[], metrics?: CompletionMetrics): Promise<TestResult> => {
+		if (provider.admin_token && target.endpoint.kind === 'gemini-balance') await run('keys', () => checkKeyPool(target, provider.admin_token!, check));
+		return finish(models, metrics);
+	};
 
 	if (target.keys.length > 1) {
 		const pool = await checkPool(target, check, run);
@@ -101,12 +108,12 @@ export async function runConnectionTest(provider: ProviderConfig, options: Conne
 
 	const list = await fetchModelList(target, check);
 	const listed = await run('models', () => describeModelList(list, target));
-	if (listed.status === 'fail' && !(list.kind === 'null' && options.allowUnlisted)) return finish();
+	if (listed.status === 'fail' && !(list.kind === 'null' && options.allowUnlisted)) return done();
 	const ids = list.kind === 'ok' ? [...list.ids] : undefined;
 	if (options.quick) return finish(ids);
 
 	const modelStep = await run('model', () => checkModelListed(target, model, ids, list.kind === 'null'));
-	if (modelStep.status === 'fail' || !model) return finish(ids);
+	if (modelStep.status === 'fail' || !model) return done(ids);
 	if (modelStep.status === 'warn' && !options.allowUnlisted) {
 		await run('completion', () => ({
 			status: 'warn',
@@ -116,7 +123,7 @@ export async function runConnectionTest(provider: ProviderConfig, options: Conne
 					? 'Pick a listed model; a wrong name fails upstream and counts against Gemini Balance keys.'
 					: 'Pick a listed model, or check the spelling.',
 		}));
-		return finish(ids);
+		return done(ids);
 	}
 
 	let metrics: CompletionMetrics | undefined;
@@ -125,7 +132,14 @@ export async function runConnectionTest(provider: ProviderConfig, options: Conne
 		if (outcome.kind === 'answer') metrics = outcome;
 		return describeCompletion(outcome, target, model);
 	});
-	return finish(ids, metrics);
+	return done(ids, metrics);
+}
+
+/** Gemini Balance's key pool (only with its admin token); read-only, no upstream call. */
+async function checkKeyPool(target: ProbeTarget, adminToken: string, check: {timeoutMs?: number; signal?: AbortSignal}): Promise<StepOutcome> {
+	const token = adminToken.trim();
+	if (isEnvRef(token)) return {status: 'warn', detail: `admin_token refers to ${token}, which is not set; key status skipped`};
+	return describeKeyPool(await fetchKeyPoolStatus(target.endpoint.root, token, check));
 }
 
 type StepRunner = (id: `key-${number}`, check: () => Promise<StepOutcome>, label: string) => Promise<TestStep>;

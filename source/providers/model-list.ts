@@ -99,14 +99,27 @@ function errorMessage(body: string): string {
 	return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
-/** The ids as the wizard offers them: Gemini Balance chat models only, suffixes explained. */
-export function toDiscoveredModels(ids: readonly string[], kind: ProbeTarget['endpoint']['kind']): DiscoveredModel[] {
+/**
+ * The ids as the wizard offers them: Gemini Balance chat models only (its Imagen `-chat` entry, a
+ * copy of the previous model with that model's root, is not one), suffixes explained. Gemini
+ * Balance lists `-non-thinking` variants only when THINKING_MODELS is set (empty by default) but
+ * accepts them on `/v1` anyway: they are offered for every Gemini 2.5 model, marked unlisted.
+ */
+export function toDiscoveredModels(ids: readonly string[], kind: ProbeTarget['endpoint']['kind'], api?: 'v1' | 'openai'): DiscoveredModel[] {
 	if (kind !== 'gemini-balance') return ids.map(id => ({id}));
-	const chat = ids.map(bareModelId).filter(isGeminiBalanceChatModel);
-	return [...new Set(chat)].map(id => {
+	const chat = [...new Set(ids.map(bareModelId).filter(isGeminiBalanceChatModel))];
+	const models: DiscoveredModel[] = chat.map(id => {
 		const suffix = modelSuffix(id);
 		return suffix ? {id, suffix, note: SUFFIX_NOTES[suffix]} : {id};
 	});
+	if (api === 'openai') return models;
+	const unlisted = `${SUFFIX_NOTES['non-thinking']}; not listed by this server (its THINKING_MODELS is empty), accepted anyway`;
+	for (const id of chat) {
+		const variant = `${id}-non-thinking`;
+		if (!modelSuffix(id) && id.startsWith('gemini-2.5-') && !chat.includes(variant)) models.push({id: variant, suffix: 'non-thinking', note: unlisted});
+	}
+
+	return models;
 }
 
 /** Turn the outcome into a step line (shared by the wizard and `ccr-tui test`). */

@@ -347,7 +347,7 @@ function applyDiscovery(state: WizardState, outcome: ModelListOutcome, step: Ste
 	const kind = state.endpoint?.kind ?? 'openai-compatible';
 	switch (outcome.kind) {
 		case 'ok': {
-			const models = toDiscoveredModels(outcome.ids, kind);
+			const models = toDiscoveredModels(outcome.ids, kind, state.endpoint?.api);
 			if (models.length === 0) {
 				if (kind === 'gemini-balance') {
 					return {...state, error: {message: 'Gemini Balance lists no Gemini chat models.', hint: 'Check its FILTERED_MODELS setting and API_KEYS, then retry.'}};

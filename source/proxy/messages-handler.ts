@@ -32,6 +32,7 @@ import {type CallTarget, callUpstream, clientError, SHUTTING_DOWN, type Upstream
 import {buildTargets, type Prepared, prepareFor} from './upstream-request.js';
 import {apiHost} from './upstream-url.js';
 import {validateMessagesRequest} from './validate-request.js';
+import {conversationFingerprint, isDeterministicRefusal, RefusalMemo, remembersRefusals} from './refusal-memo.js';
 import {respondWhole} from './whole-responder.js';
 import {yieldIfLarge} from './yield-turn.js';
 import {FAKE_STREAM_NOTICE, losesStreamedAnswers, peekFirstChoice, rememberLostAnswers} from './fake-stream-recovery.js';
@@ -65,6 +66,7 @@ type Routed = Admitted & {
 
 export function createMessagesHandler(services: ProxyServices): (event: H3Event) => Promise<Response> {
 	const warnTransformers = transformerNotices(services);
+	const refusals = new RefusalMemo();
 	return async event => {
 		const reporter = new RequestReporter(services.bus, newRequestId(), services.timings.now);
 		const snapshot = services.store.getSnapshot();
@@ -72,7 +74,8 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 		if ('refused' in admitted) return admitted.refused;
 		const routed = await route(admitted, services, snapshot, reporter);
 		if ('refused' in routed) return routed.refused;
-		return answer(event, services, snapshot.config, routed, new RequestLifecycle(event, services.inFlight, reporter), warnTransformers);
+		const lifecycle = new RequestLifecycle(event, services.inFlight, reporter);
+		return answer(event, services, snapshot.config, routed, lifecycle, warnTransformers, refusals);
 	};
 }
 
@@ -177,9 +180,21 @@ async function answer(
 	routed: Routed,
 	lifecycle: RequestLifecycle,
 	warnTransformers: (provider: ProviderConfig, names: readonly string[]) => void,
+	refusals: RefusalMemo,
 ): Promise<Response> {
 	const {timings} = services;
 	const {reporter} = lifecycle;
+	// The same conversation refused moments ago (refusal-memo.ts): the same answer, no upstream call.
+	const routedTarget = routed.targets[0]!;
+	const memoize = remembersRefusals(resolveProfile(routedTarget.provider, routedTarget.model).profile);
+	let fingerprint: string | undefined;
+	const conversation = () => (fingerprint ??= conversationFingerprint(routed.request.messages));
+	const refused = memoize ? refusals.lookup(routedTarget.provider.name, routedTarget.model, conversation, timings.now()) : undefined;
+	if (refused) {
+		reporter.attempt({provider: routedTarget.provider.name, model: routedTarget.model, outcome: 'skipped: refused moments ago', durationMs: 0, status: refused.status});
+		return lifecycle.fail(refused);
+	}
+
 	const redact = createRedactor(config);
 	let forceNonStream = false;
 	const prepare = (target: CallTarget): Prepared => {
@@ -222,7 +237,12 @@ async function answer(
 		return lifecycle.fail(clientError(500, 'api_error', `internal error in ccr-tui: ${error instanceof Error ? error.message : String(error)}`));
 	}
 
-	if (!result.ok) return result.cancelled ? lifecycle.cancelled() : lifecycle.fail(result.error);
+	if (!result.ok) {
+		if (result.cancelled) return lifecycle.cancelled();
+		if (memoize && isDeterministicRefusal(result.error)) refusals.remember(routedTarget.provider.name, routedTarget.model, conversation(), result.error, timings.now());
+		return lifecycle.fail(result.error);
+	}
+
 	const options = {requestedModel: routed.request.model, inputTokens: routed.inputTokens};
 	const upstreamIsSse = isSse(result.answer);
 	if (routed.stream && (upstreamIsSse || result.answer.prepared.relaysAnyBody)) {

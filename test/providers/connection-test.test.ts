@@ -3,7 +3,7 @@ import type {AddressInfo} from 'node:net';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import type {ProviderConfig} from '../../source/config/schema.js';
 import {runConnectionTest, type TestResult, type TestStep} from '../../source/providers/connection-test.js';
-import {call, google429, reply, startFakeGeminiBalance, text, type FakeGeminiBalance} from '../fakes/gemini-balance.js';
+import {call, envExampleOptions, google429, reply, startFakeGeminiBalance, text, thought, type FakeGeminiBalance} from '../fakes/gemini-balance.js';
 
 const TOKEN = 'sk-test-token-1234567890';
 
@@ -172,6 +172,48 @@ describe('runConnectionTest against the fake Gemini Balance', () => {
 		expect(result.status).toBe('warn');
 		expect(step(result, 'completion').detail).toMatch(/^empty answer/);
 		expect(step(result, 'completion').hint).toMatch(/-non-thinking/);
+	});
+
+	it(".env.example (fake stream + thoughts shown): names Gemini Balance's fake streaming and the server-side fix, not Gemini", async () => {
+		const env = await startFakeGeminiBalance({...envExampleOptions({intervalMs: 5, addedMs: 10}), allowedTokens: [TOKEN]});
+		try {
+			env.enqueue(reply([...thought('The user wants pong.'), ...text('pong')]));
+			const result = await test(provider({api_base_url: `${env.url}/v1/chat/completions`}));
+			const completion = step(result, 'completion');
+			expect(completion.status).toBe('warn');
+			expect(completion.detail).toMatch(/^answer lost by Gemini Balance's fake streaming/);
+			expect(completion.hint).toContain('FAKE_STREAM_ENABLED=false');
+			expect(completion.hint).toContain('SHOW_THINKING_PROCESS=false');
+			expect(completion.hint).not.toMatch(/-non-thinking|Gemini sometimes/);
+		} finally {
+			await env.close();
+		}
+	});
+
+	it('admin token: the key pool from /v1/keys/list as counts and at most the last 4 characters; never a reset route', async () => {
+		gb.enqueue({attempts: [{status: 429}, {status: 429}, {ok: {chunks: [[{text: 'pong'}]]}}]});
+		const result = await test(provider({admin_token: TOKEN}));
+		const keys = step(result, 'keys');
+		expect(keys).toMatchObject({label: 'Key pool', status: 'pass', detail: '3 valid · 0 invalid · 2 failures · ••••ke-0 1 failures · ••••ke-1 1 failures'});
+		expect(JSON.stringify(result)).not.toMatch(/AIza-fake-\d/);
+		expect(gb.requests.some(request => /reset|verify/.test(request.path))).toBe(false);
+		const refused = await test(provider({admin_token: 'wrong-admin-token'}));
+		expect(step(refused, 'keys')).toMatchObject({status: 'warn', detail: 'admin token refused (HTTP 401); key status skipped'});
+		const unset = await test(provider({admin_token: '$GB_ADMIN_TOKEN_UNSET'}));
+		expect(step(unset, 'keys').detail).toContain('$GB_ADMIN_TOKEN_UNSET');
+		expect((await test(provider())).steps.map(item => item.id)).not.toContain('keys');
+	});
+
+	it('admin token: every key invalid → the key pool step fails and says so, even when the completion failed first', async () => {
+		const small = await startFakeGeminiBalance({allowedTokens: [TOKEN], maxFailures: 1, apiKeys: ['AIza-small-key-0001']});
+		try {
+			small.setDefault({attempts: [{status: 429}]});
+			const result = await test(provider({api_base_url: `${small.url}/v1/chat/completions`, admin_token: TOKEN}));
+			expect(step(result, 'completion').status).toBe('fail');
+			expect(step(result, 'keys')).toMatchObject({status: 'fail', detail: '0 valid · 1 invalid · 3 failures · ••••0001 invalid'});
+		} finally {
+			await small.close();
+		}
 	});
 
 	it('fault: blocked prompt (choices: []) → warn, empty answer', async () => {

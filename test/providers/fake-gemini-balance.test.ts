@@ -3,7 +3,7 @@
  * proves nothing. These pin the documented quirks and the fault matrix (§5.6) at the HTTP level.
  */
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
-import {call, google429, parallelCalls, reply, startFakeGeminiBalance, text, thought, type FakeGeminiBalance} from '../fakes/gemini-balance.js';
+import {call, envExampleOptions, google429, parallelCalls, reply, startFakeGeminiBalance, text, thought, type FakeGeminiBalance} from '../fakes/gemini-balance.js';
 import {pythonJson} from '../fakes/gemini-balance/render.js';
 
 const TOKEN = 'sk-test';
@@ -331,5 +331,119 @@ describe('fake Gemini Balance: lossy /v1 request conversion', () => {
 		const image = gb.requests.at(-1)!.upstreamPayload as any;
 		expect(image.systemInstruction).toBeUndefined();
 		expect(image.generationConfig.responseModalities).toEqual(['Text', 'Image']);
+	});
+});
+
+/** Issue 13: what a run against the real Gemini Balance 2.2.8 showed; the fake must refuse the same. */
+describe('fake Gemini Balance: rules from the real server', () => {
+	const bash = {type: 'function', function: {name: 'Bash', parameters: {type: 'object', properties: {command: {type: 'string'}}}}};
+	const asked = {role: 'user', content: 'list files'};
+	const called = {role: 'assistant', content: null, tool_calls: [{id: 'call_1', type: 'function', function: {name: 'Bash', arguments: '{"command":"ls"}'}}]};
+
+	it('turn order: narration as its own assistant message, then the call → Google 400 (stream: 400, non-stream: opaque 500)', async () => {
+		const messages = [asked, {role: 'assistant', content: "I'll list them."}, called, {role: 'tool', tool_call_id: 'call_1', content: 'a.txt'}];
+		const streamed = await chat({messages, tools: [bash], stream: true});
+		expect(streamed.status).toBe(400);
+		expect(streamed.text).toContain('Please ensure that function call turn comes immediately after a user turn or after a function response turn.');
+		const whole = await chat({messages, tools: [bash]});
+		expect([whole.status, JSON.parse(whole.text)]).toEqual([500, {error: {code: 'http_error', message: 'Internal server error during chat_completion'}}]);
+		expect((await chat({messages: [asked, called, messages[3]], tools: [bash], stream: true})).status).toBe(200);
+	});
+
+	it('text and calls in one message lose the calls, list content too (only content null/"" keeps them)', async () => {
+		const withText = {...called, content: 'Listing.'};
+		const withList = {...called, content: [{type: 'text', text: 'Listing.'}]};
+		for (const assistant of [withText, withList]) {
+			await chat({messages: [asked, assistant, {role: 'tool', tool_call_id: 'call_1', content: 'a.txt'}], tools: [bash]});
+			const request = gb.requests.at(-1)!;
+			expect(request.diagnostics).toContain('dropped_tool_calls');
+			expect(JSON.stringify(request.upstreamPayload)).not.toContain('functionCall');
+		}
+	});
+
+	it('property names like keywords are deleted but stay in `required` → 400 required[1]; an optional one vanishes', async () => {
+		const tool = (required: string[]) => ({
+			type: 'function',
+			function: {name: 'Search', parameters: {type: 'object', properties: {query: {type: 'string'}, examples: {type: 'array', items: {type: 'string'}}}, required}},
+		});
+		const refused = await chat({messages: hello, tools: [tool(['query', 'examples'])], stream: true});
+		expect(refused.status).toBe(400);
+		expect(refused.text).toContain('function_declarations[0].parameters.required[1]: property is not defined');
+		expect((await chat({messages: hello, tools: [tool(['query'])], stream: true})).status).toBe(200);
+		expect(JSON.stringify(gb.requests.at(-1)!.upstreamPayload)).not.toContain('examples');
+	});
+
+	it('an empty tool result has no parts and is dropped: the request ends on the call', async () => {
+		await chat({messages: [asked, called, {role: 'tool', tool_call_id: 'call_1', content: ''}], tools: [bash]});
+		const request = gb.requests.at(-1)!;
+		expect(request.diagnostics).toContain('dropped_empty:tool');
+		const contents = (request.upstreamPayload as {contents: Array<{role: string}>}).contents;
+		expect(contents.map(content => content.role)).toEqual(['user', 'model']);
+	});
+
+	it('mid-conversation system messages all go into the system instruction; ids are stripped from calls', async () => {
+		await chat({messages: [{role: 'system', content: 'A'}, asked, called, {role: 'tool', tool_call_id: 'call_1', content: 'x'}, {role: 'system', content: 'B'}], tools: [bash]});
+		const request = gb.requests.at(-1)!;
+		expect(request.diagnostics).toContain('system_moved_to_instruction');
+		const payload = request.upstreamPayload as {systemInstruction: {parts: unknown[]}; contents: Array<{parts: Array<Record<string, unknown>>}>};
+		expect(payload.systemInstruction.parts).toEqual([{text: 'A'}, {text: 'B'}]);
+		expect(payload.contents[1]!.parts).toEqual([{functionCall: {name: 'Bash', args: {command: 'ls'}}}]);
+	});
+
+	it('failures count per key and show in /v1/keys/list; a deterministic 400 costs MAX_RETRIES (3) key failures', async () => {
+		gb.enqueue({attempts: [{status: 400, message: 'Request contains an invalid argument.'}]});
+		await chat({messages: hello, stream: true});
+		const pool = (await (await fetch(`${gb.url}/v1/keys/list`, {headers: {authorization: `Bearer ${TOKEN}`}})).json()) as {data: {valid_keys: Record<string, number>}};
+		expect(Object.values(pool.data.valid_keys)).toEqual([1, 1, 1]);
+	});
+
+	it('/openai/v1, gemini-3: calls carry extra_content.google.thought_signature; a call sent back without it → 400', async () => {
+		const models = [{id: 'gemini-3-pro-preview'}];
+		const g3 = await startFakeGeminiBalance({models});
+		try {
+			g3.enqueue(reply(call('Bash', {command: 'ls'}, 'sig-A')));
+			const compat = (body: Record<string, unknown>) =>
+				fetch(`${g3.url}/openai/v1/chat/completions`, {method: 'POST', headers: auth, body: JSON.stringify({model: 'gemini-3-pro-preview', ...body})});
+			const first = (await (await compat({messages: [asked], tools: [bash]})).json()) as {choices: Array<{message: {tool_calls: unknown[]}}>};
+			expect(first.choices[0]!.message.tool_calls[0]).toMatchObject({extra_content: {google: {thought_signature: 'sig-A'}}});
+			const result = {role: 'tool', tool_call_id: 'call_1', content: 'a.txt'};
+			expect((await compat({messages: [asked, called, result], tools: [bash]})).status).toBe(500);
+			const signed = {...called, tool_calls: [{...called.tool_calls[0], extra_content: {google: {thought_signature: 'sig-A'}}}]};
+			expect((await compat({messages: [asked, signed, result], tools: [bash], stream: true})).status).toBe(200);
+		} finally {
+			await g3.close();
+		}
+	});
+
+	it('.env.example: fake stream = keep-alives without usage, ONE chunk (finish_reason "stop") holding only the thought, no closing choices: []', async () => {
+		const env = await startFakeGeminiBalance(envExampleOptions({intervalMs: 5, addedMs: 12}));
+		try {
+			env.enqueue(reply([...thought('thinking it over'), ...text('pong')], {usage: {prompt: 5, candidates: 1, thoughts: 7}}));
+			const response = await fetch(`${env.url}/v1/chat/completions`, {
+				method: 'POST',
+				headers: auth,
+				body: JSON.stringify({model: 'gemini-2.5-flash', messages: hello, stream: true}),
+			});
+			const list = events(await response.text());
+			expect(list.at(-1)).toBe('[DONE]');
+			const chunks = list.slice(0, -1).map(item => JSON.parse(item) as {choices: Array<{delta: unknown; finish_reason: unknown}>; usage?: unknown});
+			const keepAlives = chunks.slice(0, -1);
+			expect(keepAlives.length).toBeGreaterThanOrEqual(2);
+			expect(keepAlives.every(chunk => chunk.choices.length === 0 && chunk.usage === undefined)).toBe(true);
+			expect(chunks.at(-1)!.choices).toEqual([{index: 0, delta: {content: '', reasoning_content: 'thinking it over', role: 'assistant'}, finish_reason: 'stop'}]);
+			// The non-stream answer has both.
+			env.enqueue(reply([...thought('thinking it over'), ...text('pong')]));
+			const whole = await (
+				await fetch(`${env.url}/v1/chat/completions`, {method: 'POST', headers: auth, body: JSON.stringify({model: 'gemini-2.5-flash', messages: hello})})
+			).json();
+			expect((whole as {choices: Array<{message: unknown}>}).choices[0]!.message).toMatchObject({content: 'pong', reasoning_content: 'thinking it over'});
+			// -non-thinking variants are listed only with THINKING_MODELS (set by .env.example, empty by default).
+			const listed = async (fake: FakeGeminiBalance) =>
+				((await (await fetch(`${fake.url}/v1/models`, {headers: auth})).json()) as {data: Array<{id: string}>}).data.map(model => model.id);
+			expect(await listed(env)).toContain('gemini-2.5-flash-non-thinking');
+			expect((await listed(gb)).some(id => id.endsWith('-non-thinking'))).toBe(false);
+		} finally {
+			await env.close();
+		}
 	});
 });

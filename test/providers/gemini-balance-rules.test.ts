@@ -20,6 +20,8 @@ import {
 } from '../fakes/gemini-balance.js';
 import type {GContent as GContentForTests} from '../fakes/gemini-balance/convert.js';
 import {DEFAULT_MODELS} from '../fakes/gemini-balance/models.js';
+import {describeModelList, fetchModelList, toDiscoveredModels} from '../../source/providers/model-list.js';
+import {targetForProvider} from '../../source/providers/provider-target.js';
 import {startHarness, type Harness} from '../helpers/proxy-harness.js';
 
 const TOKEN = 'sk-gb-rules-token-1313';
@@ -212,13 +214,33 @@ describe.each(CONFIGURATIONS)('Gemini Balance (%s) through the proxy', (label, o
 		expect([apiError.status, apiError.error]).toMatchObject([400, {error: {type: 'invalid_request_error', message: 'Request contains an invalid argument.'}}]);
 		expect(apiError.headers?.get('x-should-retry')).toBe('false');
 		expect(chats()).toHaveLength(1);
+		// Claude Code resends an unexplained 400 with fewer betas or other tools (six requests per turn,
+		// measured): the same conversation gets the same refusal without another upstream call.
+		const resent = await harness.client.messages.create({model: 'm', max_tokens: 512, tools: [BASH], messages: [{role: 'user', content: 'hi'}]}).then(
+			() => undefined,
+			(caught: unknown) => caught as InstanceType<typeof APIError>,
+		);
+		expect([resent?.status, resent?.message]).toEqual([400, expect.stringContaining('not sent upstream again')]);
+		expect(chats()).toHaveLength(1);
 		const pool = (await (await fetch(`${gb.url}/v1/keys/list`, {headers: {authorization: `Bearer ${TOKEN}`}})).json()) as {data: {valid_keys: Record<string, number>}};
 		expect(Math.max(...Object.values(pool.data.valid_keys))).toBeLessThanOrEqual(1);
+		// A new turn is a new request.
+		gb.setDefault(reply(text('fine now')));
+		const next = await stream({
+			model: 'm',
+			max_tokens: 256,
+			messages: [
+				{role: 'user', content: 'hi'},
+				{role: 'assistant', content: 'x'},
+				{role: 'user', content: 'again'},
+			],
+		});
+		expect(next.content).toEqual([expect.objectContaining({text: 'fine now'})]);
 	});
 
 	it("non-stream: Gemini Balance's opaque 500 is retried once, then explained, and not retried by the SDK", async () => {
 		gb.setDefault({attempts: [{status: 400, googleStatus: 'INVALID_ARGUMENT', message: 'Request contains an invalid argument.'}]});
-		const error = await harness.client.messages.create({model: 'm', max_tokens: 256, messages: [{role: 'user', content: 'hi'}]}).catch((caught: unknown) => caught);
+		const error = await harness.client.messages.create({model: 'm', max_tokens: 256, messages: [{role: 'user', content: 'hello, non-stream'}]}).catch((caught: unknown) => caught);
 		const apiError = error as InstanceType<typeof APIError>;
 		expect(apiError.status).toBe(500);
 		expect(apiError.message).toContain('replaces every Google error');
@@ -284,5 +306,30 @@ describe.each(CONFIGURATIONS)('Gemini Balance (%s) through the proxy', (label, o
 		const signatures = last.messages.flatMap(message => message.tool_calls ?? []).map(item => item.extra_content);
 		expect(signatures).toEqual([1, 2, 3].map(index => ({google: {thought_signature: `sig-${index}`}})));
 		expect(chats().every(request => request.status === 200)).toBe(true);
+	});
+});
+
+describe.each(CONFIGURATIONS)('the wizard and Gemini Balance model lists (%s)', (label, options) => {
+	it('-non-thinking offered whether or not listed (/v1 only); Imagen -chat (wrong root) left out; a null list is a clear failure', async () => {
+		const gb = await startFakeGeminiBalance({allowedTokens: [TOKEN], ...options});
+		try {
+			const target = targetForProvider({name: 'gb', api_base_url: `${gb.url}/v1/chat/completions`, api_key: TOKEN, models: [], profile: 'gemini-balance'});
+			const list = await fetchModelList(target);
+			expect(list.kind).toBe('ok');
+			const ids = list.kind === 'ok' ? list.ids : [];
+			expect(ids).toContain('imagen-3.0-generate-002-chat');
+			expect(ids.includes('gemini-2.5-flash-non-thinking')).toBe(label === '.env.example');
+			const offered = toDiscoveredModels(ids, 'gemini-balance', 'v1').map(model => model.id);
+			expect(offered).toEqual(expect.arrayContaining(['gemini-2.5-flash', 'gemini-2.5-flash-non-thinking', 'gemini-2.5-pro-non-thinking']));
+			expect(offered.filter(id => id.endsWith('-non-thinking'))).toHaveLength(new Set(offered.filter(id => id.endsWith('-non-thinking'))).size);
+			expect(offered.some(id => id.startsWith('imagen'))).toBe(false);
+			expect(toDiscoveredModels(ids, 'gemini-balance', 'openai').some(id => id.id.endsWith('-non-thinking') && !ids.includes(id.id))).toBe(false);
+			gb.configure({upstreamModelsFail: true});
+			const down = await fetchModelList(target);
+			expect(down.kind).toBe('null');
+			expect(describeModelList(down, target)).toMatchObject({status: 'fail', hint: expect.stringMatching(/cannot reach Google/)});
+		} finally {
+			await gb.close();
+		}
 	});
 });

@@ -145,7 +145,16 @@ describe('wizardReducer', () => {
 	it('discovery: chat models only; auth → token step; null → stays with Enter to retry; no list → manual entry', () => {
 		const state = atModels();
 		expect(state.step).toBe('models');
-		expect(state.models.map(model => model.id)).toEqual(['gemini-2.5-pro', 'gemini-2.5-pro-search', 'gemini-2.5-flash', 'gemini-2.5-flash-search', 'gemini-2.0-flash-exp-image']);
+		// Unlisted -non-thinking variants (THINKING_MODELS empty by default) come last; Imagen's -chat entry is not a chat model.
+		expect(state.models.map(model => model.id)).toEqual([
+			'gemini-2.5-pro',
+			'gemini-2.5-pro-search',
+			'gemini-2.5-flash',
+			'gemini-2.5-flash-search',
+			'gemini-2.0-flash-exp-image',
+			'gemini-2.5-pro-non-thinking',
+			'gemini-2.5-flash-non-thinking',
+		]);
 		expect(state.models[1]).toMatchObject({suffix: 'search', note: expect.stringMatching(/Google Search/)});
 
 		const discovering = run(state, esc, enter);

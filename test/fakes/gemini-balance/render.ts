@@ -148,9 +148,22 @@ export function renderOpenAINonStream(reply: GeminiReply, context: RenderContext
 	};
 }
 
+/** A non-stream Google answer holds one part per kind: adjacent text (or thought) pieces are one part. */
+function mergeTextParts(parts: GPart[]): GPart[] {
+	const merged: GPart[] = [];
+	for (const part of parts) {
+		const previous = merged.at(-1);
+		if (previous && 'text' in previous && 'text' in part && Boolean(previous.thought) === Boolean(part.thought)) {
+			merged[merged.length - 1] = {...previous, text: previous.text + part.text};
+		} else merged.push(part);
+	}
+
+	return merged;
+}
+
 /** FAKE_STREAM_ENABLED: the full answer (parts[0] text only) in one chunk that says "stop". */
 export function renderFakeStreamFinal(reply: GeminiReply, context: RenderContext): string[] {
-	const parts = visibleChunks(reply, context.showThoughts).flat();
+	const parts = mergeTextParts(visibleChunks(reply, context.showThoughts).flat());
 	const choice = {index: 0, delta: streamDelta(parts, context.python), finish_reason: 'stop'};
 	return [sse(chunkEnvelope(context, [choice], usageAt(reply, 0, 1)), context.python), 'data: [DONE]\n\n'];
 }
