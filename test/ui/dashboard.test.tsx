@@ -96,6 +96,17 @@ describe('routes panel', () => {
 });
 
 describe('activity panel', () => {
+	it("rows carry the Claude Code session's short tag; requests without a session have none", async () => {
+		const app = await renderApp({columns: 140});
+		const withSession = startEvent({sessionId: 'f9a4adaf-3d57-4f31-83a2-5b55a8b3a433', model: 'deepseek-reasoner'});
+		app.bus.emit(withSession);
+		app.bus.emit(startEvent({model: 'deepseek-chat'}));
+		const frame = await app.waitFor('deepseek,deepseek-reasoner ·f9a4ad');
+		expect(lineWith(frame, 'deepseek,deepseek-chat')).not.toContain('·');
+		app.bus.emit({type: 'request:end', id: withSession.id, at: Date.now(), status: 200, stopReason: 'end_turn', usage: usage(10, 5), durationMs: 100});
+		await app.waitFor(/✔ 200 .*deepseek,deepseek-reasoner ·f9a4ad/);
+	});
+
 	it('shows an in-flight request live: spinner word, TTFT, output tokens growing', async () => {
 		const app = await renderApp();
 		const start = startEvent({inputTokens: 2048});

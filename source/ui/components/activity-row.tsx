@@ -1,7 +1,7 @@
 import {memo, type ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import type {RequestRecord} from '../../activity/store.js';
-import {formatCount, formatDuration, shortId} from '../format.js';
+import {formatCount, formatDuration, rowTarget, shortId} from '../format.js';
 import type {ActivityColumns} from '../layout.js';
 import {useNow} from '../hooks/use-clock.js';
 import {GLYPHS, glyphForTone, spinnerFrame, toneColor, toneForStatus, useTheme, type StatusTone} from '../theme.js';
@@ -57,7 +57,7 @@ export const FinishedRow = memo(function FinishedRow({record, selected, columns}
 		statusColor: color,
 		id: shortId(record.id),
 		scenario: record.scenario,
-		target: `${record.provider},${record.model}`,
+		target: rowTarget(record),
 		time: formatDuration(record.durationMs),
 	};
 	return (
@@ -92,7 +92,7 @@ export function LiveRow({record, selected, columns}: RowProps): ReactNode {
 				statusColor={theme.live}
 				id={shortId(record.id)}
 				scenario={record.scenario}
-				target={`${record.provider},${record.model}`}
+				target={rowTarget(record)}
 				time={formatDuration(Math.max(0, now - record.startedAt))}
 				ttft={record.ttftMs === undefined ? '…' : formatDuration(record.ttftMs)}
 				input={formatCount(record.inputTokens)}
