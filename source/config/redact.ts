@@ -25,7 +25,9 @@ const SHAPES: readonly string[] = [
 	// A bare `Bearer x` in a message; the digit rule spares prose such as "bearer token".
 	String.raw`(\bbearer\s+)((?=[A-Za-z0-9._~+/=-]*\d)[A-Za-z0-9._~+/=-]{8,})`,
 	// `x-api-key: x`, `"x-goog-api-key":"x"`, `api-key=x`.
-	String.raw`((?:x-api-key|x-goog-api-key|api-key|apikey)["']?\s*[:=]\s*["']?)([^\s"',;&]{4,})`,
+	// The value must look like a credential (a digit, or 12+ characters), so prose such as
+	// "requires its APIKEY: send it as …" keeps its words.
+	String.raw`((?:x-api-key|x-goog-api-key|api-key|apikey)["']?\s*[:=]\s*["']?)((?=[^\s"',;&]*\d)[^\s"',;&]{4,}|[^\s"',;&]{12,})`,
 	// URL query credentials: `?key=x`, `&api_key=x`, `token=x`.
 	String.raw`([?&;](?:key|api_key|apikey|api-key|token|access_token|auth|secret)=)([^&\s"'#<>]+)`,
 	// `https://user:password@host`.
@@ -77,6 +79,7 @@ export function collectSecrets(config: Config): string[] {
 		found.add(text);
 		const encoded = encodeURIComponent(text);
 		if (encoded !== text) found.add(encoded);
+		for (const fragment of keyFragments(text)) found.add(fragment);
 	};
 
 	add(config.APIKEY);
@@ -117,6 +120,23 @@ function buildRedactor(secrets: readonly string[]): Redactor {
 			return String(args[0]);
 		});
 	};
+}
+
+/** A key's vendor prefix (`sk-`, `sk-or-v1-`, `sk-ant-api03-`, `AIza`): upstreams often quote a key without it. */
+const KEY_PREFIX = /^(?:sk-(?:or-v1-|ant-[a-z0-9]+-|proj-)?|AIza)/i;
+/** A fragment this long of a random key never occurs in ordinary text, so it is safe to mask on sight. */
+const FRAGMENT_LENGTH = 16;
+
+/**
+ * Recognisable pieces of a long key, for upstream errors that echo it cut or without its prefix:
+ * the key without its vendor prefix, and its first and last 16 characters after that prefix.
+ */
+function keyFragments(secret: string): string[] {
+	const body = secret.replace(KEY_PREFIX, '');
+	if (body.length < FRAGMENT_LENGTH) return [];
+	const fragments = [body.slice(0, FRAGMENT_LENGTH), body.slice(-FRAGMENT_LENGTH)];
+	if (body !== secret) fragments.push(body);
+	return fragments;
 }
 
 const QUERY_CREDENTIAL = /^(?:key|api_key|apikey|api-key|token|access_token|auth|secret)$/i;

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {configSchema} from '../../source/config/schema.js';
-import {createRedactor, maskSecret} from '../../source/config/redact.js';
+import {createRedactor, maskSecret, redactShapes} from '../../source/config/redact.js';
 
 const config = configSchema.parse({
 	APIKEY: 'proxy-apikey-0001',
@@ -83,5 +83,37 @@ describe('createRedactor', () => {
 		const started = performance.now();
 		redact(text);
 		expect(performance.now() - started).toBeLessThan(200);
+	});
+});
+
+describe('createRedactor: fragments and prose', () => {
+	const key = 'sk-0123456789abcdefghijklmnopqrstuv';
+	const withKey = configSchema.parse({
+		APIKEY: 'proxy-apikey-0001',
+		Providers: [{name: 'oa', api_base_url: 'https://api.openai.com/v1', api_key: key, models: ['m']}],
+	});
+	const redact = createRedactor(withKey);
+
+	it('masks the key quoted back without its sk- prefix, cut at the end, or only its tail', () => {
+		const echoes = ['Incorrect API key provided: 0123456789abcdefghijklmnopqrstuv.', 'key 0123456789abcdefghij… is invalid', 'key ending in ghijklmnopqrstuv was revoked'];
+		for (const echo of echoes) {
+			const out = redact(echo);
+			expect(out).toContain('••••');
+			expect(out).not.toMatch(/0123456789abcdef|ghijklmnopqrstuv/);
+		}
+		expect(redact(`Bearer ${key}`)).not.toContain('0123456789');
+	});
+
+	it('leaves the words after "APIKEY:" in a message alone, still masks a credential there', () => {
+		const message = 'This proxy requires its APIKEY: send it as the `x-api-key` header';
+		expect(redact(message)).toBe(message);
+		expect(redactShapes(message)).toBe(message);
+		expect(redactShapes('x-api-key: abcd1234efgh')).toBe('x-api-key: ••••efgh');
+		expect(redactShapes('apikey=averylongsecretwithoutdigits')).not.toContain('averylongsecret');
+	});
+
+	it('does not mask ordinary words or short pieces of a key', () => {
+		const text = 'the quick brown fox 0123 abcdefgh sk-short';
+		expect(redact(text)).toBe(text);
 	});
 });
