@@ -1,3 +1,4 @@
+import type {RequestRecord} from '../activity/store.js';
 import {useCallback, useEffect, useMemo, useState, type ReactNode} from 'react';
 import {Box, useApp, type Key} from 'ink';
 import type {ActivityStore} from '../activity/store.js';
@@ -90,7 +91,8 @@ function AppShell(props: AppProps): ReactNode {
 
 	// ---- derived data ----
 	const router = config.config.Router;
-	const rows = useMemo(() => [...snapshot.inFlight, ...snapshot.recent], [snapshot.inFlight, snapshot.recent]);
+	const [sessionFilter, setSessionFilter] = useState<string | undefined>();
+	const rows = useMemo(() => sessionRows([...snapshot.inFlight, ...snapshot.recent], sessionFilter), [snapshot.inFlight, snapshot.recent, sessionFilter]);
 	const found = state.activityId === undefined ? 0 : rows.findIndex(record => record.id === state.activityId);
 	const activityIndex = Math.max(0, found);
 	const rawProviders = useMemo(() => {
@@ -109,6 +111,7 @@ function AppShell(props: AppProps): ReactNode {
 	);
 	const providerIndex = Math.min(state.providerIndex, Math.max(0, providers.length - 1));
 	const inFlightCount = snapshot.inFlight.length;
+	const shownInFlight = sessionFilter === undefined ? inFlightCount : rows.filter(record => record.state === 'in-flight').length;
 
 	// ---- layout ----
 	const headerLines = 2 + (config.issue ? 1 : 0);
@@ -252,6 +255,16 @@ function AppShell(props: AppProps): ReactNode {
 			const scenario = SCENARIOS[latest().routeIndex];
 			if (scenario) dispatch({type: 'open', screen: {name: 'picker', scenario}});
 		},
+		'activity.session'() {
+			if (sessionFilter !== undefined) {
+				setSessionFilter(undefined);
+				return;
+			}
+
+			const sessionId = rows[selectedRecordIndex(latest())]?.sessionId;
+			if (sessionId) setSessionFilter(sessionId);
+			else dispatch({type: 'flash', tone: 'info', text: 'This request carries no Claude Code session id'});
+		},
 		'request.open'() {
 			const record = rows[selectedRecordIndex(latest())];
 			if (record) dispatch({type: 'open', screen: {name: 'detail', requestId: record.id}});
@@ -309,8 +322,9 @@ function AppShell(props: AppProps): ReactNode {
 					routeCounts={snapshot.routeCounts}
 					routeIndex={state.routeIndex}
 					rows={rows}
-					inFlight={inFlightCount}
+					inFlight={shownInFlight}
 					activityIndex={activityIndex}
+					session={sessionFilter}
 					providers={providers}
 					providerIndex={providerIndex}
 					listenUrl={props.listenUrl}
@@ -422,4 +436,9 @@ function clamp(index: number, length: number): number {
 function describeSaveError(error: unknown, path: string): string {
 	const message = error instanceof ConfigError ? error.message : error instanceof Error ? error.message : String(error);
 	return message.startsWith(`${path}: `) ? message.slice(path.length + 2) : message;
+}
+
+/** The activity rows, only those of one Claude Code session when a filter is set. */
+function sessionRows(rows: readonly RequestRecord[], sessionId: string | undefined): readonly RequestRecord[] {
+	return sessionId === undefined ? rows : rows.filter(record => record.sessionId === sessionId);
 }

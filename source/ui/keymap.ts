@@ -61,6 +61,7 @@ export type CommandId =
 	| 'list.down'
 	| 'route.edit'
 	| 'request.open'
+	| 'activity.session'
 	| 'provider.test'
 	| 'provider.addGeminiBalance'
 	| 'provider.add'
@@ -146,6 +147,14 @@ export const COMMANDS: readonly Command[] = [
 		contexts: ['routes'],
 	},
 	{id: 'request.open', keys: [{key: 'return'}, {key: 'rightArrow'}], label: 'enter', hint: 'details', description: 'Show the selected request in detail', contexts: ['activity']},
+	{
+		id: 'activity.session',
+		keys: [{input: 's'}],
+		label: 's',
+		hint: 'session',
+		description: "Show only the selected request's Claude Code session; press again to show every request",
+		contexts: ['activity'],
+	},
 	{id: 'provider.test', keys: [{input: 't'}], label: 't', hint: 'test', description: 'Run the connection test for the selected provider', contexts: ['providers']},
 	{
 		id: 'provider.edit',

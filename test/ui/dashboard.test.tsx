@@ -107,6 +107,36 @@ describe('activity panel', () => {
 		await app.waitFor(/✔ 200 .*deepseek,deepseek-reasoner ·f9a4ad/);
 	});
 
+	it('s on a request shows only its Claude Code session; s again shows every request', async () => {
+		const app = await renderApp({columns: 140});
+		const first = startEvent({sessionId: 'aaaaaa11-3d57-4f31-83a2-5b55a8b3a433', model: 'deepseek-reasoner'});
+		const other = startEvent({sessionId: 'bbbbbb22-3d57-4f31-83a2-5b55a8b3a433', model: 'deepseek-chat'});
+		app.bus.emit(first);
+		app.bus.emit(other);
+		await app.waitFor('·aaaaaa');
+		await app.waitFor('·bbbbbb');
+		await app.press('2');
+		await app.press('s');
+		const filtered = await app.waitFor(/session ·[ab]{6}/);
+		const shown = /session ·([ab]{6})/.exec(filtered)?.[1];
+		const hidden = shown === 'aaaaaa' ? '·bbbbbb' : '·aaaaaa';
+		expect(filtered).not.toContain(hidden);
+		expect(filtered).toContain('1 live · 0 done');
+		await app.press('s');
+		const all = await app.waitFor(hidden);
+		expect(all).not.toMatch(/session ·[ab]{6}/);
+		expect(all).toContain('2 live · 0 done');
+	});
+
+	it('s on a request without a session says so and filters nothing', async () => {
+		const app = await renderApp({columns: 140});
+		app.bus.emit(startEvent({model: 'deepseek-chat'}));
+		await app.waitFor('1 live');
+		await app.press('2');
+		await app.press('s');
+		await app.waitFor('no Claude Code session id');
+	});
+
 	it('shows an in-flight request live: spinner word, TTFT, output tokens growing', async () => {
 		const app = await renderApp();
 		const start = startEvent({inputTokens: 2048});

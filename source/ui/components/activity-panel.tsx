@@ -1,6 +1,7 @@
 import {useMemo, type ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import type {RequestRecord} from '../../activity/store.js';
+import {sessionTag} from '../format.js';
 import {activityColumns, scrollStart} from '../layout.js';
 import {useTheme} from '../theme.js';
 import {ActivityHeaderRow, FinishedRow, LiveRow} from './activity-row.js';
@@ -18,6 +19,8 @@ export type ActivityPanelProps = {
 	readonly listenUrl?: string;
 	/** How to point Claude Code here (see claude-hint.ts). */
 	readonly hint?: string;
+	/** Set when the rows are one Claude Code session's only. */
+	readonly session?: string;
 };
 
 /** Frame lines (title + bottom border) and the column-title row. */
@@ -26,15 +29,16 @@ const CHROME_LINES = 3;
 const CHROME_COLUMNS = 4;
 
 /** Live and recent requests, newest first; only the visible window is rendered. */
-export function ActivityPanel({rows, inFlight, selectedIndex, focused, width, height, number, listenUrl, hint}: ActivityPanelProps): ReactNode {
+export function ActivityPanel({rows, inFlight, selectedIndex, focused, width, height, number, listenUrl, hint, session}: ActivityPanelProps): ReactNode {
 	const theme = useTheme();
 	// One object per width, so memoised finished rows see equal props.
 	const columns = useMemo(() => activityColumns(width - CHROME_COLUMNS), [width]);
 	const visible = Math.max(0, height - CHROME_LINES);
 	const start = scrollStart(selectedIndex, rows.length, visible);
 	const windowRows = rows.slice(start, start + visible);
-	const note =
+	const counts =
 		rows.length > 0 ? `${inFlight} live · ${rows.length - inFlight} done${rows.length > visible ? ` · ${start + 1}-${start + windowRows.length}/${rows.length}` : ''}` : undefined;
+	const note = session === undefined ? counts : [`session ${sessionTag(session)}`, counts].filter(Boolean).join(' · ');
 	return (
 		<Panel title={`${number} Activity`} note={note} focused={focused} width={width} height={height}>
 			{rows.length === 0 ? (

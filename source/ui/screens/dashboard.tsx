@@ -17,6 +17,8 @@ export type DashboardProps = {
 	readonly rows: readonly RequestRecord[];
 	readonly inFlight: number;
 	readonly activityIndex: number;
+	/** The Claude Code session the activity rows are filtered to. */
+	readonly session?: string;
 	readonly providers: readonly ProviderView[];
 	readonly providerIndex: number;
 	readonly listenUrl?: string;
@@ -42,6 +44,7 @@ export function Dashboard(props: DashboardProps): ReactNode {
 			number={2}
 			rows={props.rows}
 			inFlight={props.inFlight}
+			session={props.session}
 			selectedIndex={props.activityIndex}
 			focused={focus === 'activity'}
 			width={layout.activity.width}
