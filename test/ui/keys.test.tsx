@@ -55,20 +55,21 @@ describe('panels and help', () => {
 		await app.waitFor('1 Routes');
 		await app.press('?');
 		let frame = await app.waitFor('Keys');
-		for (const text of ['Focus the next panel', 'Run the connection test', 'Close the picker without changing the route']) {
+		for (const text of ['Focus the next panel', 'Run the connection test']) {
 			expect(frame).toContain(text);
 		}
 
 		// The rest of the table (text editing included) is below: scroll to it.
+		const below = ['Close the picker without changing the route', 'Delete from the cursor to the start', 'Edit the selected provider'];
 		const seen = new Set<string>();
 		for (let scrolled = 0; scrolled < 80 && !frame.includes('Quit from any screen'); scrolled++) {
 			await app.press('down');
 			frame = app.frame();
-			for (const text of ['Delete from the cursor to the start', 'Edit the selected provider']) if (frame.includes(text)) seen.add(text);
+			for (const text of below) if (frame.includes(text)) seen.add(text);
 		}
 
 		expect(frame).toContain('Quit from any screen');
-		expect([...seen].sort()).toEqual(['Delete from the cursor to the start', 'Edit the selected provider']);
+		expect([...seen].sort()).toEqual(below);
 
 		await app.press('escape');
 		await app.waitFor('1 Routes');
