@@ -118,7 +118,7 @@ export type Command = {
 	/** One sentence for the help overlay and the README. */
 	readonly description: string;
 	readonly contexts: readonly KeyContext[];
-	/** Handled by ink-select-input itself (listed for hints and help only). */
+	/** Handled by a component itself (listed for hints and help only). */
 	readonly builtIn?: boolean;
 	/** How help and README write the keys when listing them one by one would mislead (`1-9`). */
 	readonly keysText?: string;
