@@ -1,5 +1,29 @@
 import type {Key} from 'ink';
 
+/** An Ink key record with nothing pressed: the base for synthetic keys (a pasted line's Enter, tests). */
+export const NO_KEY: Key = Object.freeze({
+	upArrow: false,
+	downArrow: false,
+	leftArrow: false,
+	rightArrow: false,
+	pageDown: false,
+	pageUp: false,
+	home: false,
+	end: false,
+	return: false,
+	escape: false,
+	ctrl: false,
+	shift: false,
+	tab: false,
+	backspace: false,
+	delete: false,
+	meta: false,
+	super: false,
+	hyper: false,
+	capsLock: false,
+	numLock: false,
+});
+
 /**
 The ONE keymap table. Every key the dashboard understands is a command here, with the contexts
 where it applies; the same table drives the input handlers (`resolveCommand`), the footer hints

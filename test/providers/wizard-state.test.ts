@@ -10,34 +10,12 @@ import {
 	type WizardAction,
 	type WizardState,
 } from '../../source/providers/wizard-state.js';
-import {resolveCommand} from '../../source/ui/keymap.js';
+import {NO_KEY, resolveCommand} from '../../source/ui/keymap.js';
 import {wizardAction, wizardContexts} from '../../source/ui/screens/wizard/wizard-commands.js';
 import type {Key} from 'ink';
 
 type Step = WizardAction | ((state: WizardState) => WizardState);
 const run = (state: WizardState, ...steps: Step[]) => steps.reduce((current, step) => (typeof step === 'function' ? step(current) : wizardReducer(current, step)), state);
-const NO_KEY: Key = {
-	upArrow: false,
-	downArrow: false,
-	leftArrow: false,
-	rightArrow: false,
-	pageDown: false,
-	pageUp: false,
-	home: false,
-	end: false,
-	return: false,
-	escape: false,
-	ctrl: false,
-	shift: false,
-	tab: false,
-	backspace: false,
-	delete: false,
-	meta: false,
-	super: false,
-	hyper: false,
-	capsLock: false,
-	numLock: false,
-};
 /** A key as the dispatcher delivers it: resolved through the keymap, mapped by the wizard's commands (a line break in typed text presses Enter). */
 function pressOne(state: WizardState, input: string, key: Key): WizardState {
 	const command = resolveCommand(wizardContexts(state), input, key);

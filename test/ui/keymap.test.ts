@@ -3,38 +3,15 @@ import path from 'node:path';
 import type {Key} from 'ink';
 import {describe, expect, it} from 'vitest';
 import {contextsFor} from '../../source/ui/app.js';
-import {COMMANDS, footerHints, helpSections, resolveCommand, type KeySpec} from '../../source/ui/keymap.js';
+import {COMMANDS, footerHints, helpSections, NO_KEY, resolveCommand, type KeySpec} from '../../source/ui/keymap.js';
 import {KEYMAP_END_MARKER, KEYMAP_START_MARKER, renderKeymapMarkdown, replaceKeymapSection} from '../../source/ui/keymap-table.js';
 import {PANELS, type Screen} from '../../source/ui/ui-state.js';
 
-const noKey: Key = {
-	upArrow: false,
-	downArrow: false,
-	leftArrow: false,
-	rightArrow: false,
-	pageDown: false,
-	pageUp: false,
-	home: false,
-	end: false,
-	return: false,
-	escape: false,
-	ctrl: false,
-	shift: false,
-	tab: false,
-	backspace: false,
-	delete: false,
-	meta: false,
-	super: false,
-	hyper: false,
-	capsLock: false,
-	numLock: false,
-};
-
 /** Ink's (input, key) for a key spec. */
 function press(spec: KeySpec): [string, Key] {
-	if ('printable' in spec) return ['x', noKey];
-	if ('key' in spec) return ['', {...noKey, [spec.key]: true, shift: Boolean(spec.shift)}];
-	return [spec.input, {...noKey, ctrl: Boolean(spec.ctrl)}];
+	if ('printable' in spec) return ['x', NO_KEY];
+	if ('key' in spec) return ['', {...NO_KEY, [spec.key]: true, shift: Boolean(spec.shift)}];
+	return [spec.input, {...NO_KEY, ctrl: Boolean(spec.ctrl)}];
 }
 
 const SCREENS: Screen[] = [
@@ -97,7 +74,7 @@ describe('keymap table', () => {
 		expect(resolveCommand(picker, ...press({key: 'escape'}))).toBe('picker.cancel');
 		expect(resolveCommand(picker, ...press({input: 'q'}))).toBeUndefined();
 		// A letter with Ctrl held is not the letter.
-		expect(resolveCommand(dashboard('routes'), 'q', {...noKey, ctrl: true})).toBeUndefined();
+		expect(resolveCommand(dashboard('routes'), 'q', {...NO_KEY, ctrl: true})).toBeUndefined();
 	});
 
 	it('drives the footer hints, most specific first', () => {

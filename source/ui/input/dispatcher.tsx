@@ -7,7 +7,7 @@
  */
 import {useInput, type Key} from 'ink';
 import {createContext, useContext, useEffect, useMemo, useRef, type ReactNode} from 'react';
-import {type CommandId, type KeyContext, resolveCommand} from '../keymap.js';
+import {type CommandId, type KeyContext, NO_KEY, resolveCommand} from '../keymap.js';
 
 /** Returns true when the command was used; false lets the layer below try. */
 export type CommandHandler = (command: CommandId, input: string, key: Key) => boolean;
@@ -21,28 +21,8 @@ const DispatcherContext = createContext<Registry | undefined>(undefined);
 /** Layer priorities: the app shell below screens, screens below what a screen opens on top. */
 export const LAYER = {app: 0, screen: 10, overlay: 20} as const;
 
-const RETURN_KEY: Key = {
-	upArrow: false,
-	downArrow: false,
-	leftArrow: false,
-	rightArrow: false,
-	pageDown: false,
-	pageUp: false,
-	home: false,
-	end: false,
-	return: true,
-	escape: false,
-	ctrl: false,
-	shift: false,
-	tab: false,
-	backspace: false,
-	delete: false,
-	meta: false,
-	super: false,
-	hyper: false,
-	capsLock: false,
-	numLock: false,
-};
+/** The Enter between the lines of a multi-line paste. */
+const RETURN_KEY: Key = {...NO_KEY, return: true};
 
 function dispatchOne(layers: readonly Layer[], input: string, key: Key): void {
 	for (const layer of layers) {
