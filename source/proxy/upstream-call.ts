@@ -12,8 +12,7 @@ import {yieldIfLarge} from './yield-turn.js';
 import {undici} from './undici.js';
 import type {AttemptOutcome} from '../activity/events.js';
 import type {ProviderConfig} from '../config/schema.js';
-import {anthropicError} from './translate/errors.js';
-import type {AnthropicErrorBody} from './translate/types.js';
+import {type ClientError, clientError, TranslationError} from './translate/errors.js';
 import type {ErrorMapper, KeyHeader} from './dialects/dialect.js';
 import type {KeyPools} from './key-pool.js';
 import {providerKeys} from './key-pool.js';
@@ -49,9 +48,6 @@ export type PreparedRequest = {
 	readonly upstreamStream?: boolean;
 };
 
-/** An error the client will see: Anthropic body, status and the headers to send with it. */
-export type ClientError = {readonly status: number; readonly body: AnthropicErrorBody; readonly headers: Record<string, string>};
-
 export type UpstreamAnswer<P extends PreparedRequest = PreparedRequest> = {
 	readonly target: CallTarget;
 	readonly prepared: P;
@@ -71,7 +67,7 @@ export type UpstreamAnswer<P extends PreparedRequest = PreparedRequest> = {
 export type CallContext<P extends PreparedRequest> = {
 	readonly id: string;
 	readonly targets: readonly CallTarget[];
-	/** Translate the request for a target; may throw a ClientError-carrying error (see PrepareError). */
+	/** Translate the request for a target; may throw a TranslationError, which carries the client's error. */
 	readonly prepare: (target: CallTarget) => P;
 	/** Aborted when the client goes away or the proxy shuts down. */
 	readonly signal: AbortSignal;
@@ -93,15 +89,6 @@ export type CallResult<P extends PreparedRequest> =
 	| {readonly ok: false; readonly cancelled: true}
 	| {readonly ok: false; readonly cancelled?: false; readonly error: ClientError};
 
-/** Thrown by `prepare` when a request cannot be translated for a target. */
-export class PrepareError extends Error {
-	readonly error: ClientError;
-	constructor(error: ClientError) {
-		super(error.body.error.message);
-		this.error = error;
-	}
-}
-
 export {TimeoutReason} from './timeout-reason.js';
 
 type AttemptResult<P extends PreparedRequest> =
@@ -121,7 +108,7 @@ export async function callUpstream<P extends PreparedRequest>(context: CallConte
 		try {
 			prepared = context.prepare(target);
 		} catch (error) {
-			if (error instanceof PrepareError) return {ok: false, error: error.error};
+			if (error instanceof TranslationError) return {ok: false, error: error.error};
 			throw error;
 		}
 
@@ -358,10 +345,6 @@ function stopped<P extends PreparedRequest>(signal: AbortSignal): CallResult<P> 
 	}
 
 	return {ok: false, cancelled: true};
-}
-
-export function clientError(status: number, type: Parameters<typeof anthropicError>[0], message: string, headers: Record<string, string> = {}): ClientError {
-	return {status, body: anthropicError(type, message), headers};
 }
 
 function report(context: CallContext<PreparedRequest>, target: CallTarget, outcome: string, durationMs: number, status?: number, keySuffix?: string): void {

@@ -2,7 +2,7 @@
  * Whole Anthropic messages and their SSE form, for every dialect: a complete message as SSE (a
  * whole upstream answer to a streaming client) and SSE text back to a message.
  */
-import {TranslationError} from './errors.js';
+import {clientError, statusForErrorType, TranslationError} from './errors.js';
 import * as sse from './sse-writer.js';
 import type {AnthropicMessage} from './types.js';
 
@@ -66,12 +66,12 @@ export function accumulateSse(text: string): AnthropicMessage {
 				message!.usage = event['usage'];
 				break;
 			case 'error':
-				throw new TranslationError(event['error'].type, event['error'].message);
+				throw new TranslationError(clientError(statusForErrorType(event['error'].type), event['error'].type, event['error'].message));
 			default:
 				break;
 		}
 	}
 
-	if (!message) throw new TranslationError('api_error', 'upstream returned no choices', 502);
+	if (!message) throw new TranslationError(clientError(502, 'api_error', 'upstream returned no choices'));
 	return message;
 }

@@ -3,7 +3,7 @@
  * `/gemini/v1beta`, Claude Code Router's `gemini` transformer).
  */
 import {accumulateSse} from '../../translate/message-sse.js';
-import {clientError, PrepareError} from '../../upstream-call.js';
+import {clientError, TranslationError} from '../../translate/errors.js';
 import {baseHeaders, type Dialect, type DialectRequest, type KeyHeader} from '../dialect.js';
 import {geminiError} from './errors.js';
 import {toGeminiRequest} from './request.js';
@@ -20,7 +20,7 @@ export const geminiDialect: Dialect = {
 		try {
 			translated = toGeminiRequest(request, {model, profile, signatures});
 		} catch (error) {
-			throw new PrepareError(
+			throw new TranslationError(
 				clientError(400, 'invalid_request_error', `cannot translate the request for ${provider.name}: ${error instanceof Error ? error.message : String(error)}`),
 			);
 		}

@@ -30,14 +30,7 @@ export {
 	TranslationError,
 } from '../../translate/errors.js';
 export {errorEventSse, PING as PING_EVENT} from '../../translate/sse-writer.js';
-export {
-	toAnthropicError,
-	rewriteContextError,
-	unreachableError,
-	upstreamTimeoutError,
-	type ProxyError,
-	type UpstreamErrorOptions,
-} from '../../translate/upstream-errors.js';
+export {toAnthropicError, rewriteContextError, type UpstreamErrorOptions} from '../../translate/upstream-errors.js';
 export {estimateInputTokens, quickEstimateInputTokens} from '../../translate/tokens.js';
 export {mapUsage, type UpstreamUsage} from './usage.js';
 export {ThoughtSignatureCache} from '../../translate/thought-signatures.js';
