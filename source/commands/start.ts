@@ -6,6 +6,7 @@
  * serving built-in defaults instead would silently route nowhere. Once running, a broken hand edit
  * is reported and the last good config keeps serving.
  */
+import {formatDuration, formatInteger} from '../text/format.js';
 import {ActivityBus} from '../activity/bus.js';
 import {sanitizeTerminalText} from '../activity/sanitize.js';
 import type {ActivityEvent, RequestStarted} from '../activity/events.js';
@@ -212,16 +213,16 @@ export function followActivity(bus: ActivityBus, print: (line: string) => void):
 	});
 }
 
-/** `12:03:04  default      fake,up-model   200  1.24s  in 1,234 out 56  end_turn` */
+/** `12:03:04  default      fake,up-model   200  1.2 s  in 1,234 out 56  end_turn` */
 export function formatRequestLine(event: Extract<ActivityEvent, {type: 'request:end' | 'request:error'}>, start: RequestStarted | undefined): string {
 	const route = (start?.scenario ?? '?').padEnd(11);
 	const provider = event.type === 'request:end' && event.provider ? event.provider : start?.provider;
 	const model = event.type === 'request:end' && event.model ? event.model : start?.model;
 	const target = (provider ? `${provider},${model ?? ''}` : '-').padEnd(24);
 	const status = String(event.status).padEnd(3);
-	const duration = `${(event.durationMs / 1000).toFixed(2)}s`.padStart(7);
+	const duration = formatDuration(event.durationMs).padStart(7);
 	const usage = event.usage ?? (event.type === 'request:end' ? event.usage : undefined);
-	const tokens = usage ? `in ${count(usage.inputTokens)} out ${count(usage.outputTokens)}` : `in ${count(start?.inputTokens ?? 0)} out 0`;
+	const tokens = usage ? `in ${formatInteger(usage.inputTokens)} out ${formatInteger(usage.outputTokens)}` : `in ${formatInteger(start?.inputTokens ?? 0)} out 0`;
 	const tail = event.type === 'request:end' ? (event.stopReason ?? '') : `${event.errorType}: ${event.message}`;
 	return `${clock(event.at)}  ${route} ${target} ${status} ${duration}  ${tokens}  ${tail}`.trimEnd();
 }
@@ -232,9 +233,4 @@ function clock(at: number): string {
 	const second = Math.floor(at / 1000);
 	if (clockCache.second !== second) clockCache = {second, text: new Date(at).toTimeString().slice(0, 8)};
 	return clockCache.text;
-}
-
-/** `1,234,567`, as toLocaleString('en-US') writes it, without a trip through Intl. */
-function count(value: number): string {
-	return String(Math.round(value)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }

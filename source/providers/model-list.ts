@@ -1,4 +1,5 @@
-import {describeFailure, RequestFailedError, timedRequest, type RequestFailure} from './http.js';
+import {RequestFailedError, timedRequest, type RequestFailure} from './http.js';
+import {describeFailure} from './network-words.js';
 import {bareModelId, isGeminiBalanceChatModel, modelSuffix, parseGeminiBalanceError, SUFFIX_NOTES, type ModelSuffix} from './gemini-balance.js';
 import type {ProbeTarget} from './provider-target.js';
 import type {CheckOptions} from './reachability.js';

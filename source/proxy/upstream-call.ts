@@ -3,8 +3,9 @@
  * provider's key pool and retry budget, until an upstream answers with 2xx headers. Everything
  * here happens before the first byte reaches the client, which is what makes retrying safe.
  */
+import {formatSeconds} from '../text/format.js';
 import {isEnvRef} from '../config/env-refs.js';
-import {networkWords} from '../providers/network-words.js';
+import {describeFailure, networkWords} from '../providers/network-words.js';
 import type {IncomingHttpHeaders} from 'node:http';
 import type {Dispatcher} from 'undici';
 import {TimeoutReason} from './timeout-reason.js';
@@ -16,17 +17,7 @@ import {type ClientError, clientError, TranslationError} from './translate/error
 import type {ErrorMapper, KeyHeader} from './dialects/dialect.js';
 import type {KeyPools} from './key-pool.js';
 import {providerKeys} from './key-pool.js';
-import {
-	allowsFallback,
-	describeFailure,
-	isOpaqueGeminiBalanceError,
-	isRetryable,
-	OPAQUE_GB_MESSAGE,
-	maxRetriesFor,
-	parseRetryAfter,
-	retryDelayMs,
-	type AttemptFailure,
-} from './retry-policy.js';
+import {allowsFallback, isOpaqueGeminiBalanceError, isRetryable, OPAQUE_GB_MESSAGE, maxRetriesFor, parseRetryAfter, retryDelayMs, type AttemptFailure} from './retry-policy.js';
 import type {ProxyTimings} from './timings.js';
 
 export type CallTarget = {readonly provider: ProviderConfig; readonly model: string};
@@ -226,7 +217,7 @@ async function attemptOnce<P extends PreparedRequest>(
 	const firstByteTimer =
 		firstByteMs === undefined
 			? undefined
-			: setTimeout(() => controller.abort(new TimeoutReason('first-byte', `no response from ${host} within ${seconds(firstByteMs)}`)), firstByteMs);
+			: setTimeout(() => controller.abort(new TimeoutReason('first-byte', `no response from ${host} within ${formatSeconds(firstByteMs)}`)), firstByteMs);
 	const deadlineTimer = setTimeout(() => controller.abort(new TimeoutReason('deadline', 'deadline')), Math.max(0, context.deadline - timings.now()));
 	// Timers only: the link to the request signal (client gone, shutdown) must outlive the commit.
 	const release = () => {
@@ -307,7 +298,7 @@ async function attemptOnce<P extends PreparedRequest>(
 				error: clientError(
 					504,
 					'timeout_error',
-					`no answer from ${target.provider.name} (${host}) within the total time limit of ${seconds(context.timings.totalTimeoutMs)} (API_TIMEOUT_MS)`,
+					`no answer from ${target.provider.name} (${host}) within the total time limit of ${formatSeconds(context.timings.totalTimeoutMs)} (API_TIMEOUT_MS)`,
 				),
 			};
 		}
@@ -318,7 +309,7 @@ async function attemptOnce<P extends PreparedRequest>(
 			return {
 				ok: false,
 				failure: {kind: 'connect-timeout'},
-				error: clientError(504, 'timeout_error', `cannot reach upstream ${host} (${target.provider.name}): connect timed out after ${seconds(timings.connectTimeoutMs)}`),
+				error: clientError(504, 'timeout_error', `cannot reach upstream ${host} (${target.provider.name}): connect timed out after ${formatSeconds(timings.connectTimeoutMs)}`),
 			};
 		}
 
@@ -405,8 +396,4 @@ function errorCode(error: unknown): string {
 	}
 
 	return error instanceof Error ? error.name : 'unknown';
-}
-
-function seconds(ms: number): string {
-	return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }

@@ -1,7 +1,8 @@
 import {memo, type ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import type {RequestRecord} from '../../activity/store.js';
-import {formatCount, formatDuration, rowTarget, shortId} from '../format.js';
+import {formatCount, formatDuration} from '../../text/format.js';
+import {rowTarget, shortId} from '../format.js';
 import type {ActivityColumns} from '../layout.js';
 import {useNow} from '../hooks/use-clock.js';
 import {GLYPHS, glyphForTone, spinnerFrame, toneColor, toneForStatus, useTheme, type StatusTone} from '../theme.js';

@@ -1,7 +1,7 @@
 import type {ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import type {RequestRecord} from '../../activity/store.js';
-import {formatDuration} from '../format.js';
+import {formatDuration} from '../../text/format.js';
 import {useNow} from '../hooks/use-clock.js';
 import {glyphForTone, spinnerFrame, toneForStatus, useTheme} from '../theme.js';
 
