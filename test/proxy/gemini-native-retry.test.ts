@@ -3,6 +3,7 @@
  * `google.rpc.RetryInfo` detail. The retry loop must wait that delay (one key) or move to the next
  * key of the pool at once, the exhausted key resting that long. Waits go through the injected sleep.
  */
+import {APIError} from '@anthropic-ai/sdk';
 import {afterEach, describe, expect, test} from 'vitest';
 import type {KeyHealth} from '../../source/activity/events.js';
 import {fastTimings, recordingSleep} from '../faults/fault-kit.js';
@@ -75,8 +76,13 @@ describe('RetryInfo drives the retry loop', () => {
 
 	test('a delay beyond the cap is not waited for: 429 rate_limit_error at once, Retry-After from RetryInfo', async () => {
 		const {fake, waits} = await start([KEYS[0]!], () => exhausted('3600s'));
-		const error = await ask().catch((caught: unknown) => caught as {status: number; error: {error: {type: string}}; headers: Headers});
-		expect([error.status, error.error.error.type, error.headers.get('retry-after')]).toStrictEqual([429, 'rate_limit_error', '3600']);
+		const error = await ask().then(
+			() => undefined,
+			(caught: unknown) => caught,
+		);
+		expect(error).toBeInstanceOf(APIError);
+		if (!(error instanceof APIError)) return;
+		expect([error.status, (error.error as {error?: {type?: string}}).error?.type, error.headers?.get('retry-after')]).toStrictEqual([429, 'rate_limit_error', '3600']);
 		expect(fake.seen).toHaveLength(1);
 		expect(waits).toStrictEqual([]);
 	});
