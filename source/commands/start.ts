@@ -7,15 +7,14 @@
  * is reported and the last good config keeps serving.
  */
 import {formatDuration, formatInteger} from '../text/format.js';
-import {ActivityBus} from '../activity/bus.js';
+import type {ActivityBus} from '../activity/bus.js';
 import {sanitizeTerminalText} from '../activity/sanitize.js';
 import type {ActivityEvent, RequestStarted} from '../activity/events.js';
-import {createLogFile, type LogFile} from '../activity/log-file.js';
-import {logFilePath, resolveConfigPath} from '../config/paths.js';
+import {resolveConfigPath} from '../config/paths.js';
 import {createRedactor} from '../config/redact.js';
 import {SCENARIOS, type Config} from '../config/schema.js';
 import {ConfigStore} from '../config/store.js';
-import {startProxy} from '../proxy/server.js';
+import {type ProxyService, startProxyService} from '../proxy/service.js';
 
 export type StartOptions = {
 	config?: string;
@@ -69,41 +68,28 @@ export async function runStart(options: StartOptions = {}): Promise<number> {
 	};
 	if (first.created) print(`created ${configPath} with defaults; add a provider (ccr-tui add-gemini-balance) or edit the file`);
 
-	const bus = new ActivityBus({delivery: 'after-io'});
-	const stopLog = followActivity(bus, print);
-	let logFile: LogFile | undefined;
-	if (first.config.LOG === true) {
-		logFile = createLogFile({
-			path: logFilePath(configPath),
-			bus,
-			redact,
-			level: () => store.getSnapshot().config.LOG_LEVEL,
+	const observe = (bus: ActivityBus) => {
+		const stopLog = followActivity(bus, print);
+		const unsubscribe = store.subscribe(snapshot => {
+			if (snapshot.issue) print(`${clock(Date.now())}  config  ${snapshot.issue.message} (still serving the last good config)`);
+			else print(`${clock(Date.now())}  config  reloaded ${snapshot.path}`);
 		});
-	}
-
-	const unsubscribe = store.subscribe(snapshot => {
-		if (snapshot.issue) print(`${clock(Date.now())}  config  ${snapshot.issue.message} (still serving the last good config)`);
-		else print(`${clock(Date.now())}  config  reloaded ${snapshot.path}`);
-	});
-
-	const cleanup = async () => {
-		bus.flush();
-		flushLines();
-		unsubscribe();
-		stopLog();
-		await logFile?.close();
-		store.close();
+		return () => {
+			flushLines();
+			unsubscribe();
+			stopLog();
+		};
 	};
 
-	let proxy;
+	let service: ProxyService;
 	try {
-		proxy = await startProxy({store, bus, host: options.host, port: options.port, env, warmUp: true, history: true});
+		service = await startProxyService({store, observe, delivery: 'after-io', host: options.host, port: options.port, env, warmUp: true, history: true});
 	} catch (error) {
 		err(`ccr-tui: ${error instanceof Error ? error.message : String(error)}\n`);
-		await cleanup();
 		return 1;
 	}
 
+	const {proxy} = service;
 	print(`ccr-tui listening on ${proxy.url}`);
 	for (const line of describeRoutes(store.getSnapshot().config)) print(`  ${line}`);
 	flushLines();
@@ -128,8 +114,7 @@ export async function runStart(options: StartOptions = {}): Promise<number> {
 
 	const busy = proxy.inFlight();
 	print(busy > 0 ? `shutting down: finishing ${busy} request${busy === 1 ? '' : 's'} in flight…` : 'shutting down');
-	await proxy.close();
-	await cleanup();
+	await service.close();
 	return 0;
 }
 
