@@ -22,7 +22,7 @@ export {toOpenAIRequest, type ToOpenAIOptions, type ToOpenAIResult} from './requ
 export {UnsupportedContentError} from './content.js';
 export {StreamTranslator, type StreamTranslatorOptions} from './stream.js';
 export {toAnthropicMessage, collectSse, type ResponseOptions} from './response.js';
-export {messageToSse, accumulateSse} from '../../translate/message-sse.js';
+export {messageToSse} from '../../translate/message-sse.js';
 export {
 	anthropicError,
 	errorTypeForStatus,

@@ -2,7 +2,7 @@ import {contentText, reasoningText, type OpenAIDelta} from './delta-fields.js';
 import {clientError, TranslationError} from '../../translate/errors.js';
 import {defaultIds, type TranslateIds} from '../../translate/ids.js';
 import type {Profile} from '../../translate/profiles.js';
-import {accumulateSse} from '../../translate/message-sse.js';
+import {MessageRecord} from '../../translate/message-record.js';
 import {mapStopReason, matchedStopSequence} from './stop-reason.js';
 import {StreamTranslator} from './stream.js';
 import {ThinkTagSplitter, type ThinkPiece} from './think-tags.js';
@@ -105,7 +105,9 @@ export function toAnthropicMessage(body: unknown, options: ResponseOptions): Ant
 
 /** An SSE upstream answer to a non-stream request: run the stream state machine, then accumulate. */
 export function collectSse(text: string, options: ResponseOptions): AnthropicMessage {
-	const translator = new StreamTranslator(options);
-	const events = translator.push(text) + translator.end();
-	return accumulateSse(events);
+	const record = new MessageRecord();
+	const translator = new StreamTranslator({...options, record});
+	translator.push(text);
+	translator.end();
+	return record.result();
 }
