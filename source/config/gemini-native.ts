@@ -28,6 +28,6 @@ export function usesGeminiTransformer(transformer: unknown): boolean {
 
 /** True when the proxy sends this provider's requests in the native dialect. */
 export function speaksGeminiNative(provider: Pick<ProviderConfig, 'profile' | 'transformer' | 'api_base_url'>): boolean {
-	if (provider.profile) return provider.profile === 'gemini-native';
+	if (provider.profile) return provider.profile === 'gemini-native' || provider.profile === 'gemini-balance-native';
 	return usesGeminiTransformer(provider.transformer) || isGeminiNativeUrl(provider.api_base_url);
 }

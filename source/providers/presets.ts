@@ -139,11 +139,8 @@ export function isPresetId(value: unknown): value is PresetId {
 	return typeof value === 'string' && (PRESET_IDS as readonly string[]).includes(value);
 }
 
-/**
- * Profile for a Gemini Balance provider on the chosen API. The native one writes none: Claude Code
- * Router's `transformer: {use: ["gemini"]}` says it, and the file keeps working in Claude Code Router.
- */
-export function geminiBalanceProfile(api: GeminiBalanceApi): ProfileName | undefined {
-	if (api === 'native') return undefined;
+/** Profile for a Gemini Balance provider on the chosen API. */
+export function geminiBalanceProfile(api: GeminiBalanceApi): ProfileName {
+	if (api === 'native') return 'gemini-balance-native';
 	return api === 'openai' ? 'gemini-openai' : 'gemini-balance';
 }

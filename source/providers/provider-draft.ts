@@ -65,9 +65,10 @@ export function providerFromDraft(draft: ProviderDraft, name: string, models: re
 
 	const profile = draft.profile ?? draftProfile(draft);
 	if (profile) provider['profile'] = profile;
-	else if (draft.endpoint.native) {
-		// Native is said the way Claude Code Router says it; an older profile (the /v1 one) would override it.
-		if (provider['profile'] !== 'gemini-native') delete provider['profile'];
+	if (draft.endpoint.native) {
+		// Native is said the way Claude Code Router says it (so the file works there too); an older
+		// profile (a /v1 one) would override it here.
+		if (!profile && provider['profile'] !== 'gemini-native') delete provider['profile'];
 		provider['transformer'] = withGeminiTransformer(existing?.['transformer']);
 	}
 
@@ -83,8 +84,9 @@ function withGeminiTransformer(existing: unknown): RawConfig {
 }
 
 function draftProfile(draft: ProviderDraft): ProfileName | undefined {
-	if (draft.endpoint.native) return undefined;
-	return draft.endpoint.kind === 'gemini-balance' ? geminiBalanceProfile(draft.endpoint.api ?? 'v1') : PRESETS[draft.preset].profile;
+	if (draft.endpoint.kind === 'gemini-balance') return geminiBalanceProfile(draft.endpoint.api ?? 'v1');
+	// Google's own native API is what `transformer: gemini` means without a profile.
+	return draft.endpoint.native ? undefined : PRESETS[draft.preset].profile;
 }
 
 /** The raw provider as the proxy will see it: `$ENV` resolved, schema defaults applied. Throws on an invalid one. */

@@ -23,11 +23,11 @@ export type ProbeTarget = {
 const GEMINI_BALANCE_NAME = /gemini[-_ ]?balance/i;
 
 /**
- * Gemini Balance either by explicit profile or by a Claude Code Router-era name (its native API is
- * written without a profile, as Claude Code Router has it: the name says Gemini Balance).
+ * Gemini Balance either by explicit profile or by a Claude Code Router-era name (a `transformer:
+ * gemini` provider named so is its native API).
  */
 export function isGeminiBalanceProvider(provider: ProviderConfig): boolean {
-	if (provider.profile === 'gemini-balance' || provider.profile === 'gemini-openai') return true;
+	if (provider.profile === 'gemini-balance' || provider.profile === 'gemini-openai' || provider.profile === 'gemini-balance-native') return true;
 	return (provider.profile === undefined || provider.profile === 'gemini-native') && GEMINI_BALANCE_NAME.test(provider.name);
 }
 

@@ -147,6 +147,7 @@ describe('ccr-tui add-gemini-balance --yes', () => {
 			api_base_url: `${gb.url}/v1beta/models/`,
 			models: ['gemini-2.5-flash'],
 			api_key: TOKEN,
+			profile: 'gemini-balance-native',
 			transformer: {use: ['gemini']},
 		});
 		expect(result.saved?.Router).toEqual({longContext: 'gemini-balance-native,gemini-2.5-flash'});
@@ -156,8 +157,7 @@ describe('ccr-tui add-gemini-balance --yes', () => {
 		const result = await run({url: `${gb.url}${suffix}`, token: TOKEN, models: 'gemini-2.5-flash', skipTest: true, yes: true});
 		expect(result.code).toBe(0);
 		expect(result.stdout).toContain('uses the native Gemini API (/v1beta)');
-		expect(result.saved?.Providers[0]).toMatchObject({api_base_url: `${gb.url}/v1beta/models/`, transformer: {use: ['gemini']}});
-		expect(result.saved?.Providers[0]?.['profile']).toBeUndefined();
+		expect(result.saved?.Providers[0]).toMatchObject({api_base_url: `${gb.url}/v1beta/models/`, transformer: {use: ['gemini']}, profile: 'gemini-balance-native'});
 	});
 
 	it('--api native with the connection test: the model list is read from /v1beta/models with x-goog-api-key', async () => {

@@ -73,34 +73,51 @@ describe('native providers', () => {
 		{name: 'gemini-balance', api_base_url: 'http://127.0.0.1:8000/v1beta/models/', transformer: {use: ['gemini']}},
 		{name: 'gemini-balance', api_base_url: 'http://127.0.0.1:8000/gemini/v1beta'},
 		{name: 'my-gemini-balance', api_base_url: 'http://127.0.0.1:8000/v1beta/models/', profile: 'gemini-native'},
+		{name: 'pool', api_base_url: 'http://127.0.0.1:8000/v1beta/models/', profile: 'gemini-balance-native'},
 	] as const)("Gemini Balance's native API %j: its /health and /v1beta/models", raw => {
 		const target = targetForProvider(provider({...raw, api_key: KEY}));
 		expect(target.endpoint).toEqual(geminiBalanceEndpointFor('http://127.0.0.1:8000', 'native'));
 		expect(target.endpoint).toMatchObject({kind: 'gemini-balance', api: 'native', native: true, healthUrl: 'http://127.0.0.1:8000/health'});
 	});
 
-	it('saving native: transformer gemini added to the existing chain, a contradicting profile dropped, other fields kept', () => {
+	it('saving native: profile gemini-balance-native and transformer gemini added to the existing chain, other fields kept', () => {
 		const normalized = normalizeUrl('http://127.0.0.1:8000/v1beta', {kind: 'gemini-balance'});
 		if (!normalized.ok) throw new Error('unexpected');
 		const draft = {preset: 'gemini-balance', endpoint: normalized.endpoint, keys: [KEY], models: ['gemini-2.5-flash'], routes: {}} as const;
-		const existing = {
-			name: 'gemini-balance',
-			api_base_url: 'http://127.0.0.1:8000/v1/chat/completions',
-			profile: 'gemini-balance',
-			transformer: {use: ['maxtoken']},
-			max_retries: 1,
-		};
-		const saved = providerFromDraft(draft, 'gemini-balance', ['gemini-2.5-flash'], existing);
+		const existing = {name: 'gb', api_base_url: 'http://127.0.0.1:8000/v1/chat/completions', profile: 'gemini-balance', transformer: {use: ['maxtoken']}, max_retries: 1};
+		const saved = providerFromDraft(draft, 'gb', ['gemini-2.5-flash'], existing);
 		expect(saved).toEqual({
-			name: 'gemini-balance',
+			name: 'gb',
 			api_base_url: 'http://127.0.0.1:8000/v1beta/models/',
 			api_key: KEY,
 			models: ['gemini-2.5-flash'],
+			profile: 'gemini-balance-native',
 			transformer: {use: ['gemini', 'maxtoken']},
 			max_retries: 1,
 		});
-		expect(resolveProfile(provider(saved), 'gemini-2.5-flash').profile.name).toBe('gemini-native');
+		// The profile keeps it Gemini Balance's native API whatever the name (the transformer alone reads the name).
+		expect(resolveProfile(provider(saved), 'gemini-2.5-flash').profile.name).toBe('gemini-balance-native');
+		expect(targetForProvider(provider(saved)).endpoint).toMatchObject({kind: 'gemini-balance', api: 'native'});
 		// Already there: not added twice.
-		expect(providerFromDraft(draft, 'gemini-balance', [], saved)['transformer']).toEqual({use: ['gemini', 'maxtoken']});
+		expect(providerFromDraft(draft, 'gb', [], saved)['transformer']).toEqual({use: ['gemini', 'maxtoken']});
+	});
+
+	it('saving AI Studio over a provider with an OpenAI profile: the profile is dropped, transformer gemini says native', () => {
+		const normalized = normalizeUrl('https://generativelanguage.googleapis.com/v1beta', {kind: 'openai-compatible', preset: 'google-ai-studio'});
+		if (!normalized.ok) throw new Error('unexpected');
+		const draft = {preset: 'google-ai-studio', endpoint: normalized.endpoint, keys: [KEY], models: ['gemini-2.5-pro'], routes: {}} as const;
+		const saved = providerFromDraft(draft, 'gemini', ['gemini-2.5-pro'], {
+			name: 'gemini',
+			api_base_url: 'https://generativelanguage.googleapis.com/v1beta/openai',
+			profile: 'gemini',
+		});
+		expect(saved).toEqual({
+			name: 'gemini',
+			api_base_url: 'https://generativelanguage.googleapis.com/v1beta/models/',
+			api_key: KEY,
+			models: ['gemini-2.5-pro'],
+			transformer: {use: ['gemini']},
+		});
+		expect(resolveProfile(provider(saved), 'gemini-2.5-pro').profile.name).toBe('gemini-native');
 	});
 });

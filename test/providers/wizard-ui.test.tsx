@@ -224,6 +224,7 @@ describe('AddProviderWizard: Gemini Balance, happy path', () => {
 			api_base_url: `${gb.url}/v1beta/models/`,
 			models: ['gemini-2.5-flash'],
 			api_key: TOKEN,
+			profile: 'gemini-balance-native',
 			transformer: {use: ['gemini']},
 		});
 		expect(ui.readConfig().Router['longContext']).toBe('gemini-balance-native,gemini-2.5-flash');
