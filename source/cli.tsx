@@ -17,7 +17,8 @@ export type {GlobalOptions} from './commands/global-options.js';
 
 const EXIT_USAGE = 2;
 
-function buildProgram(commander: Commander, {addGlobalOptions, globalOptionsOf}: GlobalOptionsModule): Command {
+/** `argv` is what the program will parse: `code` needs it as typed, to see a `--` that commander drops. */
+function buildProgram(commander: Commander, {addGlobalOptions, globalOptionsOf}: GlobalOptionsModule, argv: readonly string[]): Command {
 	const {Command, Option} = commander;
 	const {version} = createRequire(import.meta.url)('../package.json') as {version: string};
 	const program = new Command('ccr-tui');
@@ -156,8 +157,7 @@ Examples:
 		)
 		.action(async (args: string[]) => {
 			const {runCode, restoreDoubleDash} = await import('./commands/code.js');
-			const rawArgs = (program as unknown as {rawArgs: string[]}).rawArgs;
-			process.exitCode = await runCode({...program.opts<GlobalOptions>(), args: restoreDoubleDash(rawArgs, args)});
+			process.exitCode = await runCode({...program.opts<GlobalOptions>(), args: restoreDoubleDash(argv, args)});
 		});
 
 	return program;
@@ -294,7 +294,7 @@ async function runDashboard(options: GlobalOptions): Promise<number> {
 export async function main(argv: string[]): Promise<number> {
 	const [commander, globalOptions] = await Promise.all([import('commander'), import('./commands/global-options.js')]);
 	const {CommanderError} = commander;
-	const program = buildProgram(commander, globalOptions);
+	const program = buildProgram(commander, globalOptions, argv);
 	try {
 		await program.parseAsync(argv);
 		return typeof process.exitCode === 'number' ? process.exitCode : 0;

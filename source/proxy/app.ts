@@ -25,7 +25,6 @@ import {errorResponse, jsonResponse, newRequestId} from './responses.js';
 import {clientError} from './translate/errors.js';
 import {resolveTimings, type ProxyTimings} from './timings.js';
 import {ThoughtSignatureCache} from './translate/thought-signatures.js';
-import type {AnthropicRequest} from './translate/types.js';
 
 /**
  * The request-handling modules (validation, translation, upstream calls: about 40 files) are
@@ -101,7 +100,7 @@ export function createProxyApp(deps: ProxyAppDeps): H3 {
 		const {validateCountTokensRequest, estimateInputTokens} = await loadHandlers();
 		const validated = validateCountTokensRequest(body.json);
 		if (!validated.ok) return errorResponse(clientError(400, 'invalid_request_error', validated.message), id);
-		return jsonResponse(200, {input_tokens: estimateInputTokens(validated.request as unknown as AnthropicRequest)}, id);
+		return jsonResponse(200, {input_tokens: estimateInputTokens(validated.request)}, id);
 	};
 
 	const models = (event: H3Event): Response => {

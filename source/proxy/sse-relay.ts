@@ -17,7 +17,7 @@
  */
 import type {ServerResponse} from 'node:http';
 import {formatSeconds} from '../text/format.js';
-import type {Dispatcher} from 'undici';
+import type {Readable} from 'node:stream';
 import type {AnthropicUsage} from './translate/types.js';
 import {TimeoutReason} from './timeout-reason.js';
 import type {ProxyTimings} from './timings.js';
@@ -54,7 +54,7 @@ export type RelayOutcome =
 
 export type RelayOptions = {
 	readonly source: SseSource;
-	readonly body: Dispatcher.ResponseData['body'];
+	readonly body: Readable;
 	/** Aborts the upstream request (its signal's reason tells why). */
 	readonly abort: (reason: unknown) => void;
 	readonly upstreamSignal: AbortSignal;

@@ -7,6 +7,7 @@ import {formatSeconds} from '../text/format.js';
 import {isEnvRef} from '../config/env-refs.js';
 import {describeFailure, networkWords} from '../providers/network-words.js';
 import type {IncomingHttpHeaders} from 'node:http';
+import type {Readable} from 'node:stream';
 import type {Dispatcher} from 'undici';
 import {TimeoutReason} from './timeout-reason.js';
 import {yieldIfLarge} from './yield-turn.js';
@@ -44,7 +45,8 @@ export type UpstreamAnswer<P extends PreparedRequest = PreparedRequest> = {
 	readonly prepared: P;
 	readonly status: number;
 	readonly headers: IncomingHttpHeaders;
-	readonly body: Dispatcher.ResponseData['body'];
+	/** undici's body, or a replay of its first bytes (fake-stream-recovery): read as a plain stream. */
+	readonly body: Readable;
 	/** Aborts this upstream request (client gone, idle timeout, post-finish grace). */
 	readonly abort: (reason?: unknown) => void;
 	/** Signal of the upstream request (aborted with the reason given to abort()). */
