@@ -2,7 +2,7 @@ import {createRequire} from 'node:module';
 import type {AnthropicContentBlock, AnthropicRequest} from './types.js';
 
 /** What the estimate reads: a messages request and a count_tokens request alike. */
-type CountedRequest = Pick<AnthropicRequest, 'system' | 'tools' | 'messages'>;
+type CountedRequest = Pick<AnthropicRequest, 'system' | 'tools' | 'messages'> & {readonly [key: string]: unknown};
 
 type CountTokens = (text: string) => number;
 let tokenizer: CountTokens | undefined;
