@@ -40,7 +40,7 @@ export type RequestStarted = {
 	readonly sessionId?: string;
 };
 
-export type RequestFirstToken = {
+type RequestFirstToken = {
 	readonly type: 'request:first-token';
 	readonly id: string;
 	readonly at: number;
@@ -48,7 +48,7 @@ export type RequestFirstToken = {
 };
 
 /** Throttled: at most a few per second per request. */
-export type RequestProgress = {
+type RequestProgress = {
 	readonly type: 'request:progress';
 	readonly id: string;
 	readonly outputTokens: number;
@@ -113,5 +113,3 @@ export type KeyHealth = {
 };
 
 export type ActivityEvent = RequestStarted | RequestFirstToken | RequestProgress | RequestAttempt | RequestFinished | RequestFailed | RequestDebug | Notice | KeyHealth;
-
-export type ActivityEventType = ActivityEvent['type'];

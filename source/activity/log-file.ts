@@ -6,7 +6,7 @@ import type {ActivityEvent} from './events.js';
 import {onRequestEnd, type EndedRequest} from './usage/finished.js';
 
 /** Claude Code Router's level names; `info` (default) logs request metadata, `debug`/`trace` add bodies. */
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
 export type {RequestDebug} from './events.js';
 

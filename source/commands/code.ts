@@ -101,7 +101,7 @@ export async function runCode(options: CodeOptions = {}): Promise<number> {
  * when the user passes `--settings` (theirs wins, as typed) or already has a `statusLine` in
  * ~/.claude/settings.json (their own line stays).
  */
-export function statusLineArgs(args: readonly string[], env: NodeJS.ProcessEnv, cliPath: string): string[] {
+function statusLineArgs(args: readonly string[], env: NodeJS.ProcessEnv, cliPath: string): string[] {
 	if (args.some(arg => arg === '--settings' || arg.startsWith('--settings='))) return [];
 	if (userHasStatusLine(env)) return [];
 	const command = [process.execPath, cliPath].map(shellWord).join(' ');

@@ -146,7 +146,7 @@ function stderrWriter(): (text: string) => void {
 }
 
 /** `  default → deepseek,deepseek-chat` per configured route, or a hint when nothing routes. */
-export function describeRoutes(config: Config): string[] {
+function describeRoutes(config: Config): string[] {
 	const router = config.Router as Record<string, unknown>;
 	const lines = SCENARIOS.filter(scenario => typeof router[scenario] === 'string' && router[scenario] !== '').map(
 		scenario => `${scenario.padEnd(11)} → ${String(router[scenario])}`,

@@ -9,7 +9,7 @@ import type {CheckOptions} from './reachability.js';
 import {redactorFor} from '../config/redact.js';
 import type {StepOutcome} from './test-step.js';
 
-export type ProbeUsage = {readonly prompt: number; readonly completion: number; readonly total: number};
+type ProbeUsage = {readonly prompt: number; readonly completion: number; readonly total: number};
 
 export type CompletionMetrics = {
 	readonly ttfbMs: number;

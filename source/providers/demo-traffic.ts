@@ -6,7 +6,7 @@
  */
 import {createParser} from 'eventsource-parser';
 
-export type DemoScenario = 'default' | 'background' | 'think' | 'longContext' | 'tool-result';
+type DemoScenario = 'default' | 'background' | 'think' | 'longContext' | 'tool-result';
 
 export type DemoResult = {
 	readonly scenario: DemoScenario;

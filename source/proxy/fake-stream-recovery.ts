@@ -37,7 +37,7 @@ export const FAKE_STREAM_NOTICE = (provider: string): string =>
 type Choice = {finish_reason?: unknown; delta?: {content?: unknown; reasoning_content?: unknown; tool_calls?: unknown}};
 
 /** The fingerprint: one finished chunk with a thought, no answer text and no tool call. */
-export function isLostAnswerChunk(choice: Choice): boolean {
+function isLostAnswerChunk(choice: Choice): boolean {
 	const delta = choice.delta ?? {};
 	const reasoning = typeof delta.reasoning_content === 'string' && delta.reasoning_content !== '';
 	const content = typeof delta.content === 'string' ? delta.content : '';

@@ -174,7 +174,7 @@ function routeByRules<T extends RoutableRequest>(request: T, config: Config, opt
 type WebSearchTool = {readonly type: string};
 
 /** Anthropic's web search server tool (`web_search_20250305`, …), when the request carries it. */
-export function webSearchTool(request: RoutableRequest): WebSearchTool | undefined {
+function webSearchTool(request: RoutableRequest): WebSearchTool | undefined {
 	const tool = request.tools?.find(item => typeof item.type === 'string' && item.type.startsWith('web_search'));
 	return tool ? {type: tool.type!} : undefined;
 }

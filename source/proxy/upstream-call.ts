@@ -82,8 +82,6 @@ export type CallResult<P extends PreparedRequest> =
 	| {readonly ok: false; readonly cancelled: true}
 	| {readonly ok: false; readonly cancelled?: false; readonly error: ClientError};
 
-export {TimeoutReason} from './timeout-reason.js';
-
 type AttemptResult<P extends PreparedRequest> =
 	| {ok: true; answer: UpstreamAnswer<P>}
 	| {ok: false; cancelled: true}
@@ -327,7 +325,7 @@ async function attemptOnce<P extends PreparedRequest>(
 /** What every request still waiting gets when the proxy closes (streams get the same type as an error event). */
 export const SHUTTING_DOWN = 'ccr-tui is shutting down; retry in a moment';
 
-export function shuttingDown(): ClientError {
+function shuttingDown(): ClientError {
 	return clientError(503, 'overloaded_error', SHUTTING_DOWN, {'retry-after': '1'});
 }
 

@@ -548,10 +548,6 @@ export function resolveCommand(contexts: readonly KeyContext[], input: string, k
 	return undefined;
 }
 
-export function commandsFor(contexts: readonly KeyContext[]): Command[] {
-	return COMMANDS.filter(command => command.contexts.some(context => contexts.includes(context)));
-}
-
 /** `label hint` pairs for the footer, most specific context first. */
 export function footerHints(contexts: readonly KeyContext[]): Array<{readonly label: string; readonly hint: string}> {
 	const ordered = [...contexts].reverse();

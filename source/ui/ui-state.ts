@@ -11,7 +11,7 @@ export const PANELS = ['routes', 'activity', 'providers'] as const;
 export type Panel = (typeof PANELS)[number];
 
 /** Presets the add-provider wizard accepts (contract 6). */
-export type WizardPreset = PresetId;
+type WizardPreset = PresetId;
 
 export type Screen =
 	| {readonly name: 'dashboard'}

@@ -19,8 +19,6 @@ import {startProxy, type ProxyServer} from '../../source/proxy/server.js';
 import type {ProxyTimings} from '../../source/proxy/timings.js';
 import {startFakeOpenAI, type FakeOpenAI, type FakeUpstreamHandler, type RecordedRequest} from '../fakes/openai-upstream.js';
 
-export type {FakeUpstreamHandler, RecordedRequest} from '../fakes/openai-upstream.js';
-
 export type HarnessOptions = {
 	/** How the fake upstream answers. @default a short streamed/JSON text answer */
 	upstream?: FakeUpstreamHandler;

@@ -134,7 +134,7 @@ async function prepareFile(file: string): Promise<string> {
 }
 
 /** Delete day files older than `cutoffDay` (other files in the folder are left alone). */
-export async function pruneHistory(dir: string, cutoffDay: string): Promise<string[]> {
+async function pruneHistory(dir: string, cutoffDay: string): Promise<string[]> {
 	const names = await fs.promises.readdir(dir).catch(() => [] as string[]);
 	const removed = names.filter(name => {
 		const day = dayOfFileName(name);

@@ -35,7 +35,7 @@ const CHROME_LINES = 2;
 Lines one provider takes: name line, models line, and the test steps of the selected one. When
 space is short (compact), the others keep only their name line.
 */
-export function providerLines(view: ProviderView, isSelected: boolean, compact = false): number {
+function providerLines(view: ProviderView, isSelected: boolean, compact = false): number {
 	if (compact && !isSelected) return 1;
 	const steps = isSelected && view.test ? Math.max(1, view.test.steps.length) : 0;
 	return 2 + steps;
@@ -147,7 +147,7 @@ function KeySummary({view}: {readonly view: ProviderView}): ReactNode {
 }
 
 /** `••••abcd`, `$GB_TOKEN`, `3 keys ••••abcd …` or `no key`; never a usable secret. */
-export function describeKeys(raw: unknown, resolved: ProviderConfig['api_key']): string {
+function describeKeys(raw: unknown, resolved: ProviderConfig['api_key']): string {
 	const rawList = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
 	const resolvedList = Array.isArray(resolved) ? resolved : resolved === undefined ? [] : [resolved];
 	const shown = resolvedList.map((value, index) => {

@@ -7,8 +7,8 @@ something is live.
 */
 const ClockContext = createContext<number>(0);
 
-export const FAST_TICK_MS = 250;
-export const SLOW_TICK_MS = 1000;
+const FAST_TICK_MS = 250;
+const SLOW_TICK_MS = 1000;
 
 export function ClockProvider({fast, children}: {readonly fast: boolean; readonly children: ReactNode}): ReactNode {
 	const [now, setNow] = useState(() => Date.now());
