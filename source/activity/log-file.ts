@@ -40,6 +40,7 @@ const rank: Record<LogLevel, number> = {fatal: 0, error: 1, warn: 2, info: 3, de
  * (metadata only; bodies only at debug level). Writes are batched off the bus's synchronous emit path,
  * files are created 0600 and rotated by size. A write failure disables the log rather than the proxy.
  */
+// Over 60 lines: a closure owning the file handle, its write queue and the bus subscription, which every part shares.
 export function createLogFile(options: LogFileOptions): LogFile {
 	const file = options.path;
 	const maxBytes = options.maxBytes ?? 10 * 1024 * 1024;

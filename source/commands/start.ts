@@ -51,21 +51,7 @@ export async function runStart(options: StartOptions = {}): Promise<number> {
 		return 1;
 	}
 
-	const redact = (text: string) => createRedactor(store.getSnapshot().config)(text);
-	// Lines of one event-loop turn go out in one write: under load that is one syscall per batch of
-	// finished requests instead of one per request (stdout is synchronous on pipes and files).
-	let pending: string[] = [];
-	const flushLines = () => {
-		if (pending.length === 0) return;
-		const text = pending.join('');
-		pending = [];
-		out(text);
-	};
-
-	const print = (line: string) => {
-		if (pending.length === 0) queueMicrotask(flushLines);
-		pending.push(`${redact(sanitizeTerminalText(line))}\n`);
-	};
+	const {print, flushLines} = lineWriter(out, text => createRedactor(store.getSnapshot().config)(text));
 	if (first.created) print(`created ${configPath} with defaults; add a provider (ccr-tui add-gemini-balance) or edit the file`);
 
 	const observe = (bus: ActivityBus) => {
@@ -95,12 +81,41 @@ export async function runStart(options: StartOptions = {}): Promise<number> {
 	flushLines();
 	options.onListening?.(proxy.url);
 
-	await new Promise<void>(resolve => {
+	await stopRequested(options.signal);
+	const busy = proxy.inFlight();
+	print(busy > 0 ? `shutting down: finishing ${busy} request${busy === 1 ? '' : 's'} in flight…` : 'shutting down');
+	await service.close();
+	return 0;
+}
+
+/**
+ * Lines of one event-loop turn go out in one write: under load that is one syscall per batch of
+ * finished requests instead of one per request (stdout is synchronous on pipes and files).
+ */
+function lineWriter(out: (text: string) => void, redact: (text: string) => string): {print: (line: string) => void; flushLines: () => void} {
+	let pending: string[] = [];
+	const flushLines = () => {
+		if (pending.length === 0) return;
+		const text = pending.join('');
+		pending = [];
+		out(text);
+	};
+
+	const print = (line: string) => {
+		if (pending.length === 0) queueMicrotask(flushLines);
+		pending.push(`${redact(sanitizeTerminalText(line))}\n`);
+	};
+	return {print, flushLines};
+}
+
+/** SIGINT, SIGTERM, SIGHUP or the caller's signal: the first one ends the wait, and every listener is removed. */
+function stopRequested(signal: AbortSignal | undefined): Promise<void> {
+	return new Promise<void>(resolve => {
 		const stop = () => {
 			process.off('SIGINT', stop);
 			process.off('SIGTERM', stop);
 			process.off('SIGHUP', stop);
-			options.signal?.removeEventListener('abort', stop);
+			signal?.removeEventListener('abort', stop);
 			resolve();
 		};
 
@@ -108,14 +123,9 @@ export async function runStart(options: StartOptions = {}): Promise<number> {
 		process.once('SIGTERM', stop);
 		// A closed terminal or a dropped ssh session: the same clean end as SIGTERM, not exit 129.
 		process.once('SIGHUP', stop);
-		if (options.signal?.aborted) stop();
-		else options.signal?.addEventListener('abort', stop, {once: true});
+		if (signal?.aborted) stop();
+		else signal?.addEventListener('abort', stop, {once: true});
 	});
-
-	const busy = proxy.inFlight();
-	print(busy > 0 ? `shutting down: finishing ${busy} request${busy === 1 ? '' : 's'} in flight…` : 'shutting down');
-	await service.close();
-	return 0;
 }
 
 /**

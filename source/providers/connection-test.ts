@@ -63,6 +63,7 @@ const LABELS = {
 } as const;
 type StepId = keyof typeof LABELS;
 
+// Over 60 lines: the test steps in order, each feeding the next.
 export async function runConnectionTest(provider: ProviderConfig, options: ConnectionTestOptions = {}): Promise<TestResult> {
 	let target = targetForProvider(provider);
 	const model = options.model ?? provider.models[0];

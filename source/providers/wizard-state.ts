@@ -139,6 +139,7 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
 	return next.step === state.step || next.inputCursor === undefined ? next : {...next, inputCursor: undefined};
 }
 
+// Over 60 lines: the wizard reducer: one case per intent over the same draft.
 function reduce(state: WizardState, action: WizardAction): WizardState {
 	switch (action.type) {
 		case 'text':

@@ -63,6 +63,7 @@ export type ProxyAppDeps = {
 	readonly sessions?: SessionIndex;
 };
 
+// Over 60 lines: the route table: each handler is a few lines over the shared services.
 export function createProxyApp(deps: ProxyAppDeps): H3 {
 	const timings = resolveTimings(deps.timings);
 	const startedAt = timings.now();

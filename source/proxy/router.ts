@@ -79,6 +79,7 @@ export function routeRequest<T extends RoutableRequest>(request: T, config: Conf
 	return searchOn(decision, options, search);
 }
 
+// Over 60 lines: the routing rules in their fixed order, one branch per rule.
 function routeByRules<T extends RoutableRequest>(request: T, config: Config, options: RouteOptions, search: WebSearchTool | undefined): RouteDecision<T> | {error: RouteError} {
 	const router = config.Router;
 	const tagged = extractSubagentTag(request);

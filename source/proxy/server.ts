@@ -62,6 +62,7 @@ export type ProxyServer = {
 	close(): Promise<void>;
 };
 
+// Over 60 lines: the server assembly and its close(), which share the sockets and timers.
 export async function startProxy(options: StartProxyOptions): Promise<ProxyServer> {
 	const {config} = options.store.getSnapshot();
 	const host = options.host ?? config.HOST ?? DEFAULT_HOST;

@@ -91,6 +91,7 @@ function progressBytes(text: string): number {
 
 const LONG_FRAME = 64 * 1024;
 
+// Over 60 lines: the per-stream hot path: its timers, counters and write queue are closure locals every chunk uses.
 export function relaySse(options: RelayOptions): SsePipe {
 	const {source, timings} = options;
 	let closed = false;

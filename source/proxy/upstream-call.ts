@@ -89,6 +89,7 @@ type AttemptResult<P extends PreparedRequest> =
 
 const ERROR_BODY_LIMIT = 64 * 1024;
 
+// Over 60 lines: the one retry loop: keys, backoff, fallbacks and the deadline decide together per attempt.
 export async function callUpstream<P extends PreparedRequest>(context: CallContext<P>): Promise<CallResult<P>> {
 	const {timings, pools, signal} = context;
 	let last: {failure: AttemptFailure; error: ClientError} | undefined;
@@ -199,6 +200,7 @@ export async function callUpstream<P extends PreparedRequest>(context: CallConte
 	return {ok: false, error: last?.error ?? clientError(502, 'api_error', 'no upstream target could be tried')};
 }
 
+// Over 60 lines: one upstream try: its timers, abort wiring and error mapping share one controller.
 async function attemptOnce<P extends PreparedRequest>(
 	context: CallContext<P>,
 	target: CallTarget,

@@ -73,6 +73,7 @@ export function App(props: AppProps): ReactNode {
 	);
 }
 
+// Over 60 lines: the screen stack with its state, hooks and key dispatch, which every screen shares.
 function AppShell(props: AppProps): ReactNode {
 	const {store, activity} = props;
 	const {exit} = useApp();

@@ -86,6 +86,7 @@ function rawProvider(store: ConfigStore, index: number): RawConfig | undefined {
 	return list?.[index];
 }
 
+// Over 60 lines: the editor form: fields, focus and save in one component.
 export function ProviderEditor({store, index, onDone, onCancel}: ProviderEditorProps): ReactNode {
 	const theme = useTheme();
 	const provider = store.getSnapshot().config.Providers[index];
