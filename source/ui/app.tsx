@@ -56,7 +56,7 @@ export type AppProps = {
 	readonly startedAt?: number;
 	/** Reads the last 7 days of the usage history (cli.tsx); without it the Usage screen says it is unavailable. */
 	readonly loadUsage?: UsageLoader;
-	/** "Now" for the Usage screen's days. @default Date.now */
+	/** "Now" for the UI clock (key cool-downs, elapsed times) and the Usage screen's days. @default Date.now */
 	readonly now?: () => number;
 };
 
@@ -387,7 +387,7 @@ function AppShell(props: AppProps): ReactNode {
 	const live = inFlightCount > 0 || tests.running || state.quitting;
 	return (
 		<ThemeContext.Provider value={theme}>
-			<ClockProvider fast={live}>
+			<ClockProvider fast={live} now={props.now}>
 				<Box flexDirection="column" width={size.columns}>
 					<Header
 						listenUrl={props.listenUrl}
