@@ -130,9 +130,12 @@ export function previewProviderDelete(snapshot: Pick<ConfigSnapshot, 'raw'>, ind
 	return {diff: diffProvider(existing, undefined), impact: routeImpact(snapshot.raw, String(existing['name']), undefined)};
 }
 
-/** Remove a provider; routes pointing at it follow `routeFix`, fallback entries to it are dropped. */
-export function deleteProvider(store: ConfigStore, index: number, routeFix: RouteFix): ConfigSnapshot {
-	return store.update(raw => {
+/**
+ * Remove a provider; routes pointing at it follow `routeFix`, fallback entries to it are dropped.
+ * `notice` is set when the file's formatting could not be kept.
+ */
+export function deleteProvider(store: ConfigStore, index: number, routeFix: RouteFix): {snapshot: ConfigSnapshot; notice?: string} {
+	return store.save(raw => {
 		const list = [...providerList(raw)];
 		const existing = list[index];
 		if (!existing) throw new Error('that provider is no longer in the config');

@@ -24,7 +24,8 @@ import {calculateLayout} from './layout.js';
 import {Dashboard} from './screens/dashboard.js';
 import {HelpOverlay, helpMaxOffset} from './screens/help-overlay.js';
 import {Onboarding, type OnboardingChoice} from './screens/onboarding.js';
-import {ProviderDelete, ProviderEditor} from './screens/provider-editor.js';
+import {ProviderDelete} from './screens/provider-delete.js';
+import {ProviderEditor} from './screens/provider-editor.js';
 import {RequestDetail} from './screens/request-detail.js';
 import {RoutePicker} from './screens/route-picker.js';
 import {UsageScreen} from './screens/usage.js';
@@ -371,10 +372,24 @@ function AppShell(props: AppProps): ReactNode {
 			break;
 		}
 
-		case 'edit-provider':
+		case 'edit-provider': {
+			body = (
+				<ProviderEditor
+					store={store}
+					index={screen.index}
+					env={props.env}
+					tester={props.connectionTester ?? defaultTester}
+					fetch={props.checkFetch}
+					height={bodyHeight}
+					onDone={providerChanged}
+					onCancel={() => dispatch({type: 'back'})}
+				/>
+			);
+			break;
+		}
+
 		case 'delete-provider': {
-			const Screen = screen.name === 'edit-provider' ? ProviderEditor : ProviderDelete;
-			body = <Screen store={store} index={screen.index} onDone={providerChanged} onCancel={() => dispatch({type: 'back'})} />;
+			body = <ProviderDelete store={store} index={screen.index} onDone={providerChanged} onCancel={() => dispatch({type: 'back'})} />;
 			break;
 		}
 
