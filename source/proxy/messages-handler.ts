@@ -65,7 +65,7 @@ type Routed = Admitted & {
 };
 
 export function createMessagesHandler(services: ProxyServices): (event: H3Event) => Promise<Response> {
-	const warnTransformers = transformerNotices(services);
+	const warn = noticesOnce(services);
 	const refusals = new RefusalMemo();
 	return async event => {
 		const reporter = new RequestReporter(services.bus, newRequestId(), services.timings.now);
@@ -75,7 +75,7 @@ export function createMessagesHandler(services: ProxyServices): (event: H3Event)
 		const routed = await route(admitted, services, snapshot, reporter);
 		if ('refused' in routed) return routed.refused;
 		const lifecycle = new RequestLifecycle(event, services.inFlight, reporter);
-		return answer(event, services, snapshot.config, routed, lifecycle, warnTransformers, refusals);
+		return answer(event, services, snapshot.config, routed, lifecycle, warn, refusals);
 	};
 }
 
@@ -179,7 +179,7 @@ async function answer(
 	config: Config,
 	routed: Routed,
 	lifecycle: RequestLifecycle,
-	warnTransformers: (provider: ProviderConfig, names: readonly string[]) => void,
+	warn: (provider: ProviderConfig, message: string) => void,
 	refusals: RefusalMemo,
 ): Promise<Response> {
 	const {timings} = services;
@@ -199,10 +199,12 @@ async function answer(
 	let forceNonStream = false;
 	const prepare = (target: CallTarget): Prepared => {
 		const {profile, unsupportedTransformers} = resolveProfile(target.provider, target.model);
-		warnTransformers(target.provider, unsupportedTransformers);
+		const names = unsupportedTransformers;
+		if (names.length > 0) warn(target.provider, `transformer${names.length > 1 ? 's' : ''} ${names.join(', ')} not supported by ccr-tui; ignored`);
 		// A (provider, model) whose streams lose the answer (fake-stream-recovery.ts) is called without streaming.
 		const nonStreamUpstream = forceNonStream || (routed.stream && losesStreamedAnswers(target.provider.api_base_url, target.model));
 		const prepared = prepareFor(target, routed.request, profile, routed.stream, services.dialects, {nonStreamUpstream, client: routed.betas});
+		for (const note of prepared.notes ?? []) warn(target.provider, note);
 		reporter.debug('upstream-request', prepared.body);
 		return prepared;
 	};
@@ -252,21 +254,14 @@ async function answer(
 	return respondWhole({answer: result.answer, lifecycle, stream: routed.stream, upstreamIsSse, options, maxAnswerMb: config.MAX_ANSWER_MB});
 }
 
-/** A notice, once per provider and list, for Claude Code Router transformers ccr-tui cannot honour. */
-function transformerNotices(services: ProxyServices): (provider: ProviderConfig, names: readonly string[]) => void {
+/** A notice once per provider and wording: what ccr-tui cannot honour for it (transformers, dropped fields). */
+function noticesOnce(services: ProxyServices): (provider: ProviderConfig, message: string) => void {
 	const reported = new Set<string>();
-	return (provider, names) => {
-		if (names.length === 0) return;
-		const key = `${provider.name}|${names.join(',')}`;
+	return (provider, message) => {
+		const key = `${provider.name}|${message}`;
 		if (reported.has(key)) return;
 		reported.add(key);
-		services.bus.emit({
-			type: 'notice',
-			at: services.timings.now(),
-			level: 'warn',
-			source: 'translate',
-			message: `provider "${provider.name}": transformer${names.length > 1 ? 's' : ''} ${names.join(', ')} not supported by ccr-tui; ignored`,
-		});
+		services.bus.emit({type: 'notice', at: services.timings.now(), level: 'warn', source: 'translate', message: `provider "${provider.name}": ${message}`});
 	};
 }
 

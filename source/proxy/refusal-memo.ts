@@ -8,7 +8,7 @@
  * Tools are not part of the fingerprint: the resends change them.
  */
 import {createHash} from 'node:crypto';
-import type {Profile} from './translate/profiles.js';
+import {isGeminiBalanceProfile, type Profile} from './translate/profiles.js';
 import type {ClientError} from './upstream-call.js';
 
 /** Long enough for Claude Code's resends (immediate), short enough for a user's own retry after a fix. */
@@ -19,7 +19,7 @@ export const REFUSAL_TTL_MS = 30_000;
  * single-key provider answers the resends itself at no such cost.
  */
 export function remembersRefusals(profile: Profile): boolean {
-	return profile.name === 'gemini-balance' || profile.name === 'gemini-openai';
+	return isGeminiBalanceProfile(profile.name);
 }
 
 type Entry = {readonly error: ClientError; readonly at: number; readonly fingerprint: string};

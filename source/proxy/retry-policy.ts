@@ -46,7 +46,7 @@ export function allowsFallback(failure: AttemptFailure): boolean {
 /** Retries per target: the provider's `max_retries`, else 0 for Gemini Balance (it retries itself), else 2. */
 export function maxRetriesFor(provider: ProviderConfig, profileName: string): number {
 	if (provider.max_retries !== undefined) return provider.max_retries;
-	return profileName === 'gemini-balance' ? 0 : DEFAULT_MAX_RETRIES;
+	return profileName === 'gemini-balance' || profileName === 'gemini-balance-native' ? 0 : DEFAULT_MAX_RETRIES;
 }
 
 /**
@@ -105,15 +105,19 @@ function first(value: string | string[] | undefined): string | undefined {
 }
 
 const GB_OPAQUE_500 = 'Internal server error during chat_completion';
+/** The same on its native path (`/v1beta`): per operation, and for network errors on streams too. */
+const GB_NATIVE_OPAQUE_500 = /Internal server error during gemini_(stream_)?generate_content/;
 
 /**
  * Gemini Balance turns every Google error on a non-streaming call (refused request, quota, unknown
  * model) into this 500 after trying its own keys: worth one more try (it may be transient), never more.
  */
 export function isOpaqueGeminiBalanceError(profileName: string, status: number, body: string): boolean {
-	return profileName === 'gemini-balance' && status === 500 && body.includes(GB_OPAQUE_500);
+	if (status !== 500) return false;
+	if (profileName === 'gemini-balance-native') return GB_NATIVE_OPAQUE_500.test(body);
+	return profileName === 'gemini-balance' && body.includes(GB_OPAQUE_500);
 }
 
 export const OPAQUE_GB_MESSAGE =
-	`Gemini Balance answered 500 "${GB_OPAQUE_500}" twice. On non-streaming calls it replaces every Google error ` +
+	`Gemini Balance answered 500 "Internal server error during …" twice. On non-streaming calls it replaces every Google error ` +
 	'(a refused request, an exhausted quota, an unknown model) with this, after trying its keys; its /logs page shows the real error';

@@ -6,16 +6,22 @@
  * Everything else would answer from memory.
  */
 import type {ProviderConfig} from '../config/schema.js';
+import {isGeminiBalanceProfile} from './translate/profiles.js';
 import {resolveProfile} from './translate/resolve-profile.js';
 
-const GEMINI_BALANCE_PROFILES: ReadonlySet<string> = new Set(['gemini-balance', 'gemini-openai']);
 const SEARCH_SUFFIX = '-search';
 
 export function searchModelFor(provider: ProviderConfig, model: string): string | undefined {
 	const {profile} = resolveProfile(provider, model);
-	// The native Gemini dialect sends Google's googleSearch tool itself.
-	if (profile.dialect === 'anthropic' || profile.dialect === 'gemini') return model;
-	if (!GEMINI_BALANCE_PROFILES.has(profile.name)) return undefined;
+	if (profile.dialect === 'anthropic') return model;
+	const variant = isGeminiBalanceProfile(profile.name) ? listedSearchVariant(provider, model) : undefined;
+	// The native Gemini dialect sends Google's googleSearch tool itself; on Gemini Balance's native
+	// path a listed -search model is its documented search route (it adds googleSearch too).
+	if (profile.dialect === 'gemini') return variant ?? model;
+	return variant;
+}
+
+function listedSearchVariant(provider: ProviderConfig, model: string): string | undefined {
 	if (model.toLowerCase().endsWith(SEARCH_SUFFIX)) return model;
 	const wanted = `${model}${SEARCH_SUFFIX}`.toLowerCase();
 	return provider.models.find(item => item.toLowerCase() === wanted);

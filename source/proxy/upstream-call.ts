@@ -292,13 +292,14 @@ async function attemptOnce<P extends PreparedRequest>(
 
 		const text = await readCapped(response.body, ERROR_BODY_LIMIT);
 		detach();
-		const retryAfterMs = parseRetryAfter(response.headers, timings.now());
 		const mapped = prepared.mapError(response.statusCode, text, {
 			provider: target.provider.name,
 			headers: response.headers as Record<string, string | string[] | undefined>,
 			...context.errorOptions,
 			...(prepared.contextWindow ? {contextWindow: prepared.contextWindow} : {}),
 		});
+		// Google says how long to wait in the body (RetryInfo), which the dialect turned into Retry-After.
+		const retryAfterMs = parseRetryAfter(response.headers, timings.now()) ?? parseRetryAfter(mapped.headers, timings.now());
 		const opaque = isOpaqueGeminiBalanceError(prepared.profileName, response.statusCode, text);
 		return {
 			ok: false,

@@ -6,7 +6,9 @@
 import http from 'node:http';
 import type {AddressInfo, Socket} from 'node:net';
 import {buildPayload, validateChatRequest} from './gemini-balance/convert.js';
+import {googleRefusal} from './gemini-native.js';
 import {checkModelSupport, compatModels, DEFAULT_MODELS, geminiModels, openAIModels, realModel} from './gemini-balance/models.js';
+import {nativePayload} from './gemini-balance/native.js';
 import {
 	heartbeat,
 	renderCompatStream,
@@ -260,6 +262,7 @@ export async function startFakeGeminiBalance(options: FakeGbOptions = {}): Promi
 				() => {
 					const denied = verifyNative(headers, url, settings);
 					if (denied) return httpError(401, denied);
+					if (settings.apiKeys.length === 0) return httpError(503, 'No valid API keys available to fetch models.');
 					if (settings.upstreamModelsFail) return httpError(500, 'Failed to fetch base models list.');
 					send(200, geminiModels(settings));
 				},
@@ -285,10 +288,10 @@ export async function startFakeGeminiBalance(options: FakeGbOptions = {}): Promi
 	type HttpError = (status: number, message: string) => void;
 
 	/** The attempt loop: rotate keys, count failures, stop at the first success. */
-	function runAttempts(script: Script, payload: Record<string, unknown>, model: string, compatFailure?: GoogleFailure): {ok: GeminiReply} | {failure: GoogleFailure | 'network'} {
+	function runAttempts(script: Script, payload: Record<string, unknown>, model: string, upstreamFailure?: GoogleFailure): {ok: GeminiReply} | {failure: GoogleFailure | 'network'} {
 		const attempts = script.attempts ?? DEFAULT_SCRIPT.attempts!;
 		const validated =
-			compatFailure ??
+			upstreamFailure ??
 			validateUpstream(
 				payload,
 				realModel(model),
@@ -435,15 +438,23 @@ export async function startFakeGeminiBalance(options: FakeGbOptions = {}): Promi
 			return send(200, {totalTokens: Math.ceil(JSON.stringify(request['contents']).length / 4)});
 		}
 
-		// toolConfig, cachedContent and unknown generationConfig fields are dropped; safety settings replaced.
-		const payload: Record<string, unknown> = {contents: request['contents'], tools: request['tools'], safetySettings: [], generationConfig: request['generationConfig']};
-		if (request['systemInstruction']) payload['systemInstruction'] = request['systemInstruction'];
+		const {payload, diagnostics} = nativePayload(request, model, settings);
 		record.upstreamPayload = payload;
+		record.diagnostics.push(...diagnostics);
 		const script = nextScript(record);
 		if (script.hang) return;
-		const outcome = runAttempts(script, payload, model);
+		// Behind Gemini Balance sits Google: the strict fake's rules first, then the documented ones (model, schema, order).
+		const refused = googleRefusal(payload, realModel(model));
+		const outcome = runAttempts(
+			script,
+			payload,
+			model,
+			refused ? {status: refused.code as GoogleFailure['status'], googleStatus: refused.status, message: refused.message} : undefined,
+		);
 		await delay(script.headersDelayMs);
-		const context = renderContext(model);
+		// Google sends thought parts only when the request asked for them.
+		const thinking = (payload['generationConfig'] as {thinkingConfig?: {includeThoughts?: unknown}} | undefined)?.thinkingConfig;
+		const context = {...renderContext(model), showThoughts: thinking?.includeThoughts === true};
 		const stream = action === 'streamGenerateContent';
 		if ('failure' in outcome) {
 			if (!stream || outcome.failure === 'network') {

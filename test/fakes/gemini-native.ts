@@ -3,7 +3,8 @@
  * `:streamGenerateContent?alt=sse`), as a handler for the fake upstream server. It refuses what
  * Google refuses, with Google's error bodies: unknown fields, roles other than user/model, empty
  * parts, a function response that does not follow its call turn, Gemini 3 calls of the current turn
- * without a thought signature, Schema keys outside Google's subset, `required` names that do not
+ * without a thought signature, a function call turn that does not follow a user turn (a function
+ * response turn is a user turn), Schema keys outside Google's subset, `required` names that do not
  * exist, googleSearch together with function declarations, a key in the URL or none in the header.
  * Answers are scripted per request: parts, finishReason, usage.
  */
@@ -90,6 +91,20 @@ export function geminiNative(script: GeminiScript): FakeUpstreamHandler & {seen:
 	return Object.assign(handler, {seen});
 }
 
+/**
+ * Google's verdict on a generateContent body, for fakes that sit in front of this one (Gemini
+ * Balance's native path): undefined when Google would accept it, else its error.
+ */
+export function googleRefusal(body: unknown, model: string): {code: number; status: string; message: string} | undefined {
+	try {
+		validate(body, model);
+		return undefined;
+	} catch (error) {
+		if (!(error instanceof Refusal)) throw error;
+		return {code: error.code, status: error.status, message: error.message};
+	}
+}
+
 function sendError(response: http.ServerResponse, status: number, error: Record<string, unknown>): void {
 	response.writeHead(status, {'content-type': 'application/json'});
 	response.end(JSON.stringify({error}));
@@ -162,6 +177,11 @@ function validateContents(contents: any[], gemini3: boolean): void {
 		if (!Array.isArray(content.parts) || content.parts.length === 0) throw invalid(`* GenerateContentRequest.contents[${index}].parts: contents.parts must not be empty.`);
 		for (const part of content.parts) for (const key of Object.keys(part)) if (!PART.has(key)) throw unknownField(key, `contents[${index}].parts[0]`);
 		const calls = content.parts.filter((part: any) => part.functionCall);
+		const previous = contents[index - 1];
+		if (calls.length > 0 && previous?.role !== 'user') {
+			throw invalid('Please ensure that function call turn comes immediately after a user turn or after a function response turn.');
+		}
+
 		if (gemini3 && index > currentTurnStart && calls.length > 0 && !calls[0].thoughtSignature) {
 			throw invalid(
 				`Function call is missing a thought_signature in functionCall parts. This is required for tools to work correctly, and missing thought_signature may lead to degraded model performance. Additional data, function call \`default_api:${calls[0].functionCall.name}\` , position ${index + 1}.`,
@@ -170,7 +190,6 @@ function validateContents(contents: any[], gemini3: boolean): void {
 
 		const responses = content.parts.filter((part: any) => part.functionResponse);
 		if (responses.length > 0) {
-			const previous = contents[index - 1];
 			const previousCalls = previous?.role === 'model' ? previous.parts.filter((part: any) => part.functionCall).length : 0;
 			if (previousCalls !== responses.length) {
 				throw invalid('Please ensure that the number of function response parts is equal to the number of function call parts of the function call turn.');

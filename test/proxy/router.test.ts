@@ -355,6 +355,8 @@ describe('web search without a webSearch route', () => {
 				{name: 'deepseek', api_base_url: 'https://api.deepseek.com/chat/completions', models: ['deepseek-chat']},
 				{name: 'gb', api_base_url: 'http://127.0.0.1:8000/v1/chat/completions', models: ['gemini-2.5-flash', 'gemini-2.5-flash-search', 'gemini-2.5-pro']},
 				{name: 'claude', api_base_url: 'https://api.anthropic.com/v1/messages', models: ['claude-sonnet-4-5']},
+				{name: 'gbn', api_base_url: 'http://127.0.0.1:8000/gemini/v1beta', models: ['gemini-2.5-flash', 'gemini-2.5-flash-search', 'gemini-2.5-pro']},
+				{name: 'studio', api_base_url: 'https://generativelanguage.googleapis.com/v1beta', models: ['gemini-2.5-flash', 'gemini-2.5-flash-search']},
 			],
 			Router: router,
 		});
@@ -387,6 +389,16 @@ describe('web search without a webSearch route', () => {
 
 	it('a Gemini Balance model without a listed -search variant cannot search', () => {
 		expect(route('gb,gemini-2.5-pro')).toHaveProperty('error');
+	});
+
+	it("Gemini Balance's native path: the listed -search model (its search route), else the model itself (googleSearch sent natively)", () => {
+		const targets = ['gbn,gemini-2.5-flash', 'gbn,gemini-2.5-pro', 'studio,gemini-2.5-flash'].map(model => {
+			const decision = route(model);
+			if ('error' in decision) throw new Error(decision.error.message);
+			return decision.target;
+		});
+		// Google itself has no -search models: AI Studio keeps the model and gets the googleSearch tool.
+		expect(targets).toEqual(['gbn,gemini-2.5-flash-search', 'gbn,gemini-2.5-pro', 'studio,gemini-2.5-flash']);
 	});
 
 	it('an Anthropic provider searches itself', () => {

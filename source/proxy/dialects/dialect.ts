@@ -34,6 +34,8 @@ export type DialectRequest = PreparedRequest & {
 	readonly stream: (options: StreamOptions) => SseSource;
 	/** A 2xx answer read whole: JSON, or SSE text when the upstream streamed anyway. */
 	readonly whole: (text: string, isSse: boolean, options: AnswerOptions) => AnthropicMessage;
+	/** What the translation could not express for this upstream: reported once per provider, never fatal. */
+	readonly notes?: readonly string[];
 };
 
 /** State that outlives one request, owned by the proxy and passed in (the translators hold none). */

@@ -55,6 +55,11 @@ export type Profile = {
 	readonly supportsParallelToolCallsParam: boolean;
 	/** Gemini Balance answers 422 to an object `tool_choice`. */
 	readonly toolChoiceObject: boolean;
+	/**
+	 * Gemini Balance's native path drops `toolConfig`: a forced tool choice cannot be sent, so it is
+	 * asked for in the system instruction instead, and the proxy says so.
+	 */
+	readonly dropsToolConfig: boolean;
 	readonly supportsJsonSchema: boolean;
 	readonly forwardUser: boolean;
 	readonly contextWindow?: number;
@@ -97,6 +102,7 @@ export const BASE_PROFILE: Profile = Object.freeze({
 	maxStop: 4,
 	supportsParallelToolCallsParam: true,
 	toolChoiceObject: true,
+	dropsToolConfig: false,
 	supportsJsonSchema: false,
 	forwardUser: false,
 } satisfies Profile);
@@ -154,4 +160,13 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = Object.freeze({
 	anthropic: defineProfile({name: 'anthropic', dialect: 'anthropic'}),
 	// Native generateContent (Google AI Studio /v1beta, Gemini Balance /v1beta, CCR's `gemini` transformer).
 	'gemini-native': defineProfile({...GEMINI_COMMON, name: 'gemini-native', dialect: 'gemini'}),
+	// Gemini Balance's `/v1beta` and `/gemini/v1beta`: native, behind its key pool, which drops toolConfig.
+	'gemini-balance-native': defineProfile({...GEMINI_COMMON, name: 'gemini-balance-native', dialect: 'gemini', dropsToolConfig: true, renameKeywordProperties: true}),
 });
+
+/** The profiles of Gemini Balance's three flavours (`/v1`, `/openai/v1`, `/v1beta`): one key pool in front of Google. */
+const GEMINI_BALANCE_FLAVOURS: ReadonlySet<string> = new Set<ProfileName>(['gemini-balance', 'gemini-openai', 'gemini-balance-native']);
+
+export function isGeminiBalanceProfile(name: string): boolean {
+	return GEMINI_BALANCE_FLAVOURS.has(name);
+}

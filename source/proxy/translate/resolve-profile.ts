@@ -40,7 +40,7 @@ function computeProfile(provider: ProviderConfig, model: string): ResolvedProfil
 		(bypass
 			? 'anthropic'
 			: names.includes('gemini')
-				? 'gemini-native'
+				? nativeProfileName(provider)
 				: names.includes('deepseek')
 					? 'deepseek'
 					: names.includes('openrouter')
@@ -160,7 +160,7 @@ export function guessProfileName(provider: Pick<ProviderConfig, 'api_base_url' |
 	if (host.endsWith('openrouter.ai')) return 'openrouter';
 	if (host.endsWith('deepseek.com')) return 'deepseek';
 	// The native API: CCR's `…/v1beta/models/`, a bare `…/v1beta` (AI Studio, Gemini Balance, `/gemini/v1beta`).
-	if (/\/v1beta(\/models)?\/?$/.test(path)) return 'gemini-native';
+	if (/\/v1beta(\/models)?\/?$/.test(path)) return nativeProfileName(provider);
 	if (host === 'generativelanguage.googleapis.com') return 'gemini';
 	if (balanceHint || path.includes('/hf/v1') || (port === '8000' && geminiHint)) {
 		return path.includes('/openai/') ? 'gemini-openai' : 'gemini-balance';
@@ -172,6 +172,18 @@ export function guessProfileName(provider: Pick<ProviderConfig, 'api_base_url' |
 	// A Gemini-named provider on an unknown host is a self-hosted proxy, most likely Gemini Balance.
 	if (geminiHint && name.includes('gemini')) return path.includes('/openai/') ? 'gemini-openai' : 'gemini-balance';
 	return 'openai';
+}
+
+/**
+ * Which native flavour: Gemini Balance when the URL is its `/gemini/v1beta`, or the name or host says
+ * "balance", or it listens on Gemini Balance's port 8000; else Google's own API (AI Studio).
+ */
+function nativeProfileName(provider: Pick<ProviderConfig, 'api_base_url' | 'name'>): 'gemini-native' | 'gemini-balance-native' {
+	const url = parseUrl(provider.api_base_url);
+	const host = url?.hostname.toLowerCase() ?? '';
+	if (host === 'generativelanguage.googleapis.com') return 'gemini-native';
+	const balance = /(^|\/)gemini\/v1beta/i.test(url?.pathname ?? '') || /balance/i.test(provider.name) || host.includes('balance') || url?.port === '8000';
+	return balance ? 'gemini-balance-native' : 'gemini-native';
 }
 
 function parseUrl(value: string): URL | undefined {

@@ -4,7 +4,7 @@
  * blank lines would have all its `data:` lines merged into one unparseable event. Here a `data:`
  * payload that parses as JSON is dispatched at once; multi-line data waits for the blank line.
  */
-import {jsonText} from '../json-text.js';
+import {jsonText, PieceDecoder} from '../json-text.js';
 
 export type SseSink = {
 	/** One parsed JSON payload; `errorEvent` when it followed `event: error`. */
@@ -29,13 +29,16 @@ export class SseReader {
 	readonly #sink: SseSink;
 	readonly #maxLine: number;
 	/**
-	 * The bytes after the last newline so far, in the pieces they arrived in. Each chunk is searched
-	 * for a newline once (memchr), and its bytes are decoded once, when their line is complete. The
-	 * old way (decode every chunk, prepend the text tail, search the whole) rescanned a long line on
-	 * every chunk: quadratic time, 9 s for one 16 MB line (bench/sse-long-line.js).
+	 * The text after the last newline so far, decoded piece by piece as it arrives, so a long line
+	 * (a base64 image) is decoded while the rest of it is still on the way and never copied into one
+	 * buffer. Each chunk is searched for a newline once. The old way (decode every chunk, prepend the
+	 * text tail, search the whole) rescanned a long line on every chunk: quadratic time, 9 s for one
+	 * 16 MB line; the way before this one joined the pieces and decoded them only when the newline
+	 * came (bench/sse-long-line.js).
 	 */
-	#tail: Buffer[] = [];
+	#tail = '';
 	#tailBytes = 0;
+	readonly #decoder = new PieceDecoder();
 	#pending: string[] = [];
 	#errorEvent = false;
 	#failed = false;
@@ -59,10 +62,10 @@ export class SseReader {
 		if (this.#tailBytes > 0 && this.#tooLong(this.#tailBytes + bytes.indexOf(10))) return;
 		// Complete lines end at a newline, which is never inside a UTF-8 sequence: decoding them alone is exact.
 		const head = bytes.subarray(0, last + 1);
-		const complete = this.#tailBytes > 0 ? Buffer.concat([...this.#tail, head], this.#tailBytes + head.length) : head;
-		this.#tail = [];
-		this.#tailBytes = 0;
-		this.#lines(jsonText(complete));
+		// The tail holds no newline: the search starts after it.
+		const searchFrom = this.#tail.length;
+		const complete = this.#tailBytes > 0 ? this.#takeTail(head) : jsonText(head);
+		this.#lines(complete, searchFrom);
 		if (last + 1 < bytes.length) this.#keep(bytes.subarray(last + 1));
 	}
 
@@ -70,9 +73,7 @@ export class SseReader {
 	end(): void {
 		if (this.#failed) return;
 		if (this.#tailBytes > 0) {
-			const rest = jsonText(Buffer.concat(this.#tail, this.#tailBytes));
-			this.#tail = [];
-			this.#tailBytes = 0;
+			const rest = this.#takeTail();
 			this.#line(rest, 0, rest.endsWith('\r') ? rest.length - 1 : rest.length);
 		}
 
@@ -80,9 +81,9 @@ export class SseReader {
 	}
 
 	/** Text made of whole lines, each ending in `\n`. */
-	#lines(text: string): void {
+	#lines(text: string, searchFrom = 0): void {
 		let start = 0;
-		let newline = text.indexOf('\n');
+		let newline = text.indexOf('\n', searchFrom);
 		while (newline !== -1 && !this.#failed) {
 			const end = newline > start && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
 			this.#line(text, start, end);
@@ -94,15 +95,24 @@ export class SseReader {
 	#keep(piece: Buffer): void {
 		if (this.#tooLong(this.#tailBytes + piece.length)) return;
 		this.#tailBytes += piece.length;
-		this.#tail.push(piece);
+		this.#tail += this.#decoder.write(piece);
+	}
+
+	/** The tail's text, completed by `head` (bytes ending in a newline) or by the end of the stream. */
+	#takeTail(head?: Buffer): string {
+		const text = this.#tail + (head ? this.#decoder.write(head) : this.#decoder.end());
+		this.#tail = '';
+		this.#tailBytes = 0;
+		return text;
 	}
 
 	/** Over the bound: tell the sink once and stop reading. */
 	#tooLong(lineBytes: number): boolean {
 		if (lineBytes <= this.#maxLine) return false;
 		this.#failed = true;
-		this.#tail = [];
+		this.#tail = '';
 		this.#tailBytes = 0;
+		this.#decoder.end();
 		this.#sink.onError?.(`the upstream sent an SSE line longer than ${Math.round(this.#maxLine / 1024 / 1024)} MiB; ccr-tui stops reading this stream`);
 		return true;
 	}

@@ -194,13 +194,17 @@ function rewriteStreamParts(parts: GPart[]): GPart[] {
 	return [];
 }
 
+function grounding(reply: GeminiReply): {groundingMetadata?: unknown} {
+	return reply.grounding ? {groundingMetadata: {groundingChunks: reply.grounding.map(web => ({web}))}} : {};
+}
+
 export function renderNativeStream(reply: GeminiReply, context: RenderContext): string[] {
 	if (reply.empty) return [];
 	if (reply.blocked) return [`data: ${JSON.stringify({promptFeedback: {blockReason: 'SAFETY'}, usageMetadata: usageMetadata(reply, 0, 1)})}\n\n`];
 	const chunks = visibleChunks(reply, context.showThoughts);
 	return chunks.map((parts, index) => {
 		const last = index === chunks.length - 1;
-		const candidate = {content: {parts: rewriteStreamParts(parts), role: 'model'}, index: 0, ...(last ? {finishReason: reply.finishReason ?? 'STOP'} : {})};
+		const candidate = {content: {parts: rewriteStreamParts(parts), role: 'model'}, index: 0, ...(last ? {finishReason: reply.finishReason ?? 'STOP', ...grounding(reply)} : {})};
 		return `data: ${JSON.stringify({candidates: [candidate], usageMetadata: usageMetadata(reply, index, chunks.length), modelVersion: context.model})}\n\n`;
 	});
 }
@@ -224,7 +228,7 @@ export function renderNativeNonStream(reply: GeminiReply, context: RenderContext
 	}
 
 	return {
-		candidates: [{content: {parts: rewritten, role: 'model'}, finishReason: reply.finishReason ?? 'STOP', index: 0}],
+		candidates: [{content: {parts: rewritten, role: 'model'}, finishReason: reply.finishReason ?? 'STOP', index: 0, ...grounding(reply)}],
 		usageMetadata: usageMetadata(reply, 0, 1),
 		modelVersion: context.model,
 	};

@@ -19,7 +19,9 @@ export type GPart =
 export type GeminiReply = {
 	/** One entry per upstream SSE chunk; non-stream merges them. */
 	chunks: GPart[][];
-	finishReason?: 'STOP' | 'MAX_TOKENS' | 'SAFETY' | 'RECITATION' | 'OTHER';
+	finishReason?: 'STOP' | 'MAX_TOKENS' | 'SAFETY' | 'RECITATION' | 'OTHER' | 'MALFORMED_FUNCTION_CALL';
+	/** Google Search sources (`groundingMetadata` on the last native chunk, kept by Gemini Balance). */
+	grounding?: Array<{uri: string; title: string}>;
 	/** totalTokenCount = prompt + candidates + thoughts. */
 	usage?: {prompt: number; candidates: number; thoughts?: number};
 	/** No candidates at all (promptFeedback.blockReason). */

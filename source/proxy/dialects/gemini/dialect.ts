@@ -25,7 +25,7 @@ export const geminiDialect: Dialect = {
 			);
 		}
 
-		const {toolNames} = translated;
+		const {toolNames, notes} = translated;
 		const translator = (options: {requestedModel: string; inputTokens: number}) => new GeminiStreamTranslator({...options, toolNames, signatures});
 		return {
 			dialect: 'gemini',
@@ -39,6 +39,7 @@ export const geminiDialect: Dialect = {
 			upstreamStream: stream,
 			profile,
 			relaysAnyBody: false,
+			...(notes.length > 0 ? {notes} : {}),
 			stream: options => translator(options),
 			whole: (text, isSse, options) => {
 				const source = translator(options);

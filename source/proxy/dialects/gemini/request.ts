@@ -34,17 +34,34 @@ const GEMINI_3 = /gemini-3/i;
 const MAX_STOP = 5;
 const BUDGET_OF = {low: 1024, medium: 8192, high: 24_576} as const;
 
-export function toGeminiRequest(request: AnthropicRequest, options: GeminiRequestOptions): {body: GeminiRequest; toolNames: ToolNameMap} {
+export type GeminiTranslation = {body: GeminiRequest; toolNames: ToolNameMap; notes: string[]};
+
+export function toGeminiRequest(request: AnthropicRequest, options: GeminiRequestOptions): GeminiTranslation {
 	const names = new ToolNameMap({dialect: 'gemini', stopSequences: request.stop_sequences ?? []});
 	const system: string[] = systemTexts(request.system);
+	const notes: string[] = [];
 	const body: GeminiRequest = {contents: [], generationConfig: generationConfig(request, options)};
 	const tools = toolDeclarations(request.tools ?? [], names);
 	body.contents = toContents(request.messages, {names, signatures: options.signatures, system});
+	const toolConfig = tools?.some(tool => 'functionDeclarations' in tool) ? functionCallingConfig(request, names) : undefined;
+	if (toolConfig && options.profile.dropsToolConfig) {
+		// Gemini Balance would drop it on the way: the instruction is the only way the model hears it.
+		const asked = forcedChoiceInstruction(toolConfig.functionCallingConfig);
+		if (asked) {
+			system.push(asked);
+			notes.push(`Gemini Balance's native API drops toolConfig: tool_choice "${request.tool_choice?.type}" is asked for in the system instruction instead`);
+		}
+	} else if (toolConfig) body.toolConfig = toolConfig;
 	if (system.length > 0) body.systemInstruction = {parts: [{text: system.join('\n\n')}]};
 	if (tools) body.tools = tools;
-	const toolConfig = tools?.some(tool => 'functionDeclarations' in tool) ? functionCallingConfig(request, names) : undefined;
-	if (toolConfig) body.toolConfig = toolConfig;
-	return {body, toolNames: names};
+	return {body, toolNames: names, notes};
+}
+
+/** A forced (or forbidden) function call in words; AUTO is the default and needs none. */
+function forcedChoiceInstruction({mode, allowedFunctionNames}: NonNullable<GeminiRequest['toolConfig']>['functionCallingConfig']): string | undefined {
+	if (mode === 'NONE') return 'Do not call any function in this answer; reply with text only.';
+	if (mode !== 'ANY') return undefined;
+	return allowedFunctionNames?.length ? `Answer by calling the function ${allowedFunctionNames.join(' or ')}.` : 'Answer by calling one of the functions.';
 }
 
 function systemTexts(system: AnthropicRequest['system']): string[] {

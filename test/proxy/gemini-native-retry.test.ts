@@ -1,0 +1,89 @@
+/**
+ * Google says how long to wait in the error body, not in a header: a 429 RESOURCE_EXHAUSTED with a
+ * `google.rpc.RetryInfo` detail. The retry loop must wait that delay (one key) or move to the next
+ * key of the pool at once, the exhausted key resting that long. Waits go through the injected sleep.
+ */
+import {APIError} from '@anthropic-ai/sdk';
+import {afterEach, describe, expect, test} from 'vitest';
+import type {KeyHealth} from '../../source/activity/events.js';
+import {fastTimings, recordingSleep} from '../faults/fault-kit.js';
+import {type GeminiAnswer, geminiNative} from '../fakes/gemini-native.js';
+import {type Harness, startHarness} from '../helpers/proxy-harness.js';
+
+/** The proxy's clock, fixed: a key's rest is asserted as an instant, not measured. */
+const NOW = 1_800_000_000_000;
+const KEYS = ['AIzaSy-retry-key-aaaa1111', 'AIzaSy-retry-key-bbbb2222'];
+let h: Harness | undefined;
+afterEach(async () => {
+	await h?.close();
+	h = undefined;
+});
+
+const exhausted = (retryDelay: string): GeminiAnswer => ({
+	parts: [],
+	status: 429,
+	error: {
+		code: 429,
+		message: 'You exceeded your current quota, please check your plan and billing details.',
+		status: 'RESOURCE_EXHAUSTED',
+		details: [
+			{'@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: [{quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests'}]},
+			{'@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay},
+		],
+	},
+});
+
+async function start(keys: string[], answers: (key: string, index: number) => GeminiAnswer) {
+	const {sleep, waits} = recordingSleep();
+	const fake = geminiNative((request, index) => answers(String(request.headers['x-goog-api-key']), index));
+	h = await startHarness({
+		upstream: fake,
+		timings: {...fastTimings, sleep, now: () => NOW},
+		config: url => ({
+			Providers: [{name: 'studio', api_base_url: `${url}/v1beta`, api_key: keys.length === 1 ? keys[0] : keys, models: ['gemini-2.5-flash'], profile: 'gemini-native'}],
+			Router: {default: 'studio,gemini-2.5-flash'},
+		}),
+	});
+	return {fake, waits};
+}
+
+const ask = () => h!.client.messages.create({model: 'claude-sonnet-5-5', max_tokens: 64, messages: [{role: 'user', content: 'hi'}]});
+
+describe('RetryInfo drives the retry loop', () => {
+	test('one key: the loop waits the 7 s Google asked for (recorded sleep), then the retry answers', async () => {
+		const {fake, waits} = await start([KEYS[0]!], (_key, index) => (index === 0 ? exhausted('7s') : {parts: [{text: 'after the wait'}]}));
+		const answer = await ask();
+		expect(answer.content).toStrictEqual([{type: 'text', text: 'after the wait'}]);
+		expect(fake.seen).toHaveLength(2);
+		expect(waits).toStrictEqual([7000]);
+	});
+
+	test('a fractional delay is rounded up, never waited short ("1.5s" → 2 s)', async () => {
+		const {waits} = await start([KEYS[0]!], (_key, index) => (index === 0 ? exhausted('1.5s') : {parts: [{text: 'ok'}]}));
+		await ask();
+		expect(waits).toStrictEqual([2000]);
+	});
+
+	test('a pool: the next key at once (no wait), the exhausted key rests for the 7 s', async () => {
+		const {fake, waits} = await start(KEYS, key => (key === KEYS[0] ? exhausted('7s') : {parts: [{text: 'from key b'}]}));
+		const answer = await ask();
+		expect(answer.content).toStrictEqual([{type: 'text', text: 'from key b'}]);
+		expect(fake.seen.map(request => request.headers['x-goog-api-key'])).toStrictEqual(KEYS);
+		expect(waits).toStrictEqual([]);
+		const health = h!.events.filter((event): event is KeyHealth => event.type === 'keys').at(-1);
+		expect(health?.keys.filter(key => key.state === 'cooling').map(key => key.until)).toStrictEqual([NOW + 7000]);
+	});
+
+	test('a delay beyond the cap is not waited for: 429 rate_limit_error at once, Retry-After from RetryInfo', async () => {
+		const {fake, waits} = await start([KEYS[0]!], () => exhausted('3600s'));
+		const error = await ask().then(
+			() => undefined,
+			(caught: unknown) => caught,
+		);
+		expect(error).toBeInstanceOf(APIError);
+		if (!(error instanceof APIError)) return;
+		expect([error.status, (error.error as {error?: {type?: string}}).error?.type, error.headers?.get('retry-after')]).toStrictEqual([429, 'rate_limit_error', '3600']);
+		expect(fake.seen).toHaveLength(1);
+		expect(waits).toStrictEqual([]);
+	});
+});
