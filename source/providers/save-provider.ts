@@ -84,7 +84,7 @@ export function previewProviderSave(snapshot: Pick<ConfigSnapshot, 'config' | 'r
 	const plan = merged === draft ? first : planProviderSave(snapshot.config, merged, editIndex);
 	const provider = providerFromDraft(merged, plan.name, plan.models, existing);
 	const diff = diffProvider(existing, provider);
-	const impact = existing ? routeImpact(snapshot.raw, String(existing['name']), plan.models, diff.modelsRemoved) : {routes: [], fallbacks: []};
+	const impact = existing ? unlessRouted(routeImpact(snapshot.raw, String(existing['name']), plan.models, diff.modelsRemoved), draft) : {routes: [], fallbacks: []};
 	return {plan, provider, diff, impact};
 }
 
@@ -111,7 +111,7 @@ export function saveProvider(store: ConfigStore, draft: ProviderDraft, options: 
 		const existing = plan.index === undefined ? undefined : list[plan.index];
 		list[plan.index ?? list.length] = provider;
 		raw[key] = list;
-		if (existing) applyRouteFix(raw, routeImpact(raw, String(existing['name']), plan.models, preview.diff.modelsRemoved), options.routeFix ?? {kind: 'keep'});
+		if (existing) applyRouteFix(raw, unlessRouted(routeImpact(raw, String(existing['name']), plan.models, preview.diff.modelsRemoved), draft), options.routeFix ?? {kind: 'keep'});
 		const router = {...(raw['Router'] as RawConfig | undefined)};
 		for (const [scenario, model] of Object.entries(draft.routes)) {
 			if (model) router[scenario] = `${plan.name},${model}`;
@@ -121,6 +121,11 @@ export function saveProvider(store: ConfigStore, draft: ProviderDraft, options: 
 		if (existing && existing['name'] !== plan.name) renameRoutes(raw, String(existing['name']), plan.name);
 	});
 	return {...preview, snapshot: result.snapshot, notice: result.notice};
+}
+
+/** A route the draft points anew (a wizard's routes step) is not left pointing at a removed model. */
+function unlessRouted(impact: RouteImpact, draft: ProviderDraft): RouteImpact {
+	return {...impact, routes: impact.routes.filter(scenario => !draft.routes[scenario])};
 }
 
 /** What deleting a provider changes: the diff and the routes and fallbacks that point at it. */
