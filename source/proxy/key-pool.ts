@@ -1,7 +1,8 @@
 /**
  * Provider key pools. `api_key` may be one key or a list: requests go round-robin over the healthy
  * keys; a 429 rests a key (for `Retry-After`, else the cooldown) and the next key is tried; a 5xx
- * rests it for as long as the retry waits; a 401/403 disables it until the provider's config
+ * rests it for as long as the retry waits (others are preferred meanwhile, but a request is never
+ * refused for such a rest alone); a 401/403 disables it until the provider's config
  * changes. A provider with a single key is never rested or disabled: hiding its real error behind
  * "key cooling down" would only confuse. Every change of a key is a `key:state` activity event
  * (masked label, reason, status, until, the redacted error); a rebuilt pool is a `key:pool` event.
@@ -71,6 +72,10 @@ export class KeyPools {
 			return {kind: 'key', key: state.key, suffix: state.label, pooled: true};
 		}
 
+		// A 5xx says little about the key: its rest only makes the others preferred, it never refuses a request.
+		const resting = pool.keys.filter(state => !state.disabled && state.reason === 'server-error' && !avoid.has(state.key));
+		const soonest = resting.sort((a, b) => a.coolingUntil - b.coolingUntil)[0];
+		if (soonest) return {kind: 'key', key: soonest.key, suffix: soonest.label, pooled: true};
 		return exhausted(provider.name, pool, now);
 	}
 

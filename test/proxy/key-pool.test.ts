@@ -71,6 +71,11 @@ describe('KeyPools', () => {
 		expect(health.map(event => [event.index, event.state])).toEqual([[1, 'ok']]);
 		pools.coolDown(config, keys[0], 500, {status: 503, message: 'overloaded'});
 		expect(health.at(-1)).toMatchObject({index: 0, state: 'cooling', reason: 'server-error', status: 503});
+		// The other key is preferred while it rests…
+		expect(pickKey(pools, config)).toBe(keys[1]);
+		// …but such a rest never refuses a request: with the other key refused, the resting one is used.
+		pools.disable(config, keys[1], {status: 401, message: 'invalid api key'});
+		expect(pickKey(pools, config)).toBe(keys[0]);
 	});
 
 	it('all keys resting → exhausted with the time until the first is usable', () => {

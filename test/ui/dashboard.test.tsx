@@ -259,7 +259,7 @@ describe('providers panel', () => {
 		const until = new Date(2026, 11, 2, 6, 31, 7).getTime();
 		const config = {...sampleConfig(), Providers: [{name: 'pooled', api_base_url: 'https://api.example.com/v1/chat/completions', api_key: pool, models: ['m1']}]};
 		const app = await renderApp({config, rows: 40, columns: 240, app: {now: () => now}});
-		await app.waitFor('4 keys: 4 untested');
+		await app.waitFor(/4 keys +untested/);
 		await app.press('3');
 		await app.waitFor('key 4 ••••4444  untested');
 		const base = {type: 'key:state', at: now, provider: 'pooled'} as const;
@@ -267,7 +267,7 @@ describe('providers panel', () => {
 		app.bus.emit({...base, index: 0, label: '••••1111', state: 'cooling', reason: 'rate-limited', status: 429, until, error: 'Quota exceeded \u001b]0;pwned\u0007for requests'});
 		app.bus.emit({...base, index: 1, label: '••••2222', state: 'disabled', reason: 'rejected', status: 401, error: 'Incorrect API key provided'});
 		app.bus.emit({...base, index: 2, label: '••••3333', state: 'ok'});
-		const frame = await app.waitFor('4 keys: 1 ok · 1 cooling · 1 disabled · 1 untested');
+		const frame = await app.waitFor('4 keys: 1 ok · 1 cooling · 1 disabled ');
 		expect(lineWith(frame, 'key 1 ••••1111')).toContain('cooling until 06:31:07 (429 rate limited)  last error 06:30:00 429: Quota exceeded for requests');
 		expect(lineWith(frame, 'key 2 ••••2222')).toContain('disabled (401 rejected)  last error 06:30:00 401: Incorrect API key provided');
 		expect(lineWith(frame, 'key 3 ••••3333')).toContain('••••3333  ok ');
@@ -278,7 +278,7 @@ describe('providers panel', () => {
 
 		// Once the rest is over (the UI's clock), the key reads ok again and keeps its last error.
 		now = until + 1000;
-		const later = await app.waitFor('4 keys: 2 ok · 1 disabled · 1 untested');
+		const later = await app.waitFor('4 keys: 2 ok · 1 disabled ');
 		expect(lineWith(later, 'key 1 ••••1111')).toContain('ok  last error 06:30:00 429: Quota exceeded');
 	});
 

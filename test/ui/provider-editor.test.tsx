@@ -25,6 +25,9 @@ describe('provider editor (providers panel e) and delete (d)', () => {
 		await app.press('down', 2);
 		await app.press('enter');
 		await app.press(SECRET);
+		// Typed, the key shows as dots only.
+		await app.waitFor('•'.repeat(SECRET.length));
+		expect(app.frame()).not.toContain(SECRET);
 		await app.press('enter');
 		await app.waitFor('Key 2   ••••4321');
 		// Reorder the pool: the new key first.
@@ -116,6 +119,8 @@ describe('provider editor: headers, profile, fetch, test from the editor, notice
 		expect(app.frame()).not.toContain('X-Title');
 		await app.press('enter');
 		await app.press('X-Api-Key: sk-header-secret-9999abcd');
+		await app.waitFor(`X-Api-Key: ${'•'.repeat('sk-header-secret-9999abcd'.length)}`);
+		expect(app.frame()).not.toContain('sk-header-secret');
 		await app.press('enter');
 		await app.waitFor('Header  X-Api-Key: ••••abcd');
 		expect(app.frame()).not.toContain('sk-header-secret');

@@ -38,16 +38,14 @@ export function poolLines(provider: Pick<ProviderConfig, 'api_key'>): number {
 	return count < 2 ? 0 : count;
 }
 
-/** `3 keys: 1 ok · 1 cooling · 1 disabled`. */
+/** `3 keys: 1 ok · 1 cooling · 1 disabled` (untested keys are not counted: the key lines show them). */
 export function PoolSummary({provider, statuses}: PoolProps): ReactNode {
 	const theme = useTheme();
 	const keys = poolHealth(provider, statuses, useNow());
-	const counts = (['ok', 'cooling', 'disabled', 'untested'] as const)
-		.map(state => ({state, count: keys.filter(key => key.state === state).length}))
-		.filter(entry => entry.count > 0);
+	const counts = (['ok', 'cooling', 'disabled'] as const).map(state => ({state, count: keys.filter(key => key.state === state).length})).filter(entry => entry.count > 0);
 	return (
 		<Text wrap="truncate-end">
-			<Text color={theme.muted}>{`${keys.length} keys: `}</Text>
+			<Text color={theme.muted}>{`${keys.length} keys${counts.length > 0 ? ': ' : ''}`}</Text>
 			{counts.map((entry, at) => (
 				<Text key={entry.state} color={theme[TONES[entry.state]]}>{`${at > 0 ? ' · ' : ''}${entry.count} ${entry.state}`}</Text>
 			))}

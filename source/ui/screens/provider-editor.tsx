@@ -53,6 +53,8 @@ const HINT_WORDS: Readonly<Record<EditorState['phase'], Partial<Record<CommandId
 	saved: {'form.submit': 'back to the dashboard'},
 };
 
+const TYPING_WORDS: Partial<Record<CommandId, string>> = {'form.submit': 'done', 'form.back': 'leave the field'};
+
 type Action = {readonly type: 'set'; readonly patch: Partial<EditorState>};
 const reducer = (state: EditorState, action: Action): EditorState => ({...state, ...action.patch});
 
@@ -103,7 +105,7 @@ export function ProviderEditor(props: ProviderEditorProps): ReactNode {
 				</Text>
 			) : null}
 			<Text color={theme.muted} wrap="truncate-end">
-				{footerHints(editorContexts(state), HINT_WORDS[state.phase])
+				{footerHints(editorContexts(state), state.typing ? TYPING_WORDS : HINT_WORDS[state.phase])
 					.map(hint => `${hint.label} ${hint.hint}`)
 					.join(' · ')}
 			</Text>

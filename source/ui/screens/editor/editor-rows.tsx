@@ -1,8 +1,9 @@
 import {Text} from 'ink';
 import type {ReactNode} from 'react';
+import {isEnvRef} from '../../../config/env-refs.js';
 import {keyLabel} from '../../../providers/provider-diff.js';
 import {useTheme} from '../../theme.js';
-import {type EditorState, headerLabel, type Row, rowsOf} from './editor-state.js';
+import {type EditorState, headerLabel, isSecretHeader, parseHeader, type Row, rowsOf} from './editor-state.js';
 
 /** The rows that fit in `room` lines, scrolled so the cursor's row is visible. */
 export function EditorRows({state, room}: {readonly state: EditorState; readonly room: number}): ReactNode {
@@ -42,7 +43,7 @@ const LABELS: Readonly<Record<Row['kind'], string>> = {
 function RowLine({row, state, selected}: {readonly row: Row; readonly state: EditorState; readonly selected: boolean}): ReactNode {
 	const theme = useTheme();
 	const typing = selected ? state.typing : undefined;
-	const value = typing ? `${typing.value}▏` : rowValue(row, state);
+	const value = typing ? `${typedText(row, typing.value)}▏` : rowValue(row, state);
 	const label = row.kind === 'key' ? `Key ${row.index + 1}`.padEnd(7) : LABELS[row.kind];
 	const color = selected ? theme.accent : row.kind === 'server-model' ? theme.muted : undefined;
 	return (
@@ -50,6 +51,15 @@ function RowLine({row, state, selected}: {readonly row: Row; readonly state: Edi
 			{`${selected ? '›' : ' '} ${label} ${value}`}
 		</Text>
 	);
+}
+
+/** A field being typed in: a key and a secret header value show as dots (a `$ENV` reference as written). */
+function typedText(row: Row, text: string): string {
+	const dots = (value: string) => (isEnvRef(value) ? value : '•'.repeat(value.length));
+	if (row.kind === 'key' || row.kind === 'add-key') return dots(text);
+	if (row.kind !== 'header' && row.kind !== 'add-header') return text;
+	const header = parseHeader(text);
+	return header && isSecretHeader(header) ? `${text.slice(0, text.indexOf(':') + 1)} ${dots(header.value)}` : text;
 }
 
 /** What a row shows: keys and secret header values masked, `$ENV` references as written. */
