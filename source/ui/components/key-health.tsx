@@ -15,7 +15,7 @@ import {useNow} from '../hooks/use-clock.js';
 import {type StatusTone, useTheme} from '../theme.js';
 
 /** The pool's keys with their health; empty for a provider with fewer than two keys (never rested). */
-export function poolHealth(provider: Pick<ProviderConfig, 'api_key'>, statuses: readonly KeyStatus[] | undefined, now: number): KeyStatus[] {
+function poolHealth(provider: Pick<ProviderConfig, 'api_key'>, statuses: readonly KeyStatus[] | undefined, now: number): KeyStatus[] {
 	const keys = providerKeys(provider);
 	if (keys.length < 2) return [];
 	return keys.map((key, index) => {
@@ -79,7 +79,7 @@ function KeyLine({status}: {readonly status: KeyStatus}): ReactNode {
 }
 
 /** `cooling until 06:31:07 (429 rate limited)`, `disabled (401 rejected)`, `ok`, `untested`. */
-export function describeKeyState(status: KeyStatus): string {
+function describeKeyState(status: KeyStatus): string {
 	const why = troubleWords(status.reason, status.status);
 	if (status.state === 'cooling') return `cooling until ${formatClockTime(status.until ?? 0)}${why ? ` (${why})` : ''}`;
 	if (status.state === 'disabled') return `disabled${why ? ` (${why})` : ''}`;

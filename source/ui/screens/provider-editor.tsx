@@ -58,7 +58,7 @@ const TYPING_WORDS: Partial<Record<CommandId, string>> = {'form.submit': 'done',
 type Action = {readonly type: 'set'; readonly patch: Partial<EditorState>};
 const reducer = (state: EditorState, action: Action): EditorState => ({...state, ...action.patch});
 
-export function rawProvider(store: ConfigStore, index: number): RawConfig | undefined {
+function rawProvider(store: ConfigStore, index: number): RawConfig | undefined {
 	const raw = store.getSnapshot().raw;
 	const list = Array.isArray(raw['Providers']) ? raw['Providers'] : raw['providers'];
 	const entry: unknown = Array.isArray(list) ? list[index] : undefined;

@@ -33,7 +33,7 @@ export type Row =
 /** A connection test or model-list fetch to run; `id` changes for every request (the effect's key). */
 export type CheckRequest = {readonly kind: 'test' | 'fetch'; readonly id: number};
 
-export type EditorTest = {readonly status: 'running' | 'pass' | 'warn' | 'fail'; readonly steps: readonly TestStep[]};
+type EditorTest = {readonly status: 'running' | 'pass' | 'warn' | 'fail'; readonly steps: readonly TestStep[]};
 
 export type EditorState = {
 	readonly url: string;
