@@ -72,7 +72,7 @@ Examples:
 		.option('--token <token>', "access token (or a $ENV reference such as '$GB_TOKEN')")
 		.option('--models <list>', 'comma-separated model ids to add')
 		.option('--route <list>', 'routes to point at the first model (default longContext)')
-		.option('--api <flavour>', "which API: 'v1' (default) or 'openai' (/openai/v1)")
+		.option('--api <flavour>', "which API: 'v1' (default, /v1), 'openai' (/openai/v1) or 'native' (Gemini native /v1beta)")
 		.option('--name <name>', 'provider name (default gemini-balance)')
 		.option('--yes', 'non-interactive: use the flags, no prompts')
 		.option('--skip-test', 'save without running the connection test')

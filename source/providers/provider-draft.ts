@@ -5,6 +5,7 @@
  * references and validates it with the config schema, exactly as the store will after the save.
  */
 import {resolveEnvRefs, type Env} from '../config/env-refs.js';
+import {GEMINI_TRANSFORMER, usesGeminiTransformer} from '../config/gemini-native.js';
 import {providerSchema, type ProfileName, type ProviderConfig, type RawConfig, type Scenario} from '../config/schema.js';
 import type {ProviderEndpoint} from './normalize-url.js';
 import {geminiBalanceProfile, PRESETS, type PresetId} from './presets.js';
@@ -65,11 +66,28 @@ export function providerFromDraft(draft: ProviderDraft, name: string, models: re
 	const profile = draft.profile === undefined ? draftProfile(draft) : draft.profile;
 	if (profile) provider['profile'] = profile;
 	else if (draft.profile === null) delete provider['profile'];
+	if (draft.endpoint.native) {
+		// Native is said the way Claude Code Router says it (so the file works there too); an older
+		// profile (a /v1 one) would override it here.
+		if (!profile && provider['profile'] !== 'gemini-native') delete provider['profile'];
+		provider['transformer'] = withGeminiTransformer(existing?.['transformer']);
+	}
+
 	return provider;
 }
 
+/** The existing transformer spec with `gemini` in its provider-level `use` (other entries and model-level chains kept). */
+function withGeminiTransformer(existing: unknown): RawConfig {
+	const spec: RawConfig = existing && typeof existing === 'object' && !Array.isArray(existing) ? {...(existing as RawConfig)} : {};
+	const use = Array.isArray(spec['use']) ? spec['use'] : [];
+	spec['use'] = usesGeminiTransformer(spec) ? [...use] : [GEMINI_TRANSFORMER, ...use];
+	return spec;
+}
+
 function draftProfile(draft: ProviderDraft): ProfileName | undefined {
-	return draft.endpoint.kind === 'gemini-balance' ? geminiBalanceProfile(draft.endpoint.api ?? 'v1') : PRESETS[draft.preset].profile;
+	if (draft.endpoint.kind === 'gemini-balance') return geminiBalanceProfile(draft.endpoint.api ?? 'v1');
+	// Google's own native API is what `transformer: gemini` means without a profile.
+	return draft.endpoint.native ? undefined : PRESETS[draft.preset].profile;
 }
 
 /** The raw provider as the proxy will see it: `$ENV` resolved, schema defaults applied. Throws on an invalid one. */

@@ -51,8 +51,9 @@ export function planProviderSave(config: Config, draft: ProviderDraft, editIndex
 		return {name, mode: 'update', index: sameServer, reason: `updates provider "${name}" (same server)`, models};
 	}
 
-	// The two Gemini Balance flavours can live side by side: the OpenAI one gets its own name.
-	const base = draft.endpoint.kind === 'gemini-balance' && draft.endpoint.api === 'openai' ? `${PRESETS[draft.preset].defaultName}-openai` : PRESETS[draft.preset].defaultName;
+	// Gemini Balance's APIs can live side by side: the /openai/v1 and native ones get their own names.
+	const api = draft.endpoint.kind === 'gemini-balance' ? (draft.endpoint.api ?? 'v1') : 'v1';
+	const base = api === 'v1' ? PRESETS[draft.preset].defaultName : `${PRESETS[draft.preset].defaultName}-${api}`;
 	const taken = new Set(providers.map(provider => provider.name.toLowerCase()));
 	let name = base;
 	for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${base}-${n}`;

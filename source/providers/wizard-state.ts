@@ -11,7 +11,7 @@ import type {TestResult} from './connection-test.js';
 import {modelSuffix} from './gemini-balance.js';
 import {toDiscoveredModels, type DiscoveredModel, type ModelListOutcome} from './model-list.js';
 import {normalizeUrl, type ProviderEndpoint} from './normalize-url.js';
-import {PRESET_IDS, PRESETS, type GeminiBalanceApi, type PresetId} from './presets.js';
+import {GEMINI_BALANCE_APIS, PRESET_IDS, PRESETS, type GeminiBalanceApi, type PresetId} from './presets.js';
 import type {ProviderDraft} from './save-provider.js';
 import type {StepOutcome, TestStep} from './test-step.js';
 
@@ -169,7 +169,7 @@ function reduce(state: WizardState, action: Exclude<WizardAction, {type: 'route-
 		case 'url-change':
 			return {...state, urlInput: action.value, inputCursor: undefined, error: undefined};
 		case 'api-toggle':
-			return state.preset === 'gemini-balance' ? {...state, api: state.api === 'v1' ? 'openai' : 'v1'} : state;
+			return state.preset === 'gemini-balance' ? {...state, api: GEMINI_BALANCE_APIS[wrap(GEMINI_BALANCE_APIS.indexOf(state.api) + 1, GEMINI_BALANCE_APIS.length)]!} : state;
 		case 'url-submit':
 			return submitUrl(state);
 		case 'url-checked':
@@ -362,7 +362,7 @@ function applyDiscovery(state: WizardState, outcome: ModelListOutcome, step: Ste
 	const kind = state.endpoint?.kind ?? 'openai-compatible';
 	switch (outcome.kind) {
 		case 'ok': {
-			const models = toDiscoveredModels(outcome.ids, kind, state.endpoint?.api);
+			const models = toDiscoveredModels(outcome.ids, kind, state.endpoint?.api, state.endpoint?.native);
 			if (models.length === 0) {
 				if (kind === 'gemini-balance') {
 					return {...state, error: {message: 'Gemini Balance lists no Gemini chat models.', hint: 'Check its FILTERED_MODELS setting and API_KEYS, then retry.'}};

@@ -224,7 +224,7 @@ export const COMMANDS: readonly Command[] = [
 		keys: [{input: 'a'}],
 		label: 'a',
 		hint: 'add provider',
-		description: 'Add another provider: DeepSeek, Ollama, OpenRouter, any OpenAI-compatible URL (wizard)',
+		description: 'Add another provider: DeepSeek, Ollama, OpenRouter, Google AI Studio, any OpenAI-compatible URL (wizard)',
 		contexts: ['dashboard'],
 	},
 	// Route picker.
@@ -329,7 +329,7 @@ export const COMMANDS: readonly Command[] = [
 		keys: [{key: 'tab'}],
 		label: 'tab',
 		hint: 'other API',
-		description: 'Gemini Balance URL step: switch between its /v1 and /openai/v1 API',
+		description: 'Gemini Balance URL step: switch between its /v1, /openai/v1 and native /v1beta APIs',
 		contexts: ['wizard-url'],
 		section: 'Wizard and editor',
 	},

@@ -1,4 +1,5 @@
 import type {ProfileName, ProviderConfig} from '../../config/schema.js';
+import {isGeminiNativeUrl} from '../../config/gemini-native.js';
 import {PROFILES, defineProfile, type Profile} from './profiles.js';
 
 export type ResolvedProfile = {
@@ -160,7 +161,7 @@ export function guessProfileName(provider: Pick<ProviderConfig, 'api_base_url' |
 	if (host.endsWith('openrouter.ai')) return 'openrouter';
 	if (host.endsWith('deepseek.com')) return 'deepseek';
 	// The native API: CCR's `…/v1beta/models/`, a bare `…/v1beta` (AI Studio, Gemini Balance, `/gemini/v1beta`).
-	if (/\/v1beta(\/models)?\/?$/.test(path)) return nativeProfileName(provider);
+	if (isGeminiNativeUrl(provider.api_base_url)) return nativeProfileName(provider);
 	if (host === 'generativelanguage.googleapis.com') return 'gemini';
 	if (balanceHint || path.includes('/hf/v1') || (port === '8000' && geminiHint)) {
 		return path.includes('/openai/') ? 'gemini-openai' : 'gemini-balance';

@@ -11,7 +11,7 @@ import type {ConfigStore} from '../../config/store.js';
 import {runConnectionTest, type ConnectionTestOptions, type TestResult} from '../../providers/connection-test.js';
 import {describeModelList, fetchModelList} from '../../providers/model-list.js';
 import type {HttpFetch} from '../../providers/http.js';
-import {PRESET_IDS, PRESETS, type PresetId} from '../../providers/presets.js';
+import {GEMINI_BALANCE_API_INFO, GEMINI_BALANCE_APIS, PRESET_IDS, PRESETS, type GeminiBalanceApi, type PresetId} from '../../providers/presets.js';
 import {testableProvider} from '../../providers/provider-draft.js';
 import type {ProbeTarget} from '../../providers/provider-target.js';
 import {checkReachability} from '../../providers/reachability.js';
@@ -131,13 +131,7 @@ function StepBody({state, planName, plan, review}: StepBodyProps): ReactNode {
 					cursor={state.inputCursor}
 					placeholder={preset?.urlPlaceholder}
 				>
-					{preset?.kind === 'gemini-balance' ? (
-						<Text color={theme.muted} wrap="wrap">
-							{state.api === 'v1'
-								? "API: /v1, Gemini Balance's own OpenAI-compatible API (recommended)"
-								: "API: /openai/v1, Google's OpenAI-compatible endpoint behind the key pool"}
-						</Text>
-					) : null}
+					{preset?.kind === 'gemini-balance' ? <ApiChoice api={state.api} /> : null}
 				</InputStep>
 			);
 		case 'checking-url':
@@ -219,6 +213,21 @@ function StepBody({state, planName, plan, review}: StepBodyProps): ReactNode {
 }
 
 /** Where the wizard got to with the server, shown above the later steps. */
+/** Gemini Balance's three APIs, the chosen one marked (tab switches). */
+function ApiChoice({api}: {readonly api: GeminiBalanceApi}): ReactNode {
+	const theme = useTheme();
+	return (
+		<Box flexDirection="column">
+			<Text color={theme.muted}>API (tab: other API)</Text>
+			{GEMINI_BALANCE_APIS.map(id => (
+				<Text key={id} wrap="wrap" color={id === api ? undefined : theme.muted}>
+					{`${id === api ? GLYPHS.pointer : ' '} ${GEMINI_BALANCE_API_INFO[id].label}: ${GEMINI_BALANCE_API_INFO[id].note}`}
+				</Text>
+			))}
+		</Box>
+	);
+}
+
 function ServerLine({state}: {readonly state: WizardState}): ReactNode {
 	const theme = useTheme();
 	if (!state.endpoint) return null;
