@@ -13,6 +13,7 @@ import type {KeyTrouble} from '../activity/events.js';
 import {providerKeys} from '../config/provider-keys.js';
 import type {ProviderConfig} from '../config/schema.js';
 import {maskSecret} from '../config/redact.js';
+import {formatSeconds} from '../text/format.js';
 
 type KeyState = {
 	readonly key: string;
@@ -185,7 +186,7 @@ function exhausted(name: string, pool: Pool, now: number): KeyPick {
 			kind: 'exhausted',
 			reason: 'cooling',
 			retryAfterMs: Math.max(0, soonest - now),
-			message: `all ${pool.keys.length} keys of provider "${name}" ${why}; the first is usable again in ${Math.ceil((soonest - now) / 1000)} s`,
+			message: `all ${pool.keys.length} keys of provider "${name}" ${why}; the first is usable again in ${formatSeconds(Math.ceil((soonest - now) / 1000) * 1000)}`,
 		};
 	}
 
