@@ -100,10 +100,15 @@ export function createLogFile(options: LogFileOptions): LogFile {
 				break;
 			}
 
-			case 'keys': {
+			case 'key:state': {
 				if (level < rank.warn) break;
-				enqueue({time: new Date().toISOString(), level: 'info', event: 'keys', provider: event.provider, keys: event.keys});
+				const {type: _type, at, ...key} = event;
+				enqueue({time: new Date(at).toISOString(), level: event.state === 'ok' ? 'info' : 'warn', event: 'key', ...key});
 				break;
+			}
+
+			case 'key:pool': {
+				break; // a rebuilt pool says nothing the next key event does not
 			}
 
 			case 'request:debug': {

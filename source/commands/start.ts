@@ -10,6 +10,7 @@ import {formatDuration, formatInteger} from '../text/format.js';
 import type {ActivityBus} from '../activity/bus.js';
 import {sanitizeTerminalText} from '../activity/sanitize.js';
 import type {ActivityEvent, RequestStarted} from '../activity/events.js';
+import {troubleWords} from '../activity/key-health.js';
 import {resolveConfigPath} from '../config/paths.js';
 import {createRedactor} from '../config/redact.js';
 import {SCENARIOS, type Config} from '../config/schema.js';
@@ -195,9 +196,10 @@ export function followActivity(bus: ActivityBus, print: (line: string) => void):
 				break;
 			}
 
-			case 'keys': {
-				const keys = event.keys.map(key => `${key.suffix} ${key.state}${key.until ? ` until ${clock(key.until)}` : ''}`).join(', ');
-				print(`${clock(Date.now())}  keys    ${event.provider}: ${keys}`);
+			case 'key:state': {
+				const why = troubleWords(event.reason, event.status);
+				const detail = `${event.state}${event.until ? ` until ${clock(event.until)}` : ''}${why ? ` (${why})` : ''}${event.error ? `: ${event.error}` : ''}`;
+				print(`${clock(event.at)}  keys    ${event.provider} key ${event.index + 1} ${event.label} ${detail}`);
 				break;
 			}
 

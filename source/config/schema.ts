@@ -41,7 +41,18 @@ const transformerSpec = z.looseObject({
 });
 
 /** Profile names ccr-tui knows (see source/proxy/translate/profiles.ts). */
-const PROFILE_NAMES = ['openai', 'deepseek', 'ollama', 'openrouter', 'gemini', 'gemini-balance', 'gemini-openai', 'anthropic', 'gemini-native', 'gemini-balance-native'] as const;
+export const PROFILE_NAMES = [
+	'openai',
+	'deepseek',
+	'ollama',
+	'openrouter',
+	'gemini',
+	'gemini-balance',
+	'gemini-openai',
+	'anthropic',
+	'gemini-native',
+	'gemini-balance-native',
+] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
 export const providerSchema = z.looseObject({

@@ -79,6 +79,8 @@ export function createProxyApp(deps: ProxyAppDeps): H3 {
 		dialects: {signatures: new ThoughtSignatureCache()},
 		listen: deps.listen ?? (() => ({host: '127.0.0.1', port: 0})),
 	};
+	// A provider edit resets its pool at once, not at its next request (the panel shows the reset).
+	deps.store.subscribe(() => services.pools.sync(deps.store.getSnapshot().config.Providers));
 	let messagesHandler: ((event: H3Event) => Promise<Response>) | undefined;
 	const messages = async (event: H3Event): Promise<Response> => {
 		messagesHandler ??= (await loadHandlers()).createMessagesHandler(services);

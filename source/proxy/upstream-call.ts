@@ -17,7 +17,7 @@ import type {ProviderConfig} from '../config/schema.js';
 import {type ClientError, clientError, TranslationError} from './translate/errors.js';
 import type {ErrorMapper, KeyHeader} from './dialects/dialect.js';
 import type {KeyPools} from './key-pool.js';
-import {providerKeys} from './key-pool.js';
+import {providerKeys} from '../config/provider-keys.js';
 import {allowsFallback, isOpaqueGeminiBalanceError, isRetryable, OPAQUE_GB_MESSAGE, maxRetriesFor, parseRetryAfter, retryDelayMs, type AttemptFailure} from './retry-policy.js';
 import type {ProxyTimings} from './timings.js';
 
@@ -121,12 +121,14 @@ export async function callUpstream<P extends PreparedRequest>(context: CallConte
 		const tried = new Set<string>();
 		let retry = 0;
 		let opaqueRetried = false;
+		// An upstream answer for this target beats the pool's summary when every key ends up resting.
+		let failedHere = false;
 		for (;;) {
 			if (signal.aborted) return stopped(signal);
 			const pick = pools.pick(target.provider, tried);
 			if (pick.kind === 'exhausted') {
 				const retryAfter: Record<string, string> = pick.retryAfterMs === undefined ? {} : {'retry-after': String(Math.max(1, Math.ceil(pick.retryAfterMs / 1000)))};
-				if (tried.size > 0 && last) {
+				if ((tried.size > 0 || failedHere) && last) {
 					// Every key was tried for this request: the upstream's own words, plus what it means for the pool.
 					const body = {...last.error.body, error: {...last.error.body.error, message: `${last.error.body.error.message} (${pick.message})`}};
 					last = {...last, error: {...last.error, body, headers: {...retryAfter, ...last.error.headers}}};
@@ -155,21 +157,27 @@ export async function callUpstream<P extends PreparedRequest>(context: CallConte
 			const {failure} = result;
 			report(context, target, describeFailure(failure), durationMs, failure.kind === 'http' ? failure.status : undefined, pick.suffix);
 			last = {failure, error: result.error};
+			failedHere = true;
 			if (failure.kind === 'deadline' || failure.kind === 'shutdown') return {ok: false, error: result.error};
+			const backoff = retryDelayMs(retry, failure.kind === 'http' ? failure.retryAfterMs : undefined, timings);
 
 			if (pick.pooled && pick.key !== undefined && failure.kind === 'http') {
+				const keyFailure = {status: failure.status, message: result.error.body.error.message};
 				// Rotation to another key of the same pool is immediate and does not use up a retry.
 				if (failure.status === 429) {
-					pools.coolDown(target.provider, pick.key, Math.min(failure.retryAfterMs ?? timings.keyCooldownMs, timings.retryAfterCapMs));
+					pools.coolDown(target.provider, pick.key, Math.min(failure.retryAfterMs ?? timings.keyCooldownMs, timings.retryAfterCapMs), keyFailure);
 					tried.add(pick.key);
 					continue;
 				}
 
 				if (failure.status === 401 || failure.status === 403) {
-					pools.disable(target.provider, pick.key);
+					pools.disable(target.provider, pick.key, keyFailure);
 					tried.add(pick.key);
 					continue;
 				}
+
+				// A 5xx rests the key for as long as the retry waits, so concurrent requests use the others meanwhile.
+				if (failure.status >= 500) pools.coolDown(target.provider, pick.key, backoff ?? timings.retryAfterCapMs, keyFailure);
 			}
 
 			if (failure.kind === 'http' && failure.opaque) {
@@ -183,7 +191,7 @@ export async function callUpstream<P extends PreparedRequest>(context: CallConte
 			}
 
 			if (!isRetryable(failure) || retry >= retries) break;
-			const delay = retryDelayMs(retry, failure.kind === 'http' ? failure.retryAfterMs : undefined, timings);
+			const delay = backoff;
 			if (delay === undefined || timings.now() + delay >= context.deadline) break;
 			try {
 				await timings.sleep(delay, signal);

@@ -6,6 +6,7 @@
  *   const message = await h.client.messages.create({...});
  *   await h.close();
  */
+export type {FakeUpstreamHandler} from '../fakes/openai-upstream.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
