@@ -6,15 +6,15 @@
  * serving built-in defaults instead would silently route nowhere. Once running, a broken hand edit
  * is reported and the last good config keeps serving.
  */
-import {ActivityBus} from '../activity/bus.js';
+import {formatDuration, formatInteger} from '../text/format.js';
+import type {ActivityBus} from '../activity/bus.js';
 import {sanitizeTerminalText} from '../activity/sanitize.js';
 import type {ActivityEvent, RequestStarted} from '../activity/events.js';
-import {createLogFile, type LogFile} from '../activity/log-file.js';
-import {logFilePath, resolveConfigPath} from '../config/paths.js';
+import {resolveConfigPath} from '../config/paths.js';
 import {createRedactor} from '../config/redact.js';
 import {SCENARIOS, type Config} from '../config/schema.js';
 import {ConfigStore} from '../config/store.js';
-import {startProxy} from '../proxy/server.js';
+import {type ProxyService, startProxyService} from '../proxy/service.js';
 
 export type StartOptions = {
 	config?: string;
@@ -68,41 +68,28 @@ export async function runStart(options: StartOptions = {}): Promise<number> {
 	};
 	if (first.created) print(`created ${configPath} with defaults; add a provider (ccr-tui add-gemini-balance) or edit the file`);
 
-	const bus = new ActivityBus({delivery: 'after-io'});
-	const stopLog = followActivity(bus, print);
-	let logFile: LogFile | undefined;
-	if (first.config.LOG === true) {
-		logFile = createLogFile({
-			path: logFilePath(configPath),
-			bus,
-			redact,
-			level: () => store.getSnapshot().config.LOG_LEVEL,
+	const observe = (bus: ActivityBus) => {
+		const stopLog = followActivity(bus, print);
+		const unsubscribe = store.subscribe(snapshot => {
+			if (snapshot.issue) print(`${clock(Date.now())}  config  ${snapshot.issue.message} (still serving the last good config)`);
+			else print(`${clock(Date.now())}  config  reloaded ${snapshot.path}`);
 		});
-	}
-
-	const unsubscribe = store.subscribe(snapshot => {
-		if (snapshot.issue) print(`${clock(Date.now())}  config  ${snapshot.issue.message} (still serving the last good config)`);
-		else print(`${clock(Date.now())}  config  reloaded ${snapshot.path}`);
-	});
-
-	const cleanup = async () => {
-		bus.flush();
-		flushLines();
-		unsubscribe();
-		stopLog();
-		await logFile?.close();
-		store.close();
+		return () => {
+			flushLines();
+			unsubscribe();
+			stopLog();
+		};
 	};
 
-	let proxy;
+	let service: ProxyService;
 	try {
-		proxy = await startProxy({store, bus, host: options.host, port: options.port, env, warmUp: true, history: true});
+		service = await startProxyService({store, observe, delivery: 'after-io', host: options.host, port: options.port, env, warmUp: true, history: true});
 	} catch (error) {
 		err(`ccr-tui: ${error instanceof Error ? error.message : String(error)}\n`);
-		await cleanup();
 		return 1;
 	}
 
+	const {proxy} = service;
 	print(`ccr-tui listening on ${proxy.url}`);
 	for (const line of describeRoutes(store.getSnapshot().config)) print(`  ${line}`);
 	flushLines();
@@ -127,8 +114,7 @@ export async function runStart(options: StartOptions = {}): Promise<number> {
 
 	const busy = proxy.inFlight();
 	print(busy > 0 ? `shutting down: finishing ${busy} request${busy === 1 ? '' : 's'} in flight…` : 'shutting down');
-	await proxy.close();
-	await cleanup();
+	await service.close();
 	return 0;
 }
 
@@ -212,16 +198,16 @@ export function followActivity(bus: ActivityBus, print: (line: string) => void):
 	});
 }
 
-/** `12:03:04  default      fake,up-model   200  1.24s  in 1,234 out 56  end_turn` */
+/** `12:03:04  default      fake,up-model   200  1.2 s  in 1,234 out 56  end_turn` */
 export function formatRequestLine(event: Extract<ActivityEvent, {type: 'request:end' | 'request:error'}>, start: RequestStarted | undefined): string {
 	const route = (start?.scenario ?? '?').padEnd(11);
 	const provider = event.type === 'request:end' && event.provider ? event.provider : start?.provider;
 	const model = event.type === 'request:end' && event.model ? event.model : start?.model;
 	const target = (provider ? `${provider},${model ?? ''}` : '-').padEnd(24);
 	const status = String(event.status).padEnd(3);
-	const duration = `${(event.durationMs / 1000).toFixed(2)}s`.padStart(7);
+	const duration = formatDuration(event.durationMs).padStart(7);
 	const usage = event.usage ?? (event.type === 'request:end' ? event.usage : undefined);
-	const tokens = usage ? `in ${count(usage.inputTokens)} out ${count(usage.outputTokens)}` : `in ${count(start?.inputTokens ?? 0)} out 0`;
+	const tokens = usage ? `in ${formatInteger(usage.inputTokens)} out ${formatInteger(usage.outputTokens)}` : `in ${formatInteger(start?.inputTokens ?? 0)} out 0`;
 	const tail = event.type === 'request:end' ? (event.stopReason ?? '') : `${event.errorType}: ${event.message}`;
 	return `${clock(event.at)}  ${route} ${target} ${status} ${duration}  ${tokens}  ${tail}`.trimEnd();
 }
@@ -232,9 +218,4 @@ function clock(at: number): string {
 	const second = Math.floor(at / 1000);
 	if (clockCache.second !== second) clockCache = {second, text: new Date(at).toTimeString().slice(0, 8)};
 	return clockCache.text;
-}
-
-/** `1,234,567`, as toLocaleString('en-US') writes it, without a trip through Intl. */
-function count(value: number): string {
-	return String(Math.round(value)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }

@@ -14,7 +14,7 @@ import {DEFAULT_HOST, DEFAULT_PORT} from '../config/defaults.js';
 import {resolveEnvRefs} from '../config/env-refs.js';
 import {resolveConfigPath} from '../config/paths.js';
 import {sanitizeTerminalText} from '../activity/sanitize.js';
-import {formatCount, formatDuration} from '../ui/format.js';
+import {formatCount, formatDuration} from '../text/format.js';
 
 export type StatuslineOptions = {
 	config?: string;

@@ -6,7 +6,7 @@
 import {usageDir} from '../activity/usage/files.js';
 import {skippedLinesWarning, visitUsageHistory} from '../activity/usage/read-history.js';
 import {GROUP_BY, usageAccumulator, type GroupBy, type PricingTable, type UsageRow, type UsageSummary} from '../activity/usage/summary.js';
-import {formatCount, formatDuration} from '../ui/format.js';
+import {formatCount, formatDuration} from '../text/format.js';
 import {readConfig} from './read-config.js';
 
 export type UsageOptions = {

@@ -7,7 +7,7 @@ import {sanitizeTerminalText} from '../activity/sanitize.js';
 import {envRefName, isEnvRef} from '../config/env-refs.js';
 import type {ProviderConfig} from '../config/schema.js';
 import {describeCompletion, probeCompletion, type CompletionMetrics} from './completion-probe.js';
-import {formatMs} from './http.js';
+import {formatDuration} from '../text/format.js';
 import {isListedOnGeminiBalance} from './gemini-balance.js';
 import {describeKeyPool, fetchKeyPoolStatus} from './key-pool-status.js';
 import {describeModelList, fetchModelList} from './model-list.js';
@@ -202,7 +202,7 @@ function summarize(target: ProbeTarget, steps: readonly TestStep[], status: Test
 	const mark = {pass: '✓', warn: '⚠', fail: '✗', running: '…'} as const;
 	const kind = target.endpoint.kind === 'gemini-balance' ? 'Gemini Balance' : target.name;
 	const parts = steps.map(step => {
-		const took = step.id === 'completion' || step.id === 'model' || step.durationMs === undefined ? '' : ` ${formatMs(step.durationMs)}`;
+		const took = step.id === 'completion' || step.id === 'model' || step.durationMs === undefined ? '' : ` ${formatDuration(step.durationMs)}`;
 		return `${mark[step.status]} ${step.label.toLowerCase()}${took}`;
 	});
 	return `${kind} ${status === 'pass' ? 'OK' : status === 'warn' ? 'passed with warnings' : 'FAILED'}: ${parts.join(' · ')}`;

@@ -3,7 +3,7 @@
  * separate header/total deadlines, redirects reported (not followed), network errors by code.
  */
 
-import {isTlsCode, networkExplanation} from './network-words.js';
+import {describeFailure, isTlsCode, networkExplanation} from './network-words.js';
 
 export type NetworkFailure = {
 	readonly kind: 'network';
@@ -167,20 +167,4 @@ export function classifyNetworkError(error: unknown): NetworkFailure {
 	// An unknown code says less than the error's own message, when it has one.
 	const message = code === 'UNKNOWN' && typeof cause?.message === 'string' && cause.message ? cause.message : networkExplanation(code);
 	return {kind: 'network', code, message, tls};
-}
-
-export function describeFailure(failure: RequestFailure): string {
-	switch (failure.kind) {
-		case 'network':
-			return `${failure.message} [${failure.code}]`;
-		case 'timeout':
-			return failure.phase === 'headers' ? `no answer within ${formatMs(failure.afterMs)}` : `the answer did not finish within ${formatMs(failure.afterMs)}`;
-		case 'aborted':
-			return 'cancelled';
-	}
-}
-
-export function formatMs(ms: number): string {
-	if (ms < 1000) return `${Math.round(ms)} ms`;
-	return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 }

@@ -4,7 +4,8 @@
  * the last 4 characters of a key. Only this read-only route is called: the `/gemini/v1beta/reset-*`
  * and `verify-*` routes have no auth, make upstream calls and change the server's state.
  */
-import {describeFailure, RequestFailedError, timedRequest} from './http.js';
+import {RequestFailedError, timedRequest} from './http.js';
+import {describeFailure} from './network-words.js';
 import type {StepOutcome} from './test-step.js';
 
 export type KeyPoolStatus = {

@@ -1,5 +1,6 @@
 import {unsafeCharacterIn} from '../activity/sanitize.js';
-import {describeFailure, RequestFailedError, timedRequest, type RequestFailure} from './http.js';
+import {RequestFailedError, timedRequest, type RequestFailure} from './http.js';
+import {describeFailure} from './network-words.js';
 import {bareModelId, isGeminiBalanceChatModel, modelSuffix, parseGeminiBalanceError, SUFFIX_NOTES, type ModelSuffix} from './gemini-balance.js';
 import type {GeminiBalanceApi} from './presets.js';
 import type {ProbeTarget} from './provider-target.js';

@@ -1,4 +1,5 @@
-import {describeFailure, RequestFailedError, timedRequest, type HttpFetch, type RequestFailure} from './http.js';
+import {RequestFailedError, timedRequest, type HttpFetch, type RequestFailure} from './http.js';
+import {describeFailure} from './network-words.js';
 import {isHealthyFingerprint} from './gemini-balance.js';
 import type {ProviderEndpoint} from './normalize-url.js';
 import type {StepOutcome} from './test-step.js';

@@ -2,12 +2,13 @@ import {createHash, timingSafeEqual} from 'node:crypto';
 import net from 'node:net';
 import {unresolvedRefs} from '../config/env-refs.js';
 import type {Config} from '../config/schema.js';
+import type {AnthropicErrorType} from './translate/types.js';
 
 /** Off loopback the APIKEY is all that stands between the network and the user's provider keys. */
 export const MIN_NETWORK_APIKEY_LENGTH = 16;
 
 /** Why the proxy refused a request before routing it; the caller turns it into an Anthropic error body. */
-export type ProxyRejection = {status: number; type: string; message: string};
+export type ProxyRejection = {status: number; type: AnthropicErrorType; message: string};
 
 /**
  * Gate for `/v1/*` requests (the caller decides which paths are public, e.g. `/` and `/health`).

@@ -10,6 +10,7 @@ import type {ActivityBus} from '../activity/bus.js';
 import type {KeyHealth} from '../activity/events.js';
 import type {ProviderConfig} from '../config/schema.js';
 import {maskSecret} from '../config/redact.js';
+import {formatSeconds} from '../text/format.js';
 
 type KeyState = {readonly key: string; coolingUntil: number; disabled: boolean};
 
@@ -64,7 +65,7 @@ export class KeyPools {
 				kind: 'exhausted',
 				reason: 'cooling',
 				retryAfterMs: Math.max(0, soonest - now),
-				message: `all ${pool.keys.length} keys of provider "${provider.name}" are rate-limited (429); the first is usable again in ${Math.ceil((soonest - now) / 1000)} s`,
+				message: `all ${pool.keys.length} keys of provider "${provider.name}" are rate-limited (429); the first is usable again in ${formatSeconds(Math.ceil((soonest - now) / 1000) * 1000)}`,
 			};
 		}
 

@@ -16,6 +16,7 @@
  * TCP (and, to a real provider, TLS) handshake per request; now 2.
  */
 import type {ServerResponse} from 'node:http';
+import {formatSeconds} from '../text/format.js';
 import type {Dispatcher} from 'undici';
 import type {AnthropicUsage} from './translate/types.js';
 import {TimeoutReason} from './timeout-reason.js';
@@ -183,7 +184,7 @@ export function relaySse(options: RelayOptions): SsePipe {
 				// While the client is slow to read, we are the ones not reading: that is not upstream silence.
 				if (wake) lastRead = timings.now();
 				if (timings.now() - lastRead >= timings.streamIdleTimeoutMs - 1) {
-					options.abort(new TimeoutReason('idle', `the upstream sent nothing for ${Math.round(timings.streamIdleTimeoutMs / 1000)} s`));
+					options.abort(new TimeoutReason('idle', `the upstream sent nothing for ${formatSeconds(timings.streamIdleTimeoutMs)}`));
 					return;
 				}
 

@@ -3,8 +3,9 @@
  * provider's key pool and retry budget, until an upstream answers with 2xx headers. Everything
  * here happens before the first byte reaches the client, which is what makes retrying safe.
  */
+import {formatSeconds} from '../text/format.js';
 import {isEnvRef} from '../config/env-refs.js';
-import {networkWords} from '../providers/network-words.js';
+import {describeFailure, networkWords} from '../providers/network-words.js';
 import type {IncomingHttpHeaders} from 'node:http';
 import type {Dispatcher} from 'undici';
 import {TimeoutReason} from './timeout-reason.js';
@@ -12,22 +13,11 @@ import {yieldIfLarge} from './yield-turn.js';
 import {undici} from './undici.js';
 import type {AttemptOutcome} from '../activity/events.js';
 import type {ProviderConfig} from '../config/schema.js';
-import {anthropicError} from './translate/errors.js';
-import type {AnthropicErrorBody} from './translate/types.js';
+import {type ClientError, clientError, TranslationError} from './translate/errors.js';
 import type {ErrorMapper, KeyHeader} from './dialects/dialect.js';
 import type {KeyPools} from './key-pool.js';
 import {providerKeys} from './key-pool.js';
-import {
-	allowsFallback,
-	describeFailure,
-	isOpaqueGeminiBalanceError,
-	isRetryable,
-	OPAQUE_GB_MESSAGE,
-	maxRetriesFor,
-	parseRetryAfter,
-	retryDelayMs,
-	type AttemptFailure,
-} from './retry-policy.js';
+import {allowsFallback, isOpaqueGeminiBalanceError, isRetryable, OPAQUE_GB_MESSAGE, maxRetriesFor, parseRetryAfter, retryDelayMs, type AttemptFailure} from './retry-policy.js';
 import type {ProxyTimings} from './timings.js';
 
 export type CallTarget = {readonly provider: ProviderConfig; readonly model: string};
@@ -49,9 +39,6 @@ export type PreparedRequest = {
 	readonly upstreamStream?: boolean;
 };
 
-/** An error the client will see: Anthropic body, status and the headers to send with it. */
-export type ClientError = {readonly status: number; readonly body: AnthropicErrorBody; readonly headers: Record<string, string>};
-
 export type UpstreamAnswer<P extends PreparedRequest = PreparedRequest> = {
 	readonly target: CallTarget;
 	readonly prepared: P;
@@ -71,7 +58,7 @@ export type UpstreamAnswer<P extends PreparedRequest = PreparedRequest> = {
 export type CallContext<P extends PreparedRequest> = {
 	readonly id: string;
 	readonly targets: readonly CallTarget[];
-	/** Translate the request for a target; may throw a ClientError-carrying error (see PrepareError). */
+	/** Translate the request for a target; may throw a TranslationError, which carries the client's error. */
 	readonly prepare: (target: CallTarget) => P;
 	/** Aborted when the client goes away or the proxy shuts down. */
 	readonly signal: AbortSignal;
@@ -93,15 +80,6 @@ export type CallResult<P extends PreparedRequest> =
 	| {readonly ok: false; readonly cancelled: true}
 	| {readonly ok: false; readonly cancelled?: false; readonly error: ClientError};
 
-/** Thrown by `prepare` when a request cannot be translated for a target. */
-export class PrepareError extends Error {
-	readonly error: ClientError;
-	constructor(error: ClientError) {
-		super(error.body.error.message);
-		this.error = error;
-	}
-}
-
 export {TimeoutReason} from './timeout-reason.js';
 
 type AttemptResult<P extends PreparedRequest> =
@@ -121,7 +99,7 @@ export async function callUpstream<P extends PreparedRequest>(context: CallConte
 		try {
 			prepared = context.prepare(target);
 		} catch (error) {
-			if (error instanceof PrepareError) return {ok: false, error: error.error};
+			if (error instanceof TranslationError) return {ok: false, error: error.error};
 			throw error;
 		}
 
@@ -239,7 +217,7 @@ async function attemptOnce<P extends PreparedRequest>(
 	const firstByteTimer =
 		firstByteMs === undefined
 			? undefined
-			: setTimeout(() => controller.abort(new TimeoutReason('first-byte', `no response from ${host} within ${seconds(firstByteMs)}`)), firstByteMs);
+			: setTimeout(() => controller.abort(new TimeoutReason('first-byte', `no response from ${host} within ${formatSeconds(firstByteMs)}`)), firstByteMs);
 	const deadlineTimer = setTimeout(() => controller.abort(new TimeoutReason('deadline', 'deadline')), Math.max(0, context.deadline - timings.now()));
 	// Timers only: the link to the request signal (client gone, shutdown) must outlive the commit.
 	const release = () => {
@@ -321,7 +299,7 @@ async function attemptOnce<P extends PreparedRequest>(
 				error: clientError(
 					504,
 					'timeout_error',
-					`no answer from ${target.provider.name} (${host}) within the total time limit of ${seconds(context.timings.totalTimeoutMs)} (API_TIMEOUT_MS)`,
+					`no answer from ${target.provider.name} (${host}) within the total time limit of ${formatSeconds(context.timings.totalTimeoutMs)} (API_TIMEOUT_MS)`,
 				),
 			};
 		}
@@ -332,7 +310,7 @@ async function attemptOnce<P extends PreparedRequest>(
 			return {
 				ok: false,
 				failure: {kind: 'connect-timeout'},
-				error: clientError(504, 'timeout_error', `cannot reach upstream ${host} (${target.provider.name}): connect timed out after ${seconds(timings.connectTimeoutMs)}`),
+				error: clientError(504, 'timeout_error', `cannot reach upstream ${host} (${target.provider.name}): connect timed out after ${formatSeconds(timings.connectTimeoutMs)}`),
 			};
 		}
 
@@ -359,10 +337,6 @@ function stopped<P extends PreparedRequest>(signal: AbortSignal): CallResult<P> 
 	}
 
 	return {ok: false, cancelled: true};
-}
-
-export function clientError(status: number, type: Parameters<typeof anthropicError>[0], message: string, headers: Record<string, string> = {}): ClientError {
-	return {status, body: anthropicError(type, message), headers};
 }
 
 function report(context: CallContext<PreparedRequest>, target: CallTarget, outcome: string, durationMs: number, status?: number, keySuffix?: string): void {
@@ -423,8 +397,4 @@ function errorCode(error: unknown): string {
 	}
 
 	return error instanceof Error ? error.name : 'unknown';
-}
-
-function seconds(ms: number): string {
-	return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }

@@ -73,6 +73,16 @@ export function toneForStatus(status: number | undefined): StatusTone {
 	return 'error';
 }
 
+/**
+ * A finished request's tone, the same in its row and its detail: a failure is an error, except a 4xx
+ * (the client's or a rate limit's), which warns; a failure with no status (cancelled, cut) is an error.
+ */
+export function recordTone(record: {readonly state: string; readonly status?: number}): StatusTone {
+	const byStatus = toneForStatus(record.status);
+	if (record.state !== 'error') return byStatus;
+	return byStatus === 'warn' ? 'warn' : 'error';
+}
+
 export function glyphForTone(tone: StatusTone): string {
 	switch (tone) {
 		case 'ok': {

@@ -42,7 +42,7 @@ describe('ccr-tui add-gemini-balance --yes', () => {
 		const result = await run({url: `${gb.url}/v1/chat/completions`, token: TOKEN, models: 'gemini-2.5-pro,gemini-2.5-flash', route: 'longContext,think', yes: true});
 		expect(result.code).toBe(0);
 		expect(result.stdout).toContain(`Gemini Balance at ${gb.url} (removed /v1/chat/completions), API /v1`);
-		expect(result.stdout).toMatch(/✔ Reachable +\d+ ms {2}Gemini Balance is up/);
+		expect(result.stdout).toMatch(/✔ Reachable +[\d.]+ m?s {2}Gemini Balance is up/);
 		expect(result.stdout).toMatch(/✔ Auth and model list .*token accepted/);
 		expect(result.stdout).toMatch(/✔ Model listed .*gemini-2\.5-pro/);
 		expect(result.stdout).toMatch(/✔ Streamed completion .*reply "pong"/);

@@ -146,11 +146,11 @@ describe('activity panel', () => {
 		expect(row()).toContain('deepseek,deepseek-chat');
 		expect(row()).toContain('2k');
 		app.bus.emit({type: 'request:first-token', id: start.id, at: Date.now(), ttftMs: 412});
-		await app.waitFor(/live .*412ms/);
+		await app.waitFor(/live .*412 ms/);
 		app.bus.emit({type: 'request:progress', id: start.id, outputTokens: 57, bytes: 400});
-		await app.waitFor(/live .*412ms .* 57 /);
+		await app.waitFor(/live .*412 ms .* 57 /);
 		app.bus.emit({type: 'request:progress', id: start.id, outputTokens: 243, bytes: 1900});
-		frame = await app.waitFor(/live .*412ms .* 243 /);
+		frame = await app.waitFor(/live .*412 ms .* 243 /);
 		expect(frame).toContain('1 live · 0 done');
 	});
 
@@ -163,8 +163,8 @@ describe('activity panel', () => {
 		const frame = await app.waitFor('tool_use');
 		const row = lineWith(frame, 'tool_use');
 		expect(row).toMatch(/✔ 200/);
-		expect(row).toContain('3.2s');
-		expect(row).toContain('380ms');
+		expect(row).toContain('3.2 s');
+		expect(row).toContain('380 ms');
 		expect(row).toContain('12.3k');
 		expect(row).toContain('678');
 	});
@@ -293,7 +293,7 @@ describe('providers panel', () => {
 		await app.press('t');
 		let frame = await app.waitFor('Auth and model list');
 		expect(calls).toEqual(['ollama']);
-		expect(frame).toMatch(/✔ Reachable\s+12ms\s+HTTP 200/);
+		expect(frame).toMatch(/✔ Reachable\s+12 ms\s+HTTP 200/);
 		expect(lineWith(frame, 'ollama 127')).toContain('testing');
 		// A second t while it runs does not start another test.
 		await app.press('t');
@@ -302,7 +302,7 @@ describe('providers panel', () => {
 		expect(calls).toEqual(['ollama']);
 		expect(lineWith(frame, 'ollama 127')).toContain('✖ test failed');
 		expect(lineWith(frame, 'ollama 127')).toContain('Auth and model list');
-		expect(frame).toMatch(/✖ Auth and model list\s+30ms\s+HTTP 401\s+→ check the key/);
+		expect(frame).toMatch(/✖ Auth and model list\s+30 ms\s+HTTP 401\s+→ check the key/);
 		// Moving away keeps the summary on the row.
 		await app.press('up');
 		frame = await app.waitFor(/❯ deepseek/);

@@ -1,3 +1,4 @@
+import {anthropicError} from './errors.js';
 import type {AnthropicErrorBody, AnthropicUsage, StopReason} from './types.js';
 
 /**
@@ -57,5 +58,5 @@ export function messageDelta(stopReason: StopReason, stopSequence: string | null
 
 /** Mid-stream error frame: `{"type":"error","error":{…}}` (no request_id, as Anthropic sends it). */
 export function errorEventSse(body: Pick<AnthropicErrorBody, 'error'>): string {
-	return frame('error', JSON.stringify({type: 'error', error: {type: body.error.type, message: body.error.message}}));
+	return frame('error', JSON.stringify(anthropicError(body.error.type, body.error.message)));
 }

@@ -22,7 +22,7 @@ export {toOpenAIRequest, type ToOpenAIOptions, type ToOpenAIResult} from './requ
 export {UnsupportedContentError} from './content.js';
 export {StreamTranslator, type StreamTranslatorOptions} from './stream.js';
 export {toAnthropicMessage, collectSse, type ResponseOptions} from './response.js';
-export {messageToSse, accumulateSse} from '../../translate/message-sse.js';
+export {messageToSse} from '../../translate/message-sse.js';
 export {
 	anthropicError,
 	errorTypeForStatus,
@@ -30,14 +30,7 @@ export {
 	TranslationError,
 } from '../../translate/errors.js';
 export {errorEventSse, PING as PING_EVENT} from '../../translate/sse-writer.js';
-export {
-	toAnthropicError,
-	rewriteContextError,
-	unreachableError,
-	upstreamTimeoutError,
-	type ProxyError,
-	type UpstreamErrorOptions,
-} from '../../translate/upstream-errors.js';
+export {toAnthropicError, rewriteContextError, type UpstreamErrorOptions} from '../../translate/upstream-errors.js';
 export {estimateInputTokens, quickEstimateInputTokens} from '../../translate/tokens.js';
 export {mapUsage, type UpstreamUsage} from './usage.js';
 export {ThoughtSignatureCache} from '../../translate/thought-signatures.js';
