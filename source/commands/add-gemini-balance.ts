@@ -100,6 +100,7 @@ export async function runAddGeminiBalance(options: AddGeminiBalanceOptions = {})
 	}
 }
 
+// Over 60 lines: a linear script of steps, each printed as it happens.
 async function nonInteractive(store: ConfigStore, options: AddGeminiBalanceOptions & {api: GeminiBalanceApi}, routes: Scenario[], env: NodeJS.ProcessEnv): Promise<number> {
 	const out = options.stdout ?? (text => process.stdout.write(text));
 	const err = options.stderr ?? (text => process.stderr.write(text));

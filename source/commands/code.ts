@@ -31,6 +31,14 @@ export type CodeOptions = {
 	cliPath?: string;
 };
 
+function noConfigYet(configPath: string): string {
+	return (
+		`ccr-tui code: no config yet at ${configPath}, so there is no model to route to.\n` +
+		'Add a provider first: run `ccr-tui` (the dashboard walks you through it) or `ccr-tui add-gemini-balance`.\n' +
+		'Just looking? Run `ccr-tui --demo` in another terminal, then `ccr-tui code` uses its simulated model.\n'
+	);
+}
+
 export async function runCode(options: CodeOptions = {}): Promise<number> {
 	const stderr = options.stderr ?? (text => process.stderr.write(text));
 	const env = options.env ?? process.env;
@@ -57,11 +65,7 @@ export async function runCode(options: CodeOptions = {}): Promise<number> {
 		stderr(`ccr-tui code: using the ccr-tui running on ${clientBaseUrl(listen)}\n`);
 	} else {
 		if (!read.exists) {
-			stderr(
-				`ccr-tui code: no config yet at ${read.path}, so there is no model to route to.\n` +
-					'Add a provider first: run `ccr-tui` (the dashboard walks you through it) or `ccr-tui add-gemini-balance`.\n' +
-					'Just looking? Run `ccr-tui --demo` in another terminal, then `ccr-tui code` uses its simulated model.\n',
-			);
+			stderr(noConfigYet(read.path));
 			return 1;
 		}
 
@@ -101,7 +105,7 @@ export async function runCode(options: CodeOptions = {}): Promise<number> {
  * when the user passes `--settings` (theirs wins, as typed) or already has a `statusLine` in
  * ~/.claude/settings.json (their own line stays).
  */
-export function statusLineArgs(args: readonly string[], env: NodeJS.ProcessEnv, cliPath: string): string[] {
+function statusLineArgs(args: readonly string[], env: NodeJS.ProcessEnv, cliPath: string): string[] {
 	if (args.some(arg => arg === '--settings' || arg.startsWith('--settings='))) return [];
 	if (userHasStatusLine(env)) return [];
 	const command = [process.execPath, cliPath].map(shellWord).join(' ');

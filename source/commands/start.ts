@@ -10,6 +10,7 @@ import {formatDuration, formatInteger} from '../text/format.js';
 import type {ActivityBus} from '../activity/bus.js';
 import {sanitizeTerminalText} from '../activity/sanitize.js';
 import type {ActivityEvent, RequestStarted} from '../activity/events.js';
+import {troubleWords} from '../activity/key-health.js';
 import {resolveConfigPath} from '../config/paths.js';
 import {createRedactor} from '../config/redact.js';
 import {SCENARIOS, type Config} from '../config/schema.js';
@@ -51,21 +52,7 @@ export async function runStart(options: StartOptions = {}): Promise<number> {
 		return 1;
 	}
 
-	const redact = (text: string) => createRedactor(store.getSnapshot().config)(text);
-	// Lines of one event-loop turn go out in one write: under load that is one syscall per batch of
-	// finished requests instead of one per request (stdout is synchronous on pipes and files).
-	let pending: string[] = [];
-	const flushLines = () => {
-		if (pending.length === 0) return;
-		const text = pending.join('');
-		pending = [];
-		out(text);
-	};
-
-	const print = (line: string) => {
-		if (pending.length === 0) queueMicrotask(flushLines);
-		pending.push(`${redact(sanitizeTerminalText(line))}\n`);
-	};
+	const {print, flushLines} = lineWriter(out, text => createRedactor(store.getSnapshot().config)(text));
 	if (first.created) print(`created ${configPath} with defaults; add a provider (ccr-tui add-gemini-balance) or edit the file`);
 
 	const observe = (bus: ActivityBus) => {
@@ -95,12 +82,41 @@ export async function runStart(options: StartOptions = {}): Promise<number> {
 	flushLines();
 	options.onListening?.(proxy.url);
 
-	await new Promise<void>(resolve => {
+	await stopRequested(options.signal);
+	const busy = proxy.inFlight();
+	print(busy > 0 ? `shutting down: finishing ${busy} request${busy === 1 ? '' : 's'} in flight…` : 'shutting down');
+	await service.close();
+	return 0;
+}
+
+/**
+ * Lines of one event-loop turn go out in one write: under load that is one syscall per batch of
+ * finished requests instead of one per request (stdout is synchronous on pipes and files).
+ */
+function lineWriter(out: (text: string) => void, redact: (text: string) => string): {print: (line: string) => void; flushLines: () => void} {
+	let pending: string[] = [];
+	const flushLines = () => {
+		if (pending.length === 0) return;
+		const text = pending.join('');
+		pending = [];
+		out(text);
+	};
+
+	const print = (line: string) => {
+		if (pending.length === 0) queueMicrotask(flushLines);
+		pending.push(`${redact(sanitizeTerminalText(line))}\n`);
+	};
+	return {print, flushLines};
+}
+
+/** SIGINT, SIGTERM, SIGHUP or the caller's signal: the first one ends the wait, and every listener is removed. */
+function stopRequested(signal: AbortSignal | undefined): Promise<void> {
+	return new Promise<void>(resolve => {
 		const stop = () => {
 			process.off('SIGINT', stop);
 			process.off('SIGTERM', stop);
 			process.off('SIGHUP', stop);
-			options.signal?.removeEventListener('abort', stop);
+			signal?.removeEventListener('abort', stop);
 			resolve();
 		};
 
@@ -108,14 +124,9 @@ export async function runStart(options: StartOptions = {}): Promise<number> {
 		process.once('SIGTERM', stop);
 		// A closed terminal or a dropped ssh session: the same clean end as SIGTERM, not exit 129.
 		process.once('SIGHUP', stop);
-		if (options.signal?.aborted) stop();
-		else options.signal?.addEventListener('abort', stop, {once: true});
+		if (signal?.aborted) stop();
+		else signal?.addEventListener('abort', stop, {once: true});
 	});
-
-	const busy = proxy.inFlight();
-	print(busy > 0 ? `shutting down: finishing ${busy} request${busy === 1 ? '' : 's'} in flight…` : 'shutting down');
-	await service.close();
-	return 0;
 }
 
 /**
@@ -146,7 +157,7 @@ function stderrWriter(): (text: string) => void {
 }
 
 /** `  default → deepseek,deepseek-chat` per configured route, or a hint when nothing routes. */
-export function describeRoutes(config: Config): string[] {
+function describeRoutes(config: Config): string[] {
 	const router = config.Router as Record<string, unknown>;
 	const lines = SCENARIOS.filter(scenario => typeof router[scenario] === 'string' && router[scenario] !== '').map(
 		scenario => `${scenario.padEnd(11)} → ${String(router[scenario])}`,
@@ -185,9 +196,10 @@ export function followActivity(bus: ActivityBus, print: (line: string) => void):
 				break;
 			}
 
-			case 'keys': {
-				const keys = event.keys.map(key => `${key.suffix} ${key.state}${key.until ? ` until ${clock(key.until)}` : ''}`).join(', ');
-				print(`${clock(Date.now())}  keys    ${event.provider}: ${keys}`);
+			case 'key:state': {
+				const why = troubleWords(event.reason, event.status);
+				const detail = `${event.state}${event.until ? ` until ${clock(event.until)}` : ''}${why ? ` (${why})` : ''}${event.error ? `: ${event.error}` : ''}`;
+				print(`${clock(event.at)}  keys    ${event.provider} key ${event.index + 1} ${event.label} ${detail}`);
 				break;
 			}
 

@@ -9,7 +9,7 @@ import type {CheckOptions} from './reachability.js';
 import {redactorFor} from '../config/redact.js';
 import type {StepOutcome} from './test-step.js';
 
-export type ProbeUsage = {readonly prompt: number; readonly completion: number; readonly total: number};
+type ProbeUsage = {readonly prompt: number; readonly completion: number; readonly total: number};
 
 export type CompletionMetrics = {
 	readonly ttfbMs: number;
@@ -39,6 +39,7 @@ const TOTAL_TIMEOUT_MS = 60_000;
  * Step 4: one tiny streamed completion. No `max_tokens`: thinking tokens count against it, and a
  * small cap gives an empty answer on Gemini 2.5.
  */
+// Over 60 lines: one streamed request read to its end; its measurements are the closure’s state.
 export async function probeCompletion(target: ProbeTarget, model: string, options: CheckOptions = {}): Promise<CompletionOutcome> {
 	const body: Record<string, unknown> = {model, stream: true, temperature: 0, messages: [{role: 'user', content: PROMPT}]};
 	// Gemini Balance drops stream_options anyway (and sends usage on every chunk); others need it for usage.

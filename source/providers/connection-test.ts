@@ -17,7 +17,7 @@ import type {HttpFetch} from './http.js';
 import {maskSecret, redactorFor} from '../config/redact.js';
 import {worstStatus, type StepOutcome, type TestStep} from './test-step.js';
 
-export type {TestStep, StepStatus} from './test-step.js';
+export type {TestStep} from './test-step.js';
 
 export type TestResult = {
 	status: 'pass' | 'warn' | 'fail';
@@ -52,7 +52,7 @@ export type ConnectionTestOptions = {
 };
 
 /** What the per-key checks of a pool found (undefined for a single key). */
-export type KeyCheck = {readonly label: string; readonly works: boolean};
+type KeyCheck = {readonly label: string; readonly works: boolean};
 
 const LABELS = {
 	reach: 'Reachable',
@@ -63,6 +63,7 @@ const LABELS = {
 } as const;
 type StepId = keyof typeof LABELS;
 
+// Over 60 lines: the test steps in order, each feeding the next.
 export async function runConnectionTest(provider: ProviderConfig, options: ConnectionTestOptions = {}): Promise<TestResult> {
 	let target = targetForProvider(provider);
 	const model = options.model ?? provider.models[0];

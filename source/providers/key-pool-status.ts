@@ -8,7 +8,7 @@ import {RequestFailedError, timedRequest} from './http.js';
 import {describeFailure} from './network-words.js';
 import type {StepOutcome} from './test-step.js';
 
-export type KeyPoolStatus = {
+type KeyPoolStatus = {
 	readonly valid: number;
 	readonly invalid: number;
 	readonly total: number;
@@ -50,7 +50,7 @@ export async function fetchKeyPoolStatus(root: string, adminToken: string, optio
 }
 
 /** `{"data": {"valid_keys": {key: failures}, "invalid_keys": {...}}}` → counts; the keys are dropped here. */
-export function parsePool(body: string): KeyPoolStatus | undefined {
+function parsePool(body: string): KeyPoolStatus | undefined {
 	let parsed: unknown;
 	try {
 		parsed = JSON.parse(body);

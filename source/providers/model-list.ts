@@ -138,6 +138,7 @@ export function toDiscoveredModels(ids: readonly string[], kind: ProbeTarget['en
 }
 
 /** Turn the outcome into a step line (shared by the wizard and `ccr-tui test`). */
+// Over 60 lines: one verdict per model-list outcome.
 export function describeModelList(outcome: ModelListOutcome, target: ProbeTarget): StepOutcome {
 	const isGb = target.endpoint.kind === 'gemini-balance';
 	const who = isGb ? 'Gemini Balance' : 'the server';

@@ -22,8 +22,8 @@ export type ProviderDraft = {
 	readonly name?: string;
 	/** Extra upstream headers (values may be `$ENV` references); undefined keeps the existing ones. */
 	readonly headers?: Readonly<Record<string, string>>;
-	/** Explicit profile (edit screen); undefined: from the endpoint and preset. */
-	readonly profile?: ProfileName;
+	/** Explicit profile (edit screen); null: none written (the proxy detects it); undefined: from the endpoint and preset. */
+	readonly profile?: ProfileName | null;
 	/**
 	 * Wizards and `add-gemini-balance` merge into an existing provider: its keys and models are kept
 	 * and the draft's added, except the models the user saw and unticked. Without it (the edit
@@ -63,8 +63,9 @@ export function providerFromDraft(draft: ProviderDraft, name: string, models: re
 		else delete provider['headers'];
 	}
 
-	const profile = draft.profile ?? draftProfile(draft);
+	const profile = draft.profile === undefined ? draftProfile(draft) : draft.profile;
 	if (profile) provider['profile'] = profile;
+	else if (draft.profile === null) delete provider['profile'];
 	if (draft.endpoint.native) {
 		// Native is said the way Claude Code Router says it (so the file works there too); an older
 		// profile (a /v1 one) would override it here.

@@ -17,6 +17,7 @@ const REACH_TIMEOUT_MS = 5000;
  * Step 1. Gemini Balance: unauthenticated `GET /health`, which also fingerprints the server and
  * exposes admin-UI URLs (they redirect to the login page). Others: any HTTP answer from the base.
  */
+// Over 60 lines: the outcomes of one request, each with its own hint.
 export async function checkReachability(endpoint: ProviderEndpoint, options: CheckOptions = {}): Promise<StepOutcome> {
 	const timeoutMs = Math.min(REACH_TIMEOUT_MS, options.timeoutMs ?? REACH_TIMEOUT_MS);
 	const isGb = endpoint.kind === 'gemini-balance';

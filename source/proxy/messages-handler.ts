@@ -174,6 +174,7 @@ async function customChoice(router: CustomRouter, request: AnthropicRequest, con
 }
 
 /** The retry loop over the targets, then the responder that fits the answer. */
+// Over 60 lines: the answer decision over one call’s result (fake-stream replay, refusal memo, stream or whole).
 async function answer(
 	event: H3Event,
 	services: ProxyServices,

@@ -79,6 +79,7 @@ export function routeRequest<T extends RoutableRequest>(request: T, config: Conf
 	return searchOn(decision, options, search);
 }
 
+// Over 60 lines: the routing rules in their fixed order, one branch per rule.
 function routeByRules<T extends RoutableRequest>(request: T, config: Config, options: RouteOptions, search: WebSearchTool | undefined): RouteDecision<T> | {error: RouteError} {
 	const router = config.Router;
 	const tagged = extractSubagentTag(request);
@@ -174,7 +175,7 @@ function routeByRules<T extends RoutableRequest>(request: T, config: Config, opt
 type WebSearchTool = {readonly type: string};
 
 /** Anthropic's web search server tool (`web_search_20250305`, …), when the request carries it. */
-export function webSearchTool(request: RoutableRequest): WebSearchTool | undefined {
+function webSearchTool(request: RoutableRequest): WebSearchTool | undefined {
 	const tool = request.tools?.find(item => typeof item.type === 'string' && item.type.startsWith('web_search'));
 	return tool ? {type: tool.type!} : undefined;
 }

@@ -7,6 +7,7 @@ import {formatSeconds} from '../text/format.js';
 import {isEnvRef} from '../config/env-refs.js';
 import {describeFailure, networkWords} from '../providers/network-words.js';
 import type {IncomingHttpHeaders} from 'node:http';
+import type {Readable} from 'node:stream';
 import type {Dispatcher} from 'undici';
 import {TimeoutReason} from './timeout-reason.js';
 import {yieldIfLarge} from './yield-turn.js';
@@ -16,7 +17,7 @@ import type {ProviderConfig} from '../config/schema.js';
 import {type ClientError, clientError, TranslationError} from './translate/errors.js';
 import type {ErrorMapper, KeyHeader} from './dialects/dialect.js';
 import type {KeyPools} from './key-pool.js';
-import {providerKeys} from './key-pool.js';
+import {providerKeys} from '../config/provider-keys.js';
 import {allowsFallback, isOpaqueGeminiBalanceError, isRetryable, OPAQUE_GB_MESSAGE, maxRetriesFor, parseRetryAfter, retryDelayMs, type AttemptFailure} from './retry-policy.js';
 import type {ProxyTimings} from './timings.js';
 
@@ -44,7 +45,8 @@ export type UpstreamAnswer<P extends PreparedRequest = PreparedRequest> = {
 	readonly prepared: P;
 	readonly status: number;
 	readonly headers: IncomingHttpHeaders;
-	readonly body: Dispatcher.ResponseData['body'];
+	/** undici's body, or a replay of its first bytes (fake-stream-recovery): read as a plain stream. */
+	readonly body: Readable;
 	/** Aborts this upstream request (client gone, idle timeout, post-finish grace). */
 	readonly abort: (reason?: unknown) => void;
 	/** Signal of the upstream request (aborted with the reason given to abort()). */
@@ -80,8 +82,6 @@ export type CallResult<P extends PreparedRequest> =
 	| {readonly ok: false; readonly cancelled: true}
 	| {readonly ok: false; readonly cancelled?: false; readonly error: ClientError};
 
-export {TimeoutReason} from './timeout-reason.js';
-
 type AttemptResult<P extends PreparedRequest> =
 	| {ok: true; answer: UpstreamAnswer<P>}
 	| {ok: false; cancelled: true}
@@ -89,6 +89,7 @@ type AttemptResult<P extends PreparedRequest> =
 
 const ERROR_BODY_LIMIT = 64 * 1024;
 
+// Over 60 lines: the one retry loop: keys, backoff, fallbacks and the deadline decide together per attempt.
 export async function callUpstream<P extends PreparedRequest>(context: CallContext<P>): Promise<CallResult<P>> {
 	const {timings, pools, signal} = context;
 	let last: {failure: AttemptFailure; error: ClientError} | undefined;
@@ -120,12 +121,14 @@ export async function callUpstream<P extends PreparedRequest>(context: CallConte
 		const tried = new Set<string>();
 		let retry = 0;
 		let opaqueRetried = false;
+		// An upstream answer for this target beats the pool's summary when every key ends up resting.
+		let failedHere = false;
 		for (;;) {
 			if (signal.aborted) return stopped(signal);
 			const pick = pools.pick(target.provider, tried);
 			if (pick.kind === 'exhausted') {
 				const retryAfter: Record<string, string> = pick.retryAfterMs === undefined ? {} : {'retry-after': String(Math.max(1, Math.ceil(pick.retryAfterMs / 1000)))};
-				if (tried.size > 0 && last) {
+				if ((tried.size > 0 || failedHere) && last) {
 					// Every key was tried for this request: the upstream's own words, plus what it means for the pool.
 					const body = {...last.error.body, error: {...last.error.body.error, message: `${last.error.body.error.message} (${pick.message})`}};
 					last = {...last, error: {...last.error, body, headers: {...retryAfter, ...last.error.headers}}};
@@ -154,21 +157,27 @@ export async function callUpstream<P extends PreparedRequest>(context: CallConte
 			const {failure} = result;
 			report(context, target, describeFailure(failure), durationMs, failure.kind === 'http' ? failure.status : undefined, pick.suffix);
 			last = {failure, error: result.error};
+			failedHere = true;
 			if (failure.kind === 'deadline' || failure.kind === 'shutdown') return {ok: false, error: result.error};
+			const backoff = retryDelayMs(retry, failure.kind === 'http' ? failure.retryAfterMs : undefined, timings);
 
 			if (pick.pooled && pick.key !== undefined && failure.kind === 'http') {
+				const keyFailure = {status: failure.status, message: result.error.body.error.message};
 				// Rotation to another key of the same pool is immediate and does not use up a retry.
 				if (failure.status === 429) {
-					pools.coolDown(target.provider, pick.key, Math.min(failure.retryAfterMs ?? timings.keyCooldownMs, timings.retryAfterCapMs));
+					pools.coolDown(target.provider, pick.key, Math.min(failure.retryAfterMs ?? timings.keyCooldownMs, timings.retryAfterCapMs), keyFailure);
 					tried.add(pick.key);
 					continue;
 				}
 
 				if (failure.status === 401 || failure.status === 403) {
-					pools.disable(target.provider, pick.key);
+					pools.disable(target.provider, pick.key, keyFailure);
 					tried.add(pick.key);
 					continue;
 				}
+
+				// A 5xx rests the key for as long as the retry waits, so concurrent requests use the others meanwhile.
+				if (failure.status >= 500) pools.coolDown(target.provider, pick.key, backoff ?? timings.retryAfterCapMs, keyFailure);
 			}
 
 			if (failure.kind === 'http' && failure.opaque) {
@@ -182,7 +191,7 @@ export async function callUpstream<P extends PreparedRequest>(context: CallConte
 			}
 
 			if (!isRetryable(failure) || retry >= retries) break;
-			const delay = retryDelayMs(retry, failure.kind === 'http' ? failure.retryAfterMs : undefined, timings);
+			const delay = backoff;
 			if (delay === undefined || timings.now() + delay >= context.deadline) break;
 			try {
 				await timings.sleep(delay, signal);
@@ -199,6 +208,7 @@ export async function callUpstream<P extends PreparedRequest>(context: CallConte
 	return {ok: false, error: last?.error ?? clientError(502, 'api_error', 'no upstream target could be tried')};
 }
 
+// Over 60 lines: one upstream try: its timers, abort wiring and error mapping share one controller.
 async function attemptOnce<P extends PreparedRequest>(
 	context: CallContext<P>,
 	target: CallTarget,
@@ -325,7 +335,7 @@ async function attemptOnce<P extends PreparedRequest>(
 /** What every request still waiting gets when the proxy closes (streams get the same type as an error event). */
 export const SHUTTING_DOWN = 'ccr-tui is shutting down; retry in a moment';
 
-export function shuttingDown(): ClientError {
+function shuttingDown(): ClientError {
 	return clientError(503, 'overloaded_error', SHUTTING_DOWN, {'retry-after': '1'});
 }
 

@@ -72,7 +72,7 @@ function translationFailure(error: unknown, provider: string): ClientError {
 }
 
 /** Whole answers are read up to a bound: a runaway upstream must not take the proxy's memory. */
-export const DEFAULT_MAX_ANSWER_MB = 64;
+const DEFAULT_MAX_ANSWER_MB = 64;
 
 class AnswerTooLarge extends Error {}
 

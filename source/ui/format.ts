@@ -34,3 +34,8 @@ export function tildePath(path: string, home: string | undefined): string {
 	if (home && home !== '/' && path.startsWith(`${home}/`)) return `~${path.slice(home.length)}`;
 	return path;
 }
+
+/** `HH:MM:SS` in local time (cool-down ends, last errors). */
+export function formatClockTime(at: number): string {
+	return new Date(at).toTimeString().slice(0, 8);
+}

@@ -5,14 +5,14 @@ clear the whole terminal on every render, which flickers).
 */
 
 /** Side by side from this width; stacked below it. */
-export const WIDE_MIN_COLUMNS = 100;
+const WIDE_MIN_COLUMNS = 100;
 /** The routes panel: six scenarios, a title line and the bottom border. */
-export const ROUTES_PANEL_HEIGHT = 8;
+const ROUTES_PANEL_HEIGHT = 8;
 /** Frame, column titles and at least a few requests. */
 const MIN_ACTIVITY_HEIGHT = 7;
 const MIN_PROVIDERS_HEIGHT = 3;
 
-export type Size = {readonly width: number; readonly height: number};
+type Size = {readonly width: number; readonly height: number};
 
 export type DashboardLayout = {
 	readonly mode: 'wide' | 'stacked';

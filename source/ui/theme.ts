@@ -55,7 +55,7 @@ export const GLYPHS = {
 } as const;
 
 /** Braille spinner frames, advanced by the shared clock (one timer for every spinner). */
-export const SPINNER_FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'] as const;
+const SPINNER_FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'] as const;
 
 export function spinnerFrame(now: number): string {
 	return SPINNER_FRAMES[Math.floor(now / 120) % SPINNER_FRAMES.length] ?? SPINNER_FRAMES[0];
@@ -66,7 +66,7 @@ export function toneColor(theme: Theme, tone: StatusTone): string | undefined {
 }
 
 /** HTTP status → tone: 2xx ok, 4xx warn, 5xx and network failures (0) error. */
-export function toneForStatus(status: number | undefined): StatusTone {
+function toneForStatus(status: number | undefined): StatusTone {
 	if (status === undefined) return 'muted';
 	if (status >= 200 && status < 400) return 'ok';
 	if (status >= 400 && status < 500) return 'warn';

@@ -79,7 +79,7 @@ type NativeBody = {contents?: Array<{role?: string; parts?: NativePart[]}>; tool
  * A native generateContent body seen as the chat body the cases read: user text, model turns, one
  * tool message per `functionResponse` (its response as JSON), function declarations as tools.
  */
-export function chatViewOfNative(body: NativeBody, model: string): {messages: Message[]; model: string; tools: Array<{function: {name?: string}}>; search: boolean} {
+function chatViewOfNative(body: NativeBody, model: string): {messages: Message[]; model: string; tools: Array<{function: {name?: string}}>; search: boolean} {
 	const messages: Message[] = [];
 	for (const content of body.contents ?? []) {
 		const parts = content.parts ?? [];
@@ -103,7 +103,7 @@ function stringsOf(value: unknown): string[] {
 }
 
 /** The model id of a native request path (`/v1beta/models/<id>:streamGenerateContent`). */
-export function nativeModelOf(path: string): string | undefined {
+function nativeModelOf(path: string): string | undefined {
 	const match = /\/models\/([^/:]+):/.exec(path);
 	return match ? decodeURIComponent(match[1]!) : undefined;
 }

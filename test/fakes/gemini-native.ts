@@ -64,7 +64,7 @@ const invalid = (message: string) => new Refusal(400, 'INVALID_ARGUMENT', messag
 const unknownField = (name: string, at: string) => invalid(`Invalid JSON payload received. Unknown name "${name}" at '${at}': Cannot find field.`);
 
 /** `GET /v1beta/models` as Google answers it: `models/` names, what each model supports (an embedding model cannot chat). */
-export const GOOGLE_MODELS = [
+const GOOGLE_MODELS = [
 	{
 		name: 'models/gemini-2.5-flash',
 		displayName: 'Gemini 2.5 Flash',

@@ -260,6 +260,88 @@ describe('AddProviderWizard: Gemini Balance, happy path', () => {
 		expect(saved.Router).toMatchObject({default: 'gemini-balance,gemini-2.5-flash', longContext: 'gemini-balance,gemini-2.5-flash'});
 	});
 
+	it('re-running it on an existing provider shows the diff and the route question before saving; the answer is applied', async () => {
+		const ui = await setupReady('gemini-balance', {
+			Providers: [
+				{name: 'gemini-balance', api_base_url: `${gb.url}/v1/chat/completions`, api_key: TOKEN, models: ['gemini-2.5-flash', 'gemini-2.5-pro'], profile: 'gemini-balance'},
+			],
+			Router: {default: 'gemini-balance,gemini-2.5-flash', think: 'gemini-balance,gemini-2.5-pro'},
+		});
+		await ui.see(`${gb.url}/v1/chat/completions`);
+		ui.press('enter');
+		await ui.see('•'.repeat(TOKEN.length));
+		ui.press('enter');
+		await ui.see('[x] gemini-2.5-pro');
+		// Untick gemini-2.5-pro: the merge removes it.
+		ui.app.stdin.write('2.5-pro');
+		await ui.see('Filter: 2.5-pro');
+		ui.press('space');
+		await ui.see('[ ] gemini-2.5-pro');
+		ui.press('enter');
+		const routes = await ui.see('Route requests to gemini-balance:');
+		// The think route pointed at the removed model; leave it to the route question.
+		if (/\[x\] think/.test(routes)) {
+			ui.press('down');
+			ui.press('down');
+			ui.press('space');
+			await ui.see('[ ] think');
+		}
+
+		ui.press('enter');
+		const confirm = await ui.see('Changes to the existing provider:');
+		expect(confirm).toContain('models: −gemini-2.5-pro');
+		expect(confirm).toContain('routes affected: think');
+		expect(confirm).toContain('Routes pointing at removed models: ◀ point think at gemini-balance,gemini-2.5-flash ▶');
+		expect(confirm).toContain('←→ routes');
+		ui.press('right');
+		await ui.see('clear think (unset)');
+		ui.press('enter');
+		await waitFor(() => ui.onDone.mock.calls.length > 0);
+		const saved = ui.readConfig();
+		expect(saved.Providers[0]?.['models']).toEqual(['gemini-2.5-flash']);
+		expect(saved.Router['think']).toBeUndefined();
+		expect(saved.Router['default']).toBe('gemini-balance,gemini-2.5-flash');
+	});
+
+	it('a save that cannot keep the formatting: the wizard says so and waits for Enter', async () => {
+		const dir = tempDir();
+		const file = path.join(dir, 'config.json');
+		// `Router` written twice (json5 keeps the last): a route save cannot be a minimal edit.
+		fs.writeFileSync(file, "{Providers: [], Router: {default: ''}, Router: {}, // mine\n}");
+		const store = new ConfigStore({path: file, watch: false, env: {}});
+		const onDone = vi.fn();
+		const app = render(<AddProviderWizard store={store} preset="gemini-balance" onDone={onDone} onCancel={vi.fn()} env={{}} timeoutMs={3000} skipTest />);
+		cleanups.push(() => {
+			app.unmount();
+			store.close();
+		});
+		await waitFor(() => app.stdin.listenerCount('readable') > 0);
+		const ui = {see: (text: string) => waitForText(app.lastFrame, text), write: (text: string) => app.stdin.write(text)};
+		await ui.see('Gemini Balance URL');
+		ui.write('\u0015');
+		ui.write(`${gb.url}/v1`);
+		await ui.see(`${gb.url}/v1`);
+		ui.write(keys.enter);
+		await ui.see('Access token');
+		ui.write(TOKEN);
+		await ui.see('•'.repeat(TOKEN.length));
+		ui.write(keys.enter);
+		await ui.see('Choose the chat models');
+		ui.write(keys.space);
+		ui.write(keys.enter);
+		await ui.see('Route requests to gemini-balance:');
+		ui.write(keys.enter);
+		await ui.see('This adds provider "gemini-balance":');
+		ui.write(keys.enter);
+		const frame = await ui.see('saved as plain JSON');
+		expect(frame).toContain('Saved.');
+		expect(frame).toContain('enter back to the dashboard');
+		expect(onDone).not.toHaveBeenCalled();
+		ui.write(keys.enter);
+		await waitFor(() => onDone.mock.calls.length > 0);
+		expect(JSON.parse(fs.readFileSync(file, 'utf8')).Providers).toHaveLength(1);
+	});
+
 	it('a different Gemini Balance under the taken name gets a unique name', async () => {
 		const ui = await setupReady('gemini-balance', {Providers: [{name: 'gemini-balance', api_base_url: 'http://10.9.9.9:8000/v1/chat/completions', api_key: 'x', models: ['m']}]});
 		await ui.see('10.9.9.9');

@@ -4,7 +4,7 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import {afterEach, describe, expect, it} from 'vitest';
-import type {AttemptOutcome, KeyHealth, RequestFailed, RequestFinished} from '../../source/activity/events.js';
+import type {AttemptOutcome, RequestFailed, RequestFinished} from '../../source/activity/events.js';
 import {startProxy} from '../../source/proxy/server.js';
 import type {ProxyTimings} from '../../source/proxy/timings.js';
 import {answer, fail, hang, sequence, startSse, streamChunks, writeChunk, type FakeUpstreamHandler} from '../fakes/openai-upstream.js';
@@ -66,12 +66,14 @@ describe('key pools', () => {
 			['http 429', '••••1111'],
 			['answered', '••••2222'],
 		]);
-		const health = h.events.filter((event): event is KeyHealth => event.type === 'keys').at(-1);
-		expect(health?.keys.map(key => key.state)).toEqual(['cooling', 'ok']);
+		expect(h.events.filter(event => event.type === 'key:state').map(event => event.type === 'key:state' && [event.label, event.state])).toEqual([
+			['••••1111', 'cooling'],
+			['••••2222', 'ok'],
+		]);
 		await h.client.messages.create(base);
 		await h.client.messages.create(base);
 		expect(h.upstreamRequests.map(request => String(request.headers['authorization']).slice(-4))).toEqual(['1111', '2222', '2222', '2222']);
-		expect(h.activity.getSnapshot().keys['fake']?.map(key => key.suffix)).toEqual(['••••1111', '••••2222']);
+		expect(h.activity.getSnapshot().keys['fake']?.map(key => key.label)).toEqual(['••••1111', '••••2222']);
 	});
 
 	it('401 disables a key; when every key is refused the real error surfaces', async () => {
@@ -99,7 +101,7 @@ describe('key pools', () => {
 		expect(error.headers?.get('retry-after-ms')).toBe('80');
 		expect(h.upstreamRequests).toHaveLength(3);
 		expect(elapsed).toBeGreaterThanOrEqual(160);
-		expect(h.events.some(event => event.type === 'keys')).toBe(false);
+		expect(h.events.some(event => event.type === 'key:state' || event.type === 'key:pool')).toBe(false);
 	});
 
 	it('an api_key naming an unset $VAR says which variable is missing', async () => {

@@ -252,20 +252,34 @@ describe('providers panel', () => {
 		expect(frame).not.toContain('sk-deepseek-secret-key-9f3a');
 	});
 
-	it('shows key health from the activity stream', async () => {
-		const app = await renderApp({rows: 40});
-		await app.waitFor('3 Providers');
-		app.bus.emit({
-			type: 'keys',
-			provider: 'deepseek',
-			keys: [
-				{suffix: '••••9f3a', state: 'cooling', until: Date.now() + 30_000},
-				{suffix: '••••77aa', state: 'ok'},
-			],
-		});
-		const frame = await app.waitFor('••••9f3a cooling');
-		expect(frame).toContain('••••77aa ok');
-		expect(frame).not.toContain('••••••••');
+	it('shows per-key health of a pool from the activity stream: cooling until HH:MM:SS and why, disabled, untested, the last error', async () => {
+		const pool = ['sk-pool-secret-key-aaaa1111', 'sk-pool-secret-key-bbbb2222', 'sk-pool-secret-key-cccc3333', 'sk-pool-secret-key-dddd4444'];
+		// Local wall-clock times, so the HH:MM:SS the panel prints is the same in every time zone.
+		let now = new Date(2026, 11, 2, 6, 30, 0).getTime();
+		const until = new Date(2026, 11, 2, 6, 31, 7).getTime();
+		const config = {...sampleConfig(), Providers: [{name: 'pooled', api_base_url: 'https://api.example.com/v1/chat/completions', api_key: pool, models: ['m1']}]};
+		const app = await renderApp({config, rows: 40, columns: 240, app: {now: () => now}});
+		await app.waitFor(/4 keys +untested/);
+		await app.press('3');
+		await app.waitFor('key 4 ••••4444  untested');
+		const base = {type: 'key:state', at: now, provider: 'pooled'} as const;
+		app.bus.emit({type: 'key:pool', at: now, provider: 'pooled', labels: ['••••1111', '••••2222', '••••3333', '••••4444']});
+		app.bus.emit({...base, index: 0, label: '••••1111', state: 'cooling', reason: 'rate-limited', status: 429, until, error: 'Quota exceeded \u001b]0;pwned\u0007for requests'});
+		app.bus.emit({...base, index: 1, label: '••••2222', state: 'disabled', reason: 'rejected', status: 401, error: 'Incorrect API key provided'});
+		app.bus.emit({...base, index: 2, label: '••••3333', state: 'ok'});
+		const frame = await app.waitFor('4 keys: 1 ok · 1 cooling · 1 disabled ');
+		expect(lineWith(frame, 'key 1 ••••1111')).toContain('cooling until 06:31:07 (429 rate limited)  last error 06:30:00 429: Quota exceeded for requests');
+		expect(lineWith(frame, 'key 2 ••••2222')).toContain('disabled (401 rejected)  last error 06:30:00 401: Incorrect API key provided');
+		expect(lineWith(frame, 'key 3 ••••3333')).toContain('••••3333  ok ');
+		expect(lineWith(frame, 'key 3 ••••3333')).not.toContain('last error');
+		expect(lineWith(frame, 'key 4 ••••4444')).toContain('untested');
+		expect(frame).not.toContain('pwned');
+		expect(frame).not.toContain('sk-pool-secret');
+
+		// Once the rest is over (the UI's clock), the key reads ok again and keeps its last error.
+		now = until + 1000;
+		const later = await app.waitFor('4 keys: 2 ok · 1 disabled ');
+		expect(lineWith(later, 'key 1 ••••1111')).toContain('ok  last error 06:30:00 429: Quota exceeded');
 	});
 
 	it('t runs the connection test with live steps and keeps the result on the row', async () => {

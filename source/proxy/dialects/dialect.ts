@@ -20,7 +20,7 @@ export type DialectName = 'openai-chat' | 'gemini' | 'anthropic';
 
 /** What the answer translators need to know about the client's request. */
 export type AnswerOptions = {readonly requestedModel: string; readonly inputTokens: number};
-export type StreamOptions = AnswerOptions & {readonly postFinishGraceMs: number};
+type StreamOptions = AnswerOptions & {readonly postFinishGraceMs: number};
 
 /**
  * One request translated for one target, with the translators of its answer (they keep what the
@@ -60,7 +60,7 @@ export type KeyHeader = {readonly header: string; readonly scheme?: string};
 /** Error mapping signature shared by every dialect. */
 export type ErrorMapper = (status: number, bodyText: string, options: UpstreamErrorOptions) => ClientError;
 
-export const USER_AGENT = 'ccr-tui';
+const USER_AGENT = 'ccr-tui';
 
 /** Headers every dialect starts from: JSON, our user agent, the profile's and the provider's own. */
 export function baseHeaders(target: CallTarget, profile: Profile, stream: boolean): Record<string, string> {

@@ -88,7 +88,7 @@ export class TranslationError extends Error {
 // The credential shapes have one owner, config/redact.ts; this file only strips stacks and bounds length.
 
 /** Drops stack traces (`    at fn (file:1:2)`, Python tracebacks) from a message. */
-export function stripStack(text: string): string {
+function stripStack(text: string): string {
 	const traceback = text.indexOf('Traceback (most recent call last)');
 	const cut = traceback === -1 ? text : text.slice(0, traceback);
 	return cut

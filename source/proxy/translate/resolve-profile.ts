@@ -148,7 +148,7 @@ function modelTweaks(baseName: ProfileName, provider: ProviderConfig, model: str
 }
 
 /** Best guess from the URL and the provider name; unknown → generic OpenAI. */
-export function guessProfileName(provider: Pick<ProviderConfig, 'api_base_url' | 'name'>, model = ''): ProfileName {
+function guessProfileName(provider: Pick<ProviderConfig, 'api_base_url' | 'name'>, model = ''): ProfileName {
 	const url = parseUrl(provider.api_base_url);
 	const host = url?.hostname.toLowerCase() ?? '';
 	const path = url?.pathname.toLowerCase() ?? '';

@@ -7,7 +7,7 @@ import type {AnthropicErrorBody, AnthropicUsage, StopReason} from './types.js';
  * byte-identical to `JSON.stringify` of the same object with the same key order.
  */
 
-export function frame(event: string, json: string): string {
+function frame(event: string, json: string): string {
 	return `event: ${event}\ndata: ${json}\n\n`;
 }
 

@@ -83,7 +83,7 @@ const OPENAI_CONTEXT =
 const GEMINI_CONTEXT = /input token count \((\d+)\) exceeds the maximum number of tokens allowed \((\d+)\)/i;
 
 /** Spec §3.4: the exact Anthropic wordings that make Claude Code shrink `max_tokens` or compact. */
-export function rewriteContextError(
+function rewriteContextError(
 	message: string,
 	error: Record<string, unknown> | undefined,
 	options: Pick<UpstreamErrorOptions, 'inputTokens' | 'contextWindow'> = {},

@@ -15,6 +15,7 @@ export type RequestDetailProps = {
 const numberFormat = new Intl.NumberFormat('en-US');
 
 /** One request in full: routing reason, upstream host, status, timings, usage, error. No secrets. */
+// Over 60 lines: one screen’s layout, rows of facts.
 export function RequestDetail({requestId, record, width, height}: RequestDetailProps): ReactNode {
 	const theme = useTheme();
 	const now = useNow();

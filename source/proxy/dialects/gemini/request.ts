@@ -18,8 +18,8 @@ export type GeminiPart = {
 	functionCall?: {name: string; args: Record<string, unknown>; id?: string};
 	functionResponse?: {name: string; response: Record<string, unknown>; id?: string};
 };
-export type GeminiContent = {role: 'user' | 'model'; parts: GeminiPart[]};
-export type GeminiRequest = {
+type GeminiContent = {role: 'user' | 'model'; parts: GeminiPart[]};
+type GeminiRequest = {
 	contents: GeminiContent[];
 	systemInstruction?: {parts: Array<{text: string}>};
 	tools?: Array<Record<string, unknown>>;
