@@ -184,7 +184,11 @@ function carried(requests) {
 	if (Array.isArray(body.contents)) {
 		const parts = body.contents.flatMap(content => content.parts ?? []);
 		const count = key => parts.filter(part => part[key] !== undefined).length;
-		if (count('functionCall')) facts.push(`${count('functionCall')} functionCall (${parts.filter(part => part.functionCall && part.thoughtSignature).length} signed)`);
+		const calls = parts.filter(part => part.functionCall);
+		// Signatures the model gave, sent back; the validator-skip sentinel stands in for calls that had none.
+		const signed = calls.filter(part => part.thoughtSignature && part.thoughtSignature !== 'skip_thought_signature_validator').length;
+		const sentinel = calls.filter(part => part.thoughtSignature === 'skip_thought_signature_validator').length;
+		if (calls.length) facts.push(`${calls.length} functionCall (${signed} signatures back${sentinel ? `, ${sentinel} sentinel` : ''})`);
 		if (count('functionResponse')) facts.push(`${count('functionResponse')} functionResponse`);
 		const media = [...new Set(JSON.stringify(body).match(/"mimeType":"[^"]+"/g) ?? [])].map(item => item.slice(12, -1));
 		if (media.length > 0) facts.push(`inlineData ${media.join(',')}`);
@@ -193,7 +197,7 @@ function carried(requests) {
 	} else if (Array.isArray(body.messages)) {
 		const tools = body.messages.filter(message => message.role === 'tool').length;
 		const calls = body.messages.flatMap(message => message.tool_calls ?? []);
-		if (calls.length) facts.push(`${calls.length} tool_calls (${calls.filter(call => call.extra_content).length} signed)`);
+		if (calls.length) facts.push(`${calls.length} tool_calls (${calls.filter(call => call.extra_content).length} signatures back)`);
 		if (tools) facts.push(`${tools} tool results`);
 		const sent = JSON.stringify(body);
 		if (sent.includes('image_url')) facts.push('image_url');

@@ -17,11 +17,11 @@ export function isGeminiBalanceApi(value: unknown): value is GeminiBalanceApi {
 
 /** How the wizard, the CLI and `--help` name each API, and what it is good and bad at (measured: see the README). */
 export const GEMINI_BALANCE_API_INFO: Readonly<Record<GeminiBalanceApi, {readonly label: string; readonly note: string}>> = {
-	v1: {label: '/v1', note: "Gemini Balance's own OpenAI translator: thinking shown, -search/-image models (default)"},
-	openai: {label: '/openai/v1', note: "Google's OpenAI-compatible endpoint behind the pool: ids and Gemini 3 signatures kept, no thinking shown"},
+	v1: {label: '/v1', note: 'its own OpenAI translator (the default): -search/-image models; thinking only with its THINKING_BUDGET_MAP; no PDFs'},
+	openai: {label: '/openai/v1', note: "Google's OpenAI-compatible endpoint behind the pool: Gemini 3 signatures kept; no thinking shown, no PDFs"},
 	native: {
 		label: 'Gemini native (/v1beta)',
-		note: "Gemini's own API through the pool: thinking, Gemini 3 signatures and structured tool results kept; Gemini Balance ignores tool_choice",
+		note: 'recommended: the one that passed every Claude Code case (thinking, Gemini 3 signatures, PDFs, search); it ignores tool_choice',
 	},
 };
 

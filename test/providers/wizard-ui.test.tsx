@@ -91,7 +91,9 @@ describe('AddProviderWizard: Gemini Balance, happy path', () => {
 		const ui = await setupReady('gemini-balance');
 		expect(ui.frame()).toContain('Add Gemini Balance');
 		expect(ui.frame()).toContain('http://127.0.0.1:8000');
-		expect(ui.frame()).toContain("❯ /v1: Gemini Balance's own OpenAI translator");
+		expect(ui.frame()).toContain('❯ /v1: its own OpenAI translator (the default)');
+		// What the Claude Code case table measured (README "Which flavour").
+		expect(ui.frame()).toContain('  Gemini native (/v1beta): recommended');
 		await throughToken(ui);
 
 		// Models: chat models only, suffix variants explained.
