@@ -6,7 +6,8 @@
  * longest gap between two events of another stream running through the proxy at the same time
  * (a second mock sends it a chunk every 5 ms): how long one big request freezes everybody else.
  * Targets: any script ≤ 1.5× ASCII through the proxy; no gap above ~50 ms.
- * Flags: --mib <n> (default 4.6), --runs <n> (default 5), --only <script> (and ascii), --json.
+ * Flags: --mib <n> (default 4.6), --runs <n> (default 5), --only <script> (and ascii), --json,
+ * --cli <path> (another build, or a wrapper that profiles it).
  */
 import {spawn} from 'node:child_process';
 import fs from 'node:fs';
@@ -125,7 +126,8 @@ async function main() {
 			Router: {default: BIG_MODEL},
 		}),
 	);
-	const proxy = await spawnReady([path.join(root, 'dist/cli.js'), 'start', '--config', configPath, '--port', '0'], /listening on (http:\/\/\S+)/);
+	const cli = path.resolve(String(argument('--cli', path.join(root, 'dist/cli.js'))));
+	const proxy = await spawnReady([cli, 'start', '--config', configPath, '--port', '0'], /listening on (http:\/\/\S+)/);
 	const ticks = tickStream(proxy.value);
 	const rows = [];
 	try {

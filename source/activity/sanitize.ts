@@ -21,3 +21,22 @@ export function sanitizeTerminalText(text: string): string {
 		.replace(/\t/g, ' ')
 		.replace(UNSAFE_ALL, '');
 }
+
+/**
+ * The first character the sanitiser would drop or replace, written as `U+001B`; undefined when the
+ * text has none. The config schema refuses such text where the dashboard shows it (names, URLs,
+ * models, routes), so the user learns of it instead of seeing a silently different name.
+ */
+export function unsafeCharacterIn(text: string): string | undefined {
+	const found = UNSAFE.exec(text)?.[0];
+	return found === undefined ? undefined : codePoint(found);
+}
+
+/** The text with each character the sanitiser would touch written as `<U+001B>`: for messages that must point at it. */
+export function showUnsafeCharacters(text: string): string {
+	return UNSAFE.test(text) ? text.replace(UNSAFE_ALL, found => `<${codePoint(found)}>`) : text;
+}
+
+function codePoint(character: string): string {
+	return `U+${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+}

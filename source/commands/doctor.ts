@@ -4,6 +4,7 @@
  * what it listed as repairable (settings entries pointing at a dead proxy), after a backup, and says
  * what it changed. Exit 0 when nothing is a problem (warnings allowed), 1 otherwise.
  */
+import {sanitizeTerminalText} from '../activity/sanitize.js';
 import {resolveListen} from './claude-env.js';
 import {checkClaudeSettings, checkPort, checkProviders, checkRoutes, checkShell, type Finding} from './doctor/checks.js';
 import {readConfig} from './read-config.js';
@@ -73,12 +74,12 @@ function checkShellOnly(env: NodeJS.ProcessEnv, options: DoctorOptions): Finding
 	return findings.find(finding => finding.verdict !== 'ok') ?? findings[0]!;
 }
 
-/** One line per finding, the fix indented under it. */
+/** One line per finding, the fix indented under it. Details quote other programs' files (Claude Code's settings, a shell's rc). */
 export function formatFindings(findings: readonly Finding[]): string {
 	const width = Math.max(...findings.map(finding => finding.check.length));
 	const lines = findings.flatMap(finding => [
-		`${MARK[finding.verdict]} ${finding.check.padEnd(width)}  ${finding.detail}`,
-		...(finding.fix && finding.verdict !== 'ok' ? [`  ${' '.repeat(width)}  fix: ${finding.fix}`] : []),
+		`${MARK[finding.verdict]} ${finding.check.padEnd(width)}  ${sanitizeTerminalText(finding.detail)}`,
+		...(finding.fix && finding.verdict !== 'ok' ? [`  ${' '.repeat(width)}  fix: ${sanitizeTerminalText(finding.fix)}`] : []),
 	]);
 	return `${lines.join('\n')}\n`;
 }

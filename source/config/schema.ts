@@ -1,4 +1,5 @@
 import {z} from 'zod';
+import {unsafeCharacterIn} from '../activity/sanitize.js';
 import {DEFAULT_PORT} from './defaults.js';
 
 /** Routing scenarios, in the order the dashboard lists them. */
@@ -15,8 +16,20 @@ export type Effort = (typeof EFFORTS)[number];
 /** Claude Code sends `medium` or `high` on every main-loop request; only a deliberate choice reaches `xhigh`. */
 export const DEFAULT_THINK_EFFORT: Effort = 'xhigh';
 
+/**
+ * Text the dashboard and the headless log show. A control or bidi character in it (an escape
+ * sequence, an invisible mark pasted with a URL) is refused with its code point: shown raw it could
+ * drive the terminal, and a name or URL containing one never matches what the user typed elsewhere.
+ */
+function shown(): z.ZodString {
+	return z.string().superRefine((value, context) => {
+		const found = unsafeCharacterIn(value);
+		if (found) context.addIssue({code: 'custom', message: `contains the control character ${found}; remove it`});
+	});
+}
+
 /** `"provider,model"`: only the first comma splits, so model ids may contain commas. */
-const routeTarget = z.string().refine(value => value.trim() === '' || /^[^,]+,.+$/.test(value), {
+const routeTarget = shown().refine(value => value.trim() === '' || /^[^,]+,.+$/.test(value), {
 	message: 'must look like "provider,model"',
 });
 
@@ -43,12 +56,12 @@ export const PROFILE_NAMES = [
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
 export const providerSchema = z.looseObject({
-	name: z.string().trim().min(1, 'must not be empty'),
+	name: shown().trim().min(1, 'must not be empty'),
 	/** Full `.../chat/completions` URL (Claude Code Router style) or a base such as `.../v1`. */
-	api_base_url: z.string().trim().min(1, 'must not be empty').refine(isHttpUrl, 'must be an http(s) URL'),
+	api_base_url: shown().trim().min(1, 'must not be empty').refine(isHttpUrl, 'must be an http(s) URL'),
 	/** One key or a pool of keys; `$ENV` references allowed. Ollama needs none. */
 	api_key: z.union([z.string(), z.array(z.string())]).optional(),
-	models: z.array(z.string().min(1)).default([]),
+	models: z.array(shown().min(1)).default([]),
 	transformer: z.union([transformerSpec, z.record(z.string(), z.unknown())]).optional(),
 	// ---- ccr-tui's own optional fields (Claude Code Router ignores them) ----
 	/** Force a translation profile instead of guessing from URL/name. */
@@ -58,7 +71,7 @@ export const providerSchema = z.looseObject({
 	/** Time allowed until upstream response headers arrive. Default 120000. */
 	first_byte_timeout_ms: z.number().int().positive().optional(),
 	/** Extra headers sent upstream (values may be `$ENV` references). */
-	headers: z.record(z.string(), z.string()).optional(),
+	headers: z.record(shown(), z.string()).optional(),
 	/**
 	 * Gemini Balance only: its admin token (AUTH_TOKEN), for the key pool status in the connection
 	 * test and the providers panel. Secret like api_key; `$ENV` references allowed; never printed.
@@ -130,7 +143,7 @@ export const configSchema = z.looseObject({
 	Providers: z.array(providerSchema).default([]),
 	Router: routerSchema.default({longContextThreshold: DEFAULT_LONG_CONTEXT_THRESHOLD}),
 	APIKEY: z.string().optional(),
-	HOST: z.string().trim().min(1).optional(),
+	HOST: shown().trim().min(1).optional(),
 	PORT: z.number().int().min(0).max(65_535).optional(),
 	LOG: z.boolean().optional(),
 	LOG_LEVEL: z.enum(LOG_LEVELS).optional(),

@@ -3,6 +3,7 @@
  * streamed completion. Stops at the first hard failure. Never sends a made-up model name: Gemini
  * Balance counts every failed request against its real keys.
  */
+import {sanitizeTerminalText} from '../activity/sanitize.js';
 import {envRefName, isEnvRef} from '../config/env-refs.js';
 import type {ProviderConfig} from '../config/schema.js';
 import {describeCompletion, probeCompletion, type CompletionMetrics} from './completion-probe.js';
@@ -76,8 +77,9 @@ export async function runConnectionTest(provider: ProviderConfig, options: Conne
 			label,
 			status: outcome.status,
 			durationMs: Math.round(outcome.durationMs ?? performance.now() - started),
-			detail: redact(outcome.detail),
-			...(outcome.hint ? {hint: redact(outcome.hint)} : {}),
+			// Details quote what servers answered: shown in the dashboard and printed by `ccr-tui test`.
+			detail: sanitizeTerminalText(redact(outcome.detail)),
+			...(outcome.hint ? {hint: sanitizeTerminalText(redact(outcome.hint))} : {}),
 		};
 		steps.push(step);
 		options.onStep?.(step);

@@ -1,3 +1,4 @@
+import {unsafeCharacterIn} from '../activity/sanitize.js';
 import {describeFailure, RequestFailedError, timedRequest, type RequestFailure} from './http.js';
 import {bareModelId, isGeminiBalanceChatModel, modelSuffix, parseGeminiBalanceError, SUFFIX_NOTES, type ModelSuffix} from './gemini-balance.js';
 import type {ProbeTarget} from './provider-target.js';
@@ -88,7 +89,8 @@ function modelIds(body: unknown): string[] | undefined {
 	if (!list) return undefined;
 	const ids = list
 		.map(item => (typeof item === 'string' ? item : ((item as {id?: unknown; name?: unknown})?.id ?? (item as {name?: unknown})?.name)))
-		.filter((id): id is string => typeof id === 'string' && id !== '');
+		// An id carrying a terminal control could neither be shown nor saved (the config refuses it).
+		.filter((id): id is string => typeof id === 'string' && id !== '' && unsafeCharacterIn(id) === undefined);
 	return [...new Set(ids)];
 }
 

@@ -19,3 +19,40 @@ export function jsonText(buffer: Buffer): string {
 		return buffer.toString('utf8');
 	}
 }
+
+/**
+ * Bytes that arrive in pieces → the same text as `jsonText` of all of them at once, decoded as each
+ * piece arrives: a large body or a long SSE line is never joined into one buffer, and the decoding
+ * is spread over its arrival instead of freezing the proxy when the last piece comes. A piece ending
+ * inside a UTF-8 sequence keeps those (at most three) bytes for the next one. Cutting only before a
+ * lead byte keeps even invalid UTF-8 exact: a decoder always starts a new sequence at a lead byte.
+ */
+export class PieceDecoder {
+	#held: Buffer | undefined;
+
+	write(piece: Buffer): string {
+		const bytes = this.#held ? Buffer.concat([this.#held, piece]) : piece;
+		this.#held = undefined;
+		if (isAscii(bytes)) return bytes.toString('latin1');
+		const cut = completeLength(bytes);
+		if (cut < bytes.length) this.#held = Buffer.from(bytes.subarray(cut));
+		return jsonText(bytes.subarray(0, cut));
+	}
+
+	/** What is still held is an unfinished sequence: U+FFFD, as decoding it all at once gives. */
+	end(): string {
+		const held = this.#held;
+		this.#held = undefined;
+		return held ? held.toString('utf8') : '';
+	}
+}
+
+/** The length of `bytes` without a UTF-8 sequence cut off at its end. */
+function completeLength(bytes: Buffer): number {
+	let index = bytes.length - 1;
+	while (index >= 0 && bytes.length - index < 4 && (bytes[index]! & 0xc0) === 0x80) index--;
+	if (index < 0) return bytes.length;
+	const lead = bytes[index]!;
+	const length = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+	return length > 1 && bytes.length - index < length ? index : bytes.length;
+}

@@ -1,12 +1,16 @@
 import type {IncomingMessage} from 'node:http';
-import {jsonText} from './json-text.js';
+import {PieceDecoder} from './json-text.js';
 
 /** Anthropic's own Messages limit; long Claude Code sessions with images get close to it. */
 export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 type ReadResult = {ok: true; text: string} | {ok: false; size: number};
 
-/** Read a JSON request body as text for JSON.parse (see json-text.ts), refusing more than `limit` bytes without buffering them. */
+/**
+ * Read a JSON request body as text for JSON.parse (see json-text.ts), refusing more than `limit`
+ * bytes without buffering them. Each piece is decoded as it arrives, so a body of megabytes never
+ * freezes other requests' streams while it is joined and decoded at its end (bench/scripts-body.js).
+ */
 export async function readBodyText(request: Request, limit: number): Promise<ReadResult> {
 	const declared = Number(request.headers.get('content-length'));
 	if (Number.isFinite(declared) && declared > limit) return {ok: false, size: declared};
@@ -16,7 +20,8 @@ export async function readBodyText(request: Request, limit: number): Promise<Rea
 	if (node && !node.readableDidRead && !node.readableEnded) return readIncoming(node, limit);
 	if (!request.body) return {ok: true, text: ''};
 	const reader = request.body.getReader();
-	const chunks: Uint8Array[] = [];
+	const decoder = new PieceDecoder();
+	let text = '';
 	let size = 0;
 	for (;;) {
 		const {done, value} = await reader.read();
@@ -27,15 +32,16 @@ export async function readBodyText(request: Request, limit: number): Promise<Rea
 			return {ok: false, size};
 		}
 
-		chunks.push(value);
+		text += decoder.write(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
 	}
 
-	return {ok: true, text: jsonText(Buffer.concat(chunks))};
+	return {ok: true, text: text + decoder.end()};
 }
 
 function readIncoming(message: IncomingMessage, limit: number): Promise<ReadResult> {
 	return new Promise((resolve, reject) => {
-		const chunks: Buffer[] = [];
+		const decoder = new PieceDecoder();
+		let text = '';
 		let size = 0;
 		const cleanup = () => {
 			message.off('data', onData);
@@ -54,12 +60,12 @@ function readIncoming(message: IncomingMessage, limit: number): Promise<ReadResu
 				return;
 			}
 
-			chunks.push(chunk);
+			text += decoder.write(chunk);
 		};
 
 		const onEnd = () => {
 			cleanup();
-			resolve({ok: true, text: jsonText(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size))});
+			resolve({ok: true, text: text + decoder.end()});
 		};
 
 		const onError = (error: Error) => {

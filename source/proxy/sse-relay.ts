@@ -79,6 +79,17 @@ export type SsePipe = {
 	destroy(): void;
 };
 
+/**
+ * The size shown as progress. A long frame (one event carrying a whole image) is counted in
+ * characters, exact for base64: measuring its UTF-8 length first cost as much as the socket's own
+ * encoding of it (bench/sse-long-line.js).
+ */
+function progressBytes(text: string): number {
+	return text.length > LONG_FRAME ? text.length : Buffer.byteLength(text);
+}
+
+const LONG_FRAME = 64 * 1024;
+
 export function relaySse(options: RelayOptions): SsePipe {
 	const {source, timings} = options;
 	let closed = false;
@@ -98,7 +109,7 @@ export function relaySse(options: RelayOptions): SsePipe {
 		if (!input || closed) return;
 		// Only error frames can carry upstream-quoted secrets; content deltas stay off the redactor.
 		const text = options.redact && source.failure ? options.redact(input) : input;
-		bytes += Buffer.byteLength(text);
+		bytes += progressBytes(text);
 		lastWrite = timings.now();
 		if (destination) destination.write(text);
 		else queued.push(text);

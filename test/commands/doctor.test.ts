@@ -154,6 +154,15 @@ describe('ccr-tui doctor', () => {
 		expect(out).not.toContain('fixed:');
 	});
 
+	it("values quoted from the shell and from Claude Code's settings never reach the terminal with their controls", async () => {
+		const ctx = await setup();
+		fs.mkdirSync(path.dirname(ctx.settingsPath), {recursive: true});
+		fs.writeFileSync(ctx.settingsPath, JSON.stringify({env: {ANTHROPIC_BASE_URL: 'http://127.0.0.1:9/\u001b]2;owned\u0007'}}));
+		const {out} = await doctor({...ctx, env: {HOME: ctx.home, ANTHROPIC_BASE_URL: 'http://127.0.0.1:9/\u001b[31mred\u202e'}});
+		expect(out).toContain('ANTHROPIC_BASE_URL');
+		expect(out).not.toMatch(/[\u001b\u0007\u202e]/);
+	});
+
 	it('the port held by a running ccr-tui is fine; a broken config is a problem, exit 1', async () => {
 		const harness: Harness = await startHarness();
 		cleanups.push(async () => harness.close());

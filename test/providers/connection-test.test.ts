@@ -326,6 +326,32 @@ describe('runConnectionTest against a generic OpenAI-compatible server', () => {
 		expect(JSON.stringify(result)).not.toContain('sk-deepseek-secret-123');
 	});
 
+	it('a server answering with terminal controls: its words are shown, its escape sequences are not', async () => {
+		const hostile = 'Authentication \u001b]2;owned\u0007Fails \u001b[31mred\u001b[0m \u202enoitca'; // title change, colour, bidi override
+		handler = (_req, res) => {
+			res.writeHead(401, {'content-type': 'application/json'}).end(JSON.stringify({error: {message: hostile}}));
+		};
+		const result = await runConnectionTest({name: 'x', api_base_url: `${url}/chat/completions`, api_key: 'sk-x-secret-1234567', models: ['m'], profile: 'openai'});
+		const models = result.steps.find(item => item.id === 'models')!;
+		expect(models.detail).toContain('Authentication Fails red noitca');
+		expect(JSON.stringify(result.steps)).not.toMatch(/\\u001b|\\u0007|\u202e/);
+	});
+
+	it('model ids carrying terminal controls are not offered (they could be neither shown nor saved)', async () => {
+		handler = (req, res) => {
+			if (req.url === '/v1/models') {
+				res.writeHead(200, {'content-type': 'application/json'}).end(JSON.stringify({data: [{id: 'good-model'}, {id: 'evil\u001b]52;c;aGk=\u0007'}]}));
+				return;
+			}
+
+			res.writeHead(200, {'content-type': 'text/event-stream'});
+			res.write('data: {"choices":[{"index":0,"delta":{"role":"assistant","content":"pong"},"finish_reason":"stop"}]}\n\n');
+			res.end('data: [DONE]\n\n');
+		};
+		const result = await runConnectionTest({name: 'x', api_base_url: `${url}/v1/chat/completions`, api_key: 'sk-x-secret-1234567', models: ['good-model'], profile: 'openai'});
+		expect(result.models).toEqual(['good-model']);
+	});
+
 	it('a server echoing the key back never gets it printed', async () => {
 		handler = (req, res) => {
 			res.writeHead(500, {'content-type': 'text/plain'}).end(`bad key ${req.headers.authorization}`);

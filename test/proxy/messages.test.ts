@@ -39,6 +39,15 @@ const bashTool: Anthropic.Tool = {
 };
 
 describe('answer shapes', () => {
+	it('one content delta of 2 MB (an image as base64 text, streamed as it arrives) reaches the SDK whole', async () => {
+		const image = `![image](data:image/png;base64,${'iVBORw0KGgo'.repeat(200_000)})`;
+		const h = await start({upstream: answer({text: image, pieces: 1, usage: {prompt_tokens: 4, completion_tokens: 1500}})});
+		const streamed = await h.client.messages.stream(base).finalMessage();
+		expect(streamed.content).toEqual([expect.objectContaining({type: 'text', text: image})]);
+		expect(streamed.stop_reason).toBe('end_turn');
+		expect(streamed.usage).toMatchObject({output_tokens: 1500});
+	});
+
 	it('text', async () => {
 		const h = await start({upstream: answer({text: 'Hello there, friend.', usage: {prompt_tokens: 12, completion_tokens: 5}})});
 		const {created, streamed} = await both(h);

@@ -84,4 +84,32 @@ describe('SseReader: one long line (a base64 image as one data: line)', () => {
 		reader.end();
 		expect(payloads).toEqual([{t: '速度 é 🚀'}, {t: 'ü'}]);
 	});
+
+	it('any split of any bytes, valid UTF-8 or not, gives the payloads of decoding each whole line at once', () => {
+		// A small deterministic generator: the same cases on every run.
+		let seed = 7;
+		const next = (limit: number) => {
+			seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+			return seed % limit;
+		};
+		const units = ['a', 'é', '速', '🚀', '\\u00e9'].map(unit => Buffer.from(unit));
+		const broken = [Buffer.from([0xe9]), Buffer.from([0xf0, 0x9f]), Buffer.from([0x80]), Buffer.from([0xe0, 0x80])];
+		for (let round = 0; round < 300; round++) {
+			const parts: Buffer[] = [];
+			const length = 1 + next(40);
+			for (let index = 0; index < length; index++) parts.push(next(10) === 0 ? broken[next(broken.length)]! : units[next(units.length)]!);
+			const line = Buffer.concat([Buffer.from('data: {"t":"'), ...parts, Buffer.from('"}\n\n')]);
+			const expected = JSON.parse(line.subarray(6, line.length - 2).toString('utf8')) as unknown;
+			const payloads: unknown[] = [];
+			const reader = new SseReader({onData: payload => payloads.push(payload), onDone: () => {}});
+			for (let offset = 0; offset < line.length; ) {
+				const size = 1 + next(7);
+				reader.push(line.subarray(offset, offset + size));
+				offset += size;
+			}
+
+			reader.end();
+			expect(payloads).toEqual([expected]);
+		}
+	});
 });

@@ -4,7 +4,8 @@
  * blank lines would have all its `data:` lines merged into one unparseable event. Here a `data:`
  * payload that parses as JSON is dispatched at once; multi-line data waits for the blank line.
  */
-import {jsonText} from '../json-text.js';
+import {jsonText, PieceDecoder} from '../json-text.js';
+import {LongStringScanner, type LongStringSpec} from './long-string.js';
 
 export type SseSink = {
 	/** One parsed JSON payload; `errorEvent` when it followed `event: error`. */
@@ -21,6 +22,17 @@ export type SseSink = {
  */
 export const MAX_SSE_LINE_BYTES = 64 * 1024 * 1024;
 
+/** A `data:` line this long is read as it arrives (see long-string.ts); ordinary lines are a few KB. */
+export const LONG_LINE_BYTES = 256 * 1024;
+
+export type SseReaderOptions = {
+	maxLineBytes?: number;
+	/** The one huge string a dialect's payload may carry, handed on while its line still arrives. */
+	longString?: LongStringSpec;
+	/** @default LONG_LINE_BYTES */
+	longLineBytes?: number;
+};
+
 export class SseReader {
 	/** Comment lines seen (`: keep-alive`, `: OPENROUTER PROCESSING`): upstream liveness only. */
 	comments = 0;
@@ -29,19 +41,28 @@ export class SseReader {
 	readonly #sink: SseSink;
 	readonly #maxLine: number;
 	/**
-	 * The bytes after the last newline so far, in the pieces they arrived in. Each chunk is searched
-	 * for a newline once (memchr), and its bytes are decoded once, when their line is complete. The
-	 * old way (decode every chunk, prepend the text tail, search the whole) rescanned a long line on
-	 * every chunk: quadratic time, 9 s for one 16 MB line (bench/sse-long-line.js).
+	 * The text after the last newline so far, decoded piece by piece as it arrives, so a long line
+	 * (a base64 image) is decoded while the rest of it is still on the way and never copied into one
+	 * buffer. Each chunk is searched for a newline once. The old way (decode every chunk, prepend the
+	 * text tail, search the whole) rescanned a long line on every chunk: quadratic time, 9 s for one
+	 * 16 MB line; the way before this one joined the pieces and decoded them only when the newline
+	 * came (bench/sse-long-line.js).
 	 */
-	#tail: Buffer[] = [];
+	#tail = '';
 	#tailBytes = 0;
+	readonly #decoder = new PieceDecoder();
 	#pending: string[] = [];
 	#errorEvent = false;
 	#failed = false;
+	readonly #options: SseReaderOptions;
+	/** The long line being read as it arrives, and its `data: ` head; tried once per line. */
+	#scanner: LongStringScanner | undefined;
+	#scanHead = '';
+	#scanTried = false;
 
-	constructor(sink: SseSink, options: {maxLineBytes?: number} = {}) {
+	constructor(sink: SseSink, options: SseReaderOptions = {}) {
 		this.#sink = sink;
+		this.#options = options;
 		this.#maxLine = options.maxLineBytes ?? MAX_SSE_LINE_BYTES;
 	}
 
@@ -59,20 +80,24 @@ export class SseReader {
 		if (this.#tailBytes > 0 && this.#tooLong(this.#tailBytes + bytes.indexOf(10))) return;
 		// Complete lines end at a newline, which is never inside a UTF-8 sequence: decoding them alone is exact.
 		const head = bytes.subarray(0, last + 1);
-		const complete = this.#tailBytes > 0 ? Buffer.concat([...this.#tail, head], this.#tailBytes + head.length) : head;
-		this.#tail = [];
-		this.#tailBytes = 0;
-		this.#lines(jsonText(complete));
+		if (this.#scanner) this.#endScannedLine(this.#decoder.write(head));
+		else {
+			// The tail holds no newline: the search starts after it.
+			const searchFrom = this.#tail.length;
+			const complete = this.#tailBytes > 0 ? this.#takeTail(head) : jsonText(head);
+			this.#lines(complete, searchFrom);
+		}
+
+		this.#scanTried = false;
 		if (last + 1 < bytes.length) this.#keep(bytes.subarray(last + 1));
 	}
 
 	/** Upstream EOF: the unterminated last line, then pending data. */
 	end(): void {
 		if (this.#failed) return;
-		if (this.#tailBytes > 0) {
-			const rest = jsonText(Buffer.concat(this.#tail, this.#tailBytes));
-			this.#tail = [];
-			this.#tailBytes = 0;
+		if (this.#scanner) this.#endScannedLine(`${this.#decoder.end()}\n`);
+		else if (this.#tailBytes > 0) {
+			const rest = this.#takeTail();
 			this.#line(rest, 0, rest.endsWith('\r') ? rest.length - 1 : rest.length);
 		}
 
@@ -80,9 +105,9 @@ export class SseReader {
 	}
 
 	/** Text made of whole lines, each ending in `\n`. */
-	#lines(text: string): void {
+	#lines(text: string, searchFrom = 0): void {
 		let start = 0;
-		let newline = text.indexOf('\n');
+		let newline = text.indexOf('\n', searchFrom);
 		while (newline !== -1 && !this.#failed) {
 			const end = newline > start && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
 			this.#line(text, start, end);
@@ -94,15 +119,69 @@ export class SseReader {
 	#keep(piece: Buffer): void {
 		if (this.#tooLong(this.#tailBytes + piece.length)) return;
 		this.#tailBytes += piece.length;
-		this.#tail.push(piece);
+		const text = this.#decoder.write(piece);
+		if (this.#scanner) this.#scan(text);
+		else {
+			this.#tail += text;
+			if (this.#tailBytes >= (this.#options.longLineBytes ?? LONG_LINE_BYTES)) this.#startScan();
+		}
+	}
+
+	/** A `data:` line has grown long: read its payload as it arrives, if the dialect knows its shape. */
+	#startScan(): void {
+		const spec = this.#options.longString;
+		if (!spec || this.#scanTried || this.#pending.length > 0 || this.#errorEvent || !this.#tail.startsWith('data:')) return;
+		this.#scanTried = true;
+		this.#scanHead = this.#tail.charCodeAt(5) === 32 ? 'data: ' : 'data:';
+		const payload = this.#tail.slice(this.#scanHead.length);
+		this.#tail = '';
+		this.#scanner = new LongStringScanner(spec);
+		this.#scan(payload);
+	}
+
+	#scan(text: string): void {
+		const scanner = this.#scanner!;
+		scanner.push(text);
+		if (scanner.streaming) return;
+		// Not the expected shape: back to reading the line whole, from what was read.
+		this.#tail = this.#scanHead + scanner.readSoFar;
+		this.#scanner = undefined;
+	}
+
+	/** `text`: the rest of the scanned line, its newline, and any whole lines after it. */
+	#endScannedLine(text: string): void {
+		const newline = text.indexOf('\n');
+		const end = newline > 0 && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
+		this.#scan(text.slice(0, end));
+		const scanner = this.#scanner;
+		this.#scanner = undefined;
+		this.#tailBytes = 0;
+		if (scanner) this.#data(scanner.finish());
+		else {
+			const line = this.#tail;
+			this.#tail = '';
+			this.#line(line, 0, line.length);
+		}
+
+		this.#lines(text.slice(newline + 1));
+	}
+
+	/** The tail's text, completed by `head` (bytes ending in a newline) or by the end of the stream. */
+	#takeTail(head?: Buffer): string {
+		const text = this.#tail + (head ? this.#decoder.write(head) : this.#decoder.end());
+		this.#tail = '';
+		this.#tailBytes = 0;
+		return text;
 	}
 
 	/** Over the bound: tell the sink once and stop reading. */
 	#tooLong(lineBytes: number): boolean {
 		if (lineBytes <= this.#maxLine) return false;
 		this.#failed = true;
-		this.#tail = [];
+		this.#tail = '';
 		this.#tailBytes = 0;
+		this.#scanner = undefined;
+		this.#decoder.end();
 		this.#sink.onError?.(`the upstream sent an SSE line longer than ${Math.round(this.#maxLine / 1024 / 1024)} MiB; ccr-tui stops reading this stream`);
 		return true;
 	}

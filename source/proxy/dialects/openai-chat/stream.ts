@@ -3,6 +3,7 @@ import {contentText, reasoningText, type OpenAIDelta} from './delta-fields.js';
 import {cleanMessage, streamErrorMessage, streamErrorType} from '../../translate/errors.js';
 import {defaultIds, type TranslateIds} from '../../translate/ids.js';
 import type {Profile} from '../../translate/profiles.js';
+import type {JsonPath} from '../../translate/long-string.js';
 import {SseReader} from '../../translate/sse-reader.js';
 import * as sse from '../../translate/sse-writer.js';
 import {mapStopReason, matchedStopSequence} from './stop-reason.js';
@@ -32,6 +33,26 @@ export type StreamTranslatorOptions = {
 
 type Choice = {index?: number; delta?: OpenAIDelta; message?: OpenAIDelta; finish_reason?: string | null; error?: unknown; stop_reason?: unknown};
 type UpstreamChunk = {error?: unknown; usage?: UpstreamUsage | null; choices?: Choice[] | null};
+
+/** A chunk whose line is megabytes long is one content delta (an image as base64 text): streamed as it arrives. */
+const LONG_CONTENT = ['choices', 0, 'delta', 'content'] as const;
+
+/**
+ * What may come before that content and still be handled when the line ends: the chunk's id,
+ * model and usage, the choice's index 0, a null finish_reason, the delta's role. Anything that
+ * would be answered before the content (reasoning, tool calls, an error, a finish) keeps the line
+ * whole, so the order of the answer never changes.
+ */
+function mayPrecedeLongContent(path: JsonPath, literal?: string): boolean {
+	if (path[0] === 'error') return false;
+	if (path[0] !== 'choices' || path.length === 1) return true;
+	if (path[1] !== 0) return false;
+	if (path.length === 2) return true;
+	if (path[2] === 'index') return literal === '0';
+	if (path[2] === 'finish_reason') return literal === 'null';
+	if (path[2] !== 'delta') return path[2] === 'logprobs';
+	return path.length === 3 || path[3] === 'role';
+}
 
 /**
  * OpenAI chat-completion chunks (raw bytes) → Anthropic SSE text, spec §2.5–§2.12. One instance per
@@ -73,11 +94,14 @@ export class StreamTranslator {
 		this.#blocks = new BlockWriter(ids);
 		this.#slots = new ToolSlots(options.profile.toolArgsCumulative);
 		this.#splitter = options.profile.thinkTags ? new ThinkTagSplitter() : undefined;
-		this.#reader = new SseReader({
-			onData: (payload, errorEvent) => this.#onChunk(payload, errorEvent),
-			onDone: () => this.#finalize(),
-			onError: message => this.#fail('api_error', message),
-		});
+		this.#reader = new SseReader(
+			{
+				onData: (payload, errorEvent) => this.#onChunk(payload, errorEvent),
+				onDone: () => this.#finalize(),
+				onError: message => this.#fail('api_error', message),
+			},
+			{longString: {target: LONG_CONTENT, mayPrecede: mayPrecedeLongContent, onText: content => this.#ended || this.#applyDelta({content})}},
+		);
 		const onWarning = (message: string): void => {
 			this.warnings.push(message);
 			options.onWarning?.(message);
