@@ -17,7 +17,9 @@ export type {GlobalOptions} from './commands/global-options.js';
 
 const EXIT_USAGE = 2;
 
-function buildProgram(commander: Commander, {addGlobalOptions, globalOptionsOf}: GlobalOptionsModule): Command {
+/** `argv` is what the program will parse: `code` needs it as typed, to see a `--` that commander drops. */
+// Over 60 lines: the command table: one commander chain per command, no logic.
+function buildProgram(commander: Commander, {addGlobalOptions, globalOptionsOf}: GlobalOptionsModule, argv: readonly string[]): Command {
 	const {Command, Option} = commander;
 	const {version} = createRequire(import.meta.url)('../package.json') as {version: string};
 	const program = new Command('ccr-tui');
@@ -72,7 +74,7 @@ Examples:
 		.option('--token <token>', "access token (or a $ENV reference such as '$GB_TOKEN')")
 		.option('--models <list>', 'comma-separated model ids to add')
 		.option('--route <list>', 'routes to point at the first model (default longContext)')
-		.option('--api <flavour>', "which API: 'v1' (default) or 'openai' (/openai/v1)")
+		.option('--api <flavour>', "which API: 'v1' (default, /v1), 'openai' (/openai/v1) or 'native' (Gemini native /v1beta)")
 		.option('--name <name>', 'provider name (default gemini-balance)')
 		.option('--yes', 'non-interactive: use the flags, no prompts')
 		.option('--skip-test', 'save without running the connection test')
@@ -156,8 +158,7 @@ Examples:
 		)
 		.action(async (args: string[]) => {
 			const {runCode, restoreDoubleDash} = await import('./commands/code.js');
-			const rawArgs = (program as unknown as {rawArgs: string[]}).rawArgs;
-			process.exitCode = await runCode({...program.opts<GlobalOptions>(), args: restoreDoubleDash(rawArgs, args)});
+			process.exitCode = await runCode({...program.opts<GlobalOptions>(), args: restoreDoubleDash(argv, args)});
 		});
 
 	return program;
@@ -169,6 +170,7 @@ Examples:
  * file does not stop the dashboard: it opens with a warning banner and serves the last valid config
  * (built-in defaults at start), so the user can see the problem and fix it while watching.
  */
+// Over 60 lines: wires the proxy thread, the stores, Ink and the terminal clean-up in the order they must stop.
 async function runDashboard(options: GlobalOptions): Promise<number> {
 	// React's development build (the default without NODE_ENV) keeps a stack trace and a
 	// performance.measure() entry per render: ~95 KB retained per proxied request (bench/). Must be
@@ -294,7 +296,7 @@ async function runDashboard(options: GlobalOptions): Promise<number> {
 export async function main(argv: string[]): Promise<number> {
 	const [commander, globalOptions] = await Promise.all([import('commander'), import('./commands/global-options.js')]);
 	const {CommanderError} = commander;
-	const program = buildProgram(commander, globalOptions);
+	const program = buildProgram(commander, globalOptions, argv);
 	try {
 		await program.parseAsync(argv);
 		return typeof process.exitCode === 'number' ? process.exitCode : 0;

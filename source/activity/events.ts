@@ -40,7 +40,7 @@ export type RequestStarted = {
 	readonly sessionId?: string;
 };
 
-export type RequestFirstToken = {
+type RequestFirstToken = {
 	readonly type: 'request:first-token';
 	readonly id: string;
 	readonly at: number;
@@ -48,7 +48,7 @@ export type RequestFirstToken = {
 };
 
 /** Throttled: at most a few per second per request. */
-export type RequestProgress = {
+type RequestProgress = {
 	readonly type: 'request:progress';
 	readonly id: string;
 	readonly outputTokens: number;
@@ -105,13 +105,48 @@ export type RequestDebug = {
 	readonly body: string;
 };
 
-/** Key-pool health changed for a provider (masked suffixes only). */
-export type KeyHealth = {
-	readonly type: 'keys';
+/** Why a pooled key is resting or refused: the upstream's 429, its 5xx, or its 401/403. */
+export type KeyTrouble = 'rate-limited' | 'server-error' | 'rejected';
+
+/**
+ * One key of a provider's pool changed state (pools of two keys or more; a single key is never
+ * rested). `ok` is sent when a key first answers and when it is back from a rest.
+ */
+export type KeyStateChanged = {
+	readonly type: 'key:state';
+	readonly at: number;
 	readonly provider: string;
-	readonly keys: ReadonlyArray<{readonly suffix: string; readonly state: 'ok' | 'cooling' | 'disabled'; readonly until?: number}>;
+	/** Position in the pool (`providerKeys` order). */
+	readonly index: number;
+	/** Masked (`••••abcd`), never the key. */
+	readonly label: string;
+	readonly state: 'ok' | 'cooling' | 'disabled';
+	readonly reason?: KeyTrouble;
+	/** The upstream status that caused it. */
+	readonly status?: number;
+	/** Cooling: usable again at this time (the proxy's clock). */
+	readonly until?: number;
+	/** The upstream's error message, already redacted (the activity store sanitises it). */
+	readonly error?: string;
 };
 
-export type ActivityEvent = RequestStarted | RequestFirstToken | RequestProgress | RequestAttempt | RequestFinished | RequestFailed | RequestDebug | Notice | KeyHealth;
+/** A provider's pool was (re)built from a changed config: every key starts untested again. */
+export type KeyPoolReset = {
+	readonly type: 'key:pool';
+	readonly at: number;
+	readonly provider: string;
+	/** Masked labels in pool order. */
+	readonly labels: readonly string[];
+};
 
-export type ActivityEventType = ActivityEvent['type'];
+export type ActivityEvent =
+	| RequestStarted
+	| RequestFirstToken
+	| RequestProgress
+	| RequestAttempt
+	| RequestFinished
+	| RequestFailed
+	| RequestDebug
+	| Notice
+	| KeyStateChanged
+	| KeyPoolReset;

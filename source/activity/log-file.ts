@@ -6,7 +6,7 @@ import type {ActivityEvent} from './events.js';
 import {onRequestEnd, type EndedRequest} from './usage/finished.js';
 
 /** Claude Code Router's level names; `info` (default) logs request metadata, `debug`/`trace` add bodies. */
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
 export type {RequestDebug} from './events.js';
 
@@ -40,6 +40,7 @@ const rank: Record<LogLevel, number> = {fatal: 0, error: 1, warn: 2, info: 3, de
  * (metadata only; bodies only at debug level). Writes are batched off the bus's synchronous emit path,
  * files are created 0600 and rotated by size. A write failure disables the log rather than the proxy.
  */
+// Over 60 lines: a closure owning the file handle, its write queue and the bus subscription, which every part shares.
 export function createLogFile(options: LogFileOptions): LogFile {
 	const file = options.path;
 	const maxBytes = options.maxBytes ?? 10 * 1024 * 1024;
@@ -99,10 +100,15 @@ export function createLogFile(options: LogFileOptions): LogFile {
 				break;
 			}
 
-			case 'keys': {
+			case 'key:state': {
 				if (level < rank.warn) break;
-				enqueue({time: new Date().toISOString(), level: 'info', event: 'keys', provider: event.provider, keys: event.keys});
+				const {type: _type, at, ...key} = event;
+				enqueue({time: new Date(at).toISOString(), level: event.state === 'ok' ? 'info' : 'warn', event: 'key', ...key});
 				break;
+			}
+
+			case 'key:pool': {
+				break; // a rebuilt pool says nothing the next key event does not
 			}
 
 			case 'request:debug': {

@@ -1,6 +1,7 @@
 import {sanitizeTerminalText} from './sanitize.js';
 import type {ActivityBus} from './bus.js';
-import type {ActivityEvent, AttemptOutcome, KeyHealth, Notice, RouteScenario, Usage} from './events.js';
+import type {ActivityEvent, AttemptOutcome, Notice, RouteScenario, Usage} from './events.js';
+import {foldKeyEvent, type KeyHealthMap} from './key-health.js';
 
 /** One request as the dashboard and the headless log see it. Replaced, never mutated. */
 export type RequestRecord = {
@@ -46,7 +47,8 @@ export type ActivitySnapshot = {
 	readonly routeCounts: Readonly<Record<string, number>>;
 	/** Newest first, bounded. */
 	readonly notices: readonly Notice[];
-	readonly keys: Readonly<Record<string, KeyHealth['keys']>>;
+	/** Per-key health of each provider's pool (from `key:*` events). */
+	readonly keys: KeyHealthMap;
 	readonly version: number;
 };
 
@@ -75,7 +77,7 @@ export class ActivityStore {
 	#inFlight = new Map<string, RequestRecord>();
 	#recent: RequestRecord[] = [];
 	#notices: Notice[] = [];
-	#keys: Record<string, KeyHealth['keys']> = {};
+	#keys: KeyHealthMap = {};
 	#routeCounts: Record<string, number> = {};
 	#totals: Totals = {requests: 0, errors: 0, inputTokens: 0, outputTokens: 0};
 	#version = 0;
@@ -97,6 +99,7 @@ export class ActivityStore {
 		return this;
 	}
 
+	// Over 60 lines: one case per activity event over the same record map (a flat switch).
 	apply(received: ActivityEvent): void {
 		// Everything shown on the dashboard passes here: text from clients and upstreams is made safe once.
 		const event = received.type === 'request:debug' || received.type === 'request:progress' ? received : sanitizeEvent(received);
@@ -184,8 +187,9 @@ export class ActivityStore {
 				break;
 			}
 
-			case 'keys': {
-				this.#keys = {...this.#keys, [event.provider]: event.keys};
+			case 'key:state':
+			case 'key:pool': {
+				this.#keys = foldKeyEvent(this.#keys, event);
 				break;
 			}
 

@@ -10,7 +10,7 @@ import {createCheckTransport} from '../proxy/check-transport.js';
 import {runConnectionTest} from '../providers/connection-test.js';
 import {modelSuffix} from '../providers/gemini-balance.js';
 import {normalizeUrl} from '../providers/normalize-url.js';
-import {PRESETS, type GeminiBalanceApi} from '../providers/presets.js';
+import {GEMINI_BALANCE_API_INFO, isGeminiBalanceApi, PRESETS, type GeminiBalanceApi} from '../providers/presets.js';
 import {testableProvider} from '../providers/provider-draft.js';
 import {describeDiff} from '../providers/provider-diff.js';
 import {previewProviderSave, saveProvider, type ProviderDraft} from '../providers/save-provider.js';
@@ -47,8 +47,8 @@ export async function runAddGeminiBalance(options: AddGeminiBalanceOptions = {})
 	const err = options.stderr ?? (text => process.stderr.write(text));
 	const env = options.env ?? process.env;
 	const api = options.api ?? 'v1';
-	if (api !== 'v1' && api !== 'openai') {
-		err(`ccr-tui: --api must be 'v1' (Gemini Balance's own API, recommended) or 'openai' (/openai/v1), not "${api}".\n`);
+	if (!isGeminiBalanceApi(api)) {
+		err(`ccr-tui: --api must be 'v1' (/v1, Gemini Balance's own API, the default), 'openai' (/openai/v1) or 'native' (Gemini native /v1beta), not "${api}".\n`);
 		return EXIT_USAGE;
 	}
 
@@ -100,6 +100,7 @@ export async function runAddGeminiBalance(options: AddGeminiBalanceOptions = {})
 	}
 }
 
+// Over 60 lines: a linear script of steps, each printed as it happens.
 async function nonInteractive(store: ConfigStore, options: AddGeminiBalanceOptions & {api: GeminiBalanceApi}, routes: Scenario[], env: NodeJS.ProcessEnv): Promise<number> {
 	const out = options.stdout ?? (text => process.stdout.write(text));
 	const err = options.stderr ?? (text => process.stderr.write(text));
@@ -137,7 +138,7 @@ async function nonInteractive(store: ConfigStore, options: AddGeminiBalanceOptio
 	const draft: ProviderDraft = {preset: 'gemini-balance', endpoint, keys: [tokenInput], models, routes: routed, name: options.name, merge: {removedModels: []}};
 	const preview = previewProviderSave(snapshot, draft);
 	const notes = normalized.notes.length > 0 ? ` (${normalized.notes.join('; ')})` : '';
-	out(`Gemini Balance at ${endpoint.root}${notes}, API ${endpoint.api === 'openai' ? '/openai/v1' : '/v1'}\n`);
+	out(`Gemini Balance at ${endpoint.root}${notes}, API ${GEMINI_BALANCE_API_INFO[endpoint.api ?? 'v1'].label}\n`);
 	out(`Changes: ${describeDiff(preview.diff, preview.impact).join('; ')}\n`);
 
 	if (options.skipTest) {

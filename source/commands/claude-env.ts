@@ -5,8 +5,8 @@
 import {DEFAULT_HOST, DEFAULT_PORT, type Config} from '../config/schema.js';
 
 /** Used when the config has no APIKEY: Claude Code refuses to start without some token. */
-export const PLACEHOLDER_TOKEN = 'ccr-tui';
-export const DEFAULT_API_TIMEOUT_MS = 600_000;
+const PLACEHOLDER_TOKEN = 'ccr-tui';
+const DEFAULT_API_TIMEOUT_MS = 600_000;
 
 /** One variable to set (`value`) or to remove (`value` undefined), with why. */
 export type EnvEntry = {
@@ -27,7 +27,7 @@ export function resolveListen(config: Pick<Config, 'HOST' | 'PORT'>, options: {h
 }
 
 /** A wildcard listen address is not something a client can connect to: use loopback instead. */
-export function connectHost(host: string): string {
+function connectHost(host: string): string {
 	const bare = host.replace(/^\[(.*)\]$/, '$1');
 	if (bare === '' || bare === '0.0.0.0') return '127.0.0.1';
 	if (bare === '::' || bare === '::0') return '::1';
@@ -41,7 +41,7 @@ export function clientBaseUrl(listen: ListenAddress): string {
 }
 
 /** Claude Code sends this as `Authorization: Bearer …`; the proxy checks it against APIKEY. */
-export function proxyToken(config: Pick<Config, 'APIKEY'>): string {
+function proxyToken(config: Pick<Config, 'APIKEY'>): string {
 	const key = config.APIKEY?.trim();
 	return key ? key : PLACEHOLDER_TOKEN;
 }

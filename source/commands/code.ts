@@ -7,12 +7,8 @@ import {spawn} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {ActivityBus} from '../activity/bus.js';
-import {createLogFile} from '../activity/log-file.js';
-import {logFilePath} from '../config/paths.js';
-import {createRedactor} from '../config/redact.js';
 import {ConfigStore} from '../config/store.js';
-import {startProxy as startRealProxy} from '../proxy/server.js';
+import {type ProxyService, startProxyService} from '../proxy/service.js';
 import {fileURLToPath} from 'node:url';
 import {applyClaudeEnv, buildClaudeEnv, clientBaseUrl, resolveListen, statusLineSetting, type ListenAddress} from './claude-env.js';
 import {readConfig} from './read-config.js';
@@ -21,17 +17,6 @@ export const INSTALL_COMMAND = 'npm install -g @anthropic-ai/claude-code';
 const EXIT_NOT_FOUND = 127;
 const EXIT_NOT_EXECUTABLE = 126;
 const HEALTH_TIMEOUT_MS = 1000;
-
-/** The part of the proxy server (contract 2) this command needs. */
-export type ProxyHandle = {url: string; port: number; close(): Promise<void>};
-export type StartProxy = (options: {
-	store: ConfigStore;
-	bus: ActivityBus;
-	host?: string;
-	port?: number;
-	env?: Record<string, string | undefined>;
-	history?: boolean;
-}) => Promise<ProxyHandle>;
 
 export type CodeOptions = {
 	/** Arguments for claude, exactly as typed after `code`. */
@@ -42,11 +27,17 @@ export type CodeOptions = {
 	/** The user's environment (PATH, HOME, CLAUDE_PATH …), passed on to claude. @default process.env */
 	env?: NodeJS.ProcessEnv;
 	stderr?: (text: string) => void;
-	/** Injected in tests. @default startProxy from source/proxy/server.ts */
-	startProxy?: StartProxy;
 	/** The `ccr-tui` entry the status line runs. @default dist/cli.js next to this file */
 	cliPath?: string;
 };
+
+function noConfigYet(configPath: string): string {
+	return (
+		`ccr-tui code: no config yet at ${configPath}, so there is no model to route to.\n` +
+		'Add a provider first: run `ccr-tui` (the dashboard walks you through it) or `ccr-tui add-gemini-balance`.\n' +
+		'Just looking? Run `ccr-tui --demo` in another terminal, then `ccr-tui code` uses its simulated model.\n'
+	);
+}
 
 export async function runCode(options: CodeOptions = {}): Promise<number> {
 	const stderr = options.stderr ?? (text => process.stderr.write(text));
@@ -74,45 +65,25 @@ export async function runCode(options: CodeOptions = {}): Promise<number> {
 		stderr(`ccr-tui code: using the ccr-tui running on ${clientBaseUrl(listen)}\n`);
 	} else {
 		if (!read.exists) {
-			stderr(
-				`ccr-tui code: no config yet at ${read.path}, so there is no model to route to.\n` +
-					'Add a provider first: run `ccr-tui` (the dashboard walks you through it) or `ccr-tui add-gemini-balance`.\n' +
-					'Just looking? Run `ccr-tui --demo` in another terminal, then `ccr-tui code` uses its simulated model.\n',
-			);
+			stderr(noConfigYet(read.path));
 			return 1;
 		}
 
 		// A private proxy only this claude uses: loopback, and a free port unless one was asked for,
 		// so it never blocks the dashboard or another session from taking the configured port.
 		const port = options.port !== undefined && found === 'none' ? options.port : 0;
-		const store = new ConfigStore({path: read.path, env});
-		const bus = new ActivityBus();
 		// Nothing may be printed while claude owns the terminal: the log file (LOG: true) is the record.
-		const logFile = read.config.LOG
-			? createLogFile({
-					path: logFilePath(read.path),
-					bus,
-					redact: text => createRedactor(store.getSnapshot().config)(text),
-					level: () => store.getSnapshot().config.LOG_LEVEL,
-				})
-			: undefined;
-		let proxy: ProxyHandle;
+		let service: ProxyService;
 		try {
-			const start = options.startProxy ?? startRealProxy;
-			proxy = await start({store, bus, host: '127.0.0.1', port, env, history: true});
+			service = await startProxyService({store: new ConfigStore({path: read.path, env}), host: '127.0.0.1', port, env, history: true});
 		} catch (error) {
-			await logFile?.close();
-			store.close();
 			stderr(`ccr-tui code: could not start the proxy: ${error instanceof Error ? error.message : String(error)}\n`);
 			return 1;
 		}
 
+		const {proxy} = service;
 		target = {host: '127.0.0.1', port: proxy.port};
-		stopProxy = async () => {
-			await proxy.close();
-			await logFile?.close();
-			store.close();
-		};
+		stopProxy = () => service.close();
 		const why = found === 'other' ? `port ${listen.port} is used by another program` : `no ccr-tui is running on ${clientBaseUrl(listen)}`;
 		stderr(`ccr-tui code: ${why}; started a private proxy on ${proxy.url} for this session\n`);
 		if (!read.config.Router.default) {
@@ -134,7 +105,7 @@ export async function runCode(options: CodeOptions = {}): Promise<number> {
  * when the user passes `--settings` (theirs wins, as typed) or already has a `statusLine` in
  * ~/.claude/settings.json (their own line stays).
  */
-export function statusLineArgs(args: readonly string[], env: NodeJS.ProcessEnv, cliPath: string): string[] {
+function statusLineArgs(args: readonly string[], env: NodeJS.ProcessEnv, cliPath: string): string[] {
 	if (args.some(arg => arg === '--settings' || arg.startsWith('--settings='))) return [];
 	if (userHasStatusLine(env)) return [];
 	const command = [process.execPath, cliPath].map(shellWord).join(' ');

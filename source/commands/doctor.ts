@@ -75,7 +75,7 @@ function checkShellOnly(env: NodeJS.ProcessEnv, options: DoctorOptions): Finding
 }
 
 /** One line per finding, the fix indented under it. Details quote other programs' files (Claude Code's settings, a shell's rc). */
-export function formatFindings(findings: readonly Finding[]): string {
+function formatFindings(findings: readonly Finding[]): string {
 	const width = Math.max(...findings.map(finding => finding.check.length));
 	const lines = findings.flatMap(finding => [
 		`${MARK[finding.verdict]} ${finding.check.padEnd(width)}  ${sanitizeTerminalText(finding.detail)}`,

@@ -5,8 +5,8 @@
 import {buildClaudeEnv, clientBaseUrl, resolveListen, statusLineSetting, type EnvEntry} from './claude-env.js';
 import {readConfig} from './read-config.js';
 
-export const SHELLS = ['posix', 'fish', 'powershell'] as const;
-export type Shell = (typeof SHELLS)[number];
+const SHELLS = ['posix', 'fish', 'powershell'] as const;
+type Shell = (typeof SHELLS)[number];
 
 export type EnvOptions = {
 	config?: string;
@@ -79,7 +79,7 @@ export async function runEnv(options: EnvOptions = {}): Promise<number> {
 }
 
 /** One statement; values are single-quoted so nothing in them is expanded by the shell. */
-export function formatEntry(entry: EnvEntry, shell: Shell): string {
+function formatEntry(entry: EnvEntry, shell: Shell): string {
 	const {name, value} = entry;
 	switch (shell) {
 		case 'posix': {
@@ -97,16 +97,16 @@ export function formatEntry(entry: EnvEntry, shell: Shell): string {
 	}
 }
 
-export function quotePosix(value: string): string {
+function quotePosix(value: string): string {
 	return `'${value.replaceAll("'", "'\\''")}'`;
 }
 
 /** Inside fish single quotes only `\\` and `\'` are special. */
-export function quoteFish(value: string): string {
+function quoteFish(value: string): string {
 	return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
 }
 
 /** PowerShell also treats the typographic single quotes as quote characters; double them all. */
-export function quotePowerShell(value: string): string {
+function quotePowerShell(value: string): string {
 	return `'${value.replace(/['\u2018\u2019\u201A\u201B]/g, quote => quote + quote)}'`;
 }

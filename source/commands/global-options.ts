@@ -27,6 +27,7 @@ export function parsePort(value: string): number {
 	return Number(value);
 }
 
+/** @public cli.tsx reaches it through the dynamically imported module's namespace, which knip does not follow. */
 export function addGlobalOptions(command: Command, portHelp = 'listen port (overrides PORT in the config; 0 = any free port; default 3456)'): Command {
 	return command
 		.addOption(new Option('-c, --config <file>', 'config file (env CCR_TUI_CONFIG; default ~/.claude-code-router/config.json)').helpGroup(GROUP))
@@ -34,7 +35,10 @@ export function addGlobalOptions(command: Command, portHelp = 'listen port (over
 		.addOption(new Option('-H, --host <addr>', 'listen address (overrides HOST in the config; default 127.0.0.1)').helpGroup(GROUP));
 }
 
-/** The program's options (before the command) overridden by the command's own (after it). */
+/**
+ * The program's options (before the command) overridden by the command's own (after it).
+ * @public cli.tsx reaches it through the dynamically imported module's namespace.
+ */
 export function globalOptionsOf(program: Command, command: Command): GlobalOptions {
 	const before = program.opts<GlobalOptions>();
 	const after = command.opts<GlobalOptions>();

@@ -6,15 +6,16 @@
  * serving built-in defaults instead would silently route nowhere. Once running, a broken hand edit
  * is reported and the last good config keeps serving.
  */
-import {ActivityBus} from '../activity/bus.js';
+import {formatDuration, formatInteger} from '../text/format.js';
+import type {ActivityBus} from '../activity/bus.js';
 import {sanitizeTerminalText} from '../activity/sanitize.js';
 import type {ActivityEvent, RequestStarted} from '../activity/events.js';
-import {createLogFile, type LogFile} from '../activity/log-file.js';
-import {logFilePath, resolveConfigPath} from '../config/paths.js';
+import {troubleWords} from '../activity/key-health.js';
+import {resolveConfigPath} from '../config/paths.js';
 import {createRedactor} from '../config/redact.js';
 import {SCENARIOS, type Config} from '../config/schema.js';
 import {ConfigStore} from '../config/store.js';
-import {startProxy} from '../proxy/server.js';
+import {type ProxyService, startProxyService} from '../proxy/service.js';
 
 export type StartOptions = {
 	config?: string;
@@ -51,9 +52,48 @@ export async function runStart(options: StartOptions = {}): Promise<number> {
 		return 1;
 	}
 
-	const redact = (text: string) => createRedactor(store.getSnapshot().config)(text);
-	// Lines of one event-loop turn go out in one write: under load that is one syscall per batch of
-	// finished requests instead of one per request (stdout is synchronous on pipes and files).
+	const {print, flushLines} = lineWriter(out, text => createRedactor(store.getSnapshot().config)(text));
+	if (first.created) print(`created ${configPath} with defaults; add a provider (ccr-tui add-gemini-balance) or edit the file`);
+
+	const observe = (bus: ActivityBus) => {
+		const stopLog = followActivity(bus, print);
+		const unsubscribe = store.subscribe(snapshot => {
+			if (snapshot.issue) print(`${clock(Date.now())}  config  ${snapshot.issue.message} (still serving the last good config)`);
+			else print(`${clock(Date.now())}  config  reloaded ${snapshot.path}`);
+		});
+		return () => {
+			flushLines();
+			unsubscribe();
+			stopLog();
+		};
+	};
+
+	let service: ProxyService;
+	try {
+		service = await startProxyService({store, observe, delivery: 'after-io', host: options.host, port: options.port, env, warmUp: true, history: true});
+	} catch (error) {
+		err(`ccr-tui: ${error instanceof Error ? error.message : String(error)}\n`);
+		return 1;
+	}
+
+	const {proxy} = service;
+	print(`ccr-tui listening on ${proxy.url}`);
+	for (const line of describeRoutes(store.getSnapshot().config)) print(`  ${line}`);
+	flushLines();
+	options.onListening?.(proxy.url);
+
+	await stopRequested(options.signal);
+	const busy = proxy.inFlight();
+	print(busy > 0 ? `shutting down: finishing ${busy} request${busy === 1 ? '' : 's'} in flight…` : 'shutting down');
+	await service.close();
+	return 0;
+}
+
+/**
+ * Lines of one event-loop turn go out in one write: under load that is one syscall per batch of
+ * finished requests instead of one per request (stdout is synchronous on pipes and files).
+ */
+function lineWriter(out: (text: string) => void, redact: (text: string) => string): {print: (line: string) => void; flushLines: () => void} {
 	let pending: string[] = [];
 	const flushLines = () => {
 		if (pending.length === 0) return;
@@ -66,54 +106,17 @@ export async function runStart(options: StartOptions = {}): Promise<number> {
 		if (pending.length === 0) queueMicrotask(flushLines);
 		pending.push(`${redact(sanitizeTerminalText(line))}\n`);
 	};
-	if (first.created) print(`created ${configPath} with defaults; add a provider (ccr-tui add-gemini-balance) or edit the file`);
+	return {print, flushLines};
+}
 
-	const bus = new ActivityBus({delivery: 'after-io'});
-	const stopLog = followActivity(bus, print);
-	let logFile: LogFile | undefined;
-	if (first.config.LOG === true) {
-		logFile = createLogFile({
-			path: logFilePath(configPath),
-			bus,
-			redact,
-			level: () => store.getSnapshot().config.LOG_LEVEL,
-		});
-	}
-
-	const unsubscribe = store.subscribe(snapshot => {
-		if (snapshot.issue) print(`${clock(Date.now())}  config  ${snapshot.issue.message} (still serving the last good config)`);
-		else print(`${clock(Date.now())}  config  reloaded ${snapshot.path}`);
-	});
-
-	const cleanup = async () => {
-		bus.flush();
-		flushLines();
-		unsubscribe();
-		stopLog();
-		await logFile?.close();
-		store.close();
-	};
-
-	let proxy;
-	try {
-		proxy = await startProxy({store, bus, host: options.host, port: options.port, env, warmUp: true, history: true});
-	} catch (error) {
-		err(`ccr-tui: ${error instanceof Error ? error.message : String(error)}\n`);
-		await cleanup();
-		return 1;
-	}
-
-	print(`ccr-tui listening on ${proxy.url}`);
-	for (const line of describeRoutes(store.getSnapshot().config)) print(`  ${line}`);
-	flushLines();
-	options.onListening?.(proxy.url);
-
-	await new Promise<void>(resolve => {
+/** SIGINT, SIGTERM, SIGHUP or the caller's signal: the first one ends the wait, and every listener is removed. */
+function stopRequested(signal: AbortSignal | undefined): Promise<void> {
+	return new Promise<void>(resolve => {
 		const stop = () => {
 			process.off('SIGINT', stop);
 			process.off('SIGTERM', stop);
 			process.off('SIGHUP', stop);
-			options.signal?.removeEventListener('abort', stop);
+			signal?.removeEventListener('abort', stop);
 			resolve();
 		};
 
@@ -121,15 +124,9 @@ export async function runStart(options: StartOptions = {}): Promise<number> {
 		process.once('SIGTERM', stop);
 		// A closed terminal or a dropped ssh session: the same clean end as SIGTERM, not exit 129.
 		process.once('SIGHUP', stop);
-		if (options.signal?.aborted) stop();
-		else options.signal?.addEventListener('abort', stop, {once: true});
+		if (signal?.aborted) stop();
+		else signal?.addEventListener('abort', stop, {once: true});
 	});
-
-	const busy = proxy.inFlight();
-	print(busy > 0 ? `shutting down: finishing ${busy} request${busy === 1 ? '' : 's'} in flight…` : 'shutting down');
-	await proxy.close();
-	await cleanup();
-	return 0;
 }
 
 /**
@@ -160,7 +157,7 @@ function stderrWriter(): (text: string) => void {
 }
 
 /** `  default → deepseek,deepseek-chat` per configured route, or a hint when nothing routes. */
-export function describeRoutes(config: Config): string[] {
+function describeRoutes(config: Config): string[] {
 	const router = config.Router as Record<string, unknown>;
 	const lines = SCENARIOS.filter(scenario => typeof router[scenario] === 'string' && router[scenario] !== '').map(
 		scenario => `${scenario.padEnd(11)} → ${String(router[scenario])}`,
@@ -199,9 +196,10 @@ export function followActivity(bus: ActivityBus, print: (line: string) => void):
 				break;
 			}
 
-			case 'keys': {
-				const keys = event.keys.map(key => `${key.suffix} ${key.state}${key.until ? ` until ${clock(key.until)}` : ''}`).join(', ');
-				print(`${clock(Date.now())}  keys    ${event.provider}: ${keys}`);
+			case 'key:state': {
+				const why = troubleWords(event.reason, event.status);
+				const detail = `${event.state}${event.until ? ` until ${clock(event.until)}` : ''}${why ? ` (${why})` : ''}${event.error ? `: ${event.error}` : ''}`;
+				print(`${clock(event.at)}  keys    ${event.provider} key ${event.index + 1} ${event.label} ${detail}`);
 				break;
 			}
 
@@ -212,16 +210,16 @@ export function followActivity(bus: ActivityBus, print: (line: string) => void):
 	});
 }
 
-/** `12:03:04  default      fake,up-model   200  1.24s  in 1,234 out 56  end_turn` */
+/** `12:03:04  default      fake,up-model   200  1.2 s  in 1,234 out 56  end_turn` */
 export function formatRequestLine(event: Extract<ActivityEvent, {type: 'request:end' | 'request:error'}>, start: RequestStarted | undefined): string {
 	const route = (start?.scenario ?? '?').padEnd(11);
 	const provider = event.type === 'request:end' && event.provider ? event.provider : start?.provider;
 	const model = event.type === 'request:end' && event.model ? event.model : start?.model;
 	const target = (provider ? `${provider},${model ?? ''}` : '-').padEnd(24);
 	const status = String(event.status).padEnd(3);
-	const duration = `${(event.durationMs / 1000).toFixed(2)}s`.padStart(7);
+	const duration = formatDuration(event.durationMs).padStart(7);
 	const usage = event.usage ?? (event.type === 'request:end' ? event.usage : undefined);
-	const tokens = usage ? `in ${count(usage.inputTokens)} out ${count(usage.outputTokens)}` : `in ${count(start?.inputTokens ?? 0)} out 0`;
+	const tokens = usage ? `in ${formatInteger(usage.inputTokens)} out ${formatInteger(usage.outputTokens)}` : `in ${formatInteger(start?.inputTokens ?? 0)} out 0`;
 	const tail = event.type === 'request:end' ? (event.stopReason ?? '') : `${event.errorType}: ${event.message}`;
 	return `${clock(event.at)}  ${route} ${target} ${status} ${duration}  ${tokens}  ${tail}`.trimEnd();
 }
@@ -232,9 +230,4 @@ function clock(at: number): string {
 	const second = Math.floor(at / 1000);
 	if (clockCache.second !== second) clockCache = {second, text: new Date(at).toTimeString().slice(0, 8)};
 	return clockCache.text;
-}
-
-/** `1,234,567`, as toLocaleString('en-US') writes it, without a trip through Intl. */
-function count(value: number): string {
-	return String(Math.round(value)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }

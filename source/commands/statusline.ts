@@ -14,7 +14,7 @@ import {DEFAULT_HOST, DEFAULT_PORT} from '../config/defaults.js';
 import {resolveEnvRefs} from '../config/env-refs.js';
 import {resolveConfigPath} from '../config/paths.js';
 import {sanitizeTerminalText} from '../activity/sanitize.js';
-import {formatCount, formatDuration} from '../ui/format.js';
+import {formatCount, formatDuration} from '../text/format.js';
 
 export type StatuslineOptions = {
 	config?: string;
@@ -150,7 +150,7 @@ function getStatus(target: Target, session: string | undefined, timeoutMs: numbe
 const paint = (on: boolean, code: string, text: string): string => (on ? `\u001B[${code}m${text}\u001B[0m` : text);
 
 /** The one line. Hints are plain: they are for reading once, not for scanning every turn. */
-export function formatAnswer(outcome: Outcome, target: Target, session: string | undefined, color: boolean): string {
+function formatAnswer(outcome: Outcome, target: Target, session: string | undefined, color: boolean): string {
 	if (outcome.kind === 'down') return `ccr-tui: not running on ${target.base} (start it: ccr-tui)`;
 	if (outcome.kind === 'refused') return `ccr-tui: ${target.base} refused the status request (${outcome.status}): APIKEY differs from ANTHROPIC_AUTH_TOKEN`;
 	if (outcome.kind === 'other') return `ccr-tui: something else answers on ${target.base}`;

@@ -21,9 +21,9 @@ export type TestOptions = {
 	signal?: AbortSignal;
 };
 
-export const EXIT_PASS = 0;
-export const EXIT_FAIL = 1;
-export const EXIT_WARN = 3;
+const EXIT_PASS = 0;
+const EXIT_FAIL = 1;
+const EXIT_WARN = 3;
 
 export async function runTest(options: TestOptions = {}): Promise<number> {
 	const out = options.stdout ?? (text => process.stdout.write(text));

@@ -6,7 +6,7 @@
 import {usageDir} from '../activity/usage/files.js';
 import {skippedLinesWarning, visitUsageHistory} from '../activity/usage/read-history.js';
 import {GROUP_BY, usageAccumulator, type GroupBy, type PricingTable, type UsageRow, type UsageSummary} from '../activity/usage/summary.js';
-import {formatCount, formatDuration} from '../ui/format.js';
+import {formatCount, formatDuration} from '../text/format.js';
 import {readConfig} from './read-config.js';
 
 export type UsageOptions = {
@@ -21,7 +21,7 @@ export type UsageOptions = {
 	now?: () => number;
 };
 
-export const DEFAULT_USAGE_DAYS = 7;
+const DEFAULT_USAGE_DAYS = 7;
 const DAY_MS = 86_400_000;
 
 export async function runUsage(options: UsageOptions = {}): Promise<number> {
@@ -85,14 +85,14 @@ function columns(summary: UsageSummary): Column[] {
 }
 
 /** Dollars with enough digits to tell small sums apart; `—` when nothing in the row has a price. */
-export function formatCost(row: Pick<UsageRow, 'cost' | 'unpriced'>): string {
+function formatCost(row: Pick<UsageRow, 'cost' | 'unpriced'>): string {
 	if (row.cost === undefined) return '—';
 	const text = row.cost >= 100 ? row.cost.toFixed(0) : row.cost >= 1 ? row.cost.toFixed(2) : row.cost.toFixed(4);
 	return `$${text}${row.unpriced > 0 ? '+' : ''}`;
 }
 
 /** A plain aligned table; the total last; notes for unpriced requests. */
-export function formatUsageTable(summary: UsageSummary, span: string): string {
+function formatUsageTable(summary: UsageSummary, span: string): string {
 	const cols = columns(summary);
 	const body = [...summary.rows, summary.total].map(row => cols.map(column => column.value(row)));
 	const widths = cols.map((column, index) => Math.max(column.title.length, ...body.map(cells => cells[index]!.length)));

@@ -44,26 +44,6 @@ export function isEnvRef(value: string): boolean {
 	return envRefName(value) !== undefined;
 }
 
-/** Names of referenced variables that are not set (for a friendly warning). */
-export function missingEnvRefs(value: unknown, env: Env = process.env): string[] {
-	const missing = new Set<string>();
-	const walk = (item: unknown): void => {
-		if (typeof item === 'string') {
-			for (const match of item.matchAll(REFERENCE)) {
-				const name = match[1] ?? match[2] ?? '';
-				if (env[name] === undefined) missing.add(name);
-			}
-		} else if (Array.isArray(item)) {
-			item.forEach(walk);
-		} else if (item && typeof item === 'object') {
-			Object.values(item).forEach(walk);
-		}
-	};
-
-	walk(value);
-	return [...missing];
-}
-
 /**
  * Names of the references still left in an already resolved string: the resolver keeps a reference
  * to an unset variable literally, so any left means that variable was not set.

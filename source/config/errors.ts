@@ -23,7 +23,7 @@ export class ConfigError extends Error {
 }
 
 /** A key path such as `Providers[0].headers.X-Id`; a control character in a key is shown as `<U+001B>`, never printed. */
-export function formatKey(segments: ReadonlyArray<PropertyKey>): string {
+function formatKey(segments: ReadonlyArray<PropertyKey>): string {
 	let key = '';
 	for (const segment of segments) {
 		if (typeof segment === 'number') key += `[${segment}]`;

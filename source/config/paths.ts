@@ -22,7 +22,7 @@ export function homeDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** `~/.claude-code-router`, where Claude Code Router users already keep their config. */
-export function defaultConfigDir(home: string = homeDir()): string {
+function defaultConfigDir(home: string = homeDir()): string {
 	return path.join(home, '.claude-code-router');
 }
 

@@ -69,7 +69,7 @@ export function createRedactor(config: Config): Redactor {
 }
 
 /** Every configured secret worth matching literally, longest first (so a key's prefix never wins). */
-export function collectSecrets(config: Config): string[] {
+function collectSecrets(config: Config): string[] {
 	const found = new Set<string>();
 	const add = (value: unknown): void => {
 		if (typeof value !== 'string') return;

@@ -7,14 +7,14 @@ export const SCENARIOS = ['default', 'background', 'think', 'longContext', 'webS
 export type Scenario = (typeof SCENARIOS)[number];
 
 export {DEFAULT_HOST, DEFAULT_PORT} from './defaults.js';
-export const DEFAULT_LONG_CONTEXT_THRESHOLD = 60_000;
-export const MAX_FALLBACKS = 5;
+const DEFAULT_LONG_CONTEXT_THRESHOLD = 60_000;
+const MAX_FALLBACKS = 5;
 
 /** Claude Code's effort levels (`--effort`, `/effort`, `output_config.effort`), lowest first. */
 export const EFFORTS = ['low', 'medium', 'high', 'xhigh', 'max'] as const;
 export type Effort = (typeof EFFORTS)[number];
 /** Claude Code sends `medium` or `high` on every main-loop request; only a deliberate choice reaches `xhigh`. */
-export const DEFAULT_THINK_EFFORT: Effort = 'xhigh';
+const DEFAULT_THINK_EFFORT: Effort = 'xhigh';
 
 /**
  * Text the dashboard and the headless log show. A control or bidi character in it (an escape
@@ -86,7 +86,7 @@ export const providerSchema = z.looseObject({
 });
 export type ProviderConfig = z.infer<typeof providerSchema>;
 
-export const routerSchema = z.looseObject({
+const routerSchema = z.looseObject({
 	default: routeTarget.optional(),
 	background: routeTarget.optional(),
 	think: routeTarget.optional(),
@@ -110,7 +110,7 @@ export function thinkEffortOf(router: Pick<RouterConfig, 'thinkEffort'>): Effort
 	return router.thinkEffort ?? DEFAULT_THINK_EFFORT;
 }
 
-export const fallbackSchema = z.looseObject(
+const fallbackSchema = z.looseObject(
 	Object.fromEntries(SCENARIOS.map(scenario => [scenario, z.array(routeTarget).max(MAX_FALLBACKS, `at most ${MAX_FALLBACKS} fallbacks`).optional()])) as Record<
 		Scenario,
 		z.ZodOptional<z.ZodArray<typeof routeTarget>>
@@ -137,7 +137,7 @@ const historySchema = z.looseObject({
 	retentionDays: z.number().int().min(1).max(3650).optional(),
 });
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 
 export const configSchema = z.looseObject({
 	Providers: z.array(providerSchema).default([]),

@@ -1,5 +1,7 @@
 import {createParser} from 'eventsource-parser';
-import {describeFailure, formatMs, RequestFailedError, timedRequest, type RequestFailure} from './http.js';
+import {formatDuration} from '../text/format.js';
+import {RequestFailedError, timedRequest, type RequestFailure} from './http.js';
+import {describeFailure} from './network-words.js';
 import {parseGeminiBalanceError} from './gemini-balance.js';
 import {authHeaders} from './model-list.js';
 import type {ProbeTarget} from './provider-target.js';
@@ -7,7 +9,7 @@ import type {CheckOptions} from './reachability.js';
 import {redactorFor} from '../config/redact.js';
 import type {StepOutcome} from './test-step.js';
 
-export type ProbeUsage = {readonly prompt: number; readonly completion: number; readonly total: number};
+type ProbeUsage = {readonly prompt: number; readonly completion: number; readonly total: number};
 
 export type CompletionMetrics = {
 	readonly ttfbMs: number;
@@ -37,6 +39,7 @@ const TOTAL_TIMEOUT_MS = 60_000;
  * Step 4: one tiny streamed completion. No `max_tokens`: thinking tokens count against it, and a
  * small cap gives an empty answer on Gemini 2.5.
  */
+// Over 60 lines: one streamed request read to its end; its measurements are the closure’s state.
 export async function probeCompletion(target: ProbeTarget, model: string, options: CheckOptions = {}): Promise<CompletionOutcome> {
 	const body: Record<string, unknown> = {model, stream: true, temperature: 0, messages: [{role: 'user', content: PROMPT}]};
 	// Gemini Balance drops stream_options anyway (and sends usage on every chunk); others need it for usage.
@@ -205,7 +208,7 @@ export function describeCompletion(outcome: CompletionOutcome, target: ProbeTarg
 			if (failure.kind === 'timeout' && failure.phase === 'headers') {
 				return {
 					status: 'fail',
-					detail: `no response headers within ${formatMs(failure.afterMs)}`,
+					detail: `no response headers within ${formatDuration(failure.afterMs)}`,
 					hint: isGb ? 'Gemini Balance is retrying slow or failing keys; check its /logs page.' : 'The server is overloaded or the model is loading; retry.',
 				};
 			}
@@ -213,7 +216,7 @@ export function describeCompletion(outcome: CompletionOutcome, target: ProbeTarg
 			if (partial) {
 				return {
 					status: 'fail',
-					detail: `stream interrupted after ${formatMs(partial.totalMs)} (${describeFailure(failure)}; no [DONE])`,
+					detail: `stream interrupted after ${formatDuration(partial.totalMs)} (${describeFailure(failure)}; no [DONE])`,
 					hint: isGb ? 'Gemini Balance lost its upstream connection mid-answer; retry, and check its /logs page.' : 'The connection dropped mid-answer; retry.',
 					durationMs: partial.totalMs,
 				};
@@ -226,8 +229,8 @@ export function describeCompletion(outcome: CompletionOutcome, target: ProbeTarg
 
 function describeAnswer(metrics: CompletionMetrics, isGb: boolean, model: string): StepOutcome {
 	const parts = [model];
-	if (metrics.ttftMs !== undefined) parts.push(`TTFT ${formatMs(metrics.ttftMs)}`);
-	parts.push(`total ${formatMs(metrics.totalMs)}`);
+	if (metrics.ttftMs !== undefined) parts.push(`TTFT ${formatDuration(metrics.ttftMs)}`);
+	parts.push(`total ${formatDuration(metrics.totalMs)}`);
 	if (metrics.usage) parts.push(`${metrics.usage.prompt}/${metrics.usage.completion}/${metrics.usage.total} tokens`);
 	const reply = metrics.reply.trim();
 	if (reply) parts.push(`reply "${reply.length > 40 ? `${reply.slice(0, 40)}…` : reply}"`);

@@ -7,7 +7,7 @@ import {sanitizeTerminalText} from '../activity/sanitize.js';
 import {envRefName, isEnvRef} from '../config/env-refs.js';
 import type {ProviderConfig} from '../config/schema.js';
 import {describeCompletion, probeCompletion, type CompletionMetrics} from './completion-probe.js';
-import {formatMs} from './http.js';
+import {formatDuration} from '../text/format.js';
 import {isListedOnGeminiBalance} from './gemini-balance.js';
 import {describeKeyPool, fetchKeyPoolStatus} from './key-pool-status.js';
 import {describeModelList, fetchModelList} from './model-list.js';
@@ -17,7 +17,7 @@ import type {HttpFetch} from './http.js';
 import {maskSecret, redactorFor} from '../config/redact.js';
 import {worstStatus, type StepOutcome, type TestStep} from './test-step.js';
 
-export type {TestStep, StepStatus} from './test-step.js';
+export type {TestStep} from './test-step.js';
 
 export type TestResult = {
 	status: 'pass' | 'warn' | 'fail';
@@ -52,7 +52,7 @@ export type ConnectionTestOptions = {
 };
 
 /** What the per-key checks of a pool found (undefined for a single key). */
-export type KeyCheck = {readonly label: string; readonly works: boolean};
+type KeyCheck = {readonly label: string; readonly works: boolean};
 
 const LABELS = {
 	reach: 'Reachable',
@@ -63,6 +63,7 @@ const LABELS = {
 } as const;
 type StepId = keyof typeof LABELS;
 
+// Over 60 lines: the test steps in order, each feeding the next.
 export async function runConnectionTest(provider: ProviderConfig, options: ConnectionTestOptions = {}): Promise<TestResult> {
 	let target = targetForProvider(provider);
 	const model = options.model ?? provider.models[0];
@@ -202,7 +203,7 @@ function summarize(target: ProbeTarget, steps: readonly TestStep[], status: Test
 	const mark = {pass: '✓', warn: '⚠', fail: '✗', running: '…'} as const;
 	const kind = target.endpoint.kind === 'gemini-balance' ? 'Gemini Balance' : target.name;
 	const parts = steps.map(step => {
-		const took = step.id === 'completion' || step.id === 'model' || step.durationMs === undefined ? '' : ` ${formatMs(step.durationMs)}`;
+		const took = step.id === 'completion' || step.id === 'model' || step.durationMs === undefined ? '' : ` ${formatDuration(step.durationMs)}`;
 		return `${mark[step.status]} ${step.label.toLowerCase()}${took}`;
 	});
 	return `${kind} ${status === 'pass' ? 'OK' : status === 'warn' ? 'passed with warnings' : 'FAILED'}: ${parts.join(' · ')}`;

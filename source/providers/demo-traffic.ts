@@ -6,7 +6,7 @@
  */
 import {createParser} from 'eventsource-parser';
 
-export type DemoScenario = 'default' | 'background' | 'think' | 'longContext' | 'tool-result';
+type DemoScenario = 'default' | 'background' | 'think' | 'longContext' | 'tool-result';
 
 export type DemoResult = {
 	readonly scenario: DemoScenario;
@@ -83,6 +83,7 @@ type Message = {role: 'user' | 'assistant'; content: unknown};
 type RequestBody = Record<string, unknown> & {messages: Message[]};
 type ToolUse = {id: string; name: string; input: unknown};
 
+// Over 60 lines: the demo script: its scenarios share one set of timers and the stop switch.
 export function startDemoTraffic(options: DemoTrafficOptions): DemoTraffic {
 	const random = options.random ?? Math.random;
 	const [minPause, maxPause] = options.intervalMs ?? [2500, 6000];

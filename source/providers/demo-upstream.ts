@@ -80,6 +80,7 @@ type Plan = {
 	readonly completionTokens: number;
 };
 
+// Over 60 lines: a fake server: the request handler and the scripted answers share its state.
 export async function startDemoUpstream(options: DemoUpstreamOptions = {}): Promise<DemoUpstream> {
 	const timeScale = options.timeScale ?? 1;
 	const random = options.random ?? Math.random;
@@ -126,6 +127,7 @@ export async function startDemoUpstream(options: DemoUpstreamOptions = {}): Prom
 		});
 	});
 
+	// Over 60 lines: one scripted answer per demo scenario.
 	async function answer(body: ChatBody, res: http.ServerResponse): Promise<void> {
 		const gone = new AbortController();
 		res.once('close', () => gone.abort());

@@ -3,9 +3,9 @@
  * separate header/total deadlines, redirects reported (not followed), network errors by code.
  */
 
-import {isTlsCode, networkExplanation} from './network-words.js';
+import {describeFailure, isTlsCode, networkExplanation} from './network-words.js';
 
-export type NetworkFailure = {
+type NetworkFailure = {
 	readonly kind: 'network';
 	/** e.g. ECONNREFUSED, ENOTFOUND, CERT_HAS_EXPIRED. */
 	readonly code: string;
@@ -13,8 +13,8 @@ export type NetworkFailure = {
 	readonly message: string;
 	readonly tls: boolean;
 };
-export type TimeoutFailure = {readonly kind: 'timeout'; readonly phase: 'headers' | 'body'; readonly afterMs: number};
-export type AbortedFailure = {readonly kind: 'aborted'};
+type TimeoutFailure = {readonly kind: 'timeout'; readonly phase: 'headers' | 'body'; readonly afterMs: number};
+type AbortedFailure = {readonly kind: 'aborted'};
 export type RequestFailure = NetworkFailure | TimeoutFailure | AbortedFailure;
 
 export class RequestFailedError extends Error {
@@ -27,7 +27,7 @@ export class RequestFailedError extends Error {
 }
 
 /** The parts of a fetch Response the checks read (global fetch and undici's fetch both fit). */
-export type HttpResponse = {
+type HttpResponse = {
 	readonly status: number;
 	readonly headers: {get(name: string): string | null};
 	readonly body: {getReader(): BodyReader} | null;
@@ -36,7 +36,7 @@ export type HttpResponse = {
 
 type BodyReader = {read(): Promise<{done: boolean; value?: Uint8Array}>; releaseLock(): void};
 
-export type HttpRequestInit = {
+type HttpRequestInit = {
 	readonly method: string;
 	readonly headers?: Record<string, string>;
 	readonly body?: string;
@@ -79,6 +79,7 @@ export type TimedResponse = {
 	close(): void;
 };
 
+// Over 60 lines: one fetch with its two deadlines, and the redirect and network-error handling that share them.
 export async function timedRequest(url: string, options: TimedRequestOptions): Promise<TimedResponse> {
 	const controller = new AbortController();
 	const startedAt = performance.now();
@@ -159,7 +160,7 @@ export async function timedRequest(url: string, options: TimedRequestOptions): P
 	};
 }
 
-export function classifyNetworkError(error: unknown): NetworkFailure {
+function classifyNetworkError(error: unknown): NetworkFailure {
 	const cause = (error as {cause?: {code?: unknown; message?: unknown}} | undefined)?.cause;
 	const rawCode = typeof cause?.code === 'string' ? cause.code : (error as {code?: unknown} | undefined)?.code;
 	const code = typeof rawCode === 'string' ? rawCode : 'UNKNOWN';
@@ -167,20 +168,4 @@ export function classifyNetworkError(error: unknown): NetworkFailure {
 	// An unknown code says less than the error's own message, when it has one.
 	const message = code === 'UNKNOWN' && typeof cause?.message === 'string' && cause.message ? cause.message : networkExplanation(code);
 	return {kind: 'network', code, message, tls};
-}
-
-export function describeFailure(failure: RequestFailure): string {
-	switch (failure.kind) {
-		case 'network':
-			return `${failure.message} [${failure.code}]`;
-		case 'timeout':
-			return failure.phase === 'headers' ? `no answer within ${formatMs(failure.afterMs)}` : `the answer did not finish within ${formatMs(failure.afterMs)}`;
-		case 'aborted':
-			return 'cancelled';
-	}
-}
-
-export function formatMs(ms: number): string {
-	if (ms < 1000) return `${Math.round(ms)} ms`;
-	return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 }

@@ -4,10 +4,11 @@
  * the last 4 characters of a key. Only this read-only route is called: the `/gemini/v1beta/reset-*`
  * and `verify-*` routes have no auth, make upstream calls and change the server's state.
  */
-import {describeFailure, RequestFailedError, timedRequest} from './http.js';
+import {RequestFailedError, timedRequest} from './http.js';
+import {describeFailure} from './network-words.js';
 import type {StepOutcome} from './test-step.js';
 
-export type KeyPoolStatus = {
+type KeyPoolStatus = {
 	readonly valid: number;
 	readonly invalid: number;
 	readonly total: number;
@@ -49,7 +50,7 @@ export async function fetchKeyPoolStatus(root: string, adminToken: string, optio
 }
 
 /** `{"data": {"valid_keys": {key: failures}, "invalid_keys": {...}}}` → counts; the keys are dropped here. */
-export function parsePool(body: string): KeyPoolStatus | undefined {
+function parsePool(body: string): KeyPoolStatus | undefined {
 	let parsed: unknown;
 	try {
 		parsed = JSON.parse(body);

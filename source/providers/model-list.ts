@@ -1,6 +1,8 @@
 import {unsafeCharacterIn} from '../activity/sanitize.js';
-import {describeFailure, RequestFailedError, timedRequest, type RequestFailure} from './http.js';
+import {RequestFailedError, timedRequest, type RequestFailure} from './http.js';
+import {describeFailure} from './network-words.js';
 import {bareModelId, isGeminiBalanceChatModel, modelSuffix, parseGeminiBalanceError, SUFFIX_NOTES, type ModelSuffix} from './gemini-balance.js';
+import type {GeminiBalanceApi} from './presets.js';
 import type {ProbeTarget} from './provider-target.js';
 import type {CheckOptions} from './reachability.js';
 import {redactorFor} from '../config/redact.js';
@@ -29,8 +31,10 @@ export type DiscoveredModel = {
 
 const MODELS_TIMEOUT_MS = 15_000;
 
+/** The key as the endpoint wants it: Google's native API (and Gemini Balance's) takes only `x-goog-api-key`. */
 export function authHeaders(target: ProbeTarget): Record<string, string> {
-	return target.apiKey ? {...target.headers, authorization: `Bearer ${target.apiKey}`} : {...target.headers};
+	if (!target.apiKey) return {...target.headers};
+	return target.endpoint.native ? {...target.headers, 'x-goog-api-key': target.apiKey} : {...target.headers, authorization: `Bearer ${target.apiKey}`};
 }
 
 /** Step 2: authenticated `GET …/models` (for Gemini Balance this also proves it can reach Google). */
@@ -88,10 +92,17 @@ function modelIds(body: unknown): string[] | undefined {
 				: undefined;
 	if (!list) return undefined;
 	const ids = list
+		.filter(canGenerate)
 		.map(item => (typeof item === 'string' ? item : ((item as {id?: unknown; name?: unknown})?.id ?? (item as {name?: unknown})?.name)))
 		// An id carrying a terminal control could neither be shown nor saved (the config refuses it).
 		.filter((id): id is string => typeof id === 'string' && id !== '' && unsafeCharacterIn(id) === undefined);
 	return [...new Set(ids)];
+}
+
+/** Google's native list names what each model can do: embedding, TTS and Imagen models cannot chat. */
+function canGenerate(item: unknown): boolean {
+	const methods = (item as {supportedGenerationMethods?: unknown} | null)?.supportedGenerationMethods;
+	return !Array.isArray(methods) || methods.includes('generateContent');
 }
 
 function errorMessage(body: string): string {
@@ -107,14 +118,16 @@ function errorMessage(body: string): string {
  * Balance lists `-non-thinking` variants only when THINKING_MODELS is set (empty by default) but
  * accepts them on `/v1` anyway: they are offered for every Gemini 2.5 model, marked unlisted.
  */
-export function toDiscoveredModels(ids: readonly string[], kind: ProbeTarget['endpoint']['kind'], api?: 'v1' | 'openai'): DiscoveredModel[] {
-	if (kind !== 'gemini-balance') return ids.map(id => ({id}));
+export function toDiscoveredModels(ids: readonly string[], kind: ProbeTarget['endpoint']['kind'], api?: GeminiBalanceApi, native?: boolean): DiscoveredModel[] {
+	// Google's native list names every model `models/<id>`; the id is what goes in the URL and the config.
+	if (kind !== 'gemini-balance') return [...new Set(ids.map(id => (native ? bareModelId(id) : id)))].map(id => ({id}));
 	const chat = [...new Set(ids.map(bareModelId).filter(isGeminiBalanceChatModel))];
 	const models: DiscoveredModel[] = chat.map(id => {
 		const suffix = modelSuffix(id);
 		return suffix ? {id, suffix, note: SUFFIX_NOTES[suffix]} : {id};
 	});
-	if (api === 'openai') return models;
+	// `-non-thinking` without a listing is accepted on Gemini Balance's own translator only.
+	if (api === 'openai' || api === 'native') return models;
 	const unlisted = `${SUFFIX_NOTES['non-thinking']}; not listed by this server (its THINKING_MODELS is empty), accepted anyway`;
 	for (const id of chat) {
 		const variant = `${id}-non-thinking`;
@@ -125,6 +138,7 @@ export function toDiscoveredModels(ids: readonly string[], kind: ProbeTarget['en
 }
 
 /** Turn the outcome into a step line (shared by the wizard and `ccr-tui test`). */
+// Over 60 lines: one verdict per model-list outcome.
 export function describeModelList(outcome: ModelListOutcome, target: ProbeTarget): StepOutcome {
 	const isGb = target.endpoint.kind === 'gemini-balance';
 	const who = isGb ? 'Gemini Balance' : 'the server';

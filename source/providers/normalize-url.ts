@@ -5,8 +5,10 @@ export type ProviderEndpoint = {
 	readonly kind: 'gemini-balance' | 'openai-compatible';
 	/** Gemini Balance: the server root (`http://host:8000`, or a reverse-proxy prefix). Others: the API base (`…/v1`). */
 	readonly root: string;
-	/** Gemini Balance only: which OpenAI-style API we talk to. */
+	/** Gemini Balance only: which of its APIs we talk to. */
 	readonly api?: GeminiBalanceApi;
+	/** Google's native generateContent API (AI Studio, Gemini Balance's `/v1beta`): key in `x-goog-api-key`, Google's model list. */
+	readonly native?: true;
 	/** What goes into `api_base_url` (the full endpoint, Claude Code Router style). */
 	readonly chatUrl: string;
 	readonly modelsUrl: string;
@@ -68,6 +70,7 @@ export function normalizeUrl(input: string, options: NormalizeOptions): UrlNorma
 
 /** Endpoint of a Gemini Balance server root on the chosen API. */
 export function geminiBalanceEndpointFor(root: string, api: GeminiBalanceApi): ProviderEndpoint {
+	if (api === 'native') return {...nativeEndpointFor(`${root}/v1beta`), kind: 'gemini-balance', root, api, healthUrl: `${root}/health`};
 	const prefix = api === 'openai' ? `${root}/openai/v1` : `${root}/v1`;
 	return {
 		kind: 'gemini-balance',
@@ -77,6 +80,14 @@ export function geminiBalanceEndpointFor(root: string, api: GeminiBalanceApi): P
 		modelsUrl: `${prefix}/models`,
 		healthUrl: `${root}/health`,
 	};
+}
+
+/**
+ * Endpoint of a native API base (`…/v1beta`). `api_base_url` gets Claude Code Router's form for its
+ * `gemini` transformer (`…/v1beta/models/`), so the file also works there.
+ */
+export function nativeEndpointFor(base: string): ProviderEndpoint {
+	return {kind: 'openai-compatible', root: base, native: true, chatUrl: `${base}/models/`, modelsUrl: `${base}/models`};
 }
 
 /** Endpoint of an OpenAI-compatible API base (`…/v1`). */
@@ -106,8 +117,9 @@ function findGeminiBalanceCut(segments: string[]): {index: number; api?: GeminiB
 		if (segment === 'v1') return {index, api: 'v1'};
 		if (segment === 'hf' && next === 'v1') return {index, api: 'v1', note: 'uses /v1 (same API as /hf/v1)'};
 		if (segment === 'openai' && next === 'v1') return {index, api: 'openai'};
-		if (segment === 'v1beta' || ((segment === 'gemini' || segment === 'vertex-express' || segment === 'upload') && next === 'v1beta')) {
-			return {index, api: 'v1', note: 'uses the OpenAI-compatible /v1 API (ccr-tui does not speak the native /v1beta API)'};
+		if (segment === 'v1beta' || (segment === 'gemini' && next === 'v1beta')) return {index, api: 'native', note: 'uses the native Gemini API (/v1beta)'};
+		if ((segment === 'vertex-express' || segment === 'upload') && next === 'v1beta') {
+			return {index, api: 'v1', note: `uses the OpenAI-compatible /v1 API (/${raw}/v1beta is not a chat API)`};
 		}
 
 		if (segment === 'static' || (isLast && GB_ADMIN_PAGES.has(segment)) || (segment === 'api' && next && GB_ADMIN_API.has(next))) {
@@ -130,6 +142,13 @@ function openAiEndpoint(origin: string, segments: string[], preset: PresetId | u
 
 	for (const tail of [['chat', 'completions'], ['completions'], ['models'], ['embeddings']]) {
 		if (dropTail(tail)) break;
+	}
+
+	// Google's native API: the base is `…/v1beta` (a pasted `…/models/gemini-x:generateContent` cut there too).
+	const beta = lower.lastIndexOf('v1beta');
+	if (beta !== -1 && (beta === lower.length - 1 || lower[beta + 1] === 'models')) {
+		if (beta < lower.length - 1) notes.push(`removed /${segments.slice(beta + 1).join('/')}`);
+		return {ok: true, endpoint: nativeEndpointFor(`${origin}/${segments.slice(0, beta + 1).join('/')}`), notes};
 	}
 
 	if (preset === 'ollama') {

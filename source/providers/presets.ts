@@ -1,11 +1,29 @@
 import type {ProfileName, Scenario} from '../config/schema.js';
 
 /** Provider kinds the add-provider wizard knows. */
-export const PRESET_IDS = ['gemini-balance', 'deepseek', 'ollama', 'openrouter', 'custom'] as const;
+export const PRESET_IDS = ['gemini-balance', 'deepseek', 'ollama', 'openrouter', 'google-ai-studio', 'custom'] as const;
 export type PresetId = (typeof PRESET_IDS)[number];
 
-/** Gemini Balance's two OpenAI-style APIs: its own translator (`/v1`) or Google's compat layer behind the pool. */
-export type GeminiBalanceApi = 'v1' | 'openai';
+/**
+ * Gemini Balance's three APIs: its own OpenAI translator (`/v1`), Google's OpenAI compat layer behind
+ * the pool (`/openai/v1`), or Gemini's native generateContent passed through (`/v1beta`).
+ */
+export const GEMINI_BALANCE_APIS = ['v1', 'openai', 'native'] as const;
+export type GeminiBalanceApi = (typeof GEMINI_BALANCE_APIS)[number];
+
+export function isGeminiBalanceApi(value: unknown): value is GeminiBalanceApi {
+	return typeof value === 'string' && (GEMINI_BALANCE_APIS as readonly string[]).includes(value);
+}
+
+/** How the wizard, the CLI and `--help` name each API, and what it is good and bad at (measured: see the README). */
+export const GEMINI_BALANCE_API_INFO: Readonly<Record<GeminiBalanceApi, {readonly label: string; readonly note: string}>> = {
+	v1: {label: '/v1', note: "Gemini Balance's own OpenAI translator: thinking shown, -search/-image models (default)"},
+	openai: {label: '/openai/v1', note: "Google's OpenAI-compatible endpoint behind the pool: ids and Gemini 3 signatures kept, no thinking shown"},
+	native: {
+		label: 'Gemini native (/v1beta)',
+		note: "Gemini's own API through the pool: thinking, Gemini 3 signatures and structured tool results kept; Gemini Balance ignores tool_choice",
+	},
+};
 
 export type ProviderPreset = {
 	readonly id: PresetId;
@@ -19,6 +37,8 @@ export type ProviderPreset = {
 	readonly urlPlaceholder: string;
 	/** Gemini Balance has its own URL rules, /health fingerprint and model suffixes. */
 	readonly kind: 'gemini-balance' | 'openai-compatible';
+	/** Speaks Google's native generateContent API (key in `x-goog-api-key`, Google's model list). */
+	readonly native?: boolean;
 	/** 'required': the wizard insists; 'optional': may stay empty; 'none': the step is skipped. */
 	readonly key: 'required' | 'optional' | 'none';
 	readonly keyLabel: string;
@@ -43,6 +63,20 @@ export const PRESETS: Readonly<Record<PresetId, ProviderPreset>> = {
 		keyLabel: 'Access token (one of ALLOWED_TOKENS, or AUTH_TOKEN)',
 		keyEnv: 'GB_TOKEN',
 		profile: 'gemini-balance',
+		defaultRoutes: ['longContext'],
+	},
+	'google-ai-studio': {
+		id: 'google-ai-studio',
+		label: 'Google AI Studio',
+		description: 'Gemini API with a free key from aistudio.google.com/apikey (native /v1beta)',
+		defaultName: 'gemini',
+		defaultUrl: 'https://generativelanguage.googleapis.com/v1beta',
+		urlPlaceholder: 'e.g. https://generativelanguage.googleapis.com/v1beta',
+		kind: 'openai-compatible',
+		native: true,
+		key: 'required',
+		keyLabel: 'Gemini API key (create one at https://aistudio.google.com/apikey)',
+		keyEnv: 'GEMINI_API_KEY',
 		defaultRoutes: ['longContext'],
 	},
 	deepseek: {
@@ -107,5 +141,6 @@ export function isPresetId(value: unknown): value is PresetId {
 
 /** Profile for a Gemini Balance provider on the chosen API. */
 export function geminiBalanceProfile(api: GeminiBalanceApi): ProfileName {
+	if (api === 'native') return 'gemini-balance-native';
 	return api === 'openai' ? 'gemini-openai' : 'gemini-balance';
 }

@@ -5,6 +5,7 @@
  * references and validates it with the config schema, exactly as the store will after the save.
  */
 import {resolveEnvRefs, type Env} from '../config/env-refs.js';
+import {GEMINI_TRANSFORMER, usesGeminiTransformer} from '../config/gemini-native.js';
 import {providerSchema, type ProfileName, type ProviderConfig, type RawConfig, type Scenario} from '../config/schema.js';
 import type {ProviderEndpoint} from './normalize-url.js';
 import {geminiBalanceProfile, PRESETS, type PresetId} from './presets.js';
@@ -21,8 +22,8 @@ export type ProviderDraft = {
 	readonly name?: string;
 	/** Extra upstream headers (values may be `$ENV` references); undefined keeps the existing ones. */
 	readonly headers?: Readonly<Record<string, string>>;
-	/** Explicit profile (edit screen); undefined: from the endpoint and preset. */
-	readonly profile?: ProfileName;
+	/** Explicit profile (edit screen); null: none written (the proxy detects it); undefined: from the endpoint and preset. */
+	readonly profile?: ProfileName | null;
 	/**
 	 * Wizards and `add-gemini-balance` merge into an existing provider: its keys and models are kept
 	 * and the draft's added, except the models the user saw and unticked. Without it (the edit
@@ -62,13 +63,31 @@ export function providerFromDraft(draft: ProviderDraft, name: string, models: re
 		else delete provider['headers'];
 	}
 
-	const profile = draft.profile ?? draftProfile(draft);
+	const profile = draft.profile === undefined ? draftProfile(draft) : draft.profile;
 	if (profile) provider['profile'] = profile;
+	else if (draft.profile === null) delete provider['profile'];
+	if (draft.endpoint.native) {
+		// Native is said the way Claude Code Router says it (so the file works there too); an older
+		// profile (a /v1 one) would override it here.
+		if (!profile && provider['profile'] !== 'gemini-native') delete provider['profile'];
+		provider['transformer'] = withGeminiTransformer(existing?.['transformer']);
+	}
+
 	return provider;
 }
 
+/** The existing transformer spec with `gemini` in its provider-level `use` (other entries and model-level chains kept). */
+function withGeminiTransformer(existing: unknown): RawConfig {
+	const spec: RawConfig = existing && typeof existing === 'object' && !Array.isArray(existing) ? {...(existing as RawConfig)} : {};
+	const use = Array.isArray(spec['use']) ? spec['use'] : [];
+	spec['use'] = usesGeminiTransformer(spec) ? [...use] : [GEMINI_TRANSFORMER, ...use];
+	return spec;
+}
+
 function draftProfile(draft: ProviderDraft): ProfileName | undefined {
-	return draft.endpoint.kind === 'gemini-balance' ? geminiBalanceProfile(draft.endpoint.api ?? 'v1') : PRESETS[draft.preset].profile;
+	if (draft.endpoint.kind === 'gemini-balance') return geminiBalanceProfile(draft.endpoint.api ?? 'v1');
+	// Google's own native API is what `transformer: gemini` means without a profile.
+	return draft.endpoint.native ? undefined : PRESETS[draft.preset].profile;
 }
 
 /** The raw provider as the proxy will see it: `$ENV` resolved, schema defaults applied. Throws on an invalid one. */

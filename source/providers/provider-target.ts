@@ -1,6 +1,8 @@
 import type {ProviderConfig} from '../config/schema.js';
 import {envRefName} from '../config/env-refs.js';
-import {normalizeUrl, openAiEndpointFor, type ProviderEndpoint} from './normalize-url.js';
+import {speaksGeminiNative} from '../config/gemini-native.js';
+import {geminiBalanceEndpointFor, nativeEndpointFor, normalizeUrl, openAiEndpointFor, type ProviderEndpoint} from './normalize-url.js';
+import type {GeminiBalanceApi} from './presets.js';
 
 /** Everything the checks need to talk to one provider. */
 export type ProbeTarget = {
@@ -20,10 +22,19 @@ export type ProbeTarget = {
 
 const GEMINI_BALANCE_NAME = /gemini[-_ ]?balance/i;
 
-/** Gemini Balance either by explicit profile or by a Claude Code Router-era name. */
+/**
+ * Gemini Balance either by explicit profile or by a Claude Code Router-era name (a `transformer:
+ * gemini` provider named so is its native API).
+ */
 export function isGeminiBalanceProvider(provider: ProviderConfig): boolean {
-	if (provider.profile === 'gemini-balance' || provider.profile === 'gemini-openai') return true;
-	return provider.profile === undefined && GEMINI_BALANCE_NAME.test(provider.name);
+	if (provider.profile === 'gemini-balance' || provider.profile === 'gemini-openai' || provider.profile === 'gemini-balance-native') return true;
+	return (provider.profile === undefined || provider.profile === 'gemini-native') && GEMINI_BALANCE_NAME.test(provider.name);
+}
+
+/** Which of Gemini Balance's APIs a provider uses. */
+export function geminiBalanceApiOf(provider: ProviderConfig): GeminiBalanceApi {
+	if (speaksGeminiNative(provider)) return 'native';
+	return provider.profile === 'gemini-openai' || /\/openai\/v1(\/|$)/.test(provider.api_base_url) ? 'openai' : 'v1';
 }
 
 export function targetForProvider(provider: ProviderConfig): ProbeTarget {
@@ -46,9 +57,18 @@ export function targetForProvider(provider: ProviderConfig): ProbeTarget {
 
 function endpointForProvider(provider: ProviderConfig): ProviderEndpoint {
 	if (isGeminiBalanceProvider(provider)) {
-		const api = provider.profile === 'gemini-openai' || /\/openai\/v1(\/|$)/.test(provider.api_base_url) ? 'openai' : 'v1';
+		const api = geminiBalanceApiOf(provider);
 		const normalized = normalizeUrl(provider.api_base_url, {kind: 'gemini-balance', api});
-		if (normalized.ok) return normalized.endpoint;
+		// The URL decides the API, except for native: a transformer or profile says so whatever the path.
+		if (normalized.ok) return api === 'native' ? geminiBalanceEndpointFor(normalized.endpoint.root, 'native') : normalized.endpoint;
+	}
+
+	if (speaksGeminiNative(provider)) {
+		const normalized = normalizeUrl(provider.api_base_url, {kind: 'openai-compatible'});
+		if (normalized.ok && normalized.endpoint.native) return normalized.endpoint;
+		// `transformer: gemini` on another path (a bare host, `/v1`): the proxy posts under it, adding `/v1beta` to a bare one.
+		const base = provider.api_base_url.replace(/\/+$/, '').replace(/\/models$/, '');
+		return nativeEndpointFor(/\/v1(beta|alpha)?$/.test(base) ? base : `${base}/v1beta`);
 	}
 
 	const normalized = normalizeUrl(provider.api_base_url, {kind: 'openai-compatible'});

@@ -1,4 +1,5 @@
-import {describeFailure, RequestFailedError, timedRequest, type HttpFetch, type RequestFailure} from './http.js';
+import {RequestFailedError, timedRequest, type HttpFetch, type RequestFailure} from './http.js';
+import {describeFailure} from './network-words.js';
 import {isHealthyFingerprint} from './gemini-balance.js';
 import type {ProviderEndpoint} from './normalize-url.js';
 import type {StepOutcome} from './test-step.js';
@@ -16,6 +17,7 @@ const REACH_TIMEOUT_MS = 5000;
  * Step 1. Gemini Balance: unauthenticated `GET /health`, which also fingerprints the server and
  * exposes admin-UI URLs (they redirect to the login page). Others: any HTTP answer from the base.
  */
+// Over 60 lines: the outcomes of one request, each with its own hint.
 export async function checkReachability(endpoint: ProviderEndpoint, options: CheckOptions = {}): Promise<StepOutcome> {
 	const timeoutMs = Math.min(REACH_TIMEOUT_MS, options.timeoutMs ?? REACH_TIMEOUT_MS);
 	const isGb = endpoint.kind === 'gemini-balance';

@@ -51,8 +51,9 @@ export function planProviderSave(config: Config, draft: ProviderDraft, editIndex
 		return {name, mode: 'update', index: sameServer, reason: `updates provider "${name}" (same server)`, models};
 	}
 
-	// The two Gemini Balance flavours can live side by side: the OpenAI one gets its own name.
-	const base = draft.endpoint.kind === 'gemini-balance' && draft.endpoint.api === 'openai' ? `${PRESETS[draft.preset].defaultName}-openai` : PRESETS[draft.preset].defaultName;
+	// Gemini Balance's APIs can live side by side: the /openai/v1 and native ones get their own names.
+	const api = draft.endpoint.kind === 'gemini-balance' ? (draft.endpoint.api ?? 'v1') : 'v1';
+	const base = api === 'v1' ? PRESETS[draft.preset].defaultName : `${PRESETS[draft.preset].defaultName}-${api}`;
 	const taken = new Set(providers.map(provider => provider.name.toLowerCase()));
 	let name = base;
 	for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${base}-${n}`;
@@ -84,7 +85,7 @@ export function previewProviderSave(snapshot: Pick<ConfigSnapshot, 'config' | 'r
 	const plan = merged === draft ? first : planProviderSave(snapshot.config, merged, editIndex);
 	const provider = providerFromDraft(merged, plan.name, plan.models, existing);
 	const diff = diffProvider(existing, provider);
-	const impact = existing ? routeImpact(snapshot.raw, String(existing['name']), plan.models, diff.modelsRemoved) : {routes: [], fallbacks: []};
+	const impact = existing ? unlessRouted(routeImpact(snapshot.raw, String(existing['name']), plan.models, diff.modelsRemoved), draft) : {routes: [], fallbacks: []};
 	return {plan, provider, diff, impact};
 }
 
@@ -111,7 +112,7 @@ export function saveProvider(store: ConfigStore, draft: ProviderDraft, options: 
 		const existing = plan.index === undefined ? undefined : list[plan.index];
 		list[plan.index ?? list.length] = provider;
 		raw[key] = list;
-		if (existing) applyRouteFix(raw, routeImpact(raw, String(existing['name']), plan.models, preview.diff.modelsRemoved), options.routeFix ?? {kind: 'keep'});
+		if (existing) applyRouteFix(raw, unlessRouted(routeImpact(raw, String(existing['name']), plan.models, preview.diff.modelsRemoved), draft), options.routeFix ?? {kind: 'keep'});
 		const router = {...(raw['Router'] as RawConfig | undefined)};
 		for (const [scenario, model] of Object.entries(draft.routes)) {
 			if (model) router[scenario] = `${plan.name},${model}`;
@@ -123,6 +124,11 @@ export function saveProvider(store: ConfigStore, draft: ProviderDraft, options: 
 	return {...preview, snapshot: result.snapshot, notice: result.notice};
 }
 
+/** A route the draft points anew (a wizard's routes step) is not left pointing at a removed model. */
+function unlessRouted(impact: RouteImpact, draft: ProviderDraft): RouteImpact {
+	return {...impact, routes: impact.routes.filter(scenario => !draft.routes[scenario])};
+}
+
 /** What deleting a provider changes: the diff and the routes and fallbacks that point at it. */
 export function previewProviderDelete(snapshot: Pick<ConfigSnapshot, 'raw'>, index: number): {diff: ProviderDiff; impact: RouteImpact} | undefined {
 	const existing = providerList(snapshot.raw)[index];
@@ -130,9 +136,12 @@ export function previewProviderDelete(snapshot: Pick<ConfigSnapshot, 'raw'>, ind
 	return {diff: diffProvider(existing, undefined), impact: routeImpact(snapshot.raw, String(existing['name']), undefined)};
 }
 
-/** Remove a provider; routes pointing at it follow `routeFix`, fallback entries to it are dropped. */
-export function deleteProvider(store: ConfigStore, index: number, routeFix: RouteFix): ConfigSnapshot {
-	return store.update(raw => {
+/**
+ * Remove a provider; routes pointing at it follow `routeFix`, fallback entries to it are dropped.
+ * `notice` is set when the file's formatting could not be kept.
+ */
+export function deleteProvider(store: ConfigStore, index: number, routeFix: RouteFix): {snapshot: ConfigSnapshot; notice?: string} {
+	return store.save(raw => {
 		const list = [...providerList(raw)];
 		const existing = list[index];
 		if (!existing) throw new Error('that provider is no longer in the config');

@@ -1,5 +1,5 @@
 /** One line of a connection test, as the UI and `ccr-tui test` show it. */
-export type StepStatus = 'running' | 'pass' | 'warn' | 'fail';
+type StepStatus = 'running' | 'pass' | 'warn' | 'fail';
 
 export type TestStep = {
 	/** Stable id: 'reach' | 'models' | 'model' | 'completion'. */

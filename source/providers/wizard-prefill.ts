@@ -1,7 +1,8 @@
 import {parseRouteTarget, SCENARIOS, type Config, type ProviderConfig, type RawConfig, type Scenario} from '../config/schema.js';
 import {normalizeUrl} from './normalize-url.js';
 import {PRESETS, type GeminiBalanceApi, type PresetId} from './presets.js';
-import {isGeminiBalanceProvider} from './provider-target.js';
+import {geminiBalanceApiOf, isGeminiBalanceProvider} from './provider-target.js';
+import {speaksGeminiNative} from '../config/gemini-native.js';
 import type {WizardPrefill} from './wizard-state.js';
 
 /**
@@ -9,10 +10,13 @@ import type {WizardPrefill} from './wizard-state.js';
  * provider): its URL, its key as written (a `$ENV` reference stays one), models and routes.
  */
 export function prefillFromConfig(config: Config, raw: RawConfig, preset: PresetId, api?: GeminiBalanceApi): WizardPrefill {
-	const matches = (provider: ProviderConfig) =>
-		preset === 'gemini-balance' ? isGeminiBalanceProvider(provider) : preset !== 'custom' && provider.profile === PRESETS[preset].profile;
+	const matches = (provider: ProviderConfig) => {
+		if (preset === 'gemini-balance') return isGeminiBalanceProvider(provider);
+		if (PRESETS[preset].native) return speaksGeminiNative(provider) && !isGeminiBalanceProvider(provider);
+		return preset !== 'custom' && provider.profile === PRESETS[preset].profile;
+	};
 	// Asked for one Gemini Balance flavour: start from that one (the other is a separate provider).
-	const flavoured = api ? config.Providers.findIndex(provider => matches(provider) && flavourOf(provider) === api) : -1;
+	const flavoured = api ? config.Providers.findIndex(provider => matches(provider) && geminiBalanceApiOf(provider) === api) : -1;
 	const any = config.Providers.findIndex(matches);
 	const index = api ? flavoured : any;
 	// The other flavour of the same server still tells where the server is.
@@ -30,14 +34,10 @@ export function prefillFromConfig(config: Config, raw: RawConfig, preset: Preset
 	return {
 		url: provider.api_base_url,
 		token: preset === 'ollama' ? undefined : token,
-		api: flavourOf(provider),
+		api: geminiBalanceApiOf(provider),
 		models: provider.models,
 		routes,
 	};
-}
-
-function flavourOf(provider: ProviderConfig): GeminiBalanceApi {
-	return provider.profile === 'gemini-openai' || /\/openai\/v1(\/|$)/.test(provider.api_base_url) ? 'openai' : 'v1';
 }
 
 function serverRoot(url: string): string {

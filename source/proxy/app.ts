@@ -21,10 +21,10 @@ import {InFlight} from './in-flight.js';
 import {KeyPools} from './key-pool.js';
 import type {ProxyServices} from './messages-handler.js';
 import {readJsonBody} from './request-body.js';
-import {errorBody, errorResponse, jsonResponse, newRequestId} from './responses.js';
+import {errorResponse, jsonResponse, newRequestId} from './responses.js';
+import {clientError} from './translate/errors.js';
 import {resolveTimings, type ProxyTimings} from './timings.js';
 import {ThoughtSignatureCache} from './translate/thought-signatures.js';
-import type {AnthropicRequest} from './translate/types.js';
 
 /**
  * The request-handling modules (validation, translation, upstream calls: about 40 files) are
@@ -63,6 +63,7 @@ export type ProxyAppDeps = {
 	readonly sessions?: SessionIndex;
 };
 
+// Over 60 lines: the route table: each handler is a few lines over the shared services.
 export function createProxyApp(deps: ProxyAppDeps): H3 {
 	const timings = resolveTimings(deps.timings);
 	const startedAt = timings.now();
@@ -78,6 +79,8 @@ export function createProxyApp(deps: ProxyAppDeps): H3 {
 		dialects: {signatures: new ThoughtSignatureCache()},
 		listen: deps.listen ?? (() => ({host: '127.0.0.1', port: 0})),
 	};
+	// A provider edit resets its pool at once, not at its next request (the panel shows the reset).
+	deps.store.subscribe(() => services.pools.sync(deps.store.getSnapshot().config.Providers));
 	let messagesHandler: ((event: H3Event) => Promise<Response>) | undefined;
 	const messages = async (event: H3Event): Promise<Response> => {
 		messagesHandler ??= (await loadHandlers()).createMessagesHandler(services);
@@ -88,7 +91,7 @@ export function createProxyApp(deps: ProxyAppDeps): H3 {
 	const guard = (event: H3Event): Response | undefined => {
 		const rejection = checkAuth({headers: event.req.headers}, services.store.getSnapshot().config, services.listen());
 		if (!rejection) return undefined;
-		return errorResponse(rejection.status, errorBody(rejection.type as Parameters<typeof errorBody>[0], rejection.message), newRequestId());
+		return errorResponse(clientError(rejection.status, rejection.type, rejection.message), newRequestId());
 	};
 
 	const countTokens = async (event: H3Event): Promise<Response> => {
@@ -96,11 +99,11 @@ export function createProxyApp(deps: ProxyAppDeps): H3 {
 		if (denied) return denied;
 		const id = newRequestId();
 		const body = await readJsonBody(event);
-		if (!body.ok) return errorResponse(body.status, errorBody(body.type, body.message), id);
+		if (!body.ok) return errorResponse(clientError(body.status, body.type, body.message), id);
 		const {validateCountTokensRequest, estimateInputTokens} = await loadHandlers();
 		const validated = validateCountTokensRequest(body.json);
-		if (!validated.ok) return errorResponse(400, errorBody('invalid_request_error', validated.message), id);
-		return jsonResponse(200, {input_tokens: estimateInputTokens(validated.request as unknown as AnthropicRequest)}, id);
+		if (!validated.ok) return errorResponse(clientError(400, 'invalid_request_error', validated.message), id);
+		return jsonResponse(200, {input_tokens: estimateInputTokens(validated.request)}, id);
 	};
 
 	const models = (event: H3Event): Response => {
@@ -132,14 +135,13 @@ export function createProxyApp(deps: ProxyAppDeps): H3 {
 
 	const notFound = (event: H3Event): Response =>
 		errorResponse(
-			404,
-			errorBody('not_found_error', `${event.req.method} ${new URL(event.req.url).pathname} is not an endpoint of ccr-tui (it serves POST /v1/messages)`),
+			clientError(404, 'not_found_error', `${event.req.method} ${new URL(event.req.url).pathname} is not an endpoint of ccr-tui (it serves POST /v1/messages)`),
 			newRequestId(),
 		);
 
 	const app = new H3({
 		silent: true,
-		onError: error => errorResponse(500, errorBody('api_error', `internal error in ccr-tui: ${error instanceof Error ? error.message : String(error)}`), newRequestId()),
+		onError: error => errorResponse(clientError(500, 'api_error', `internal error in ccr-tui: ${error instanceof Error ? error.message : String(error)}`), newRequestId()),
 	});
 	for (const prefix of ['/v1', '/v1/v1']) {
 		app.post(`${prefix}/messages`, messages);

@@ -2,12 +2,13 @@ import {createHash, timingSafeEqual} from 'node:crypto';
 import net from 'node:net';
 import {unresolvedRefs} from '../config/env-refs.js';
 import type {Config} from '../config/schema.js';
+import type {AnthropicErrorType} from './translate/types.js';
 
 /** Off loopback the APIKEY is all that stands between the network and the user's provider keys. */
-export const MIN_NETWORK_APIKEY_LENGTH = 16;
+const MIN_NETWORK_APIKEY_LENGTH = 16;
 
 /** Why the proxy refused a request before routing it; the caller turns it into an Anthropic error body. */
-export type ProxyRejection = {status: number; type: string; message: string};
+export type ProxyRejection = {status: number; type: AnthropicErrorType; message: string};
 
 /**
  * Gate for `/v1/*` requests (the caller decides which paths are public, e.g. `/` and `/health`).
@@ -71,7 +72,7 @@ export function checkAuth(request: {headers: Headers}, config: Config, listen: {
  * The proxy's own key. A `$VAR` reference to an unset variable is kept literally by the resolver:
  * taken as the key it would be a password anyone can guess, so it counts as no key at all.
  */
-export function proxyApiKey(config: Config): {key?: string; unresolved?: string} {
+function proxyApiKey(config: Config): {key?: string; unresolved?: string} {
 	const value = config.APIKEY;
 	if (!value) return {};
 	const missing = unresolvedRefs(value);

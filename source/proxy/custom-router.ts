@@ -11,6 +11,7 @@ import {pathToFileURL} from 'node:url';
 import type {ActivityBus} from '../activity/bus.js';
 import {parseRouteTarget, type Config} from '../config/schema.js';
 import {homeDir} from '../config/paths.js';
+import {formatSeconds} from '../text/format.js';
 
 type RouterFunction = (request: unknown, config: unknown, context?: unknown) => unknown;
 
@@ -52,7 +53,7 @@ export class CustomRouter {
 			answer = await Promise.race([
 				Promise.resolve(fn(input, config, {})),
 				new Promise((_resolve, reject) => {
-					timer = setTimeout(() => reject(new Error(`no answer within ${this.#timeoutMs} ms`)), this.#timeoutMs);
+					timer = setTimeout(() => reject(new Error(`no answer within ${formatSeconds(this.#timeoutMs)}`)), this.#timeoutMs);
 				}),
 			]);
 		} catch (error) {

@@ -36,7 +36,7 @@ export function requestEffort(request: EffortRequest): Effort | undefined {
  * (4,000 tokens) is medium, "think hard"/"megathink" (10,000) high, "ultrathink" (31,999) xhigh.
  * No budget maps to `max`: a budget is a ceiling, and `max` is only ever a deliberate `--effort max`.
  */
-export function budgetEffort(budget: number): Effort {
+function budgetEffort(budget: number): Effort {
 	if (budget <= 1024) return 'low';
 	if (budget <= 8192) return 'medium';
 	if (budget <= 24_576) return 'high';

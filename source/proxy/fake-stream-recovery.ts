@@ -37,7 +37,7 @@ export const FAKE_STREAM_NOTICE = (provider: string): string =>
 type Choice = {finish_reason?: unknown; delta?: {content?: unknown; reasoning_content?: unknown; tool_calls?: unknown}};
 
 /** The fingerprint: one finished chunk with a thought, no answer text and no tool call. */
-export function isLostAnswerChunk(choice: Choice): boolean {
+function isLostAnswerChunk(choice: Choice): boolean {
 	const delta = choice.delta ?? {};
 	const reasoning = typeof delta.reasoning_content === 'string' && delta.reasoning_content !== '';
 	const content = typeof delta.content === 'string' ? delta.content : '';
@@ -50,7 +50,7 @@ export function isLostAnswerChunk(choice: Choice): boolean {
  * skipped), then puts every byte read back, so the relay sees the stream untouched (a stream that
  * ended meanwhile is replaced by one replaying the bytes). `lost` when that chunk is the fingerprint.
  */
-export function peekFirstChoice<B extends Readable>(body: B): Promise<{verdict: 'lost' | 'ok'; body: B}> {
+export function peekFirstChoice(body: Readable): Promise<{verdict: 'lost' | 'ok'; body: Readable}> {
 	return new Promise(resolve => {
 		const chunks: Buffer[] = [];
 		let size = 0;
@@ -61,7 +61,7 @@ export function peekFirstChoice<B extends Readable>(body: B): Promise<{verdict: 
 			body.off('data', onData);
 			body.off('end', onEnd);
 			body.off('error', onEnd);
-			if (ended) return resolve({verdict, body: Readable.from(chunks) as unknown as B});
+			if (ended) return resolve({verdict, body: Readable.from(chunks)});
 			body.pause();
 			if (chunks.length > 0) body.unshift(Buffer.concat(chunks));
 			resolve({verdict, body});

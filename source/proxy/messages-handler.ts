@@ -19,7 +19,7 @@ import type {KeyPools} from './key-pool.js';
 import {readJsonBody} from './request-body.js';
 import {RequestLifecycle} from './request-lifecycle.js';
 import {RequestReporter} from './request-reporter.js';
-import {errorBody, errorResponse, newRequestId} from './responses.js';
+import {errorResponse, newRequestId} from './responses.js';
 import {resolveTarget, routeRequest} from './router.js';
 import {searchModelFor} from './search-model.js';
 import {claudeSessionId} from './session.js';
@@ -28,7 +28,8 @@ import type {ProxyTimings} from './timings.js';
 import {resolveProfile} from './translate/resolve-profile.js';
 import {estimateInputTokens, quickEstimateInputTokens} from './translate/tokens.js';
 import type {AnthropicErrorType, AnthropicRequest} from './translate/types.js';
-import {type CallTarget, callUpstream, clientError, SHUTTING_DOWN, type UpstreamAnswer} from './upstream-call.js';
+import {clientError} from './translate/errors.js';
+import {type CallTarget, callUpstream, SHUTTING_DOWN, type UpstreamAnswer} from './upstream-call.js';
 import {buildTargets, type Prepared, prepareFor} from './upstream-request.js';
 import {apiHost} from './upstream-url.js';
 import {validateMessagesRequest} from './validate-request.js';
@@ -91,7 +92,7 @@ function refuse(
 ): Refused {
 	const {headers = {}, requestedModel = '', sessionId} = extra;
 	reporter.refused(status, type, message, {requestedModel, ...(sessionId ? {sessionId} : {})});
-	return {refused: errorResponse(status, errorBody(type, message), reporter.id, headers)};
+	return {refused: errorResponse(clientError(status, type, message, headers), reporter.id)};
 }
 
 /** Shutdown, auth, body and validation. */
@@ -101,7 +102,7 @@ async function admit(event: H3Event, services: ProxyServices, config: Config, re
 	}
 
 	const rejection = checkAuth({headers: event.req.headers}, config, services.listen());
-	if (rejection) return refuse(reporter, rejection.status, rejection.type as AnthropicErrorType, rejection.message);
+	if (rejection) return refuse(reporter, rejection.status, rejection.type, rejection.message);
 	const body = await readJsonBody(event);
 	if (!body.ok) return refuse(reporter, body.status, body.type, body.message);
 	await yieldIfLarge(body.text.length);
@@ -173,6 +174,7 @@ async function customChoice(router: CustomRouter, request: AnthropicRequest, con
 }
 
 /** The retry loop over the targets, then the responder that fits the answer. */
+// Over 60 lines: the answer decision over one call’s result (fake-stream replay, refusal memo, stream or whole).
 async function answer(
 	event: H3Event,
 	services: ProxyServices,

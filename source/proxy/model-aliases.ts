@@ -6,9 +6,9 @@ import type {Config} from '../config/schema.js';
  * such an id back. The alias drops a provider name the model id already starts with
  * (`deepseek,deepseek-chat` → `claude-ccr-deepseek-chat`).
  */
-export const DISCOVERY_PREFIX = 'claude-ccr-';
+const DISCOVERY_PREFIX = 'claude-ccr-';
 
-export function discoveryAlias(provider: string, model: string): string {
+function discoveryAlias(provider: string, model: string): string {
 	const redundant = model.toLowerCase().startsWith(`${provider.toLowerCase()}-`);
 	return `${DISCOVERY_PREFIX}${redundant ? model : `${provider}-${model}`}`;
 }

@@ -9,10 +9,10 @@
  */
 import {createHash} from 'node:crypto';
 import {isGeminiBalanceProfile, type Profile} from './translate/profiles.js';
-import type {ClientError} from './upstream-call.js';
+import type {ClientError} from './translate/errors.js';
 
 /** Long enough for Claude Code's resends (immediate), short enough for a user's own retry after a fix. */
-export const REFUSAL_TTL_MS = 30_000;
+const REFUSAL_TTL_MS = 30_000;
 
 /**
  * Only in front of Gemini Balance, where every resend costs up to MAX_RETRIES key failures; a

@@ -9,7 +9,7 @@ import type {InFlight} from './in-flight.js';
 import type {RequestReporter} from './request-reporter.js';
 import {errorResponse} from './responses.js';
 import type {AnthropicUsage} from './translate/types.js';
-import type {ClientError} from './upstream-call.js';
+import type {ClientError} from './translate/errors.js';
 
 export class RequestLifecycle {
 	readonly reporter: RequestReporter;
@@ -40,7 +40,7 @@ export class RequestLifecycle {
 	fail(error: ClientError): Response {
 		this.reporter.failed(error.status, error.body.error.type, error.body.error.message);
 		this.done();
-		return errorResponse(error.status, error.body, this.reporter.id, error.headers);
+		return errorResponse(error, this.reporter.id);
 	}
 
 	cancelled(usage?: AnthropicUsage): Response {

@@ -1,7 +1,7 @@
 /** Response builders shared by the handlers: Anthropic-shaped errors and JSON with a request id. */
 import {h3Response} from './h3-adapter.js';
 import {randomBase62} from './translate/ids.js';
-import type {AnthropicErrorBody} from './translate/types.js';
+import type {ClientError} from './translate/errors.js';
 
 export function newRequestId(): string {
 	return `req_${randomBase62()}`;
@@ -18,11 +18,6 @@ export function jsonResponse(status: number, body: unknown, requestId: string, h
 }
 
 /** `{"type":"error","error":{type,message},"request_id"}` with the request id header too. */
-export function errorResponse(status: number, body: AnthropicErrorBody, requestId: string, headers: Record<string, string> = {}): Response {
-	return jsonResponse(status, {...body, request_id: requestId}, requestId, headers);
-}
-
-/** Build an error body without the translation module (kept tiny; same shape as `anthropicError`). */
-export function errorBody(type: AnthropicErrorBody['error']['type'], message: string): AnthropicErrorBody {
-	return {type: 'error', error: {type, message}};
+export function errorResponse(error: ClientError, requestId: string): Response {
+	return jsonResponse(error.status, {...error.body, request_id: requestId}, requestId, error.headers);
 }

@@ -3,7 +3,6 @@
  * to the next fallback? give up?) and how long to wait. The loop itself is in upstream-call.ts.
  */
 import type {ProviderConfig} from '../config/schema.js';
-import {networkWords} from '../providers/network-words.js';
 import {DEFAULT_MAX_RETRIES, type ProxyTimings} from './timings.js';
 
 /** Why one attempt did not produce an answer. */
@@ -69,35 +68,6 @@ export function parseRetryAfter(headers: Record<string, string | string[] | unde
 	if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
 	const date = Date.parse(value);
 	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-/** Short words for the activity log: `http 429`, `connection refused`, `timeout (first byte)`. */
-export function describeFailure(failure: AttemptFailure): string {
-	switch (failure.kind) {
-		case 'http': {
-			return `http ${failure.status}`;
-		}
-
-		case 'network': {
-			return networkWords(failure.code);
-		}
-
-		case 'connect-timeout': {
-			return 'timeout (connect)';
-		}
-
-		case 'first-byte-timeout': {
-			return 'timeout (first byte)';
-		}
-
-		case 'shutdown': {
-			return 'shutting down';
-		}
-
-		case 'deadline': {
-			return 'timeout (API_TIMEOUT_MS)';
-		}
-	}
 }
 
 function first(value: string | string[] | undefined): string | undefined {

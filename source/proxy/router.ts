@@ -20,6 +20,7 @@
  *
  * The subagent tag is always stripped from the request that goes upstream, whichever rule wins.
  */
+import {formatInteger} from '../text/format.js';
 import type {RouteScenario} from '../activity/events.js';
 import {parseRouteTarget, SCENARIOS, thinkEffortOf, type Config, type ProviderConfig, type Scenario} from '../config/schema.js';
 import {effortAtLeast, requestEffort} from './effort.js';
@@ -78,6 +79,7 @@ export function routeRequest<T extends RoutableRequest>(request: T, config: Conf
 	return searchOn(decision, options, search);
 }
 
+// Over 60 lines: the routing rules in their fixed order, one branch per rule.
 function routeByRules<T extends RoutableRequest>(request: T, config: Config, options: RouteOptions, search: WebSearchTool | undefined): RouteDecision<T> | {error: RouteError} {
 	const router = config.Router;
 	const tagged = extractSubagentTag(request);
@@ -126,7 +128,13 @@ function routeByRules<T extends RoutableRequest>(request: T, config: Config, opt
 		const tokens = options.estimateTokens();
 		const threshold = router.longContextThreshold;
 		if (tokens > threshold) {
-			return pick(router.longContext, 'longContext', 'longContext', `input ~${formatCount(tokens)} tokens > longContextThreshold ${formatCount(threshold)}`, 'Router.longContext');
+			return pick(
+				router.longContext,
+				'longContext',
+				'longContext',
+				`input ~${formatInteger(tokens)} tokens > longContextThreshold ${formatInteger(threshold)}`,
+				'Router.longContext',
+			);
 		}
 	}
 
@@ -167,7 +175,7 @@ function routeByRules<T extends RoutableRequest>(request: T, config: Config, opt
 type WebSearchTool = {readonly type: string};
 
 /** Anthropic's web search server tool (`web_search_20250305`, …), when the request carries it. */
-export function webSearchTool(request: RoutableRequest): WebSearchTool | undefined {
+function webSearchTool(request: RoutableRequest): WebSearchTool | undefined {
 	const tool = request.tools?.find(item => typeof item.type === 'string' && item.type.startsWith('web_search'));
 	return tool ? {type: tool.type!} : undefined;
 }
@@ -199,7 +207,7 @@ function searchOn<T extends RoutableRequest>(decision: RouteDecision<T>, options
 
 function budgetNote(request: RoutableRequest): string {
 	const thinking = request.thinking;
-	return thinking?.type === 'enabled' && Number(thinking['budget_tokens']) > 0 ? ` (thinking budget ${formatCount(Number(thinking['budget_tokens']))})` : '';
+	return thinking?.type === 'enabled' && Number(thinking['budget_tokens']) > 0 ? ` (thinking budget ${formatInteger(Number(thinking['budget_tokens']))})` : '';
 }
 
 function firstUsableFallback(config: Config, scenario: Scenario): {entry: string; target: {provider: ProviderConfig; model: string}} | undefined {
@@ -312,8 +320,4 @@ export function lastUserTurnHasImage(request: RoutableRequest): boolean {
 
 function providerList(config: Config): string {
 	return config.Providers.map(provider => provider.name).join(', ');
-}
-
-function formatCount(value: number): string {
-	return value.toLocaleString('en-US');
 }

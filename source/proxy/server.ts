@@ -23,7 +23,8 @@ import {createProxyApp, loadHandlers} from './app.js';
 import {assertSafeBind} from './auth.js';
 import {UpstreamDispatchers, type ProxyEnv} from './dispatcher.js';
 import {InFlight} from './in-flight.js';
-import {KeyPools, providerKeys} from './key-pool.js';
+import {KeyPools} from './key-pool.js';
+import {providerKeys} from '../config/provider-keys.js';
 import {resolveTimings, type ProxyTimings} from './timings.js';
 import {undici} from './undici.js';
 import {TimeoutReason} from './timeout-reason.js';
@@ -62,6 +63,7 @@ export type ProxyServer = {
 	close(): Promise<void>;
 };
 
+// Over 60 lines: the server assembly and its close(), which share the sockets and timers.
 export async function startProxy(options: StartProxyOptions): Promise<ProxyServer> {
 	const {config} = options.store.getSnapshot();
 	const host = options.host ?? config.HOST ?? DEFAULT_HOST;

@@ -63,7 +63,7 @@ export function resolveTimings(overrides: Partial<ProxyTimings> = {}): ProxyTimi
 }
 
 /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
-export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
 	return new Promise((resolve, reject) => {
 		if (signal.aborted) {
 			reject(signal.reason);

@@ -3,31 +3,22 @@
  * provider's key pool and retry budget, until an upstream answers with 2xx headers. Everything
  * here happens before the first byte reaches the client, which is what makes retrying safe.
  */
+import {formatSeconds} from '../text/format.js';
 import {isEnvRef} from '../config/env-refs.js';
-import {networkWords} from '../providers/network-words.js';
+import {describeFailure, networkWords} from '../providers/network-words.js';
 import type {IncomingHttpHeaders} from 'node:http';
+import type {Readable} from 'node:stream';
 import type {Dispatcher} from 'undici';
 import {TimeoutReason} from './timeout-reason.js';
 import {yieldIfLarge} from './yield-turn.js';
 import {undici} from './undici.js';
 import type {AttemptOutcome} from '../activity/events.js';
 import type {ProviderConfig} from '../config/schema.js';
-import {anthropicError} from './translate/errors.js';
-import type {AnthropicErrorBody} from './translate/types.js';
+import {type ClientError, clientError, TranslationError} from './translate/errors.js';
 import type {ErrorMapper, KeyHeader} from './dialects/dialect.js';
 import type {KeyPools} from './key-pool.js';
-import {providerKeys} from './key-pool.js';
-import {
-	allowsFallback,
-	describeFailure,
-	isOpaqueGeminiBalanceError,
-	isRetryable,
-	OPAQUE_GB_MESSAGE,
-	maxRetriesFor,
-	parseRetryAfter,
-	retryDelayMs,
-	type AttemptFailure,
-} from './retry-policy.js';
+import {providerKeys} from '../config/provider-keys.js';
+import {allowsFallback, isOpaqueGeminiBalanceError, isRetryable, OPAQUE_GB_MESSAGE, maxRetriesFor, parseRetryAfter, retryDelayMs, type AttemptFailure} from './retry-policy.js';
 import type {ProxyTimings} from './timings.js';
 
 export type CallTarget = {readonly provider: ProviderConfig; readonly model: string};
@@ -49,15 +40,13 @@ export type PreparedRequest = {
 	readonly upstreamStream?: boolean;
 };
 
-/** An error the client will see: Anthropic body, status and the headers to send with it. */
-export type ClientError = {readonly status: number; readonly body: AnthropicErrorBody; readonly headers: Record<string, string>};
-
 export type UpstreamAnswer<P extends PreparedRequest = PreparedRequest> = {
 	readonly target: CallTarget;
 	readonly prepared: P;
 	readonly status: number;
 	readonly headers: IncomingHttpHeaders;
-	readonly body: Dispatcher.ResponseData['body'];
+	/** undici's body, or a replay of its first bytes (fake-stream-recovery): read as a plain stream. */
+	readonly body: Readable;
 	/** Aborts this upstream request (client gone, idle timeout, post-finish grace). */
 	readonly abort: (reason?: unknown) => void;
 	/** Signal of the upstream request (aborted with the reason given to abort()). */
@@ -71,7 +60,7 @@ export type UpstreamAnswer<P extends PreparedRequest = PreparedRequest> = {
 export type CallContext<P extends PreparedRequest> = {
 	readonly id: string;
 	readonly targets: readonly CallTarget[];
-	/** Translate the request for a target; may throw a ClientError-carrying error (see PrepareError). */
+	/** Translate the request for a target; may throw a TranslationError, which carries the client's error. */
 	readonly prepare: (target: CallTarget) => P;
 	/** Aborted when the client goes away or the proxy shuts down. */
 	readonly signal: AbortSignal;
@@ -93,17 +82,6 @@ export type CallResult<P extends PreparedRequest> =
 	| {readonly ok: false; readonly cancelled: true}
 	| {readonly ok: false; readonly cancelled?: false; readonly error: ClientError};
 
-/** Thrown by `prepare` when a request cannot be translated for a target. */
-export class PrepareError extends Error {
-	readonly error: ClientError;
-	constructor(error: ClientError) {
-		super(error.body.error.message);
-		this.error = error;
-	}
-}
-
-export {TimeoutReason} from './timeout-reason.js';
-
 type AttemptResult<P extends PreparedRequest> =
 	| {ok: true; answer: UpstreamAnswer<P>}
 	| {ok: false; cancelled: true}
@@ -111,6 +89,7 @@ type AttemptResult<P extends PreparedRequest> =
 
 const ERROR_BODY_LIMIT = 64 * 1024;
 
+// Over 60 lines: the one retry loop: keys, backoff, fallbacks and the deadline decide together per attempt.
 export async function callUpstream<P extends PreparedRequest>(context: CallContext<P>): Promise<CallResult<P>> {
 	const {timings, pools, signal} = context;
 	let last: {failure: AttemptFailure; error: ClientError} | undefined;
@@ -121,7 +100,7 @@ export async function callUpstream<P extends PreparedRequest>(context: CallConte
 		try {
 			prepared = context.prepare(target);
 		} catch (error) {
-			if (error instanceof PrepareError) return {ok: false, error: error.error};
+			if (error instanceof TranslationError) return {ok: false, error: error.error};
 			throw error;
 		}
 
@@ -142,12 +121,14 @@ export async function callUpstream<P extends PreparedRequest>(context: CallConte
 		const tried = new Set<string>();
 		let retry = 0;
 		let opaqueRetried = false;
+		// An upstream answer for this target beats the pool's summary when every key ends up resting.
+		let failedHere = false;
 		for (;;) {
 			if (signal.aborted) return stopped(signal);
 			const pick = pools.pick(target.provider, tried);
 			if (pick.kind === 'exhausted') {
 				const retryAfter: Record<string, string> = pick.retryAfterMs === undefined ? {} : {'retry-after': String(Math.max(1, Math.ceil(pick.retryAfterMs / 1000)))};
-				if (tried.size > 0 && last) {
+				if ((tried.size > 0 || failedHere) && last) {
 					// Every key was tried for this request: the upstream's own words, plus what it means for the pool.
 					const body = {...last.error.body, error: {...last.error.body.error, message: `${last.error.body.error.message} (${pick.message})`}};
 					last = {...last, error: {...last.error, body, headers: {...retryAfter, ...last.error.headers}}};
@@ -176,21 +157,27 @@ export async function callUpstream<P extends PreparedRequest>(context: CallConte
 			const {failure} = result;
 			report(context, target, describeFailure(failure), durationMs, failure.kind === 'http' ? failure.status : undefined, pick.suffix);
 			last = {failure, error: result.error};
+			failedHere = true;
 			if (failure.kind === 'deadline' || failure.kind === 'shutdown') return {ok: false, error: result.error};
+			const backoff = retryDelayMs(retry, failure.kind === 'http' ? failure.retryAfterMs : undefined, timings);
 
 			if (pick.pooled && pick.key !== undefined && failure.kind === 'http') {
+				const keyFailure = {status: failure.status, message: result.error.body.error.message};
 				// Rotation to another key of the same pool is immediate and does not use up a retry.
 				if (failure.status === 429) {
-					pools.coolDown(target.provider, pick.key, Math.min(failure.retryAfterMs ?? timings.keyCooldownMs, timings.retryAfterCapMs));
+					pools.coolDown(target.provider, pick.key, Math.min(failure.retryAfterMs ?? timings.keyCooldownMs, timings.retryAfterCapMs), keyFailure);
 					tried.add(pick.key);
 					continue;
 				}
 
 				if (failure.status === 401 || failure.status === 403) {
-					pools.disable(target.provider, pick.key);
+					pools.disable(target.provider, pick.key, keyFailure);
 					tried.add(pick.key);
 					continue;
 				}
+
+				// A 5xx rests the key for as long as the retry waits, so concurrent requests use the others meanwhile.
+				if (failure.status >= 500) pools.coolDown(target.provider, pick.key, backoff ?? timings.retryAfterCapMs, keyFailure);
 			}
 
 			if (failure.kind === 'http' && failure.opaque) {
@@ -204,7 +191,7 @@ export async function callUpstream<P extends PreparedRequest>(context: CallConte
 			}
 
 			if (!isRetryable(failure) || retry >= retries) break;
-			const delay = retryDelayMs(retry, failure.kind === 'http' ? failure.retryAfterMs : undefined, timings);
+			const delay = backoff;
 			if (delay === undefined || timings.now() + delay >= context.deadline) break;
 			try {
 				await timings.sleep(delay, signal);
@@ -221,6 +208,7 @@ export async function callUpstream<P extends PreparedRequest>(context: CallConte
 	return {ok: false, error: last?.error ?? clientError(502, 'api_error', 'no upstream target could be tried')};
 }
 
+// Over 60 lines: one upstream try: its timers, abort wiring and error mapping share one controller.
 async function attemptOnce<P extends PreparedRequest>(
 	context: CallContext<P>,
 	target: CallTarget,
@@ -239,7 +227,7 @@ async function attemptOnce<P extends PreparedRequest>(
 	const firstByteTimer =
 		firstByteMs === undefined
 			? undefined
-			: setTimeout(() => controller.abort(new TimeoutReason('first-byte', `no response from ${host} within ${seconds(firstByteMs)}`)), firstByteMs);
+			: setTimeout(() => controller.abort(new TimeoutReason('first-byte', `no response from ${host} within ${formatSeconds(firstByteMs)}`)), firstByteMs);
 	const deadlineTimer = setTimeout(() => controller.abort(new TimeoutReason('deadline', 'deadline')), Math.max(0, context.deadline - timings.now()));
 	// Timers only: the link to the request signal (client gone, shutdown) must outlive the commit.
 	const release = () => {
@@ -321,7 +309,7 @@ async function attemptOnce<P extends PreparedRequest>(
 				error: clientError(
 					504,
 					'timeout_error',
-					`no answer from ${target.provider.name} (${host}) within the total time limit of ${seconds(context.timings.totalTimeoutMs)} (API_TIMEOUT_MS)`,
+					`no answer from ${target.provider.name} (${host}) within the total time limit of ${formatSeconds(context.timings.totalTimeoutMs)} (API_TIMEOUT_MS)`,
 				),
 			};
 		}
@@ -332,7 +320,7 @@ async function attemptOnce<P extends PreparedRequest>(
 			return {
 				ok: false,
 				failure: {kind: 'connect-timeout'},
-				error: clientError(504, 'timeout_error', `cannot reach upstream ${host} (${target.provider.name}): connect timed out after ${seconds(timings.connectTimeoutMs)}`),
+				error: clientError(504, 'timeout_error', `cannot reach upstream ${host} (${target.provider.name}): connect timed out after ${formatSeconds(timings.connectTimeoutMs)}`),
 			};
 		}
 
@@ -347,7 +335,7 @@ async function attemptOnce<P extends PreparedRequest>(
 /** What every request still waiting gets when the proxy closes (streams get the same type as an error event). */
 export const SHUTTING_DOWN = 'ccr-tui is shutting down; retry in a moment';
 
-export function shuttingDown(): ClientError {
+function shuttingDown(): ClientError {
 	return clientError(503, 'overloaded_error', SHUTTING_DOWN, {'retry-after': '1'});
 }
 
@@ -359,10 +347,6 @@ function stopped<P extends PreparedRequest>(signal: AbortSignal): CallResult<P> 
 	}
 
 	return {ok: false, cancelled: true};
-}
-
-export function clientError(status: number, type: Parameters<typeof anthropicError>[0], message: string, headers: Record<string, string> = {}): ClientError {
-	return {status, body: anthropicError(type, message), headers};
 }
 
 function report(context: CallContext<PreparedRequest>, target: CallTarget, outcome: string, durationMs: number, status?: number, keySuffix?: string): void {
@@ -423,8 +407,4 @@ function errorCode(error: unknown): string {
 	}
 
 	return error instanceof Error ? error.name : 'unknown';
-}
-
-function seconds(ms: number): string {
-	return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }

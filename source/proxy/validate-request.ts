@@ -4,7 +4,8 @@ import type {AnthropicRequest} from './translate/types.js';
 export type ValidationResult<T> = {ok: true; request: T} | {ok: false; message: string};
 
 /** Count-tokens takes the Messages shape minus `max_tokens` and sampling. */
-export type CountTokensRequest = Omit<AnthropicRequest, 'max_tokens'>;
+/** A messages request without `max_tokens` (Omit would drop every named field: the type has an index signature). */
+export type CountTokensRequest = Pick<AnthropicRequest, 'model' | 'messages' | 'system' | 'tools' | 'tool_choice' | 'thinking'> & {[key: string]: unknown};
 
 /*
  * Lenient on purpose: only what would break routing or translation is checked, unknown fields are

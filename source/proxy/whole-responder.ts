@@ -9,7 +9,8 @@ import {jsonResponse} from './responses.js';
 import {TimeoutReason} from './timeout-reason.js';
 import {messageToSse} from './translate/message-sse.js';
 import type {AnthropicMessage} from './translate/types.js';
-import {type ClientError, clientError, type UpstreamAnswer} from './upstream-call.js';
+import {type ClientError, clientError, TranslationError} from './translate/errors.js';
+import type {UpstreamAnswer} from './upstream-call.js';
 
 export type WholeResponderInput = {
 	readonly answer: UpstreamAnswer<DialectRequest>;
@@ -64,17 +65,14 @@ export async function respondWhole({answer, lifecycle, stream, upstreamIsSse, op
 
 /** A translator error that carries its own Anthropic error, else a 502 naming the provider. */
 function translationFailure(error: unknown, provider: string): ClientError {
-	const carried = error as {status?: unknown; body?: unknown};
-	if (typeof carried.status === 'number' && carried.body && typeof carried.body === 'object' && 'error' in carried.body) {
-		return {status: carried.status, body: carried.body as ClientError['body'], headers: {}};
-	}
+	if (error instanceof TranslationError) return error.error;
 
 	const message = error instanceof Error ? error.message : String(error);
 	return clientError(502, 'api_error', `${provider} sent an answer ccr-tui could not read: ${message.slice(0, 300)}`);
 }
 
 /** Whole answers are read up to a bound: a runaway upstream must not take the proxy's memory. */
-export const DEFAULT_MAX_ANSWER_MB = 64;
+const DEFAULT_MAX_ANSWER_MB = 64;
 
 class AnswerTooLarge extends Error {}
 

@@ -16,6 +16,7 @@ export type ProxyThread = {
  * `bus`; every change of `store` (a save from the dashboard, a hand edit) makes the proxy re-read
  * the file before its next request.
  */
+// Over 60 lines: the proxy thread’s message protocol in one place.
 export async function startProxyThread(options: {store: ConfigStore; bus: ActivityBus; host?: string; port?: number}): Promise<ProxyThread> {
 	const data: ProxyWorkerData = {configPath: options.store.path, host: options.host, port: options.port};
 	const worker = new Worker(new URL('worker.js', import.meta.url), {workerData: data});

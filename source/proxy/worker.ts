@@ -6,12 +6,9 @@
  */
 import {parentPort, workerData} from 'node:worker_threads';
 import type {ActivityEvent} from '../activity/events.js';
-import {ActivityBus} from '../activity/bus.js';
-import {createLogFile} from '../activity/log-file.js';
-import {logFilePath} from '../config/paths.js';
-import {createRedactor} from '../config/redact.js';
+import type {ActivityBus} from '../activity/bus.js';
 import {ConfigStore} from '../config/store.js';
-import {startProxy} from './server.js';
+import {startProxyService} from './service.js';
 import type {ToProxyWorker, FromProxyWorker, ProxyWorkerData} from './worker-protocol.js';
 
 const port = parentPort;
@@ -20,15 +17,10 @@ const data = workerData as ProxyWorkerData;
 const post = (message: FromProxyWorker): void => port.postMessage(message);
 
 const store = new ConfigStore({path: data.configPath});
-const bus = new ActivityBus({delivery: 'after-io'});
 
 // One postMessage per bus delivery (once per event-loop turn), not per event: a burst of streams
 // produces many small events. The bus delivers after the turn's I/O, so posting never delays an answer.
 let queue: ActivityEvent[] = [];
-bus.on(event => {
-	if (queue.length === 0) queueMicrotask(flush);
-	queue.push(event);
-});
 function flush(): void {
 	if (queue.length === 0) return;
 	const events = queue;
@@ -36,38 +28,28 @@ function flush(): void {
 	post({type: 'events', events});
 }
 
-const logFile =
-	store.getSnapshot().config.LOG === true
-		? createLogFile({
-				path: logFilePath(data.configPath),
-				bus,
-				redact: text => createRedactor(store.getSnapshot().config)(text),
-				level: () => store.getSnapshot().config.LOG_LEVEL,
-			})
-		: undefined;
+const observe = (bus: ActivityBus) =>
+	bus.on(event => {
+		if (queue.length === 0) queueMicrotask(flush);
+		queue.push(event);
+	});
 
 try {
-	const proxy = await startProxy({store, bus, host: data.host, port: data.port, warmUp: true, history: true});
+	const service = await startProxyService({store, observe, delivery: 'after-io', host: data.host, port: data.port, warmUp: true, history: true});
+	const {proxy} = service;
 	post({type: 'listening', url: proxy.url, host: proxy.host, port: proxy.port});
 	port.on('message', (message: ToProxyWorker) => {
 		if (message.type === 'reload') {
 			store.reload();
 		} else if (message.type === 'close') {
-			void proxy
-				.close()
-				.then(async () => logFile?.close())
-				.finally(() => {
-					bus.flush();
-					flush();
-					store.close();
-					post({type: 'closed'});
-					port.close();
-				});
+			void service.close().finally(() => {
+				flush();
+				post({type: 'closed'});
+				port.close();
+			});
 		}
 	});
 } catch (error) {
 	post({type: 'failed', message: error instanceof Error ? error.message : String(error)});
-	store.close();
-	await logFile?.close();
 	port.close();
 }

@@ -24,7 +24,8 @@ import {calculateLayout} from './layout.js';
 import {Dashboard} from './screens/dashboard.js';
 import {HelpOverlay, helpMaxOffset} from './screens/help-overlay.js';
 import {Onboarding, type OnboardingChoice} from './screens/onboarding.js';
-import {ProviderDelete, ProviderEditor} from './screens/provider-editor.js';
+import {ProviderDelete} from './screens/provider-delete.js';
+import {ProviderEditor} from './screens/provider-editor.js';
 import {RequestDetail} from './screens/request-detail.js';
 import {RoutePicker} from './screens/route-picker.js';
 import {UsageScreen} from './screens/usage.js';
@@ -56,7 +57,7 @@ export type AppProps = {
 	readonly startedAt?: number;
 	/** Reads the last 7 days of the usage history (cli.tsx); without it the Usage screen says it is unavailable. */
 	readonly loadUsage?: UsageLoader;
-	/** "Now" for the Usage screen's days. @default Date.now */
+	/** "Now" for the UI clock (key cool-downs, elapsed times) and the Usage screen's days. @default Date.now */
 	readonly now?: () => number;
 };
 
@@ -73,6 +74,7 @@ export function App(props: AppProps): ReactNode {
 	);
 }
 
+// Over 60 lines: the screen stack with its state, hooks and key dispatch, which every screen shares.
 function AppShell(props: AppProps): ReactNode {
 	const {store, activity} = props;
 	const {exit} = useApp();
@@ -371,10 +373,24 @@ function AppShell(props: AppProps): ReactNode {
 			break;
 		}
 
-		case 'edit-provider':
+		case 'edit-provider': {
+			body = (
+				<ProviderEditor
+					store={store}
+					index={screen.index}
+					env={props.env}
+					tester={props.connectionTester ?? defaultTester}
+					fetch={props.checkFetch}
+					height={bodyHeight}
+					onDone={providerChanged}
+					onCancel={() => dispatch({type: 'back'})}
+				/>
+			);
+			break;
+		}
+
 		case 'delete-provider': {
-			const Screen = screen.name === 'edit-provider' ? ProviderEditor : ProviderDelete;
-			body = <Screen store={store} index={screen.index} onDone={providerChanged} onCancel={() => dispatch({type: 'back'})} />;
+			body = <ProviderDelete store={store} index={screen.index} onDone={providerChanged} onCancel={() => dispatch({type: 'back'})} />;
 			break;
 		}
 
@@ -387,7 +403,7 @@ function AppShell(props: AppProps): ReactNode {
 	const live = inFlightCount > 0 || tests.running || state.quitting;
 	return (
 		<ThemeContext.Provider value={theme}>
-			<ClockProvider fast={live}>
+			<ClockProvider fast={live} now={props.now}>
 				<Box flexDirection="column" width={size.columns}>
 					<Header
 						listenUrl={props.listenUrl}

@@ -60,6 +60,8 @@ export type KeyContext =
 	| 'wizard-retry'
 	/** The provider editor's row list (not while a field is being typed in). */
 	| 'editor'
+	/** The editor's profile row: ←/→ choose. */
+	| 'editor-option'
 	/** The route question of a save or delete. */
 	| 'route-question';
 
@@ -117,6 +119,10 @@ export type CommandId =
 	| 'editor.moveDown'
 	| 'editor.remove'
 	| 'editor.save'
+	| 'editor.test'
+	| 'editor.fetchModels'
+	| 'editor.optionPrevious'
+	| 'editor.optionNext'
 	| 'route.choicePrevious'
 	| 'route.choiceNext'
 	| 'text.clearBefore'
@@ -218,7 +224,7 @@ export const COMMANDS: readonly Command[] = [
 		keys: [{input: 'a'}],
 		label: 'a',
 		hint: 'add provider',
-		description: 'Add another provider: DeepSeek, Ollama, OpenRouter, any OpenAI-compatible URL (wizard)',
+		description: 'Add another provider: DeepSeek, Ollama, OpenRouter, Google AI Studio, any OpenAI-compatible URL (wizard)',
 		contexts: ['dashboard'],
 	},
 	// Route picker.
@@ -323,7 +329,7 @@ export const COMMANDS: readonly Command[] = [
 		keys: [{key: 'tab'}],
 		label: 'tab',
 		hint: 'other API',
-		description: 'Gemini Balance URL step: switch between its /v1 and /openai/v1 API',
+		description: 'Gemini Balance URL step: switch between its /v1, /openai/v1 and native /v1beta APIs',
 		contexts: ['wizard-url'],
 		section: 'Wizard and editor',
 	},
@@ -373,6 +379,42 @@ export const COMMANDS: readonly Command[] = [
 		section: 'Wizard and editor',
 	},
 	{
+		id: 'editor.test',
+		keys: [{input: 't'}],
+		label: 't',
+		hint: 'test',
+		description: 'Editor: run the connection test on the provider exactly as it would be saved (also after a URL change)',
+		contexts: ['editor'],
+		section: 'Wizard and editor',
+	},
+	{
+		id: 'editor.fetchModels',
+		keys: [{input: 'f'}],
+		label: 'f',
+		hint: 'fetch models',
+		description: "Editor: fetch the server's model list; the models it has that the provider lacks are listed below (enter adds one)",
+		contexts: ['editor'],
+		section: 'Wizard and editor',
+	},
+	{
+		id: 'editor.optionPrevious',
+		keys: [{key: 'leftArrow'}],
+		label: '←',
+		description: 'Editor, profile row: previous profile (auto lets the proxy pick it from the URL)',
+		contexts: ['editor-option'],
+		section: 'Wizard and editor',
+	},
+	{
+		id: 'editor.optionNext',
+		keys: [{key: 'rightArrow'}],
+		label: '→',
+		hint: 'profile',
+		hintLabel: '←→',
+		description: 'Editor, profile row: next profile',
+		contexts: ['editor-option'],
+		section: 'Wizard and editor',
+	},
+	{
 		id: 'route.choicePrevious',
 		keys: [{key: 'leftArrow'}],
 		label: '←',
@@ -404,7 +446,7 @@ export const COMMANDS: readonly Command[] = [
 		keys: [{key: 'return'}],
 		label: 'enter',
 		hint: 'next',
-		description: 'Next step; in the editor: edit the highlighted field, or add on a "+ add" row',
+		description: 'Next step; in the editor: edit the highlighted field, add on a "+ add" row, next profile on the profile row, take a server model into the list',
 		contexts: ['form'],
 		section: 'Wizard and editor',
 	},
@@ -473,6 +515,7 @@ const CONTEXT_TITLES: Readonly<Record<KeyContext, string>> = {
 	'wizard-confirm': 'Wizard and editor',
 	'wizard-retry': 'Wizard and editor',
 	editor: 'Wizard and editor',
+	'editor-option': 'Wizard and editor',
 	'route-question': 'Wizard and editor',
 };
 const SECTION_ORDER = [
@@ -548,12 +591,11 @@ export function resolveCommand(contexts: readonly KeyContext[], input: string, k
 	return undefined;
 }
 
-export function commandsFor(contexts: readonly KeyContext[]): Command[] {
-	return COMMANDS.filter(command => command.contexts.some(context => contexts.includes(context)));
-}
-
-/** `label hint` pairs for the footer, most specific context first. */
-export function footerHints(contexts: readonly KeyContext[]): Array<{readonly label: string; readonly hint: string}> {
+/**
+ * `label hint` pairs for the footer, most specific context first. `words` renames a command's hint
+ * where the screen knows better (Enter on a review says "save", not "next"); keys stay the table's.
+ */
+export function footerHints(contexts: readonly KeyContext[], words: Partial<Record<CommandId, string>> = {}): Array<{readonly label: string; readonly hint: string}> {
 	const ordered = [...contexts].reverse();
 	const seen = new Set<CommandId>();
 	const hints: Array<{label: string; hint: string}> = [];
@@ -561,7 +603,7 @@ export function footerHints(contexts: readonly KeyContext[]): Array<{readonly la
 		for (const command of COMMANDS) {
 			if (!command.hint || seen.has(command.id) || !command.contexts.includes(context)) continue;
 			seen.add(command.id);
-			hints.push({label: command.hintLabel ?? command.label, hint: command.hint});
+			hints.push({label: command.hintLabel ?? command.label, hint: words[command.id] ?? command.hint});
 		}
 	}
 

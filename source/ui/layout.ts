@@ -5,14 +5,14 @@ clear the whole terminal on every render, which flickers).
 */
 
 /** Side by side from this width; stacked below it. */
-export const WIDE_MIN_COLUMNS = 100;
+const WIDE_MIN_COLUMNS = 100;
 /** The routes panel: six scenarios, a title line and the bottom border. */
-export const ROUTES_PANEL_HEIGHT = 8;
+const ROUTES_PANEL_HEIGHT = 8;
 /** Frame, column titles and at least a few requests. */
 const MIN_ACTIVITY_HEIGHT = 7;
 const MIN_PROVIDERS_HEIGHT = 3;
 
-export type Size = {readonly width: number; readonly height: number};
+type Size = {readonly width: number; readonly height: number};
 
 export type DashboardLayout = {
 	readonly mode: 'wide' | 'stacked';
@@ -70,23 +70,22 @@ export type ActivityColumns = {
 	readonly stop: boolean;
 };
 
+/** The activity columns' widths (activity-row.tsx draws them); `provider,model` takes what is left. */
+export const ACTIVITY_WIDTH = {pointer: 2, status: 7, id: 8, scenario: 12, time: 7, ttft: 7, input: 7, output: 7, stop: 12} as const;
+/** The gap after `provider,model`. */
+export const ACTIVITY_TARGET_GAP = 1;
 /** Room always kept for `provider,model`. */
 const MIN_TARGET_WIDTH = 20;
-/** Pointer, status, time, output tokens and a gap: always shown. */
-const FIXED_ACTIVITY_WIDTH = 24;
-/** Optional columns by priority, with their widths (see activity-row.tsx). */
-const OPTIONAL_COLUMNS = [
-	['scenario', 12],
-	['ttft', 7],
-	['stop', 12],
-	['input', 7],
-	['id', 8],
-] as const;
+/** Pointer, status, time, output tokens and the gap: always shown. */
+const FIXED_ACTIVITY_WIDTH = ACTIVITY_WIDTH.pointer + ACTIVITY_WIDTH.status + ACTIVITY_WIDTH.time + ACTIVITY_WIDTH.output + ACTIVITY_TARGET_GAP;
+/** Optional columns, the most useful first. */
+const OPTIONAL_COLUMNS = ['scenario', 'ttft', 'stop', 'input', 'id'] as const;
 
 export function activityColumns(innerWidth: number): ActivityColumns {
 	const columns = {id: false, scenario: false, ttft: false, input: false, stop: false};
 	let room = innerWidth - FIXED_ACTIVITY_WIDTH - MIN_TARGET_WIDTH;
-	for (const [name, width] of OPTIONAL_COLUMNS) {
+	for (const name of OPTIONAL_COLUMNS) {
+		const width = ACTIVITY_WIDTH[name];
 		if (room < width) break;
 		columns[name] = true;
 		room -= width;

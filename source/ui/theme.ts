@@ -55,7 +55,7 @@ export const GLYPHS = {
 } as const;
 
 /** Braille spinner frames, advanced by the shared clock (one timer for every spinner). */
-export const SPINNER_FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'] as const;
+const SPINNER_FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'] as const;
 
 export function spinnerFrame(now: number): string {
 	return SPINNER_FRAMES[Math.floor(now / 120) % SPINNER_FRAMES.length] ?? SPINNER_FRAMES[0];
@@ -66,11 +66,21 @@ export function toneColor(theme: Theme, tone: StatusTone): string | undefined {
 }
 
 /** HTTP status → tone: 2xx ok, 4xx warn, 5xx and network failures (0) error. */
-export function toneForStatus(status: number | undefined): StatusTone {
+function toneForStatus(status: number | undefined): StatusTone {
 	if (status === undefined) return 'muted';
 	if (status >= 200 && status < 400) return 'ok';
 	if (status >= 400 && status < 500) return 'warn';
 	return 'error';
+}
+
+/**
+ * A finished request's tone, the same in its row and its detail: a failure is an error, except a 4xx
+ * (the client's or a rate limit's), which warns; a failure with no status (cancelled, cut) is an error.
+ */
+export function recordTone(record: {readonly state: string; readonly status?: number}): StatusTone {
+	const byStatus = toneForStatus(record.status);
+	if (record.state !== 'error') return byStatus;
+	return byStatus === 'warn' ? 'warn' : 'error';
 }
 
 export function glyphForTone(tone: StatusTone): string {

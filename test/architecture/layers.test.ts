@@ -73,6 +73,12 @@ describe('layer rule (imports in source/)', () => {
 		expect(found).toEqual([]);
 	});
 
+	it('text/ (how durations and counts are written) imports no other layer and no package', () => {
+		const found = violations(['text'], to => to.kind === 'package' || (to.kind === 'layer' && to.name !== 'text'));
+		expect(found).toEqual([]);
+		expect(files.some(file => file.rel === 'text/format.ts')).toBe(true);
+	});
+
 	it('only ui/ knows key records', () => {
 		const readers = files.filter(file => !file.rel.startsWith('ui/') && KEY_RECORD.test(file.text)).map(file => file.rel);
 		expect(readers.filter(rel => !KEY_RECORD_ALLOWED_UNTIL_I17.has(rel))).toEqual([]);

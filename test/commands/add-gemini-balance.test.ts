@@ -42,7 +42,7 @@ describe('ccr-tui add-gemini-balance --yes', () => {
 		const result = await run({url: `${gb.url}/v1/chat/completions`, token: TOKEN, models: 'gemini-2.5-pro,gemini-2.5-flash', route: 'longContext,think', yes: true});
 		expect(result.code).toBe(0);
 		expect(result.stdout).toContain(`Gemini Balance at ${gb.url} (removed /v1/chat/completions), API /v1`);
-		expect(result.stdout).toMatch(/✔ Reachable +\d+ ms {2}Gemini Balance is up/);
+		expect(result.stdout).toMatch(/✔ Reachable +[\d.]+ m?s {2}Gemini Balance is up/);
 		expect(result.stdout).toMatch(/✔ Auth and model list .*token accepted/);
 		expect(result.stdout).toMatch(/✔ Model listed .*gemini-2\.5-pro/);
 		expect(result.stdout).toMatch(/✔ Streamed completion .*reply "pong"/);
@@ -136,6 +136,38 @@ describe('ccr-tui add-gemini-balance --yes', () => {
 		expect(result.saved?.Providers[0]).toMatchObject({api_base_url: `${gb.url}/openai/v1/chat/completions`, profile: 'gemini-openai'});
 	});
 
+	it("--api native → Gemini native: …/v1beta/models/ with transformer gemini (Claude Code Router's form), beside the /v1 provider", async () => {
+		const config = {Providers: [{name: 'gemini-balance', api_base_url: `${gb.url}/v1/chat/completions`, api_key: TOKEN, models: ['gemini-2.5-flash'], profile: 'gemini-balance'}]};
+		const result = await run({token: TOKEN, models: 'gemini-2.5-flash', api: 'native', skipTest: true, yes: true}, config);
+		expect(result.code).toBe(0);
+		expect(result.stdout).toContain(`Gemini Balance at ${gb.url}, API Gemini native (/v1beta)`);
+		expect(result.stdout).toContain('adds provider "gemini-balance-native"');
+		expect(result.saved?.Providers[1]).toEqual({
+			name: 'gemini-balance-native',
+			api_base_url: `${gb.url}/v1beta/models/`,
+			models: ['gemini-2.5-flash'],
+			api_key: TOKEN,
+			profile: 'gemini-balance-native',
+			transformer: {use: ['gemini']},
+		});
+		expect(result.saved?.Router).toEqual({longContext: 'gemini-balance-native,gemini-2.5-flash'});
+	});
+
+	it.each([`/v1beta`, `/gemini/v1beta`, `/v1beta/models/`])('a pasted …%s URL stays native (no longer rewritten to /v1)', async suffix => {
+		const result = await run({url: `${gb.url}${suffix}`, token: TOKEN, models: 'gemini-2.5-flash', skipTest: true, yes: true});
+		expect(result.code).toBe(0);
+		expect(result.stdout).toContain('uses the native Gemini API (/v1beta)');
+		expect(result.saved?.Providers[0]).toMatchObject({api_base_url: `${gb.url}/v1beta/models/`, transformer: {use: ['gemini']}, profile: 'gemini-balance-native'});
+	});
+
+	it('--api native with the connection test: the model list is read from /v1beta/models with x-goog-api-key', async () => {
+		await run({url: gb.url, token: TOKEN, models: 'gemini-2.5-flash', api: 'native', yes: true});
+		const list = gb.requests.find(request => request.path === '/v1beta/models');
+		expect(list?.headers['x-goog-api-key']).toBe(TOKEN);
+		expect(list?.headers['authorization']).toBeUndefined();
+		expect(gb.requests.some(request => request.path.startsWith('/v1/'))).toBe(false);
+	});
+
 	it('token rejected → exit 1, the hint, nothing saved', async () => {
 		const result = await run({url: gb.url, token: 'sk-not-allowed-123456', models: 'gemini-2.5-flash', yes: true});
 		expect(result.code).toBe(1);
@@ -186,7 +218,7 @@ describe('ccr-tui add-gemini-balance --yes', () => {
 	});
 
 	it.each([
-		[{api: 'native'}, /--api must be 'v1'/],
+		[{api: 'v1beta'}, /--api must be 'v1' .*'openai' .*'native'/],
 		[{route: 'longContext,fast'}, /unknown route "fast"; use any of default, background/],
 		[{token: undefined}, /--token is required with --yes/],
 		[{models: undefined}, /--models is required with --yes/],

@@ -74,7 +74,7 @@ describe('runStart (in process)', () => {
 		await client.messages.create({...base, model: 'ghost,model'}).catch(() => undefined);
 		await waitFor(() => text().includes('not_found_error'));
 		const lines = text().trim().split('\n').slice(-3);
-		expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d {2}default +fake,up-model +200 +\d+\.\d\ds {2}in 1,234 out 56 {2}end_turn$/);
+		expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d {2}default +fake,up-model +200 +(?:\d+ ms|\d+\.\d s|\d+ s) {2}in 1,234 out 56 {2}end_turn$/);
 		expect(lines[1]).toMatch(/background +fake,up-model +200 .* in 1,234 out 56 {2}end_turn$/);
 		expect(lines[2]).toMatch(/404 .*not_found_error: the model "ghost,model" names unknown provider "ghost"/);
 		expect(await started.stop()).toBe(0);

@@ -86,7 +86,7 @@ describe('ccr-tui statusline with a running ccr-tui', () => {
 			return answer.text.includes('req') ? answer : undefined;
 		});
 		expect(result.code).toBe(0);
-		expect(result.text).toBe('think · fake,up-model · TTFT 420ms · ↑12.3k ↓678 · Σ ↑13.3k ↓728 · 2 req\n');
+		expect(result.text).toBe('think · fake,up-model · TTFT 420 ms · ↑12.3k ↓678 · Σ ↑13.3k ↓728 · 2 req\n');
 	});
 
 	it("end to end: a request with Claude Code's metadata.user_id through the proxy shows up for that session", async () => {
@@ -97,7 +97,7 @@ describe('ccr-tui statusline with a running ccr-tui', () => {
 			const answer = await line({input: '{"session_id":"e2e-session-7"}', env: {ANTHROPIC_BASE_URL: harness!.proxyUrl, NO_COLOR: '1'}});
 			return answer.text.includes('req') ? answer.text : undefined;
 		});
-		expect(text).toMatch(/^default · fake,up-model · TTFT \d+ms · ↑\d+ ↓\d+ · Σ ↑\d+ ↓\d+ · 1 req\n$/);
+		expect(text).toMatch(/^default · fake,up-model · TTFT (?:\d+ ms|[\d.]+ s) · ↑\d+ ↓\d+ · Σ ↑\d+ ↓\d+ · 1 req\n$/);
 	});
 
 	it('marks a fallback and a key rotation, shows a failed turn, colours unless NO_COLOR', async () => {
@@ -174,7 +174,7 @@ describe('ccr-tui statusline as a child process (dist/)', () => {
 		harness = await startHarness();
 		for (const event of turn('a', 'child-session')) harness.bus.emit(event);
 		const running = await runChild({ANTHROPIC_BASE_URL: harness.proxyUrl, NO_COLOR: '1'}, '{"session_id":"child-session"}');
-		expect(running).toEqual({code: 0, stdout: 'think · fake,up-model · TTFT 420ms · ↑1.2k ↓80 · Σ ↑1.2k ↓80 · 1 req\n', stderr: ''});
+		expect(running).toEqual({code: 0, stdout: 'think · fake,up-model · TTFT 420 ms · ↑1.2k ↓80 · Σ ↑1.2k ↓80 · 1 req\n', stderr: ''});
 		const port = await closedPort();
 		const down = await runChild({ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}`}, '{"session_id":"child-session"}');
 		expect(down).toEqual({code: 0, stdout: `ccr-tui: not running on http://127.0.0.1:${port} (start it: ccr-tui)\n`, stderr: ''});

@@ -107,7 +107,7 @@ describe('ccr-tui usage', () => {
 	it('the table has a cost column only with pricing, and says which requests had no price', async () => {
 		const priced = await run(setup({pricing: {'ds,chat': {input: 0.27, output: 1.1}}}), {days: 7});
 		expect(priced.out).toContain('est. cost');
-		expect(priced.out).toMatch(/ds,chat\s+10\s+1 \(10%\)\s+9k\s+900\s+0\/0\s+500ms\/1\.0s\s+5\.0s\/10s\s+\$0\.0034$/m);
+		expect(priced.out).toMatch(/ds,chat\s+10\s+1 \(10%\)\s+9k\s+900\s+0\/0\s+500 ms\/1\.0 s\s+5\.0 s\/10 s\s+\$0\.0034$/m);
 		expect(priced.out).toMatch(/gb,pro .* —$/m);
 		expect(priced.out).toContain('+ 2 requests have no price in "pricing"');
 		const plain = await run(setup(), {days: 7});

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {envRefName, isEnvRef, resolveEnvRefs} from '../../source/config/env-refs.js';
-import {providerKeys} from '../../source/proxy/key-pool.js';
+import {providerKeys} from '../../source/config/provider-keys.js';
 
 describe('env references (the one owner: config/env-refs.ts)', () => {
 	it('names the variable of a whole `$VAR` or `${VAR}` reference', () => {

@@ -74,22 +74,6 @@ export function google429(): UpstreamAttempt {
 	return {status: 429, googleStatus: 'RESOURCE_EXHAUSTED', message: 'Resource has been exhausted (e.g. check quota).'};
 }
 
-export function google400Schema(key: string): UpstreamAttempt {
-	return {
-		status: 400,
-		googleStatus: 'INVALID_ARGUMENT',
-		message: `Invalid JSON payload received. Unknown name "${key}" at 'tools[0].function_declarations[0].parameters': Cannot find field.`,
-	};
-}
-
-export function notFoundModel(model: string): UpstreamAttempt {
-	return {
-		status: 404,
-		googleStatus: 'NOT_FOUND',
-		message: `models/${model} is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.`,
-	};
-}
-
 /**
  * The values of Gemini Balance's own `.env.example` (what most deployments copy): fake streaming,
  * a thinking budget for gemini-2.5-flash (so thoughts come back), `-non-thinking` variants listed,

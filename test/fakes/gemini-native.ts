@@ -67,10 +67,46 @@ class Refusal extends Error {
 const invalid = (message: string) => new Refusal(400, 'INVALID_ARGUMENT', message);
 const unknownField = (name: string, at: string) => invalid(`Invalid JSON payload received. Unknown name "${name}" at '${at}': Cannot find field.`);
 
+/** `GET /v1beta/models` as Google answers it: `models/` names, what each model supports (an embedding model cannot chat). */
+const GOOGLE_MODELS = [
+	{
+		name: 'models/gemini-2.5-flash',
+		displayName: 'Gemini 2.5 Flash',
+		supportedGenerationMethods: ['generateContent', 'countTokens', 'createCachedContent', 'batchGenerateContent'],
+		thinking: true,
+	},
+	{
+		name: 'models/gemini-2.5-pro',
+		displayName: 'Gemini 2.5 Pro',
+		supportedGenerationMethods: ['generateContent', 'countTokens', 'createCachedContent', 'batchGenerateContent'],
+		thinking: true,
+	},
+	{name: 'models/gemini-3-pro-preview', displayName: 'Gemini 3 Pro Preview', supportedGenerationMethods: ['generateContent', 'countTokens'], thinking: true},
+	{name: 'models/gemini-embedding-001', displayName: 'Gemini Embedding 001', supportedGenerationMethods: ['embedContent', 'countTextTokens', 'countTokens']},
+	{name: 'models/imagen-4.0-generate-001', displayName: 'Imagen 4', supportedGenerationMethods: ['predict']},
+];
+
+function listModels(request: RecordedRequest, response: http.ServerResponse): void {
+	if (/[?&]key=/.test(request.url)) throw invalid('the API key must not be in the URL for this fake');
+	if (!request.headers['x-goog-api-key']) throw new Refusal(403, 'PERMISSION_DENIED', "Method doesn't allow unregistered callers. Please use API Key.");
+	if (request.headers['authorization']) throw new Refusal(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials. Expected OAuth 2 access token.');
+	response.writeHead(200, {'content-type': 'application/json'});
+	response.end(JSON.stringify({models: GOOGLE_MODELS.map(model => ({version: '001', inputTokenLimit: 1_048_576, outputTokenLimit: 65_536, ...model}))}));
+}
+
 export function geminiNative(script: GeminiScript): FakeUpstreamHandler & {seen: RecordedRequest[]} {
 	const seen: RecordedRequest[] = [];
 	const handler = (request: RecordedRequest, response: http.ServerResponse) => {
 		seen.push(request);
+		if (request.method === 'GET' && /^\/(?:gemini\/)?v1beta\/models(\?.*)?$/.test(request.url)) {
+			try {
+				return listModels(request, response);
+			} catch (error) {
+				if (!(error instanceof Refusal)) throw error;
+				return sendError(response, error.code, {code: error.code, message: error.message, status: error.status});
+			}
+		}
+
 		const match = /^\/(?:gemini\/)?v1beta\/models\/([^:/?]+):(generateContent|streamGenerateContent)(\?.*)?$/.exec(request.url);
 		try {
 			if (!match) throw new Refusal(404, 'NOT_FOUND', `path ${request.url} not found`);

@@ -131,7 +131,7 @@ export function writeDone(res: http.ServerResponse): void {
 
 // ---------------------------------------------------------------- scripted answers
 
-export type ScriptToolCall = {id?: string; name: string; arguments: string | Record<string, unknown>};
+type ScriptToolCall = {id?: string; name: string; arguments: string | Record<string, unknown>};
 
 export type Script = {
 	text?: string;
@@ -178,7 +178,7 @@ export function hang(): FakeUpstreamHandler {
 	return () => {};
 }
 
-export function completionBody(req: RecordedRequest, script: Script): Record<string, unknown> {
+function completionBody(req: RecordedRequest, script: Script): Record<string, unknown> {
 	const calls = script.toolCalls ?? [];
 	const message: Record<string, unknown> = {role: 'assistant', content: script.text ?? (calls.length > 0 ? null : '')};
 	if (script.reasoning) message['reasoning_content'] = script.reasoning;

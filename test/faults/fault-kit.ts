@@ -60,7 +60,7 @@ export function firstText(stream: {on(event: 'text' | 'error' | 'end', listener:
 }
 
 /** Not a real Claude model id (no SDK deprecation warnings), routed to `default`. */
-export const MODEL = 'claude-sonnet-fault-test';
+const MODEL = 'claude-sonnet-fault-test';
 
 export const params = {
 	model: MODEL,
@@ -97,7 +97,7 @@ export async function rawMessages(
 	return {status: response.status, headers: response.headers, text, events: parseSse(text), json};
 }
 
-export function parseSse(text: string): SseEvent[] {
+function parseSse(text: string): SseEvent[] {
 	const events: SseEvent[] = [];
 	for (const frame of text.split(/\r?\n\r?\n/)) {
 		const event = /^event: (.*)$/m.exec(frame)?.[1];

@@ -1,5 +1,5 @@
 import {afterEach, describe, expect, it} from 'vitest';
-import type {KeyHealth} from '../../source/activity/events.js';
+import {foldKeyEvent, type KeyHealthMap, type KeyStatus} from '../../source/activity/key-health.js';
 import {byKey, keyOf, rateLimited} from '../fakes/faulty-upstream.js';
 import {answer, fail, sequence} from '../fakes/openai-upstream.js';
 import {startHarness, type Harness, type HarnessOptions} from '../helpers/proxy-harness.js';
@@ -26,8 +26,11 @@ async function start(options: HarnessOptions): Promise<Harness> {
 	return harness;
 }
 
-function lastKeys(h: Harness): KeyHealth['keys'] | undefined {
-	return h.events.filter((event): event is KeyHealth => event.type === 'keys').at(-1)?.keys;
+/** The pool as the proxy's key events describe it: label, state and until only. */
+function lastKeys(h: Harness): Array<Pick<KeyStatus, 'label' | 'state' | 'until'>> | undefined {
+	let map: KeyHealthMap = {};
+	for (const event of h.events) if (event.type === 'key:state' || event.type === 'key:pool') map = foldKeyEvent(map, event);
+	return map['fake']?.map(({label, state, until}) => ({label, state, ...(until === undefined ? {} : {until})}));
 }
 
 describe('429 on a single key', () => {
@@ -98,9 +101,9 @@ describe('key pool', () => {
 
 		// Masked health only.
 		expect(lastKeys(h)).toEqual([
-			{suffix: '••••1111', state: 'cooling', until: clock + 60_000},
-			{suffix: '••••2222', state: 'ok'},
-			{suffix: '••••3333', state: 'ok'},
+			{label: '••••1111', state: 'cooling', until: clock + 60_000},
+			{label: '••••2222', state: 'ok'},
+			{label: '••••3333', state: 'untested'},
 		]);
 
 		// While A rests, requests rotate over B and C only.
@@ -113,14 +116,14 @@ describe('key pool', () => {
 		clock += 60_001;
 		for (let index = 0; index < 3; index++) await h.client.messages.create(params);
 		expect(h.upstreamRequests.slice(6).map(keyOf)).toContain(KEY_A);
-		expect(lastKeys(h)?.every(key => key.state === 'ok')).toBe(true);
+		expect(lastKeys(h)?.map(key => key.state)).toEqual(['ok', 'ok', 'ok']);
 	});
 
 	it('a Retry-After on a pooled key rests it for that long', async () => {
 		let clock = 5_000_000;
 		const h = await start({config: poolConfig([KEY_A, KEY_B]), timings: {now: () => clock}, upstream: byKey({[KEY_A]: rateLimited({retryAfter: '7'})})});
 		await h.client.messages.create(params);
-		expect(lastKeys(h)?.[0]).toEqual({suffix: '••••1111', state: 'cooling', until: clock + 7000});
+		expect(lastKeys(h)?.[0]).toEqual({label: '••••1111', state: 'cooling', until: clock + 7000});
 		clock += 7001;
 		h.upstream.setHandler(answer({text: 'ok'}));
 		await h.client.messages.create(params);
@@ -154,7 +157,7 @@ describe('key pool', () => {
 		const h = await start({config: poolConfig([KEY_A, KEY_B]), upstream: byKey({[KEY_A]: fail(401, 'invalid api key')}, answer({text: 'ok'}))});
 		const result = await outcome(() => h.client.messages.create(params));
 		expect(result.ok).toBe(true);
-		expect(lastKeys(h)?.[0]).toEqual({suffix: '••••1111', state: 'disabled'});
+		expect(lastKeys(h)?.[0]).toEqual({label: '••••1111', state: 'disabled'});
 		recordFault('401 on key 1 of a 2-key pool', '200 answer from key 2; key 1 disabled', result.ms);
 		for (let index = 0; index < 3; index++) await h.client.messages.create(params);
 		expect(h.upstreamRequests.slice(2).map(keyOf)).toEqual([KEY_B, KEY_B, KEY_B]);

@@ -6,8 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-export const root = path.resolve(import.meta.dirname, '../..');
-export const distCli = path.join(root, 'dist/cli.js');
+const root = path.resolve(import.meta.dirname, '../..');
 
 function sourceFiles(dir: string): string[] {
 	return fs.readdirSync(dir, {withFileTypes: true}).flatMap(entry => {
@@ -22,7 +21,7 @@ function sourceFiles(dir: string): string[] {
  * or undefined when it is fresh. The build's stamp is tsc's build info: an up-to-date `tsc -b` renews it
  * without rewriting outputs whose source was only touched.
  */
-export function staleBuild(): string | undefined {
+function staleBuild(): string | undefined {
 	const stamp = path.join(root, 'dist/.tsbuildinfo');
 	if (!fs.existsSync(stamp)) return 'dist/.tsbuildinfo is missing';
 	const builtAt = fs.statSync(stamp).mtimeMs;

@@ -10,6 +10,7 @@ export const keys = {
 	shiftTab: '\u001B[Z',
 	backspace: '\u007F',
 	ctrlC: '\u0003',
+	ctrlU: '\u0015',
 	space: ' ',
 } as const;
 

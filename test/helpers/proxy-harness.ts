@@ -6,6 +6,7 @@
  *   const message = await h.client.messages.create({...});
  *   await h.close();
  */
+export type {FakeUpstreamHandler} from '../fakes/openai-upstream.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,8 +19,6 @@ import {ConfigStore} from '../../source/config/store.js';
 import {startProxy, type ProxyServer} from '../../source/proxy/server.js';
 import type {ProxyTimings} from '../../source/proxy/timings.js';
 import {startFakeOpenAI, type FakeOpenAI, type FakeUpstreamHandler, type RecordedRequest} from '../fakes/openai-upstream.js';
-
-export type {FakeUpstreamHandler, RecordedRequest} from '../fakes/openai-upstream.js';
 
 export type HarnessOptions = {
 	/** How the fake upstream answers. @default a short streamed/JSON text answer */

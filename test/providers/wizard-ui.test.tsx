@@ -12,6 +12,7 @@ import {ConfigStore} from '../../source/config/store.js';
 import type {PresetId} from '../../source/providers/presets.js';
 import {AddProviderWizard} from '../../source/ui/screens/add-provider-wizard.js';
 import {reply, startFakeGeminiBalance, text, type FakeGeminiBalance} from '../fakes/gemini-balance.js';
+import {geminiNative} from '../fakes/gemini-native.js';
 import {sendJson, startFakeOpenAI, startSse, writeChunk, writeDone, type FakeOpenAI} from '../fakes/openai-upstream.js';
 import {keys} from '../helpers/keys.js';
 import {tempDir} from '../helpers/temp-dir.js';
@@ -21,13 +22,16 @@ const TOKEN = 'sk-gb-wizard-token-0042';
 
 let gb: FakeGeminiBalance;
 let openai: FakeOpenAI;
+let google: FakeOpenAI;
 beforeAll(async () => {
 	gb = await startFakeGeminiBalance({allowedTokens: [TOKEN], thinkingModels: ['gemini-2.5-flash']});
 	openai = await startFakeOpenAI();
+	google = await startFakeOpenAI(geminiNative(() => ({parts: [{text: 'pong'}]})));
 });
 afterAll(async () => {
 	await gb.close();
 	await openai.close();
+	await google.close();
 });
 
 const cleanups: Array<() => void> = [];
@@ -87,7 +91,7 @@ describe('AddProviderWizard: Gemini Balance, happy path', () => {
 		const ui = await setupReady('gemini-balance');
 		expect(ui.frame()).toContain('Add Gemini Balance');
 		expect(ui.frame()).toContain('http://127.0.0.1:8000');
-		expect(ui.frame()).toMatch(/API: \/v1, Gemini Balance's own/);
+		expect(ui.frame()).toContain("❯ /v1: Gemini Balance's own OpenAI translator");
 		await throughToken(ui);
 
 		// Models: chat models only, suffix variants explained.
@@ -168,7 +172,7 @@ describe('AddProviderWizard: Gemini Balance, happy path', () => {
 		const ui = await setupReady('gemini-balance', undefined, {GB_TOKEN: TOKEN});
 		await ui.see('Gemini Balance URL');
 		ui.press('tab');
-		await ui.see("API: /openai/v1, Google's OpenAI-compatible endpoint");
+		await ui.see("❯ /openai/v1: Google's OpenAI-compatible endpoint");
 		await ui.type(gb.url);
 		ui.press('enter');
 		await ui.see('Access token');
@@ -187,6 +191,47 @@ describe('AddProviderWizard: Gemini Balance, happy path', () => {
 		const [provider] = ui.readConfig().Providers;
 		expect(provider).toMatchObject({api_base_url: `${gb.url}/openai/v1/chat/completions`, api_key: '$GB_TOKEN', profile: 'gemini-openai'});
 		expect(gb.requests.find(request => request.path === '/openai/v1/chat/completions')?.headers['authorization']).toBe(`Bearer ${TOKEN}`);
+	});
+
+	it('Tab twice: Gemini native (/v1beta), models from /v1beta/models with x-goog-api-key, saved as Claude Code Router has it', async () => {
+		const ui = await setupReady('gemini-balance');
+		await ui.see('Gemini Balance URL');
+		ui.press('tab');
+		await ui.see('❯ /openai/v1:');
+		ui.press('tab');
+		await ui.see('❯ Gemini native (/v1beta):');
+		await ui.type(gb.url);
+		ui.press('enter');
+		await ui.see('Access token');
+		await ui.type(TOKEN, '•'.repeat(TOKEN.length));
+		ui.press('enter');
+		await ui.see('Choose the chat models');
+		// Google's `models/` names are stripped.
+		expect(ui.frame()).not.toContain('models/');
+		ui.app.stdin.write('2.5-flash');
+		await ui.see('Filter: 2.5-flash');
+		ui.press('space');
+		await ui.see('[x] gemini-2.5-flash');
+		ui.press('enter');
+		await ui.see('Route requests to gemini-balance-native:');
+		ui.press('enter');
+		await ui.see(/Connection test (passed|failed)/);
+		ui.press('enter');
+		await waitFor(() => ui.onDone.mock.calls.length > 0);
+		const [provider] = ui.readConfig().Providers;
+		expect(provider).toEqual({
+			name: 'gemini-balance-native',
+			api_base_url: `${gb.url}/v1beta/models/`,
+			models: ['gemini-2.5-flash'],
+			api_key: TOKEN,
+			profile: 'gemini-balance-native',
+			transformer: {use: ['gemini']},
+		});
+		expect(ui.readConfig().Router['longContext']).toBe('gemini-balance-native,gemini-2.5-flash');
+		const list = gb.requests.find(request => request.path === '/v1beta/models');
+		expect(list?.headers['x-goog-api-key']).toBe(TOKEN);
+		expect(list?.headers['authorization']).toBeUndefined();
+		expect(gb.requests.some(request => request.path.startsWith('/v1/'))).toBe(false);
 	});
 
 	it('re-running it on the same server updates the provider instead of adding a second one', async () => {
@@ -211,6 +256,88 @@ describe('AddProviderWizard: Gemini Balance, happy path', () => {
 		expect(saved.Providers).toHaveLength(1);
 		expect(saved.Providers[0]).toMatchObject({name: 'gemini-balance', max_retries: 0, profile: 'gemini-balance'});
 		expect(saved.Router).toMatchObject({default: 'gemini-balance,gemini-2.5-flash', longContext: 'gemini-balance,gemini-2.5-flash'});
+	});
+
+	it('re-running it on an existing provider shows the diff and the route question before saving; the answer is applied', async () => {
+		const ui = await setupReady('gemini-balance', {
+			Providers: [
+				{name: 'gemini-balance', api_base_url: `${gb.url}/v1/chat/completions`, api_key: TOKEN, models: ['gemini-2.5-flash', 'gemini-2.5-pro'], profile: 'gemini-balance'},
+			],
+			Router: {default: 'gemini-balance,gemini-2.5-flash', think: 'gemini-balance,gemini-2.5-pro'},
+		});
+		await ui.see(`${gb.url}/v1/chat/completions`);
+		ui.press('enter');
+		await ui.see('•'.repeat(TOKEN.length));
+		ui.press('enter');
+		await ui.see('[x] gemini-2.5-pro');
+		// Untick gemini-2.5-pro: the merge removes it.
+		ui.app.stdin.write('2.5-pro');
+		await ui.see('Filter: 2.5-pro');
+		ui.press('space');
+		await ui.see('[ ] gemini-2.5-pro');
+		ui.press('enter');
+		const routes = await ui.see('Route requests to gemini-balance:');
+		// The think route pointed at the removed model; leave it to the route question.
+		if (/\[x\] think/.test(routes)) {
+			ui.press('down');
+			ui.press('down');
+			ui.press('space');
+			await ui.see('[ ] think');
+		}
+
+		ui.press('enter');
+		const confirm = await ui.see('Changes to the existing provider:');
+		expect(confirm).toContain('models: −gemini-2.5-pro');
+		expect(confirm).toContain('routes affected: think');
+		expect(confirm).toContain('Routes pointing at removed models: ◀ point think at gemini-balance,gemini-2.5-flash ▶');
+		expect(confirm).toContain('←→ routes');
+		ui.press('right');
+		await ui.see('clear think (unset)');
+		ui.press('enter');
+		await waitFor(() => ui.onDone.mock.calls.length > 0);
+		const saved = ui.readConfig();
+		expect(saved.Providers[0]?.['models']).toEqual(['gemini-2.5-flash']);
+		expect(saved.Router['think']).toBeUndefined();
+		expect(saved.Router['default']).toBe('gemini-balance,gemini-2.5-flash');
+	});
+
+	it('a save that cannot keep the formatting: the wizard says so and waits for Enter', async () => {
+		const dir = tempDir();
+		const file = path.join(dir, 'config.json');
+		// `Router` written twice (json5 keeps the last): a route save cannot be a minimal edit.
+		fs.writeFileSync(file, "{Providers: [], Router: {default: ''}, Router: {}, // mine\n}");
+		const store = new ConfigStore({path: file, watch: false, env: {}});
+		const onDone = vi.fn();
+		const app = render(<AddProviderWizard store={store} preset="gemini-balance" onDone={onDone} onCancel={vi.fn()} env={{}} timeoutMs={3000} skipTest />);
+		cleanups.push(() => {
+			app.unmount();
+			store.close();
+		});
+		await waitFor(() => app.stdin.listenerCount('readable') > 0);
+		const ui = {see: (text: string) => waitForText(app.lastFrame, text), write: (text: string) => app.stdin.write(text)};
+		await ui.see('Gemini Balance URL');
+		ui.write('\u0015');
+		ui.write(`${gb.url}/v1`);
+		await ui.see(`${gb.url}/v1`);
+		ui.write(keys.enter);
+		await ui.see('Access token');
+		ui.write(TOKEN);
+		await ui.see('•'.repeat(TOKEN.length));
+		ui.write(keys.enter);
+		await ui.see('Choose the chat models');
+		ui.write(keys.space);
+		ui.write(keys.enter);
+		await ui.see('Route requests to gemini-balance:');
+		ui.write(keys.enter);
+		await ui.see('This adds provider "gemini-balance":');
+		ui.write(keys.enter);
+		const frame = await ui.see('saved as plain JSON');
+		expect(frame).toContain('Saved.');
+		expect(frame).toContain('enter back to the dashboard');
+		expect(onDone).not.toHaveBeenCalled();
+		ui.write(keys.enter);
+		await waitFor(() => onDone.mock.calls.length > 0);
+		expect(JSON.parse(fs.readFileSync(file, 'utf8')).Providers).toHaveLength(1);
 	});
 
 	it('a different Gemini Balance under the taken name gets a unique name', async () => {
@@ -416,6 +543,44 @@ describe('AddProviderWizard: generic presets (same engine)', () => {
 			profile: 'ollama',
 		});
 		expect(ui.readConfig().Router['background']).toBe('ollama,qwen2.5-coder:7b');
+	});
+
+	it('Google AI Studio: key from aistudio, models from GET /v1beta/models (generateContent ones), saved with transformer gemini', async () => {
+		const key = 'AIza-wizard-studio-key-0077';
+		const ui = await setupReady(undefined);
+		await ui.see('What do you want to add?');
+		await ui.see('Google AI Studio');
+		ui.app.stdin.write('5');
+		await ui.see('Add Google AI Studio');
+		expect(ui.frame()).toContain('https://generativelanguage.googleapis.com/v1beta');
+		await ui.type(`${google.url}/v1beta`);
+		ui.press('enter');
+		await ui.see('aistudio.google.com/apikey');
+		await ui.type(key, '•'.repeat(key.length));
+		ui.press('enter');
+		const models = await ui.see('Choose the models');
+		expect(models).toContain('gemini-3-pro-preview');
+		expect(models).not.toContain('embedding');
+		expect(models).not.toContain('imagen');
+		expect(models).not.toContain('models/');
+		ui.press('space');
+		await ui.see('[x] gemini-2.5-flash');
+		ui.press('enter');
+		await ui.see(/\[x\] longContext\s+gemini-2\.5-flash/);
+		ui.press('enter');
+		await ui.see(/Connection test (passed|failed)/);
+		ui.press('enter');
+		await waitFor(() => ui.onDone.mock.calls.length > 0);
+		expect(ui.readConfig().Providers[0]).toEqual({
+			name: 'gemini',
+			api_base_url: `${google.url}/v1beta/models/`,
+			models: ['gemini-2.5-flash'],
+			api_key: key,
+			transformer: {use: ['gemini']},
+		});
+		const list = google.requests.find(request => request.url === '/v1beta/models');
+		expect(list?.headers['x-goog-api-key']).toBe(key);
+		expect(google.requests.every(request => !request.url.includes(key))).toBe(true);
 	});
 
 	it('custom server without /models → manual model entry; empty entry is refused', async () => {

@@ -5,7 +5,7 @@
  */
 import {APIError} from '@anthropic-ai/sdk';
 import {afterEach, describe, expect, test} from 'vitest';
-import type {KeyHealth} from '../../source/activity/events.js';
+import type {KeyStateChanged} from '../../source/activity/events.js';
 import {fastTimings, recordingSleep} from '../faults/fault-kit.js';
 import {type GeminiAnswer, geminiNative} from '../fakes/gemini-native.js';
 import {type Harness, startHarness} from '../helpers/proxy-harness.js';
@@ -70,8 +70,8 @@ describe('RetryInfo drives the retry loop', () => {
 		expect(answer.content).toStrictEqual([{type: 'text', text: 'from key b'}]);
 		expect(fake.seen.map(request => request.headers['x-goog-api-key'])).toStrictEqual(KEYS);
 		expect(waits).toStrictEqual([]);
-		const health = h!.events.filter((event): event is KeyHealth => event.type === 'keys').at(-1);
-		expect(health?.keys.filter(key => key.state === 'cooling').map(key => key.until)).toStrictEqual([NOW + 7000]);
+		const cooling = h!.events.filter((event): event is KeyStateChanged => event.type === 'key:state' && event.state === 'cooling');
+		expect(cooling.map(key => [key.label, key.until, key.status])).toStrictEqual([['••••1111', NOW + 7000, 429]]);
 	});
 
 	test('a delay beyond the cap is not waited for: 429 rate_limit_error at once, Retry-After from RetryInfo', async () => {

@@ -177,6 +177,39 @@ describe('native Gemini dialect', () => {
 		expect(sent.generationConfig).toMatchObject({temperature: 0.2, stopSequences: ['END'], maxOutputTokens: 100});
 	});
 
+	test('parallel results that arrive in completion order go upstream in the order of the calls', async () => {
+		const fake = await start(() => ({parts: [{text: 'both read'}]}));
+		await h!.client.messages.create({
+			model: 'm',
+			max_tokens: 100,
+			tools: [READ_TOOL, {...READ_TOOL, name: 'Grep'}],
+			messages: [
+				{role: 'user', content: 'read and grep'},
+				{
+					role: 'assistant',
+					content: [
+						{type: 'tool_use', id: 'toolu_first', name: 'Read', input: {file_path: '/a'}},
+						{type: 'tool_use', id: 'toolu_second', name: 'Grep', input: {file_path: '/b'}},
+					],
+				},
+				{
+					role: 'user',
+					content: [
+						{type: 'tool_result', tool_use_id: 'toolu_second', content: 'grep output'},
+						{type: 'tool_result', tool_use_id: 'toolu_first', content: [{type: 'image', source: {type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo='}}]},
+					],
+				},
+			],
+		});
+		const parts = fake.seen[0]!.body.contents[2].parts;
+		expect(parts.map((part: {functionResponse?: {id: string}; inlineData?: unknown}) => part.functionResponse?.id ?? (part.inlineData ? 'image' : '?'))).toStrictEqual([
+			'toolu_first',
+			'image',
+			'toolu_second',
+		]);
+		expect(parts[2].functionResponse).toStrictEqual({name: 'Grep', response: {content: 'grep output'}, id: 'toolu_second'});
+	});
+
 	test('web search → googleSearch alone, sources from grounding', async () => {
 		const fake = await start(() => ({parts: [{text: 'It is sunny.'}], grounding: [{uri: 'https://weather.example/today', title: 'Weather today'}]}));
 		const answer = await h!.client.messages.create({

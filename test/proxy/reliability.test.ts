@@ -4,7 +4,7 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import {afterEach, describe, expect, it} from 'vitest';
-import type {AttemptOutcome, KeyHealth, RequestFailed, RequestFinished} from '../../source/activity/events.js';
+import type {AttemptOutcome, RequestFailed, RequestFinished} from '../../source/activity/events.js';
 import {startProxy} from '../../source/proxy/server.js';
 import type {ProxyTimings} from '../../source/proxy/timings.js';
 import {answer, fail, hang, sequence, startSse, streamChunks, writeChunk, type FakeUpstreamHandler} from '../fakes/openai-upstream.js';
@@ -22,6 +22,8 @@ const fast: Partial<ProxyTimings> = {
 	postFinishGraceMs: 100,
 	closeGraceMs: 150,
 };
+/** sse-relay.ts's bound on reading the rest of a finished answer's upstream response. */
+const DRAIN_MS = 1000;
 let harness: Harness | undefined;
 
 afterEach(async () => {
@@ -64,12 +66,14 @@ describe('key pools', () => {
 			['http 429', '••••1111'],
 			['answered', '••••2222'],
 		]);
-		const health = h.events.filter((event): event is KeyHealth => event.type === 'keys').at(-1);
-		expect(health?.keys.map(key => key.state)).toEqual(['cooling', 'ok']);
+		expect(h.events.filter(event => event.type === 'key:state').map(event => event.type === 'key:state' && [event.label, event.state])).toEqual([
+			['••••1111', 'cooling'],
+			['••••2222', 'ok'],
+		]);
 		await h.client.messages.create(base);
 		await h.client.messages.create(base);
 		expect(h.upstreamRequests.map(request => String(request.headers['authorization']).slice(-4))).toEqual(['1111', '2222', '2222', '2222']);
-		expect(h.activity.getSnapshot().keys['fake']?.map(key => key.suffix)).toEqual(['••••1111', '••••2222']);
+		expect(h.activity.getSnapshot().keys['fake']?.map(key => key.label)).toEqual(['••••1111', '••••2222']);
 	});
 
 	it('401 disables a key; when every key is refused the real error surfaces', async () => {
@@ -97,7 +101,7 @@ describe('key pools', () => {
 		expect(error.headers?.get('retry-after-ms')).toBe('80');
 		expect(h.upstreamRequests).toHaveLength(3);
 		expect(elapsed).toBeGreaterThanOrEqual(160);
-		expect(h.events.some(event => event.type === 'keys')).toBe(false);
+		expect(h.events.some(event => event.type === 'key:state' || event.type === 'key:pool')).toBe(false);
 	});
 
 	it('an api_key naming an unset $VAR says which variable is missing', async () => {
@@ -215,7 +219,7 @@ describe('timeouts', () => {
 		const h = await start({
 			upstream: hang(),
 			timings: {...fast, firstByteTimeoutMs: 20_000},
-			config: url => ({Providers: providers(url, [], {max_retries: 0, first_byte_timeout_ms: 50}), Router: {default: 'fake,up-model'}}),
+			config: url => ({Providers: providers(url, [], {max_retries: 0, first_byte_timeout_ms: 200}), Router: {default: 'fake,up-model'}}),
 		});
 		const startedAt = performance.now();
 		const error = (await h.client.messages
@@ -223,19 +227,29 @@ describe('timeouts', () => {
 			.finalMessage()
 			.catch((error_: unknown) => error_)) as InstanceType<typeof Anthropic.APIError>;
 		expect(error.status).toBe(504);
-		expect(performance.now() - startedAt).toBeLessThan(5000);
+		// The limit that fired is the provider's (0.2 s), not the proxy's 20 s.
+		expect(error.message).toContain('within 0.2 s (first_byte_timeout_ms)');
+		expect(performance.now() - startedAt).toBeGreaterThanOrEqual(195);
 	});
 
 	it('API_TIMEOUT_MS bounds the whole wait, retries included', async () => {
+		// The proxy's clock moves only when it sleeps: the second wait would end past the deadline, so it is not taken.
+		let clock = 1_000_000;
+		const waits: number[] = [];
+		const sleep = (ms: number, signal: AbortSignal) => {
+			waits.push(ms);
+			clock += ms;
+			return signal.aborted ? Promise.reject(signal.reason) : Promise.resolve();
+		};
 		const h = await start({
-			upstream: fail(503, 'busy', {'retry-after-ms': '150'}),
-			config: url => ({Providers: providers(url, [], {max_retries: 5}), Router: {default: 'fake,up-model'}, API_TIMEOUT_MS: 250}),
+			upstream: fail(503, 'busy', {'retry-after-ms': '20000'}),
+			timings: {...fast, now: () => clock, sleep},
+			config: url => ({Providers: providers(url, [], {max_retries: 5}), Router: {default: 'fake,up-model'}, API_TIMEOUT_MS: 30_000}),
 		});
-		const startedAt = performance.now();
 		const error = (await h.client.messages.create(base).catch((error_: unknown) => error_)) as InstanceType<typeof Anthropic.APIError>;
-		expect(performance.now() - startedAt).toBeLessThan(600);
 		expect(error.status).toBe(529);
-		expect(h.upstreamRequests.length).toBeLessThanOrEqual(2);
+		expect(waits).toStrictEqual([20_000]);
+		expect(h.upstreamRequests).toHaveLength(2);
 	});
 
 	it('stream idle: a stall mid-stream ends in event: error timeout_error, pings kept flowing', async () => {
@@ -295,10 +309,9 @@ describe('timeouts', () => {
 });
 
 describe('cancellation and shutdown', () => {
-	it('a client abort aborts the upstream within 50 ms, with nothing left in flight', async () => {
+	// How fast the hang-up reaches the upstream is measured in bench/ (hang-up median), not asserted here.
+	it('a client abort aborts the upstream, with nothing left in flight', async () => {
 		const h = await start({upstream: answer({text: 'a long answer '.repeat(40), pieces: 40, chunkDelayMs: 20})});
-		const latencies: number[] = [];
-		// Three rounds: the bound is about the proxy, not about a CPU-starved test machine.
 		for (let round = 0; round < 3; round++) {
 			const controller = new AbortController();
 			const response = await fetch(`${h.proxyUrl}/v1/messages`, {
@@ -309,16 +322,12 @@ describe('cancellation and shutdown', () => {
 			const reader = response.body!.getReader();
 			await reader.read();
 			await waitFor(() => h.upstreamRequests.length === round + 1);
-			const abortedAt = performance.now();
 			controller.abort();
-			const closedAt = await h.upstreamRequests[round]!.closed;
-			latencies.push(closedAt - abortedAt);
+			await h.upstreamRequests[round]!.closed;
 			expect(h.upstreamRequests[round]!.aborted()).toBe(true);
 			await waitFor(() => h.proxy.inFlight() === 0);
 		}
 
-		expect(Math.min(...latencies)).toBeLessThan(50);
-		expect(Math.max(...latencies)).toBeLessThan(250);
 		const cancelled = h.events.filter((event): event is RequestFailed => event.type === 'request:error' && event.errorType === 'cancelled');
 		expect(cancelled).toHaveLength(3);
 	});
@@ -328,11 +337,10 @@ describe('cancellation and shutdown', () => {
 		const controller = new AbortController();
 		const pending = fetch(`${h.proxyUrl}/v1/messages`, {method: 'POST', body: JSON.stringify({...base, stream: true}), signal: controller.signal}).catch(() => undefined);
 		await waitFor(() => h.upstreamRequests.length === 1);
-		const abortedAt = performance.now();
 		controller.abort();
 		await pending;
-		const closedAt = await h.upstreamRequests[0]!.closed;
-		expect(closedAt - abortedAt).toBeLessThan(50);
+		await h.upstreamRequests[0]!.closed;
+		expect(h.upstreamRequests[0]!.aborted()).toBe(true);
 		await waitFor(() => h.proxy.inFlight() === 0);
 	});
 
@@ -351,12 +359,12 @@ describe('cancellation and shutdown', () => {
 		expect(h.upstreamRequests[0]!.aborted()).toBe(true);
 	});
 
-	it('close() with nothing in flight is immediate, even with keep-alive clients', async () => {
-		const h = await start({upstream: answer({text: 'x'})});
+	it('close() with nothing in flight does not wait for the grace, even with keep-alive clients', async () => {
+		// A grace longer than the test's own time-out: close() waiting for it would fail the test.
+		const h = await start({upstream: answer({text: 'x'}), timings: {...fast, closeGraceMs: 120_000}});
 		await h.client.messages.create(base);
-		const startedAt = performance.now();
 		await h.proxy.close();
-		expect(performance.now() - startedAt).toBeLessThan(100);
+		expect(h.proxy.inFlight()).toBe(0);
 	});
 
 	it('a busy port is a readable error naming the port and --port', async () => {
@@ -404,13 +412,24 @@ describe('upstream connections', () => {
 				for (const chunk of streamChunks(req, {text: 'then silence'})) writeChunk(res, chunk);
 				res.write('data: [DONE]\n\n');
 			},
+			// A grace longer than the drain: the upstream is cut by the drain bound alone.
+			timings: {...fast, postFinishGraceMs: 30_000},
 		});
+		const order: string[] = [];
 		const startedAt = performance.now();
-		const message = await h.client.messages.stream(base).finalMessage();
+		const answering = h.client.messages.stream(base).finalMessage();
+		const upstream = await waitFor(() => h.upstreamRequests[0]);
+		const closed = upstream.closed.then(at => {
+			order.push('upstream cut');
+			return at;
+		});
+		const message = await answering;
+		order.push('client answered');
 		expect(message.stop_reason).toBe('end_turn');
-		expect(performance.now() - startedAt).toBeLessThan(fast.postFinishGraceMs!);
-		const closedAt = await h.upstreamRequests[0]!.closed;
-		expect(h.upstreamRequests[0]!.aborted()).toBe(true);
-		expect(closedAt - startedAt).toBeGreaterThanOrEqual(fast.postFinishGraceMs! - 5);
+		const closedAt = await closed;
+		// The drain runs after the answer: the client never waits for it.
+		expect(order).toStrictEqual(['client answered', 'upstream cut']);
+		expect(upstream.aborted()).toBe(true);
+		expect(closedAt - startedAt).toBeGreaterThanOrEqual(DRAIN_MS - 5);
 	});
 });

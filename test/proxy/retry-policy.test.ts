@@ -1,7 +1,8 @@
 import {describe, expect, it} from 'vitest';
 import {providerSchema} from '../../source/config/schema.js';
 import {proxySettings} from '../../source/proxy/dispatcher.js';
-import {allowsFallback, describeFailure, isRetryable, maxRetriesFor, parseRetryAfter, retryDelayMs, type AttemptFailure} from '../../source/proxy/retry-policy.js';
+import {describeFailure} from '../../source/providers/network-words.js';
+import {allowsFallback, isRetryable, maxRetriesFor, parseRetryAfter, retryDelayMs, type AttemptFailure} from '../../source/proxy/retry-policy.js';
 import {resolveTimings} from '../../source/proxy/timings.js';
 import {chatCompletionsUrl, messagesUrl} from '../../source/proxy/upstream-url.js';
 

@@ -146,11 +146,11 @@ describe('activity panel', () => {
 		expect(row()).toContain('deepseek,deepseek-chat');
 		expect(row()).toContain('2k');
 		app.bus.emit({type: 'request:first-token', id: start.id, at: Date.now(), ttftMs: 412});
-		await app.waitFor(/live .*412ms/);
+		await app.waitFor(/live .*412 ms/);
 		app.bus.emit({type: 'request:progress', id: start.id, outputTokens: 57, bytes: 400});
-		await app.waitFor(/live .*412ms .* 57 /);
+		await app.waitFor(/live .*412 ms .* 57 /);
 		app.bus.emit({type: 'request:progress', id: start.id, outputTokens: 243, bytes: 1900});
-		frame = await app.waitFor(/live .*412ms .* 243 /);
+		frame = await app.waitFor(/live .*412 ms .* 243 /);
 		expect(frame).toContain('1 live · 0 done');
 	});
 
@@ -163,8 +163,8 @@ describe('activity panel', () => {
 		const frame = await app.waitFor('tool_use');
 		const row = lineWith(frame, 'tool_use');
 		expect(row).toMatch(/✔ 200/);
-		expect(row).toContain('3.2s');
-		expect(row).toContain('380ms');
+		expect(row).toContain('3.2 s');
+		expect(row).toContain('380 ms');
 		expect(row).toContain('12.3k');
 		expect(row).toContain('678');
 	});
@@ -252,20 +252,34 @@ describe('providers panel', () => {
 		expect(frame).not.toContain('sk-deepseek-secret-key-9f3a');
 	});
 
-	it('shows key health from the activity stream', async () => {
-		const app = await renderApp({rows: 40});
-		await app.waitFor('3 Providers');
-		app.bus.emit({
-			type: 'keys',
-			provider: 'deepseek',
-			keys: [
-				{suffix: '••••9f3a', state: 'cooling', until: Date.now() + 30_000},
-				{suffix: '••••77aa', state: 'ok'},
-			],
-		});
-		const frame = await app.waitFor('••••9f3a cooling');
-		expect(frame).toContain('••••77aa ok');
-		expect(frame).not.toContain('••••••••');
+	it('shows per-key health of a pool from the activity stream: cooling until HH:MM:SS and why, disabled, untested, the last error', async () => {
+		const pool = ['sk-pool-secret-key-aaaa1111', 'sk-pool-secret-key-bbbb2222', 'sk-pool-secret-key-cccc3333', 'sk-pool-secret-key-dddd4444'];
+		// Local wall-clock times, so the HH:MM:SS the panel prints is the same in every time zone.
+		let now = new Date(2026, 11, 2, 6, 30, 0).getTime();
+		const until = new Date(2026, 11, 2, 6, 31, 7).getTime();
+		const config = {...sampleConfig(), Providers: [{name: 'pooled', api_base_url: 'https://api.example.com/v1/chat/completions', api_key: pool, models: ['m1']}]};
+		const app = await renderApp({config, rows: 40, columns: 240, app: {now: () => now}});
+		await app.waitFor(/4 keys +untested/);
+		await app.press('3');
+		await app.waitFor('key 4 ••••4444  untested');
+		const base = {type: 'key:state', at: now, provider: 'pooled'} as const;
+		app.bus.emit({type: 'key:pool', at: now, provider: 'pooled', labels: ['••••1111', '••••2222', '••••3333', '••••4444']});
+		app.bus.emit({...base, index: 0, label: '••••1111', state: 'cooling', reason: 'rate-limited', status: 429, until, error: 'Quota exceeded \u001b]0;pwned\u0007for requests'});
+		app.bus.emit({...base, index: 1, label: '••••2222', state: 'disabled', reason: 'rejected', status: 401, error: 'Incorrect API key provided'});
+		app.bus.emit({...base, index: 2, label: '••••3333', state: 'ok'});
+		const frame = await app.waitFor('4 keys: 1 ok · 1 cooling · 1 disabled ');
+		expect(lineWith(frame, 'key 1 ••••1111')).toContain('cooling until 06:31:07 (429 rate limited)  last error 06:30:00 429: Quota exceeded for requests');
+		expect(lineWith(frame, 'key 2 ••••2222')).toContain('disabled (401 rejected)  last error 06:30:00 401: Incorrect API key provided');
+		expect(lineWith(frame, 'key 3 ••••3333')).toContain('••••3333  ok ');
+		expect(lineWith(frame, 'key 3 ••••3333')).not.toContain('last error');
+		expect(lineWith(frame, 'key 4 ••••4444')).toContain('untested');
+		expect(frame).not.toContain('pwned');
+		expect(frame).not.toContain('sk-pool-secret');
+
+		// Once the rest is over (the UI's clock), the key reads ok again and keeps its last error.
+		now = until + 1000;
+		const later = await app.waitFor('4 keys: 2 ok · 1 disabled ');
+		expect(lineWith(later, 'key 1 ••••1111')).toContain('ok  last error 06:30:00 429: Quota exceeded');
 	});
 
 	it('t runs the connection test with live steps and keeps the result on the row', async () => {
@@ -293,7 +307,7 @@ describe('providers panel', () => {
 		await app.press('t');
 		let frame = await app.waitFor('Auth and model list');
 		expect(calls).toEqual(['ollama']);
-		expect(frame).toMatch(/✔ Reachable\s+12ms\s+HTTP 200/);
+		expect(frame).toMatch(/✔ Reachable\s+12 ms\s+HTTP 200/);
 		expect(lineWith(frame, 'ollama 127')).toContain('testing');
 		// A second t while it runs does not start another test.
 		await app.press('t');
@@ -302,7 +316,7 @@ describe('providers panel', () => {
 		expect(calls).toEqual(['ollama']);
 		expect(lineWith(frame, 'ollama 127')).toContain('✖ test failed');
 		expect(lineWith(frame, 'ollama 127')).toContain('Auth and model list');
-		expect(frame).toMatch(/✖ Auth and model list\s+30ms\s+HTTP 401\s+→ check the key/);
+		expect(frame).toMatch(/✖ Auth and model list\s+30 ms\s+HTTP 401\s+→ check the key/);
 		// Moving away keeps the summary on the row.
 		await app.press('up');
 		frame = await app.waitFor(/❯ deepseek/);

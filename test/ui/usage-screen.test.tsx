@@ -78,8 +78,8 @@ describe('Usage screen', () => {
 		expect(frame).toMatch(/Today +5 req · ✗ 1 err · ↑4k ↓400/);
 		expect(frame).toMatch(/7 days +10 req · ✗ 1 err/);
 		expect(frame).toMatch(/By model +today +7 days +errors +TTFT p50 +per day +share/);
-		expect(frame).toMatch(/deepseek,deepseek-chat +3 +8 +0 +400ms +·▃▃▃▃▃█ +█{15}/);
-		expect(frame).toMatch(/gb,gemini-2\.5-pro +2 +2 +✗1 +1\.5s/);
+		expect(frame).toMatch(/deepseek,deepseek-chat +3 +8 +0 +400 ms +·▃▃▃▃▃█ +█{15}/);
+		expect(frame).toMatch(/gb,gemini-2\.5-pro +2 +2 +✗1 +1\.5 s/);
 		expect(frame).toMatch(/longContext +2 +2 +✗1/);
 		expect(frame).toContain('Per day  ·▂▂▂▂▂█  errors ······█  11-26 → 12-02');
 		expect(frame).toContain('esc back');

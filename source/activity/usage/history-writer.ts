@@ -31,6 +31,7 @@ export type UsageHistory = {
  * hot path pays one object and one array push per request. Day files past retention are deleted
  * when a new day starts. A write failure disables the history (one notice), never the proxy.
  */
+// Over 60 lines: a closure over the batch, its timer and the file, which every part shares.
 export function createUsageHistory(options: UsageHistoryOptions): UsageHistory {
 	const now = options.now ?? Date.now;
 	const batchMs = options.batchMs ?? 250;
@@ -134,7 +135,7 @@ async function prepareFile(file: string): Promise<string> {
 }
 
 /** Delete day files older than `cutoffDay` (other files in the folder are left alone). */
-export async function pruneHistory(dir: string, cutoffDay: string): Promise<string[]> {
+async function pruneHistory(dir: string, cutoffDay: string): Promise<string[]> {
 	const names = await fs.promises.readdir(dir).catch(() => [] as string[]);
 	const removed = names.filter(name => {
 		const day = dayOfFileName(name);

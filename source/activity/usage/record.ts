@@ -5,7 +5,7 @@
  */
 import type {AttemptOutcome, RequestFailed, RequestFinished, RequestStarted, RouteScenario} from '../events.js';
 
-export const RECORD_VERSION = 1;
+const RECORD_VERSION = 1;
 
 export type UsageRecord = {
 	readonly v: typeof RECORD_VERSION;

@@ -4,7 +4,7 @@ export const GROUP_BY = ['route', 'model', 'provider', 'day', 'session'] as cons
 export type GroupBy = (typeof GROUP_BY)[number];
 
 /** US dollars per million tokens, from the config's `pricing` table (the user's prices, never ours). */
-export type Price = {readonly input: number; readonly output: number; readonly cacheRead?: number; readonly cacheWrite?: number};
+type Price = {readonly input: number; readonly output: number; readonly cacheRead?: number; readonly cacheWrite?: number};
 export type PricingTable = Readonly<Record<string, Price>>;
 
 export type UsageRow = {

@@ -11,7 +11,7 @@ import {clientBaseUrl, type ListenAddress} from '../claude-env.js';
 import {probeHealth} from '../code.js';
 import {answers, claudeSettingsFiles, readClaudeSettings, removeEntries} from './claude-settings.js';
 
-export type Verdict = 'ok' | 'warn' | 'problem';
+type Verdict = 'ok' | 'warn' | 'problem';
 
 export type Finding = {
 	readonly check: string;

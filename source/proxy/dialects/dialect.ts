@@ -12,14 +12,15 @@ import type {SseSource} from '../sse-relay.js';
 import type {Profile} from '../translate/profiles.js';
 import type {ThoughtSignatureCache} from '../translate/thought-signatures.js';
 import type {AnthropicMessage, AnthropicRequest} from '../translate/types.js';
-import type {ProxyError, UpstreamErrorOptions} from '../translate/upstream-errors.js';
+import type {ClientError} from '../translate/errors.js';
+import type {UpstreamErrorOptions} from '../translate/upstream-errors.js';
 import type {CallTarget, PreparedRequest} from '../upstream-call.js';
 
 export type DialectName = 'openai-chat' | 'gemini' | 'anthropic';
 
 /** What the answer translators need to know about the client's request. */
 export type AnswerOptions = {readonly requestedModel: string; readonly inputTokens: number};
-export type StreamOptions = AnswerOptions & {readonly postFinishGraceMs: number};
+type StreamOptions = AnswerOptions & {readonly postFinishGraceMs: number};
 
 /**
  * One request translated for one target, with the translators of its answer (they keep what the
@@ -46,7 +47,7 @@ export type DialectContext = {
 
 export type Dialect = {
 	readonly name: DialectName;
-	/** Throws PrepareError (from upstream-call) when the request cannot be expressed in this dialect. */
+	/** Throws TranslationError when the request cannot be expressed in this dialect. */
 	readonly prepare: (target: CallTarget, request: AnthropicRequest, profile: Profile, stream: boolean, context: DialectContext, client?: ClientBetas) => DialectRequest;
 };
 
@@ -57,9 +58,9 @@ export type ClientBetas = {readonly header?: string; readonly query?: boolean};
 export type KeyHeader = {readonly header: string; readonly scheme?: string};
 
 /** Error mapping signature shared by every dialect. */
-export type ErrorMapper = (status: number, bodyText: string, options: UpstreamErrorOptions) => ProxyError;
+export type ErrorMapper = (status: number, bodyText: string, options: UpstreamErrorOptions) => ClientError;
 
-export const USER_AGENT = 'ccr-tui';
+const USER_AGENT = 'ccr-tui';
 
 /** Headers every dialect starts from: JSON, our user agent, the profile's and the provider's own. */
 export function baseHeaders(target: CallTarget, profile: Profile, stream: boolean): Record<string, string> {

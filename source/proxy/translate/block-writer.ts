@@ -1,5 +1,7 @@
 import type {TranslateIds} from './ids.js';
+import type {MessageRecord} from './message-record.js';
 import * as sse from './sse-writer.js';
+import type {AnthropicErrorType, AnthropicUsage, StopReason} from './types.js';
 
 const enum Block {
 	None,
@@ -11,7 +13,8 @@ const enum Block {
 /**
  * The Anthropic side of a stream: content blocks with contiguous indices, at most one open at a
  * time, each closed exactly once (thinking blocks with a `signature_delta` first), text blocks
- * opened lazily so whitespace alone never creates one. Output accumulates in `out`.
+ * opened lazily so whitespace alone never creates one. Output accumulates in `out`; with a record,
+ * the same facts build the whole message too.
  */
 export class BlockWriter {
 	out = '';
@@ -35,16 +38,38 @@ export class BlockWriter {
 	#onClose: (() => void) | undefined;
 	#signature: string | undefined;
 
-	constructor(ids: TranslateIds) {
+	readonly #record: MessageRecord | undefined;
+
+	constructor(ids: TranslateIds, record?: MessageRecord) {
 		this.#ids = ids;
+		this.#record = record;
+	}
+
+	/** `message_start` and a ping, returned (the proxy writes it at the commit point). */
+	messageStart(id: string, model: string, usage: AnthropicUsage): string {
+		this.#record?.start(id, model, usage);
+		return sse.messageStart(id, model, usage) + sse.PING;
+	}
+
+	messageEnd(stopReason: StopReason, stopSequence: string | null, usage: AnthropicUsage): void {
+		this.#record?.end(stopReason, stopSequence, usage);
+		this.out += sse.messageDelta(stopReason, stopSequence, usage) + sse.MESSAGE_STOP;
+	}
+
+	/** The stream's failure, as the client's error event. */
+	fail(type: AnthropicErrorType, message: string): void {
+		this.#record?.fail(type, message);
+		this.out += sse.errorEventSse({error: {type, message}});
 	}
 
 	thinking(text: string): void {
 		if (this.#open !== Block.Thinking) {
 			this.#start(Block.Thinking, sse.thinkingBlockStart(this.#next));
+			this.#record?.open(this.#index, {type: 'thinking', thinking: '', signature: ''});
 			this.#thinking = '';
 		}
 
+		this.#record?.thinking(this.#index, text);
 		this.out += sse.thinkingDelta(this.#index, text);
 		this.contentStarted = true;
 		this.#thinking += text;
@@ -60,10 +85,12 @@ export class BlockWriter {
 			}
 
 			this.#start(Block.Text, sse.textBlockStart(this.#next));
+			this.#record?.open(this.#index, {type: 'text', text: ''});
 			text = this.#whitespace + text;
 			this.#whitespace = '';
 		}
 
+		this.#record?.text(this.#index, text);
 		this.out += sse.textDelta(this.#index, text);
 		this.contentStarted = true;
 		this.textChars += text.length;
@@ -81,11 +108,13 @@ export class BlockWriter {
 	/** Opens a tool_use block left open for `toolDelta` (passthrough mode); returns its index. */
 	openTool(id: string, name: string, onClose: () => void): number {
 		this.#start(Block.Tool, sse.toolBlockStart(this.#next, id, name));
+		this.#record?.open(this.#index, {type: 'tool_use', id, name, input: {}});
 		this.#onClose = onClose;
 		return this.#index;
 	}
 
 	toolDelta(index: number, json: string): void {
+		this.#record?.json(index, json);
 		this.out += sse.inputJsonDelta(index, json);
 		this.contentStarted = true;
 	}
@@ -94,16 +123,28 @@ export class BlockWriter {
 	tool(id: string, name: string, json: string): void {
 		this.close();
 		const index = this.#next++;
+		if (this.#record) {
+			this.#record.open(index, {type: 'tool_use', id, name, input: {}});
+			this.#record.json(index, json);
+			this.#record.close(index);
+		}
+
 		this.out += sse.toolBlockStart(index, id, name) + sse.inputJsonDelta(index, json) + sse.blockStop(index);
 		this.contentStarted = true;
 	}
 
 	close(): void {
 		if (this.#open === Block.None) return;
-		if (this.#open === Block.Thinking) this.out += sse.signatureDelta(this.#index, this.#signature ?? this.#ids.signature(this.#thinking));
+		if (this.#open === Block.Thinking) {
+			const signature = this.#signature ?? this.#ids.signature(this.#thinking);
+			this.#record?.signature(this.#index, signature);
+			this.out += sse.signatureDelta(this.#index, signature);
+		}
+
 		this.#signature = undefined;
 		this.#onClose?.();
 		this.#onClose = undefined;
+		this.#record?.close(this.#index);
 		this.out += sse.blockStop(this.#index);
 		this.#open = Block.None;
 	}

@@ -1,8 +1,7 @@
 /**
- * Whole Anthropic messages and their SSE form, for every dialect: a complete message as SSE (a
- * whole upstream answer to a streaming client) and SSE text back to a message.
+ * A whole Anthropic message as SSE, for every dialect (a whole upstream answer to a streaming
+ * client). The other way, an SSE answer to a client that wanted it whole, is a MessageRecord.
  */
-import {TranslationError} from './errors.js';
 import * as sse from './sse-writer.js';
 import type {AnthropicMessage} from './types.js';
 
@@ -27,51 +26,4 @@ export function messageToSse(message: AnthropicMessage, options: {inputTokens?: 
 	});
 	out += sse.messageDelta(message.stop_reason ?? 'end_turn', message.stop_sequence, message.usage);
 	return out + sse.MESSAGE_STOP;
-}
-
-/** Anthropic SSE text → message (what the SDK's MessageStream does); `event: error` throws. */
-export function accumulateSse(text: string): AnthropicMessage {
-	let message: AnthropicMessage | undefined;
-	const partial = new Map<number, string>();
-	for (const frame of text.split('\n\n')) {
-		const dataAt = frame.indexOf('\ndata: ');
-		if (dataAt === -1) continue;
-		const event = JSON.parse(frame.slice(dataAt + 7)) as Record<string, any>;
-		switch (event['type']) {
-			case 'message_start':
-				message = {...event['message'], content: []};
-				break;
-			case 'content_block_start':
-				message!.content[event['index']] = {...event['content_block']};
-				break;
-			case 'content_block_delta': {
-				const block = message!.content[event['index']] as Record<string, any>;
-				const delta = event['delta'];
-				if (delta.type === 'text_delta') block['text'] += delta.text;
-				else if (delta.type === 'thinking_delta') block['thinking'] += delta.thinking;
-				else if (delta.type === 'signature_delta') block['signature'] = delta.signature;
-				else partial.set(event['index'], (partial.get(event['index']) ?? '') + delta.partial_json);
-				break;
-			}
-
-			case 'content_block_stop': {
-				const json = partial.get(event['index']);
-				if (json !== undefined) (message!.content[event['index']] as {input: unknown}).input = JSON.parse(json);
-				break;
-			}
-
-			case 'message_delta':
-				message!.stop_reason = event['delta'].stop_reason;
-				message!.stop_sequence = event['delta'].stop_sequence;
-				message!.usage = event['usage'];
-				break;
-			case 'error':
-				throw new TranslationError(event['error'].type, event['error'].message);
-			default:
-				break;
-		}
-	}
-
-	if (!message) throw new TranslationError('api_error', 'upstream returned no choices', 502);
-	return message;
 }

@@ -1,7 +1,7 @@
 import type {ProfileName} from '../../config/schema.js';
 import type {DialectName} from '../dialects/dialect.js';
 
-export type ReasoningDialect = 'none' | 'openai' | 'deepseek' | 'openrouter' | 'qwen' | 'ollama';
+type ReasoningDialect = 'none' | 'openai' | 'deepseek' | 'openrouter' | 'qwen' | 'ollama';
 
 /**
  * Per-provider quirk flags (spec §1.13), plain data. Resolved once per (provider, model) and
@@ -70,7 +70,7 @@ export type Profile = {
 	readonly extraHeaders?: Readonly<Record<string, string>>;
 };
 
-export const BASE_PROFILE: Profile = Object.freeze({
+const BASE_PROFILE: Profile = Object.freeze({
 	name: 'openai',
 	dialect: 'openai-chat',
 	maxTokensField: 'max_tokens',

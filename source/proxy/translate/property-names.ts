@@ -8,7 +8,7 @@
 type Schema = Record<string, unknown>;
 
 /** The names Gemini Balance's cleaner deletes wherever they appear. */
-export const GB_CLEANED_NAMES: ReadonlySet<string> = new Set([
+const GB_CLEANED_NAMES: ReadonlySet<string> = new Set([
 	'exclusiveMaximum',
 	'exclusiveMinimum',
 	'const',

@@ -1,4 +1,5 @@
 import type {ProfileName, ProviderConfig} from '../../config/schema.js';
+import {isGeminiNativeUrl} from '../../config/gemini-native.js';
 import {PROFILES, defineProfile, type Profile} from './profiles.js';
 
 export type ResolvedProfile = {
@@ -147,7 +148,7 @@ function modelTweaks(baseName: ProfileName, provider: ProviderConfig, model: str
 }
 
 /** Best guess from the URL and the provider name; unknown → generic OpenAI. */
-export function guessProfileName(provider: Pick<ProviderConfig, 'api_base_url' | 'name'>, model = ''): ProfileName {
+function guessProfileName(provider: Pick<ProviderConfig, 'api_base_url' | 'name'>, model = ''): ProfileName {
 	const url = parseUrl(provider.api_base_url);
 	const host = url?.hostname.toLowerCase() ?? '';
 	const path = url?.pathname.toLowerCase() ?? '';
@@ -160,7 +161,7 @@ export function guessProfileName(provider: Pick<ProviderConfig, 'api_base_url' |
 	if (host.endsWith('openrouter.ai')) return 'openrouter';
 	if (host.endsWith('deepseek.com')) return 'deepseek';
 	// The native API: CCR's `…/v1beta/models/`, a bare `…/v1beta` (AI Studio, Gemini Balance, `/gemini/v1beta`).
-	if (/\/v1beta(\/models)?\/?$/.test(path)) return nativeProfileName(provider);
+	if (isGeminiNativeUrl(provider.api_base_url)) return nativeProfileName(provider);
 	if (host === 'generativelanguage.googleapis.com') return 'gemini';
 	if (balanceHint || path.includes('/hf/v1') || (port === '8000' && geminiHint)) {
 		return path.includes('/openai/') ? 'gemini-openai' : 'gemini-balance';

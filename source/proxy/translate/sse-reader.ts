@@ -20,7 +20,7 @@ export type SseSink = {
  * Longest line accepted, in bytes. Gemini image models send a whole base64 image as one `data:`
  * line (tens of MB); beyond this the upstream is broken or hostile.
  */
-export const MAX_SSE_LINE_BYTES = 64 * 1024 * 1024;
+const MAX_SSE_LINE_BYTES = 64 * 1024 * 1024;
 
 /** A `data:` line this long is read as it arrives (see long-string.ts); ordinary lines are a few KB. */
 export const LONG_LINE_BYTES = 256 * 1024;

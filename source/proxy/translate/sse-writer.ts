@@ -1,3 +1,4 @@
+import {anthropicError} from './errors.js';
 import type {AnthropicErrorBody, AnthropicUsage, StopReason} from './types.js';
 
 /**
@@ -6,7 +7,7 @@ import type {AnthropicErrorBody, AnthropicUsage, StopReason} from './types.js';
  * byte-identical to `JSON.stringify` of the same object with the same key order.
  */
 
-export function frame(event: string, json: string): string {
+function frame(event: string, json: string): string {
 	return `event: ${event}\ndata: ${json}\n\n`;
 }
 
@@ -57,5 +58,5 @@ export function messageDelta(stopReason: StopReason, stopSequence: string | null
 
 /** Mid-stream error frame: `{"type":"error","error":{…}}` (no request_id, as Anthropic sends it). */
 export function errorEventSse(body: Pick<AnthropicErrorBody, 'error'>): string {
-	return frame('error', JSON.stringify({type: 'error', error: {type: body.error.type, message: body.error.message}}));
+	return frame('error', JSON.stringify(anthropicError(body.error.type, body.error.message)));
 }

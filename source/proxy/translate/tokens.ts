@@ -1,6 +1,9 @@
 import {createRequire} from 'node:module';
 import type {AnthropicContentBlock, AnthropicRequest} from './types.js';
 
+/** What the estimate reads: a messages request and a count_tokens request alike. */
+type CountedRequest = Pick<AnthropicRequest, 'system' | 'tools' | 'messages'> & {readonly [key: string]: unknown};
+
 type CountTokens = (text: string) => number;
 let tokenizer: CountTokens | undefined;
 /**
@@ -139,7 +142,7 @@ function remember(key: string, count: number): void {
 }
 
 /** Tokenizes up to a budget of text (exact where it matters), estimates the rest: count_tokens. */
-export function estimateInputTokens(request: AnthropicRequest): number {
+export function estimateInputTokens(request: CountedRequest): number {
 	return countRequest(request, new Counter(BUDGET_CHARS));
 }
 
@@ -181,7 +184,7 @@ function countBinary(block: AnthropicContentBlock, into: {chars: number; tokens:
 	into.tokens += block.type === 'image' ? IMAGE_TOKENS : Math.ceil(data.length / BASE64_CHARS_PER_TOKEN);
 }
 
-function countRequest(request: AnthropicRequest, counter: Counter): number {
+function countRequest(request: CountedRequest, counter: Counter): number {
 	const system = request.system;
 	if (typeof system === 'string') counter.text(system);
 	else if (Array.isArray(system)) for (const block of system) counter.text(block?.text);

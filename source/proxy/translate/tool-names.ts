@@ -78,7 +78,7 @@ export class ToolNameMap {
  * Names over 64 chars: `name[0:55] + "_" + sha256(name)[0:8]` (LiteLLM's scheme, spec §1.8).
  * Characters the dialect rejects become `_`; Gemini names must not start with a digit.
  */
-export function shortenName(name: string, dialect: 'openai' | 'gemini' = 'openai'): string {
+function shortenName(name: string, dialect: 'openai' | 'gemini' = 'openai'): string {
 	let safe = name.replace(dialect === 'gemini' ? /[^A-Za-z0-9_.:-]/g : /[^A-Za-z0-9_-]/g, '_');
 	if (dialect === 'gemini' && !/^[A-Za-z_]/.test(safe)) safe = `_${safe}`;
 	if (safe.length <= MAX_NAME && safe.length > 0) return safe;

@@ -3,12 +3,12 @@
  * body fields): the translator reads what it knows and drops the rest.
  */
 
-export type CacheControl = {type: string; ttl?: string};
+type CacheControl = {type: string; ttl?: string};
 
 export type AnthropicTextBlock = {type: 'text'; text: string; cache_control?: CacheControl | null; citations?: unknown};
-export type AnthropicImageSource = {type: 'base64'; media_type: string; data: string} | {type: 'url'; url: string} | {type: 'file'; file_id: string};
+type AnthropicImageSource = {type: 'base64'; media_type: string; data: string} | {type: 'url'; url: string} | {type: 'file'; file_id: string};
 export type AnthropicImageBlock = {type: 'image'; source: AnthropicImageSource; cache_control?: CacheControl | null};
-export type AnthropicDocumentSource =
+type AnthropicDocumentSource =
 	| {type: 'text'; media_type?: string; data: string}
 	| {type: 'base64'; media_type: string; data: string}
 	| {type: 'url'; url: string}
@@ -29,10 +29,10 @@ export type AnthropicToolResultBlock = {
 	is_error?: boolean;
 	cache_control?: CacheControl | null;
 };
-export type AnthropicThinkingBlock = {type: 'thinking'; thinking: string; signature: string};
-export type AnthropicRedactedThinkingBlock = {type: 'redacted_thinking'; data: string};
+type AnthropicThinkingBlock = {type: 'thinking'; thinking: string; signature: string};
+type AnthropicRedactedThinkingBlock = {type: 'redacted_thinking'; data: string};
 /** Any block type Claude Code may add later; handled as "unknown". */
-export type AnthropicOtherBlock = {type: string; [key: string]: unknown};
+type AnthropicOtherBlock = {type: string; [key: string]: unknown};
 
 export type AnthropicContentBlock =
 	| AnthropicTextBlock
@@ -54,9 +54,9 @@ export type AnthropicTool = {
 	[key: string]: unknown;
 };
 
-export type AnthropicToolChoice = {type: 'auto' | 'any' | 'none'; disable_parallel_tool_use?: boolean} | {type: 'tool'; name: string; disable_parallel_tool_use?: boolean};
+type AnthropicToolChoice = {type: 'auto' | 'any' | 'none'; disable_parallel_tool_use?: boolean} | {type: 'tool'; name: string; disable_parallel_tool_use?: boolean};
 
-export type AnthropicThinking = {type: 'enabled'; budget_tokens: number} | {type: 'adaptive'; budget_tokens?: number | null; display?: string} | {type: 'disabled'};
+type AnthropicThinking = {type: 'enabled'; budget_tokens: number} | {type: 'adaptive'; budget_tokens?: number | null; display?: string} | {type: 'disabled'};
 
 /** `POST /v1/messages` body (what the proxy accepts; unknown fields are allowed and dropped). */
 export type AnthropicRequest = {

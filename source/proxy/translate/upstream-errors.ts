@@ -1,5 +1,4 @@
-import {anthropicError, cleanMessage, errorTypeForStatus} from './errors.js';
-import type {AnthropicErrorBody, AnthropicErrorType} from './types.js';
+import {anthropicError, type ClientError, cleanMessage, clientStatusForUpstream, errorTypeForStatus} from './errors.js';
 
 export type UpstreamErrorOptions = {
 	provider?: string;
@@ -13,30 +12,12 @@ export type UpstreamErrorOptions = {
 	redact?: (text: string) => string;
 };
 
-export type ProxyError = {status: number; body: AnthropicErrorBody; headers: Record<string, string>};
-
-/** Upstream status → proxy status and type (spec §3.3). */
-function mapStatus(status: number): [number, AnthropicErrorType] {
-	switch (status) {
-		case 422:
-			return [400, 'invalid_request_error'];
-		case 503:
-			return [529, 'overloaded_error'];
-		case 500:
-		case 502:
-			return [status, 'api_error'];
-		default:
-			if ([400, 401, 402, 403, 404, 408, 413, 429, 504, 529].includes(status)) return [status, errorTypeForStatus(status)];
-			return status >= 400 && status < 500 ? [400, 'invalid_request_error'] : [502, 'api_error'];
-	}
-}
-
 /**
  * Upstream HTTP error (or a 2xx whose JSON is `{error}`) → Anthropic error response. Context-window
  * errors are rewritten to the wording Claude Code reacts to (§3.4); messages never carry stack
  * traces or credentials.
  */
-export function toAnthropicError(status: number, bodyText: string, options: UpstreamErrorOptions = {}): ProxyError {
+export function toAnthropicError(status: number, bodyText: string, options: UpstreamErrorOptions = {}): ClientError {
 	const parsed = parseJson(bodyText);
 	const error = firstError(parsed);
 	let upstreamStatus = status;
@@ -46,7 +27,8 @@ export function toAnthropicError(status: number, bodyText: string, options: Upst
 	}
 
 	let message = extractMessage(parsed, bodyText);
-	let [proxyStatus, type] = mapStatus(upstreamStatus);
+	let proxyStatus = clientStatusForUpstream(upstreamStatus);
+	let type = errorTypeForStatus(proxyStatus);
 	const rewritten = rewriteContextError(message, error, options);
 	if (rewritten) {
 		[proxyStatus, type, message] = [400, 'invalid_request_error', rewritten];
@@ -66,16 +48,6 @@ export function toAnthropicError(status: number, bodyText: string, options: Upst
 	}
 
 	return {status: proxyStatus, body: anthropicError(type, cleanMessage(message, options.redact), options.requestId), headers};
-}
-
-/** Connection refused / DNS / TLS failure before any response (spec §3.3 last rows). */
-export function unreachableError(target: string, requestId?: string): ProxyError {
-	return {status: 502, body: anthropicError('api_error', `cannot reach upstream ${target}`, requestId), headers: {}};
-}
-
-/** No response headers within the first-byte timeout. */
-export function upstreamTimeoutError(ms: number, requestId?: string): ProxyError {
-	return {status: 504, body: anthropicError('timeout_error', `upstream did not answer within ${Math.round(ms / 1000)} s`, requestId), headers: {}};
 }
 
 function firstError(parsed: unknown): Record<string, unknown> | undefined {
@@ -111,7 +83,7 @@ const OPENAI_CONTEXT =
 const GEMINI_CONTEXT = /input token count \((\d+)\) exceeds the maximum number of tokens allowed \((\d+)\)/i;
 
 /** Spec §3.4: the exact Anthropic wordings that make Claude Code shrink `max_tokens` or compact. */
-export function rewriteContextError(
+function rewriteContextError(
 	message: string,
 	error: Record<string, unknown> | undefined,
 	options: Pick<UpstreamErrorOptions, 'inputTokens' | 'contextWindow'> = {},

@@ -1,15 +1,13 @@
 import {memo, type ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import type {RequestRecord} from '../../activity/store.js';
-import {formatCount, formatDuration, rowTarget, shortId} from '../format.js';
-import type {ActivityColumns} from '../layout.js';
+import {formatCount, formatDuration} from '../../text/format.js';
+import {rowTarget, shortId} from '../format.js';
+import {ACTIVITY_TARGET_GAP, ACTIVITY_WIDTH as WIDTH, type ActivityColumns} from '../layout.js';
 import {useNow} from '../hooks/use-clock.js';
-import {GLYPHS, glyphForTone, spinnerFrame, toneColor, toneForStatus, useTheme, type StatusTone} from '../theme.js';
+import {GLYPHS, glyphForTone, recordTone, spinnerFrame, toneColor, useTheme} from '../theme.js';
 
-/** Fixed column widths; `provider,model` takes what is left. */
-const WIDTH = {pointer: 2, status: 7, id: 8, scenario: 12, time: 7, ttft: 7, input: 7, output: 7, stop: 12} as const;
-
-export function tailWidth(columns: ActivityColumns): number {
+function tailWidth(columns: ActivityColumns): number {
 	return (columns.ttft ? WIDTH.ttft : 0) + (columns.input ? WIDTH.input : 0) + WIDTH.output + (columns.stop ? WIDTH.stop : 0);
 }
 
@@ -46,7 +44,7 @@ export function ActivityHeaderRow({columns}: {readonly columns: ActivityColumns}
 /** A finished request. Memoised: records are immutable, so a finished row renders once. */
 export const FinishedRow = memo(function FinishedRow({record, selected, columns}: RowProps): ReactNode {
 	const theme = useTheme();
-	const tone: StatusTone = record.state === 'error' ? (toneForStatus(record.status) === 'warn' ? 'warn' : 'error') : toneForStatus(record.status);
+	const tone = recordTone(record);
 	const color = toneColor(theme, tone);
 	const status = `${glyphForTone(tone)} ${record.status ? String(record.status) : 'ERR'}`;
 	const usage = record.usage;
@@ -154,7 +152,7 @@ function Cells(props: CellsProps): ReactNode {
 					{props.scenario}
 				</Cell>
 			) : null}
-			<Box flexGrow={1} flexShrink={1} flexBasis={0} marginRight={1}>
+			<Box flexGrow={1} flexShrink={1} flexBasis={0} marginRight={ACTIVITY_TARGET_GAP}>
 				<Text bold={style.bold} color={style.color} dimColor={style.dim} wrap="truncate-middle">
 					{props.target}
 				</Text>

@@ -3,7 +3,8 @@ import type {ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import type {ConfigIssue} from '../../config/errors.js';
 import type {Totals} from '../../activity/store.js';
-import {formatCount, formatUptime, tildePath} from '../format.js';
+import {formatCount, formatUptime} from '../../text/format.js';
+import {tildePath} from '../format.js';
 import {useNow} from '../hooks/use-clock.js';
 import {GLYPHS, useTheme} from '../theme.js';
 

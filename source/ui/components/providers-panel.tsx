@@ -1,20 +1,23 @@
 import type {ReactNode} from 'react';
 import {Box, Text} from 'ink';
-import type {KeyHealth} from '../../activity/events.js';
+import type {KeyStatus} from '../../activity/key-health.js';
 import type {ProviderConfig} from '../../config/schema.js';
 import {maskSecret} from '../../config/redact.js';
 import {isEnvRef} from '../../config/env-refs.js';
 import {keyStep, type ProviderTestState, type TestStep} from '../connection-tests.js';
-import {formatDuration, hostOf} from '../format.js';
+import {formatDuration} from '../../text/format.js';
+import {hostOf} from '../format.js';
 import {useNow} from '../hooks/use-clock.js';
 import {GLYPHS, spinnerFrame, useTheme, type StatusTone, type Theme} from '../theme.js';
+import {KeyLines, PoolSummary, poolLines} from './key-health.js';
 import {Panel} from './panel.js';
 
 export type ProviderView = {
 	readonly provider: ProviderConfig;
 	/** `api_key` as written in the file (a `$ENV` reference is shown, never its value). */
 	readonly rawKey: unknown;
-	readonly keys?: KeyHealth['keys'];
+	/** Per-key health of the pool (activity store). */
+	readonly keys?: readonly KeyStatus[];
 	readonly test?: ProviderTestState;
 };
 
@@ -31,13 +34,13 @@ export type ProvidersPanelProps = {
 const CHROME_LINES = 2;
 
 /**
-Lines one provider takes: name line, models line, and the test steps of the selected one. When
-space is short (compact), the others keep only their name line.
+Lines one provider takes: name line, models line, and the selected one's pool keys and test steps.
+When space is short (compact), the others keep only their name line.
 */
-export function providerLines(view: ProviderView, isSelected: boolean, compact = false): number {
+function providerLines(view: ProviderView, isSelected: boolean, compact = false): number {
 	if (compact && !isSelected) return 1;
-	const steps = isSelected && view.test ? Math.max(1, view.test.steps.length) : 0;
-	return 2 + steps;
+	if (!isSelected) return 2;
+	return 2 + poolLines(view.provider) + (view.test ? Math.max(1, view.test.steps.length) : 0);
 }
 
 /** Lines the panel would like, so the layout can give it room. */
@@ -113,6 +116,7 @@ function ProviderBlock({view, isSelected, focused, compact}: ProviderBlockProps)
 					</Text>
 				</Box>
 			)}
+			{isSelected ? <KeyLines provider={provider} statuses={view.keys} /> : null}
 			{isSelected && test ? <TestSteps test={test} /> : null}
 		</Box>
 	);
@@ -120,24 +124,7 @@ function ProviderBlock({view, isSelected, focused, compact}: ProviderBlockProps)
 
 function KeySummary({view}: {readonly view: ProviderView}): ReactNode {
 	const theme = useTheme();
-	const health = view.keys;
-	if (health && health.length > 0) {
-		const shown = health.slice(0, 3);
-		return (
-			<Text wrap="truncate-end">
-				{shown.map((key, index) => {
-					const tone: StatusTone = key.state === 'ok' ? 'ok' : key.state === 'cooling' ? 'warn' : 'error';
-					return (
-						<Text key={`${key.suffix}-${index}`} color={theme[tone]}>
-							{`${index > 0 ? ' ' : ''}${key.suffix} ${key.state}`}
-						</Text>
-					);
-				})}
-				{health.length > shown.length ? <Text color={theme.muted}>{` +${health.length - shown.length}`}</Text> : null}
-			</Text>
-		);
-	}
-
+	if (poolLines(view.provider) > 0) return <PoolSummary provider={view.provider} statuses={view.keys} />;
 	return (
 		<Text color={theme.muted} wrap="truncate-end">
 			{describeKeys(view.rawKey, view.provider.api_key)}
@@ -146,7 +133,7 @@ function KeySummary({view}: {readonly view: ProviderView}): ReactNode {
 }
 
 /** `••••abcd`, `$GB_TOKEN`, `3 keys ••••abcd …` or `no key`; never a usable secret. */
-export function describeKeys(raw: unknown, resolved: ProviderConfig['api_key']): string {
+function describeKeys(raw: unknown, resolved: ProviderConfig['api_key']): string {
 	const rawList = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
 	const resolvedList = Array.isArray(resolved) ? resolved : resolved === undefined ? [] : [resolved];
 	const shown = resolvedList.map((value, index) => {

@@ -1,7 +1,7 @@
 import {memo, type ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import {SCENARIOS, thinkEffortOf, type RouterConfig, type Scenario} from '../../config/schema.js';
-import {formatCount} from '../format.js';
+import {formatCount} from '../../text/format.js';
 import {GLYPHS, useTheme} from '../theme.js';
 import {Panel} from './panel.js';
 

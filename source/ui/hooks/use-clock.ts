@@ -7,16 +7,17 @@ something is live.
 */
 const ClockContext = createContext<number>(0);
 
-export const FAST_TICK_MS = 250;
-export const SLOW_TICK_MS = 1000;
+const FAST_TICK_MS = 250;
+const SLOW_TICK_MS = 1000;
 
-export function ClockProvider({fast, children}: {readonly fast: boolean; readonly children: ReactNode}): ReactNode {
-	const [now, setNow] = useState(() => Date.now());
+/** `now` is injected by tests (cool-down times, elapsed times); the real clock otherwise. */
+export function ClockProvider({fast, now: read = Date.now, children}: {readonly fast: boolean; readonly now?: () => number; readonly children: ReactNode}): ReactNode {
+	const [now, setNow] = useState(read);
 	useEffect(() => {
-		setNow(Date.now());
-		const timer = setInterval(() => setNow(Date.now()), fast ? FAST_TICK_MS : SLOW_TICK_MS);
+		setNow(read());
+		const timer = setInterval(() => setNow(read()), fast ? FAST_TICK_MS : SLOW_TICK_MS);
 		return () => clearInterval(timer);
-	}, [fast]);
+	}, [fast, read]);
 	return createElement(ClockContext.Provider, {value: now}, children);
 }
 

@@ -4,7 +4,7 @@ import {useStdout} from 'ink';
 export type TerminalSize = {readonly columns: number; readonly rows: number};
 
 /** Used when the output stream does not report a size (pipes, test renderers). */
-export const FALLBACK_SIZE: TerminalSize = {columns: 80, rows: 24};
+const FALLBACK_SIZE: TerminalSize = {columns: 80, rows: 24};
 
 function read(stdout: NodeJS.WriteStream): TerminalSize {
 	return {columns: stdout.columns || FALLBACK_SIZE.columns, rows: stdout.rows || FALLBACK_SIZE.rows};

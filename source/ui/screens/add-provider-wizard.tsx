@@ -11,7 +11,7 @@ import type {ConfigStore} from '../../config/store.js';
 import {runConnectionTest, type ConnectionTestOptions, type TestResult} from '../../providers/connection-test.js';
 import {describeModelList, fetchModelList} from '../../providers/model-list.js';
 import type {HttpFetch} from '../../providers/http.js';
-import {PRESET_IDS, PRESETS, type PresetId} from '../../providers/presets.js';
+import {GEMINI_BALANCE_API_INFO, GEMINI_BALANCE_APIS, PRESET_IDS, PRESETS, type GeminiBalanceApi, type PresetId} from '../../providers/presets.js';
 import {testableProvider} from '../../providers/provider-draft.js';
 import type {ProbeTarget} from '../../providers/provider-target.js';
 import {checkReachability} from '../../providers/reachability.js';
@@ -42,6 +42,7 @@ import {PresetStep} from './wizard/preset-step.js';
 import {RoutesStep} from './wizard/routes-step.js';
 import {TestStepLines} from './wizard/test-step-lines.js';
 import {WizardFrame, type Hint} from './wizard/wizard-frame.js';
+import {UpdateReview, type WizardReview, withRouteQuestion, wizardReview} from './wizard/wizard-review.js';
 
 export type AddProviderWizardProps = {
 	readonly store: ConfigStore;
@@ -81,9 +82,10 @@ export function AddProviderWizard(props: AddProviderWizardProps): ReactNode {
 	useWizardEffects(state, dispatch, props, env);
 
 	// Keys are read against the latest state (not the render's): a paste right after a step change lands in the new step.
+	const contextsOf = (current: WizardState) => withRouteQuestion(wizardContexts(current), wizardReview(store, current));
 	useCommands(
 		LAYER.screen,
-		() => wizardContexts(latest()),
+		() => contextsOf(latest()),
 		(command, input) => {
 			const action = wizardAction(latest(), command, input);
 			if (action) dispatch(action);
@@ -105,14 +107,17 @@ export function AddProviderWizard(props: AddProviderWizardProps): ReactNode {
 			skipKey={preset?.key === 'none'}
 			error={state.error}
 			notice={state.notice}
-			hints={footerHints(wizardContexts(state)).map(({label, hint}): Hint => [label, hint])}
+			hints={footerHints(contextsOf(state), state.step === 'done' ? {'form.submit': 'back to the dashboard'} : {}).map(({label, hint}): Hint => [label, hint])}
 		>
-			<StepBody state={state} planName={plan?.name ?? preset?.defaultName ?? ''} plan={plan} />
+			<StepBody state={state} planName={plan?.name ?? preset?.defaultName ?? ''} plan={plan} review={wizardReview(store, state)} />
 		</WizardFrame>
 	);
 }
 
-function StepBody({state, planName, plan}: {readonly state: WizardState; readonly planName: string; readonly plan: SavePlan | undefined}): ReactNode {
+type StepBodyProps = {readonly state: WizardState; readonly planName: string; readonly plan: SavePlan | undefined; readonly review?: WizardReview};
+
+// Over 60 lines: one render branch per wizard step.
+function StepBody({state, planName, plan, review}: StepBodyProps): ReactNode {
 	const theme = useTheme();
 	const preset = state.preset ? PRESETS[state.preset] : undefined;
 	const server = state.endpoint ? <ServerLine state={state} /> : null;
@@ -127,13 +132,7 @@ function StepBody({state, planName, plan}: {readonly state: WizardState; readonl
 					cursor={state.inputCursor}
 					placeholder={preset?.urlPlaceholder}
 				>
-					{preset?.kind === 'gemini-balance' ? (
-						<Text color={theme.muted} wrap="wrap">
-							{state.api === 'v1'
-								? "API: /v1, Gemini Balance's own OpenAI-compatible API (recommended)"
-								: "API: /openai/v1, Google's OpenAI-compatible endpoint behind the key pool"}
-						</Text>
-					) : null}
+					{preset?.kind === 'gemini-balance' ? <ApiChoice api={state.api} /> : null}
 				</InputStep>
 			);
 		case 'checking-url':
@@ -206,6 +205,8 @@ function StepBody({state, planName, plan}: {readonly state: WizardState; readonl
 					<Box marginTop={state.step === 'done' ? 0 : 1}>
 						<ConfirmStep plan={plan} endpoint={state.endpoint} token={state.tokenInput} routes={routes} test={state.testResult} saved={state.step === 'done'} />
 					</Box>
+					{review ? <UpdateReview review={review} /> : null}
+					{state.step === 'done' && state.savedNotice ? <Text color={theme.warn} wrap="wrap">{`${GLYPHS.warn} ${state.savedNotice}`}</Text> : null}
 				</Box>
 			);
 		}
@@ -213,6 +214,21 @@ function StepBody({state, planName, plan}: {readonly state: WizardState; readonl
 }
 
 /** Where the wizard got to with the server, shown above the later steps. */
+/** Gemini Balance's three APIs, the chosen one marked (tab switches). */
+function ApiChoice({api}: {readonly api: GeminiBalanceApi}): ReactNode {
+	const theme = useTheme();
+	return (
+		<Box flexDirection="column">
+			<Text color={theme.muted}>API (tab: other API)</Text>
+			{GEMINI_BALANCE_APIS.map(id => (
+				<Text key={id} wrap="wrap" color={id === api ? undefined : theme.muted}>
+					{`${id === api ? GLYPHS.pointer : ' '} ${GEMINI_BALANCE_API_INFO[id].label}: ${GEMINI_BALANCE_API_INFO[id].note}`}
+				</Text>
+			))}
+		</Box>
+	);
+}
+
 function ServerLine({state}: {readonly state: WizardState}): ReactNode {
 	const theme = useTheme();
 	if (!state.endpoint) return null;
@@ -232,12 +248,14 @@ function ServerLine({state}: {readonly state: WizardState}): ReactNode {
 }
 
 /** HTTP checks and the save, each tied to the step and run id it was started for. */
+// Over 60 lines: the wizard’s side effects, keyed on its step.
 function useWizardEffects(state: WizardState, dispatch: (action: WizardAction) => void, props: AddProviderWizardProps, env: WizardEnv): void {
 	const {store} = props;
 	const latest = useRef(props);
 	latest.current = props;
 	const {step, runId} = state;
 
+	// Over 60 lines: the effect of each step, in one place so their order is visible.
 	useEffect(() => {
 		const controller = new AbortController();
 		const check = {signal: controller.signal, timeoutMs: latest.current.timeoutMs, fetch: latest.current.fetch};
@@ -303,8 +321,8 @@ function useWizardEffects(state: WizardState, dispatch: (action: WizardAction) =
 			const draft = draftFromState(state);
 			try {
 				if (!draft) throw new Error('nothing to save');
-				const {plan} = saveProvider(store, draft);
-				dispatch({type: 'saved', runId, name: plan.name});
+				const {plan, notice} = saveProvider(store, draft, {routeFix: wizardReview(store, state)?.fix});
+				dispatch({type: 'saved', runId, name: plan.name, notice});
 			} catch (failure) {
 				dispatch({type: 'save-failed', runId, message: failure instanceof Error ? failure.message : String(failure)});
 			}
@@ -314,10 +332,11 @@ function useWizardEffects(state: WizardState, dispatch: (action: WizardAction) =
 		// Each async step runs once per (step, runId); the rest of the state is read as of that moment.
 	}, [step, runId]);
 
-	const {savedName, cancelled} = state;
+	const {savedName, savedNotice, cancelled} = state;
 	useEffect(() => {
-		if (step === 'done' && savedName) latest.current.onDone(savedName, state.testResult);
-	}, [step, savedName]);
+		// A notice (formatting not kept) stays on screen until Enter.
+		if (step === 'done' && savedName && !savedNotice) latest.current.onDone(savedName, state.testResult);
+	}, [step, savedName, savedNotice]);
 
 	useEffect(() => {
 		if (cancelled) latest.current.onCancel();

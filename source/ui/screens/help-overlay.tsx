@@ -13,7 +13,7 @@ export type HelpOverlayProps = {
 type Line = {readonly kind: 'title' | 'key' | 'gap'; readonly key?: string; readonly text: string};
 
 /** Every command of the keymap, grouped by where it applies. */
-export function helpLines(): Line[] {
+function helpLines(): Line[] {
 	const lines: Line[] = [];
 	for (const section of helpSections()) {
 		if (lines.length > 0) lines.push({kind: 'gap', text: ''});
@@ -25,7 +25,7 @@ export function helpLines(): Line[] {
 }
 
 /** Two columns when there is room; split at a section boundary near the middle. */
-export function splitColumns(lines: readonly Line[], twoColumns: boolean): Line[][] {
+function splitColumns(lines: readonly Line[], twoColumns: boolean): Line[][] {
 	if (!twoColumns) return [[...lines]];
 	const middle = Math.ceil(lines.length / 2);
 	let cut = lines.findIndex((line, index) => index >= middle && line.kind === 'gap');
@@ -34,7 +34,7 @@ export function splitColumns(lines: readonly Line[], twoColumns: boolean): Line[
 }
 
 /** Lines that fit (frame: border, title line, closing hint). */
-export function helpVisibleLines(height: number): number {
+function helpVisibleLines(height: number): number {
 	return Math.max(1, height - 4);
 }
 

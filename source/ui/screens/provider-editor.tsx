@@ -1,255 +1,111 @@
 /**
- * Edit or delete a provider from the providers panel. Edit: URL (re-normalised on Enter), the key
- * pool (add, remove, reorder; `$ENV` references stay references; every key masked) and the models;
- * `s` shows the diff and asks what to do with routes that point at a removed model, Enter saves.
- * Delete: the same diff and route question. Saving goes through providers/save-provider (the same
- * `providerFromDraft()` as the wizards).
+ * Edit a provider from the providers panel: URL (re-normalised, and re-tested when it changes), the
+ * key pool (add, remove, reorder; `$ENV` references stay references; every key masked), profile,
+ * headers (secret values masked) and models (add, remove, `f` fetches the server's list). `t` tests
+ * the provider exactly as it would be saved; `s` shows the diff and asks what to do with routes that
+ * point at a removed model, Enter saves. Saving goes through providers/save-provider (the wizards'
+ * `providerFromDraft()`); when the file's formatting could not be kept the editor says so.
  */
 import {Box, Text} from 'ink';
 import type {ReactNode} from 'react';
-import type {RawConfig} from '../../config/schema.js';
+import type {Env} from '../../config/env-refs.js';
+import type {ProviderConfig, RawConfig} from '../../config/schema.js';
 import type {ConfigStore} from '../../config/store.js';
+import {runConnectionTest} from '../../providers/connection-test.js';
+import type {HttpFetch} from '../../providers/http.js';
 import {normalizeUrl} from '../../providers/normalize-url.js';
-import {isPresetId, type PresetId} from '../../providers/presets.js';
-import {describeDiff, keyLabel, keyList, type RouteFix, type RouteImpact} from '../../providers/provider-diff.js';
+import {describeDiff} from '../../providers/provider-diff.js';
+import {testableProvider} from '../../providers/provider-draft.js';
 import {targetForProvider} from '../../providers/provider-target.js';
-import {deleteProvider, previewProviderDelete, previewProviderSave, saveProvider} from '../../providers/save-provider.js';
+import {previewProviderSave, saveProvider} from '../../providers/save-provider.js';
+import type {ConnectionTester} from '../connection-tests.js';
 import {useSyncReducer} from '../hooks/use-sync-reducer.js';
 import {LAYER, useCommands} from '../input/dispatcher.js';
-import {editText} from '../input/text-edit.js';
-import {type CommandId, footerHints, type KeyContext} from '../keymap.js';
+import {type CommandId, footerHints} from '../keymap.js';
 import {useTheme} from '../theme.js';
-
-type Row =
-	| {readonly kind: 'url'}
-	| {readonly kind: 'key'; readonly index: number}
-	| {readonly kind: 'add-key'}
-	| {readonly kind: 'model'; readonly index: number}
-	| {readonly kind: 'add-model'};
-
-type EditorState = {
-	readonly url: string;
-	readonly keys: readonly string[];
-	readonly models: readonly string[];
-	readonly cursor: number;
-	/** The row being typed in, with its text. */
-	readonly typing?: {readonly value: string; readonly cursor?: number};
-	readonly phase: 'edit' | 'confirm';
-	readonly fix: number;
-	readonly error?: string;
-};
-
-function rowsOf(state: Pick<EditorState, 'keys' | 'models'>): Row[] {
-	return [
-		{kind: 'url'},
-		...state.keys.map((_key, index) => ({kind: 'key' as const, index})),
-		{kind: 'add-key'},
-		...state.models.map((_model, index) => ({kind: 'model' as const, index})),
-		{kind: 'add-model'},
-	];
-}
-
-function move<T>(list: readonly T[], from: number, delta: number): T[] {
-	const to = from + delta;
-	if (to < 0 || to >= list.length) return [...list];
-	const next = [...list];
-	[next[from], next[to]] = [next[to]!, next[from]!];
-	return next;
-}
-
-/** The answers to the route question, for routes pointing at something removed. */
-function fixChoices(impact: RouteImpact, replacement: string | undefined): RouteFix[] {
-	if (impact.routes.length === 0) return [{kind: 'keep'}];
-	return [...(replacement ? [{kind: 'repoint' as const, target: replacement}] : []), {kind: 'clear'}, {kind: 'keep'}];
-}
-
-function describeFix(fix: RouteFix, impact: RouteImpact): string {
-	const routes = impact.routes.join(', ');
-	if (fix.kind === 'repoint') return `point ${routes} at ${fix.target}`;
-	if (fix.kind === 'clear') return `clear ${routes} (unset)`;
-	return `keep ${routes} as they are (they will fail)`;
-}
-
-type Action = {readonly type: 'set'; readonly patch: Partial<EditorState>};
-const reducer = (state: EditorState, action: Action): EditorState => ({...state, ...action.patch});
+import {type EditorEffect, editorCommand, editorContexts, type UrlCheck} from './editor/editor-commands.js';
+import {EditorRows} from './editor/editor-rows.js';
+import {draftOf, type EditorState, initialEditorState} from './editor/editor-state.js';
+import {ChangeReview, fixAt, fixChoices, SavedView} from './editor/route-question.js';
+import {useEditorChecks} from './editor/use-editor-checks.js';
+import {TestStepLines} from './wizard/test-step-lines.js';
 
 export type ProviderEditorProps = {
 	readonly store: ConfigStore;
 	readonly index: number;
 	readonly onDone: (message: string) => void;
 	readonly onCancel: () => void;
+	/** For `$VAR` references in keys and headers. @default process.env */
+	readonly env?: Env;
+	/** The dashboard's connection test (the proxy's transport). @default runConnectionTest over `fetch` */
+	readonly tester?: ConnectionTester;
+	/** The network path of the model-list fetch: the proxy's own dispatcher. */
+	readonly fetch?: HttpFetch;
+	/** Lines the screen may use. @default 30 */
+	readonly height?: number;
+	readonly timeoutMs?: number;
 };
+
+/** Enter and Esc say what they do in each phase (keys from the keymap table). */
+const HINT_WORDS: Readonly<Record<EditorState['phase'], Partial<Record<CommandId, string>>>> = {
+	edit: {'form.submit': 'edit', 'form.back': 'cancel'},
+	confirm: {'form.submit': 'save', 'form.back': 'back to editing'},
+	saved: {'form.submit': 'back to the dashboard'},
+};
+
+const TYPING_WORDS: Partial<Record<CommandId, string>> = {'form.submit': 'done', 'form.back': 'leave the field'};
+
+type Action = {readonly type: 'set'; readonly patch: Partial<EditorState>};
+const reducer = (state: EditorState, action: Action): EditorState => ({...state, ...action.patch});
 
 function rawProvider(store: ConfigStore, index: number): RawConfig | undefined {
 	const raw = store.getSnapshot().raw;
-	const list = (Array.isArray(raw['Providers']) ? raw['Providers'] : raw['providers']) as RawConfig[] | undefined;
-	return list?.[index];
+	const list = Array.isArray(raw['Providers']) ? raw['Providers'] : raw['providers'];
+	const entry: unknown = Array.isArray(list) ? list[index] : undefined;
+	return entry && typeof entry === 'object' && !Array.isArray(entry) ? (entry as RawConfig) : undefined;
 }
 
-export function ProviderEditor({store, index, onDone, onCancel}: ProviderEditorProps): ReactNode {
+export function ProviderEditor(props: ProviderEditorProps): ReactNode {
 	const theme = useTheme();
+	const {store, index} = props;
 	const provider = store.getSnapshot().config.Providers[index];
 	const raw = rawProvider(store, index);
-	const [state, dispatch, latest] = useSyncReducer(reducer, () => ({
-		url: provider?.api_base_url ?? '',
-		keys: keyList(raw?.['api_key']),
-		models: [...(provider?.models ?? [])],
-		cursor: 0,
-		phase: 'edit' as const,
-		fix: 0,
-	}));
+	const [state, dispatch, latest] = useSyncReducer(reducer, () => initialEditorState(provider, raw));
 	const set = (patch: Partial<EditorState>) => dispatch({type: 'set', patch});
-	const draftOf = (current: EditorState) => {
-		const kind = provider ? targetForProvider(provider).endpoint.kind : 'openai-compatible';
-		const normalized = normalizeUrl(current.url, {kind});
-		if (!normalized.ok || !provider) return undefined;
-		const preset: PresetId = isPresetId(raw?.['profile']) ? (raw?.['profile'] as PresetId) : kind === 'gemini-balance' ? 'gemini-balance' : 'custom';
-		// A full `…/chat/completions` URL is kept as written (the proxy posts exactly there).
-		const chatUrl = /\/chat\/completions\/?$/.test(current.url.trim()) ? current.url.trim() : normalized.endpoint.chatUrl;
-		return {preset, endpoint: {...normalized.endpoint, chatUrl}, keys: current.keys, models: current.models, routes: {}, name: provider.name, profile: provider.profile};
-	};
-	const preview = (current: EditorState) => {
-		const draft = draftOf(current);
-		return draft ? previewProviderSave(store.getSnapshot(), draft, index) : undefined;
-	};
-
-	const contexts = (): KeyContext[] => {
-		const current = latest();
-		if (current.phase === 'confirm') return ['global', 'form', 'route-question'];
-		return current.typing ? ['global', 'form', 'text'] : ['global', 'form', 'choice', 'editor'];
-	};
-
-	useCommands(LAYER.screen, contexts, (command, input) => handle(command, input));
-	function handle(command: CommandId, input = ''): boolean {
-		const current = latest();
-		if (current.phase === 'confirm') return confirmCommand(current, command);
-		if (current.typing) return typingCommand(current, command, input);
-		return rowCommand(current, command);
-	}
-
-	function confirmCommand(current: EditorState, command: CommandId): boolean {
-		const shown = preview(current);
-		if (!shown) return false;
-		const choices = fixChoices(shown.impact, current.models[0] ? `${provider?.name},${current.models[0]}` : undefined);
-		if (command === 'route.choiceNext' || command === 'route.choicePrevious') {
-			set({fix: (current.fix + (command === 'route.choiceNext' ? 1 : choices.length - 1)) % choices.length});
+	const tools = editorTools(props, provider, raw);
+	useEditorChecks(state.check, {...tools.checks, set, latest});
+	useCommands(
+		LAYER.screen,
+		() => editorContexts(latest()),
+		(command, input) => {
+			const outcome = editorCommand(latest(), command, input, tools.checkUrl);
+			if (!outcome) return false;
+			if (outcome.patch) set(outcome.patch);
+			if (outcome.effect) tools.effect(outcome.effect, latest(), set);
 			return true;
-		}
-
-		if (command === 'form.back') {
-			set({phase: 'edit'});
-			return true;
-		}
-
-		if (command !== 'form.submit') return false;
-		try {
-			const draft = draftOf(current)!;
-			saveProvider(store, draft, {editIndex: index, routeFix: choices[current.fix] ?? {kind: 'keep'}});
-			onDone(`${provider?.name ?? 'provider'} saved: ${describeDiff(shown.diff, shown.impact).join('; ')}`);
-		} catch (error) {
-			set({phase: 'edit', error: `Not saved: ${error instanceof Error ? error.message : String(error)}`});
-		}
-
-		return true;
-	}
-
-	function typingCommand(current: EditorState, command: CommandId, input: string): boolean {
-		const typing = current.typing!;
-		if (command === 'form.back') {
-			set({typing: undefined});
-			return true;
-		}
-
-		if (command === 'form.submit') {
-			commitTyping(current, typing.value.trim());
-			return true;
-		}
-
-		const edited = editText(typing, command, input);
-		if (edited) set({typing: edited, error: undefined});
-		return edited !== undefined;
-	}
-
-	function commitTyping(current: EditorState, value: string): void {
-		const row = rowsOf(current)[current.cursor];
-		if (row?.kind === 'url') {
-			const kind = provider ? targetForProvider(provider).endpoint.kind : 'openai-compatible';
-			const normalized = normalizeUrl(value, {kind});
-			if (!normalized.ok) {
-				set({error: `${normalized.error}${normalized.hint ? ` ${normalized.hint}` : ''}`});
-				return;
-			}
-
-			set({url: value, typing: undefined, error: normalized.notes.length > 0 ? `URL: ${normalized.notes.join('; ')}` : undefined});
-			return;
-		}
-
-		if (value === '') return set({typing: undefined});
-		if (row?.kind === 'add-key' || row?.kind === 'key') {
-			const keys = row.kind === 'key' ? current.keys.map((key, at) => (at === row.index ? value : key)) : [...current.keys, value];
-			set({keys: [...new Set(keys)], typing: undefined});
-		} else if (row?.kind === 'add-model' || row?.kind === 'model') {
-			const models = row.kind === 'model' ? current.models.map((model, at) => (at === row.index ? value : model)) : [...current.models, ...value.split(/[\s,]+/).filter(Boolean)];
-			set({models: [...new Set(models)], typing: undefined});
-		}
-	}
-
-	function rowCommand(current: EditorState, command: CommandId): boolean {
-		const rows = rowsOf(current);
-		const row = rows[current.cursor];
-		switch (command) {
-			case 'choice.up':
-			case 'choice.down':
-				set({cursor: (current.cursor + (command === 'choice.down' ? 1 : rows.length - 1)) % rows.length});
-				return true;
-			case 'form.back':
-				onCancel();
-				return true;
-			case 'form.submit':
-				// A key is never shown in clear: editing one starts empty (type its replacement).
-				set({typing: {value: row?.kind === 'url' ? current.url : row?.kind === 'model' ? (current.models[row.index] ?? '') : ''}, error: undefined});
-				return true;
-			case 'editor.remove':
-				if (row?.kind === 'key') set({keys: current.keys.filter((_key, at) => at !== row.index)});
-				else if (row?.kind === 'model') set({models: current.models.filter((_model, at) => at !== row.index)});
-				return row?.kind === 'key' || row?.kind === 'model';
-			case 'editor.moveUp':
-			case 'editor.moveDown':
-				return reorder(current, row, command === 'editor.moveUp' ? -1 : 1);
-			case 'editor.save':
-				set(preview(current) ? {phase: 'confirm', fix: 0, error: undefined} : {error: 'Fix the URL first.'});
-				return true;
-			default:
-				return false;
-		}
-	}
-
-	function reorder(current: EditorState, row: Row | undefined, delta: number): boolean {
-		if (row?.kind === 'key')
-			set({keys: move(current.keys, row.index, delta), cursor: current.cursor + (row.index + delta >= 0 && row.index + delta < current.keys.length ? delta : 0)});
-		else if (row?.kind === 'model')
-			set({models: move(current.models, row.index, delta), cursor: current.cursor + (row.index + delta >= 0 && row.index + delta < current.models.length ? delta : 0)});
-		return row?.kind === 'key' || row?.kind === 'model';
-	}
+		},
+	);
 
 	if (!provider) return <Text color={theme.error}>That provider is no longer in the config.</Text>;
-	const rows = rowsOf(state);
-	const shown = state.phase === 'confirm' ? preview(state) : undefined;
-	const choices = shown ? fixChoices(shown.impact, state.models[0] ? `${provider.name},${state.models[0]}` : undefined) : [];
+	const testLines = state.test ? state.test.steps.length + 1 : 0;
+	const messageLines = (state.error ? 1 : 0) + (state.note ? 1 : 0);
 	return (
 		<Box flexDirection="column" borderStyle="round" borderColor={theme.borderFocus} paddingX={1}>
 			<Text bold color={theme.accent}>{`Edit provider ${provider.name}`}</Text>
-			{state.phase === 'confirm' && shown ? (
-				<ConfirmView
-					lines={describeDiff(shown.diff, shown.impact)}
-					question={shown.impact.routes.length > 0 ? describeFix(choices[state.fix] ?? {kind: 'keep'}, shown.impact) : undefined}
-				/>
-			) : (
-				rows.map((row, at) => <RowLine key={`${row.kind}-${'index' in row ? row.index : ''}`} row={row} state={state} selected={at === state.cursor} />)
-			)}
-			{state.error ? <Text color={theme.warn}>{state.error}</Text> : null}
+			<EditorBody state={state} tools={tools} room={(props.height ?? 30) - 6 - testLines - messageLines} />
+			{state.phase === 'edit' && state.test ? <TestView test={state.test} /> : null}
+			{state.note && state.phase === 'edit' ? (
+				<Text color={theme.muted} wrap="truncate-end">
+					{state.note}
+				</Text>
+			) : null}
+			{state.error ? (
+				<Text color={theme.warn} wrap="truncate-end">
+					{state.error}
+				</Text>
+			) : null}
 			<Text color={theme.muted} wrap="truncate-end">
-				{footerHints(contexts())
+				{footerHints(editorContexts(state), state.typing ? TYPING_WORDS : HINT_WORDS[state.phase])
 					.map(hint => `${hint.label} ${hint.hint}`)
 					.join(' · ')}
 			</Text>
@@ -257,84 +113,87 @@ export function ProviderEditor({store, index, onDone, onCancel}: ProviderEditorP
 	);
 }
 
-function ConfirmView({lines, question}: {readonly lines: readonly string[]; readonly question?: string}): ReactNode {
-	const theme = useTheme();
+type EditorTools = ReturnType<typeof editorTools>;
+
+function EditorBody({state, tools, room}: {readonly state: EditorState; readonly tools: EditorTools; readonly room: number}): ReactNode {
+	if (state.phase === 'saved' && state.saved) return <SavedView message={state.saved.message} notice={state.saved.notice} />;
+	const shown = state.phase === 'confirm' ? tools.review(state) : undefined;
+	if (!shown) return <EditorRows state={state} room={room} />;
 	return (
-		<Box flexDirection="column" marginY={1}>
-			<Text>Save these changes?</Text>
-			{lines.map(line => (
-				<Text key={line}>{`  ${line}`}</Text>
-			))}
-			{question ? <Text color={theme.warn}>{`Routes pointing at removed models: ◀ ${question} ▶`}</Text> : null}
-			<Text color={theme.muted}>enter save · esc back to editing</Text>
+		<ChangeReview
+			title="Save these changes?"
+			lines={describeDiff(shown.preview.diff, shown.preview.impact)}
+			impact={shown.preview.impact}
+			fix={fixAt(shown.choices, state.fix)}
+			removed="removed models"
+		/>
+	);
+}
+
+function TestView({test}: {readonly test: NonNullable<EditorState['test']>}): ReactNode {
+	const theme = useTheme();
+	const word = test.status === 'running' ? 'running…' : test.status === 'pass' ? 'passed' : test.status === 'warn' ? 'passed with warnings' : 'failed';
+	return (
+		<Box flexDirection="column">
+			<Text color={theme.muted}>{`Connection test of the provider as it would be saved: ${word}`}</Text>
+			<TestStepLines steps={test.steps} />
 		</Box>
 	);
 }
 
-function RowLine({row, state, selected}: {readonly row: Row; readonly state: EditorState; readonly selected: boolean}): ReactNode {
-	const theme = useTheme();
-	const typing = selected ? state.typing : undefined;
-	const value = (() => {
-		if (typing) return `${typing.value}▏`;
-		switch (row.kind) {
-			case 'url':
-				return state.url;
-			case 'key':
-				return keyLabel(state.keys[row.index] ?? '');
-			case 'model':
-				return state.models[row.index] ?? '';
-			case 'add-key':
-				return '+ add a key ($ENV reference or the key)';
-			case 'add-model':
-				return '+ add models (ids, comma-separated)';
+/** Everything the editor does with the store, the URL rules and the network, bound to one provider. */
+function editorTools(props: ProviderEditorProps, provider: ProviderConfig | undefined, raw: RawConfig | undefined) {
+	const {store, index} = props;
+	const env = props.env ?? process.env;
+	const kind = provider ? targetForProvider(provider).endpoint.kind : 'openai-compatible';
+	const preview = (state: EditorState) => {
+		const draft = provider ? draftOf(state, provider, raw) : undefined;
+		return draft ? {draft, preview: previewProviderSave(store.getSnapshot(), draft, index)} : undefined;
+	};
+
+	const review = (state: EditorState) => {
+		const found = preview(state);
+		if (!found) return undefined;
+		const first = state.models[0];
+		return {...found, choices: fixChoices(found.preview.impact, first && provider ? `${provider.name},${first}` : undefined)};
+	};
+
+	const checkUrl: UrlCheck = value => {
+		const normalized = normalizeUrl(value, {kind});
+		return normalized.ok ? {notes: normalized.notes} : {error: `${normalized.error}${normalized.hint ? ` ${normalized.hint}` : ''}`};
+	};
+
+	const build = (state: EditorState): ProviderConfig | string => {
+		const found = preview(state);
+		if (!found) return 'Fix the URL first.';
+		try {
+			return testableProvider(found.preview.provider, env);
+		} catch (error) {
+			return `The provider would be invalid: ${error instanceof Error ? error.message : String(error)}`;
 		}
-	})();
-	const label = row.kind === 'url' ? 'URL   ' : row.kind === 'key' ? `Key ${row.index + 1} ` : row.kind === 'model' ? 'Model ' : '      ';
-	return (
-		<Text color={selected ? theme.accent : undefined} bold={selected} wrap="truncate-end">
-			{`${selected ? '›' : ' '} ${label} ${value}`}
-		</Text>
-	);
+	};
+
+	const tester: ConnectionTester = props.tester ?? (async (target, options) => runConnectionTest(target, {...options, fetch: props.fetch}));
+	return {review, checkUrl, effect: editorEffect(props, review), checks: {tester, fetch: props.fetch, timeoutMs: props.timeoutMs, build}};
 }
 
-const chooseFix = (_current: {fix: number}, next: number) => ({fix: next});
+type Review = (state: EditorState) => ReturnType<EditorTools['review']>;
 
-export type ProviderDeleteProps = {readonly store: ConfigStore; readonly index: number; readonly onDone: (message: string) => void; readonly onCancel: () => void};
-
-/** Delete with the same diff and route question; fallback entries to the provider are always removed. */
-export function ProviderDelete({store, index, onDone, onCancel}: ProviderDeleteProps): ReactNode {
-	const theme = useTheme();
-	const snapshot = store.getSnapshot();
-	const shown = previewProviderDelete(snapshot, index);
-	const name = snapshot.config.Providers[index]?.name ?? '';
-	const other = snapshot.config.Providers.find((_provider, at) => at !== index && _provider.models.length > 0);
-	const choices = shown ? fixChoices(shown.impact, other ? `${other.name},${other.models[0]}` : undefined) : [];
-	const [state, dispatch, latest] = useSyncReducer(chooseFix, () => ({fix: 0}));
-	useCommands(LAYER.screen, ['global', 'form', 'route-question'], command => {
-		if (command === 'form.back') onCancel();
-		else if (command === 'route.choiceNext') dispatch((latest().fix + 1) % Math.max(1, choices.length));
-		else if (command === 'route.choicePrevious') dispatch((latest().fix + choices.length - 1) % Math.max(1, choices.length));
-		else if (command === 'form.submit') {
-			try {
-				deleteProvider(store, index, choices[latest().fix] ?? {kind: 'keep'});
-				onDone(`${name} deleted${shown && shown.impact.routes.length > 0 ? `; ${describeFix(choices[latest().fix] ?? {kind: 'keep'}, shown.impact)}` : ''}`);
-			} catch (error) {
-				onDone(`${name} not deleted: ${error instanceof Error ? error.message : String(error)}`);
-			}
-		} else return false;
-		return true;
-	});
-	if (!shown) return <Text color={theme.error}>That provider is no longer in the config.</Text>;
-	return (
-		<Box flexDirection="column" borderStyle="round" borderColor={theme.borderFocus} paddingX={1}>
-			<Text bold color={theme.accent}>{`Delete provider ${name}?`}</Text>
-			{describeDiff(shown.diff, shown.impact).map(line => (
-				<Text key={line}>{`  ${line}`}</Text>
-			))}
-			{shown.impact.routes.length > 0 ? (
-				<Text color={theme.warn}>{`Routes pointing at ${name}: ◀ ${describeFix(choices[state.fix] ?? {kind: 'keep'}, shown.impact)} ▶`}</Text>
-			) : null}
-			<Text color={theme.muted}>enter delete · ←→ routes · esc cancel</Text>
-		</Box>
-	);
+/** Leave, review, save (showing the store's notice when the formatting could not be kept). */
+function editorEffect(props: ProviderEditorProps, review: Review) {
+	return (effect: EditorEffect, state: EditorState, set: (patch: Partial<EditorState>) => void): void => {
+		if (effect === 'cancel') return props.onCancel();
+		if (effect === 'done') return props.onDone(state.saved ? [state.saved.message, state.saved.notice].filter(Boolean).join('; ') : '');
+		const found = review(state);
+		if (!found) return set({error: 'Fix the URL first.'});
+		if (effect === 'review') return set({phase: 'confirm', fix: 0, asksRoutes: found.preview.impact.routes.length > 0, error: undefined});
+		try {
+			const result = saveProvider(props.store, found.draft, {editIndex: props.index, routeFix: fixAt(found.choices, state.fix)});
+			const message = `${result.plan.name} saved: ${describeDiff(found.preview.diff, found.preview.impact).join('; ')}`;
+			if (result.notice) set({phase: 'saved', saved: {message, notice: result.notice}, error: undefined});
+			else props.onDone(message);
+		} catch (error) {
+			set({phase: 'edit', error: `Not saved: ${error instanceof Error ? error.message : String(error)}`});
+		}
+	};
 }

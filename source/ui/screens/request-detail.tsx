@@ -1,9 +1,9 @@
 import type {ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import type {RequestRecord} from '../../activity/store.js';
-import {formatDuration} from '../format.js';
+import {formatDuration} from '../../text/format.js';
 import {useNow} from '../hooks/use-clock.js';
-import {glyphForTone, spinnerFrame, toneForStatus, useTheme} from '../theme.js';
+import {glyphForTone, recordTone, spinnerFrame, useTheme} from '../theme.js';
 
 export type RequestDetailProps = {
 	readonly requestId: string;
@@ -15,6 +15,7 @@ export type RequestDetailProps = {
 const numberFormat = new Intl.NumberFormat('en-US');
 
 /** One request in full: routing reason, upstream host, status, timings, usage, error. No secrets. */
+// Over 60 lines: one screen’s layout, rows of facts.
 export function RequestDetail({requestId, record, width, height}: RequestDetailProps): ReactNode {
 	const theme = useTheme();
 	const now = useNow();
@@ -28,7 +29,7 @@ export function RequestDetail({requestId, record, width, height}: RequestDetailP
 	}
 
 	const live = record.state === 'in-flight';
-	const tone = live ? 'live' : record.state === 'error' && toneForStatus(record.status) === 'ok' ? 'error' : toneForStatus(record.status);
+	const tone = live ? 'live' : recordTone(record);
 	const statusText = live
 		? `${spinnerFrame(now)} in flight ${formatDuration(now - record.startedAt)}`
 		: `${glyphForTone(tone)} ${record.status ?? 'ERR'} ${record.state === 'error' ? 'failed' : 'done'}`;

@@ -18,11 +18,11 @@ export type RoutePickerProps = {
 };
 
 /** The value of the "clear route" entry (not a valid target, so it cannot collide). */
-export const CLEAR_ROUTE = '';
+const CLEAR_ROUTE = '';
 
 type PickerItem = {readonly key: string; readonly label: string; readonly value: string};
 
-export function pickerItems(targets: readonly string[], current: string | undefined): PickerItem[] {
+function pickerItems(targets: readonly string[], current: string | undefined): PickerItem[] {
 	const items: PickerItem[] = targets.map(target => ({key: target, label: target === current ? `${target}  (current)` : target, value: target}));
 	if (current && !targets.includes(current)) {
 		items.unshift({key: current, label: `${current}  (current; not in its provider's model list)`, value: current});

@@ -1,7 +1,7 @@
 import type {ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import {sanitizeTerminalText} from '../../activity/sanitize.js';
-import {formatCount, formatDuration} from '../format.js';
+import {formatCount, formatDuration} from '../../text/format.js';
 import {useTheme} from '../theme.js';
 import {bar, sparkline, USAGE_DAYS, type UsageLine, type UsageTotals, type UsageView} from '../usage-view.js';
 

@@ -86,7 +86,7 @@ function callParts(toolCalls: unknown): Array<Record<string, unknown>> {
 }
 
 /** `convert_messages`: returns Gemini contents, the system instruction and what was lost. */
-export function convertMessages(messages: unknown[]): {contents: GContent[]; systemInstruction?: GContent; diagnostics: string[]} {
+function convertMessages(messages: unknown[]): {contents: GContent[]; systemInstruction?: GContent; diagnostics: string[]} {
 	const diagnostics: string[] = [];
 	const contents: GContent[] = [];
 	const systemParts: Array<Record<string, unknown>> = [];
@@ -132,7 +132,7 @@ export function convertMessages(messages: unknown[]): {contents: GContent[]; sys
 }
 
 /** `_build_tools`: function declarations (schema partly cleaned, extra keys kept), search tool rules. */
-export function buildTools(tools: unknown, model: string): Array<Record<string, unknown>> {
+function buildTools(tools: unknown, model: string): Array<Record<string, unknown>> {
 	const declarations: Array<Record<string, unknown>> = [];
 	const seen = new Set<string>();
 	let wantsSearch = model.endsWith('-search');

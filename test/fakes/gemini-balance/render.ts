@@ -27,7 +27,7 @@ export function pythonJson(value: unknown): string {
 const CALL_ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
 /** `"call_" + random.sample(a-z0-9, 32)`: 32 distinct characters. */
-export function callId(): string {
+function callId(): string {
 	const pool = [...CALL_ID_ALPHABET];
 	let id = 'call_';
 	for (let index = 0; index < 32; index++) id += pool.splice(randomInt(pool.length), 1)[0];

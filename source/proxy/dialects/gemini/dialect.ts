@@ -2,8 +2,8 @@
  * Native Gemini upstreams (Google AI Studio `/v1beta`, Gemini Balance's `/v1beta` and
  * `/gemini/v1beta`, Claude Code Router's `gemini` transformer).
  */
-import {accumulateSse} from '../../translate/message-sse.js';
-import {clientError, PrepareError} from '../../upstream-call.js';
+import {MessageRecord} from '../../translate/message-record.js';
+import {clientError, TranslationError} from '../../translate/errors.js';
 import {baseHeaders, type Dialect, type DialectRequest, type KeyHeader} from '../dialect.js';
 import {geminiError} from './errors.js';
 import {toGeminiRequest} from './request.js';
@@ -20,13 +20,14 @@ export const geminiDialect: Dialect = {
 		try {
 			translated = toGeminiRequest(request, {model, profile, signatures});
 		} catch (error) {
-			throw new PrepareError(
+			throw new TranslationError(
 				clientError(400, 'invalid_request_error', `cannot translate the request for ${provider.name}: ${error instanceof Error ? error.message : String(error)}`),
 			);
 		}
 
 		const {toolNames, notes} = translated;
-		const translator = (options: {requestedModel: string; inputTokens: number}) => new GeminiStreamTranslator({...options, toolNames, signatures});
+		const translator = (options: {requestedModel: string; inputTokens: number}, record?: MessageRecord) =>
+			new GeminiStreamTranslator({...options, toolNames, signatures, ...(record ? {record} : {})});
 		return {
 			dialect: 'gemini',
 			url: geminiUrl(provider.api_base_url, model, stream),
@@ -42,9 +43,12 @@ export const geminiDialect: Dialect = {
 			...(notes.length > 0 ? {notes} : {}),
 			stream: options => translator(options),
 			whole: (text, isSse, options) => {
-				const source = translator(options);
-				const events = isSse ? source.push(text) + source.end() : source.pushResponse(JSON.parse(text)) + source.end();
-				return accumulateSse(events);
+				const record = new MessageRecord();
+				const source = translator(options, record);
+				if (isSse) source.push(text);
+				else source.pushResponse(JSON.parse(text));
+				source.end();
+				return record.result();
 			},
 		};
 	},

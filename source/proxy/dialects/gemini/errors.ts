@@ -3,35 +3,34 @@
  * array, or wrapped by Gemini Balance) → Anthropic errors: the type follows Google's `status`, and a
  * `RetryInfo` delay becomes Retry-After.
  */
-import {anthropicError} from '../../translate/errors.js';
-import type {AnthropicErrorType} from '../../translate/types.js';
-import {type ProxyError, toAnthropicError, type UpstreamErrorOptions} from '../../translate/upstream-errors.js';
+import {anthropicError, type ClientError, errorTypeForStatus} from '../../translate/errors.js';
+import {toAnthropicError, type UpstreamErrorOptions} from '../../translate/upstream-errors.js';
 
 type GoogleError = {code?: number; message?: string; status?: string; details?: Array<{'@type'?: string; retryDelay?: string}>};
 
-const BY_STATUS: Readonly<Record<string, [number, AnthropicErrorType]>> = {
-	INVALID_ARGUMENT: [400, 'invalid_request_error'],
-	FAILED_PRECONDITION: [400, 'invalid_request_error'],
-	OUT_OF_RANGE: [400, 'invalid_request_error'],
-	UNAUTHENTICATED: [401, 'authentication_error'],
-	PERMISSION_DENIED: [403, 'permission_error'],
-	NOT_FOUND: [404, 'not_found_error'],
-	RESOURCE_EXHAUSTED: [429, 'rate_limit_error'],
-	INTERNAL: [500, 'api_error'],
-	UNAVAILABLE: [529, 'overloaded_error'],
-	DEADLINE_EXCEEDED: [504, 'timeout_error'],
+/** Google's status word → the client's HTTP status (the type follows from it, as for any status). */
+const BY_STATUS: Readonly<Record<string, number>> = {
+	INVALID_ARGUMENT: 400,
+	FAILED_PRECONDITION: 400,
+	OUT_OF_RANGE: 400,
+	UNAUTHENTICATED: 401,
+	PERMISSION_DENIED: 403,
+	NOT_FOUND: 404,
+	RESOURCE_EXHAUSTED: 429,
+	INTERNAL: 500,
+	UNAVAILABLE: 529,
+	DEADLINE_EXCEEDED: 504,
 };
 
-export function geminiError(status: number, bodyText: string, options: UpstreamErrorOptions): ProxyError {
+export function geminiError(status: number, bodyText: string, options: UpstreamErrorOptions): ClientError {
 	const mapped = toAnthropicError(status, bodyText, options);
 	const google = googleError(bodyText);
-	const byStatus = google?.status ? BY_STATUS[google.status] : undefined;
-	if (!google || !byStatus || mapped.body.error.message.startsWith('prompt is too long')) return mapped;
-	const [proxyStatus, type] = byStatus;
+	const proxyStatus = google?.status ? BY_STATUS[google.status] : undefined;
+	if (!google || proxyStatus === undefined || mapped.body.error.message.startsWith('prompt is too long')) return mapped;
 	const headers = {...mapped.headers};
 	const delay = retryDelaySeconds(google);
 	if (proxyStatus === 429 && delay !== undefined && !headers['retry-after']) headers['retry-after'] = String(delay);
-	return {status: proxyStatus, body: anthropicError(type, mapped.body.error.message, options.requestId), headers};
+	return {status: proxyStatus, body: anthropicError(errorTypeForStatus(proxyStatus), mapped.body.error.message, options.requestId), headers};
 }
 
 function googleError(text: string): GoogleError | undefined {

@@ -18,8 +18,8 @@ export type GeminiPart = {
 	functionCall?: {name: string; args: Record<string, unknown>; id?: string};
 	functionResponse?: {name: string; response: Record<string, unknown>; id?: string};
 };
-export type GeminiContent = {role: 'user' | 'model'; parts: GeminiPart[]};
-export type GeminiRequest = {
+type GeminiContent = {role: 'user' | 'model'; parts: GeminiPart[]};
+type GeminiRequest = {
 	contents: GeminiContent[];
 	systemInstruction?: {parts: Array<{text: string}>};
 	tools?: Array<Record<string, unknown>>;
@@ -149,15 +149,23 @@ function modelParts(content: AnthropicMessageParam['content'], {names, signature
 }
 
 function userParts(content: AnthropicMessageParam['content'], callNames: Map<string, string>): GeminiPart[] {
-	const responses: GeminiPart[] = [];
+	const responses: Array<{order: number; parts: GeminiPart[]}> = [];
 	const rest: GeminiPart[] = [];
+	const callOrder = new Map([...callNames.keys()].map((id, index) => [id, index]));
 	for (const block of blocksOf(content)) {
-		if (block.type === 'tool_result') responses.push(...toolResultParts(block as Extract<AnthropicContentBlock, {type: 'tool_result'}>, callNames));
-		else rest.push(...contentPart(block));
+		if (block.type !== 'tool_result') {
+			rest.push(...contentPart(block));
+			continue;
+		}
+
+		const result = block as Extract<AnthropicContentBlock, {type: 'tool_result'}>;
+		responses.push({order: callOrder.get(result.tool_use_id) ?? Number.MAX_SAFE_INTEGER, parts: toolResultParts(result, callNames)});
 	}
 
-	// Responses first, in the order of the calls (Claude Code sends them in that order).
-	return [...responses, ...rest];
+	// Responses first, in the order of the calls: Claude Code sends parallel results as they finish,
+	// and a model (or Gemini Balance, which may drop the ids) pairs results with calls by position.
+	responses.sort((left, right) => left.order - right.order);
+	return [...responses.flatMap(response => response.parts), ...rest];
 }
 
 function toolResultParts(block: {tool_use_id: string; content?: string | AnthropicContentBlock[]; is_error?: boolean}, callNames: Map<string, string>): GeminiPart[] {

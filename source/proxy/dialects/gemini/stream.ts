@@ -7,6 +7,7 @@
 import {BlockWriter} from '../../translate/block-writer.js';
 import {cleanMessage} from '../../translate/errors.js';
 import {defaultIds, type TranslateIds} from '../../translate/ids.js';
+import type {MessageRecord} from '../../translate/message-record.js';
 import {argumentsFromUpstream} from '../../translate/property-names.js';
 import {SseReader} from '../../translate/sse-reader.js';
 import * as sse from '../../translate/sse-writer.js';
@@ -22,6 +23,8 @@ export type GeminiStreamOptions = {
 	readonly toolNames: ToolNameMap;
 	readonly signatures: ThoughtSignatureCache;
 	readonly ids?: TranslateIds;
+	/** Builds the whole message from the same facts (an answer the client wanted whole). */
+	readonly record?: MessageRecord;
 };
 
 type UsageMetadata = {promptTokenCount?: number; candidatesTokenCount?: number; thoughtsTokenCount?: number; cachedContentTokenCount?: number};
@@ -50,7 +53,7 @@ export class GeminiStreamTranslator {
 	constructor(options: GeminiStreamOptions) {
 		this.#options = options;
 		this.#ids = options.ids ?? defaultIds;
-		this.#blocks = new BlockWriter(this.#ids);
+		this.#blocks = new BlockWriter(this.#ids, options.record);
 		this.#reader = new SseReader({onData: payload => this.#onChunk(payload as Chunk), onDone: () => this.#finalize(), onError: message => this.#fail('api_error', message)});
 	}
 
@@ -94,7 +97,7 @@ export class GeminiStreamTranslator {
 		if (this.#started) return '';
 		this.#started = true;
 		const usage = {input_tokens: this.#options.inputTokens, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0};
-		return sse.messageStart(this.#ids.message(), this.#options.requestedModel, usage) + sse.PING;
+		return this.#blocks.messageStart(this.#ids.message(), this.#options.requestedModel, usage);
 	}
 
 	push(chunk: Uint8Array | string): string {
@@ -199,7 +202,7 @@ export class GeminiStreamTranslator {
 		this.#ended = true;
 		this.#blocks.end();
 		this.#stopReason = this.#promptBlocked ? 'refusal' : stopReasonOf(finish, this.#calls);
-		this.#blocks.out += sse.messageDelta(this.#stopReason, null, this.usage) + sse.MESSAGE_STOP;
+		this.#blocks.messageEnd(this.#stopReason, null, this.usage);
 	}
 
 	/** What the answer ends with: why Google stopped it, or the search sources (a refused prompt has said it already). */
@@ -215,7 +218,7 @@ export class GeminiStreamTranslator {
 		this.#ended = true;
 		const clean = cleanMessage(message);
 		this.#failure = {type, message: clean};
-		this.#blocks.out += sse.errorEventSse({error: {type, message: clean}});
+		this.#blocks.fail(type, clean);
 	}
 }
 

@@ -4,9 +4,9 @@ import type {AnthropicContentBlock, AnthropicDocumentBlock, AnthropicImageBlock,
 /** Raised for content the proxy cannot forward at all (mapped to 400 invalid_request_error). */
 export class UnsupportedContentError extends Error {}
 
-export const IMAGE_OMITTED = '[image omitted: model does not accept images]';
-export const PDF_OMITTED = '[PDF document omitted: provider does not accept files]';
-export const TOOL_IMAGE_NOTE = '[image returned by tool; attached in the next user message]';
+const IMAGE_OMITTED = '[image omitted: model does not accept images]';
+const PDF_OMITTED = '[PDF document omitted: provider does not accept files]';
+const TOOL_IMAGE_NOTE = '[image returned by tool; attached in the next user message]';
 
 /** User-side block → OpenAI parts (text, image, document); other block kinds are handled by the caller. */
 export function convertUserBlock(block: AnthropicContentBlock, profile: Profile, out: OpenAIContentPart[]): void {
@@ -45,7 +45,7 @@ function textPart(text: string, block: {cache_control?: unknown}, profile: Profi
 	return {type: 'text', text};
 }
 
-export function imagePart(block: AnthropicImageBlock, profile: Profile): OpenAIContentPart {
+function imagePart(block: AnthropicImageBlock, profile: Profile): OpenAIContentPart {
 	if (!profile.supportsImages) return {type: 'text', text: IMAGE_OMITTED};
 	const source = block.source;
 	if (source?.type === 'url') return {type: 'image_url', image_url: {url: source.url}};

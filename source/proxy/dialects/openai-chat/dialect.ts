@@ -3,7 +3,7 @@
  * `/openai/v1`, …): the translator in this folder behind the dialect seam.
  */
 import {toAnthropicError} from '../../translate/upstream-errors.js';
-import {clientError, PrepareError} from '../../upstream-call.js';
+import {clientError, TranslationError} from '../../translate/errors.js';
 import {chatCompletionsUrl} from '../../upstream-url.js';
 import {baseHeaders, type Dialect, type DialectRequest, type ErrorMapper, type KeyHeader} from '../dialect.js';
 import {toOpenAIRequest} from './request.js';
@@ -23,7 +23,7 @@ export const openAIChatDialect: Dialect = {
 		try {
 			translated = toOpenAIRequest(request, {model, profile, stream: upstreamStream, signatures});
 		} catch (error) {
-			throw new PrepareError(
+			throw new TranslationError(
 				clientError(400, 'invalid_request_error', `cannot translate the request for ${provider.name}: ${error instanceof Error ? error.message : String(error)}`),
 			);
 		}

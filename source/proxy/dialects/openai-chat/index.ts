@@ -14,44 +14,21 @@
  *   SSE 2xx to a non-stream request: collectSse(text, …)
  *   non-2xx:        toAnthropicError(status, text, {headers, requestId, redact})
  */
-export {defaultIds, randomBase62, type TranslateIds} from '../../translate/ids.js';
-export {BASE_PROFILE, PROFILES, defineProfile, type Profile, type ReasoningDialect} from '../../translate/profiles.js';
-export {resolveProfile, guessProfileName, type ResolvedProfile} from '../../translate/resolve-profile.js';
-export {ToolNameMap, shortenName} from '../../translate/tool-names.js';
-export {toOpenAIRequest, type ToOpenAIOptions, type ToOpenAIResult} from './request.js';
+export type {TranslateIds} from '../../translate/ids.js';
+export {PROFILES, defineProfile, type Profile} from '../../translate/profiles.js';
+export {resolveProfile} from '../../translate/resolve-profile.js';
+export {ToolNameMap} from '../../translate/tool-names.js';
+export {toOpenAIRequest} from './request.js';
 export {UnsupportedContentError} from './content.js';
-export {StreamTranslator, type StreamTranslatorOptions} from './stream.js';
+export {StreamTranslator} from './stream.js';
 export {toAnthropicMessage, collectSse, type ResponseOptions} from './response.js';
-export {messageToSse, accumulateSse} from '../../translate/message-sse.js';
-export {
-	anthropicError,
-	errorTypeForStatus,
-	statusForErrorType,
-	TranslationError,
-} from '../../translate/errors.js';
-export {errorEventSse, PING as PING_EVENT} from '../../translate/sse-writer.js';
-export {
-	toAnthropicError,
-	rewriteContextError,
-	unreachableError,
-	upstreamTimeoutError,
-	type ProxyError,
-	type UpstreamErrorOptions,
-} from '../../translate/upstream-errors.js';
+export {messageToSse} from '../../translate/message-sse.js';
+export {TranslationError} from '../../translate/errors.js';
+export {toAnthropicError} from '../../translate/upstream-errors.js';
 export {estimateInputTokens, quickEstimateInputTokens} from '../../translate/tokens.js';
-export {mapUsage, type UpstreamUsage} from './usage.js';
 export {ThoughtSignatureCache} from '../../translate/thought-signatures.js';
 export type {
 	AnthropicRequest,
-	AnthropicMessage,
 	AnthropicMessageParam,
-	AnthropicContentBlock,
 	AnthropicTool,
-	AnthropicResponseBlock,
-	AnthropicErrorBody,
-	AnthropicErrorType,
-	AnthropicUsage,
-	OpenAIChatRequest,
-	OpenAIMessage,
-	StopReason,
 } from '../../translate/types.js';

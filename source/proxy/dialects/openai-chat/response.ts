@@ -1,8 +1,8 @@
 import {contentText, reasoningText, type OpenAIDelta} from './delta-fields.js';
-import {TranslationError} from '../../translate/errors.js';
+import {clientError, TranslationError} from '../../translate/errors.js';
 import {defaultIds, type TranslateIds} from '../../translate/ids.js';
 import type {Profile} from '../../translate/profiles.js';
-import {accumulateSse} from '../../translate/message-sse.js';
+import {MessageRecord} from '../../translate/message-record.js';
 import {mapStopReason, matchedStopSequence} from './stop-reason.js';
 import {StreamTranslator} from './stream.js';
 import {ThinkTagSplitter, type ThinkPiece} from './think-tags.js';
@@ -30,16 +30,17 @@ type Choice = {index?: number; message?: OpenAIDelta & {tool_calls?: unknown}; f
  * tool_use; same stop-reason and usage rules as the stream. Throws TranslationError (502 api_error)
  * when there is nothing to translate, or the mapped error when the 2xx body is an `{error}`.
  */
+// Over 60 lines: one pass over the choice, building the blocks in the order the spec fixes.
 export function toAnthropicMessage(body: unknown, options: ResponseOptions): AnthropicMessage {
 	const object = (body && typeof body === 'object' ? body : {}) as {error?: unknown; choices?: unknown; usage?: UpstreamUsage | null};
 	if (object.error) {
 		const mapped = toAnthropicError(200, JSON.stringify(object));
-		throw new TranslationError(mapped.body.error.type, mapped.body.error.message, mapped.status);
+		throw new TranslationError(clientError(mapped.status, mapped.body.error.type, mapped.body.error.message));
 	}
 
 	const choices = Array.isArray(object.choices) ? (object.choices as Choice[]) : [];
 	const choice = choices.find(item => (item?.index ?? 0) === 0) ?? choices[0];
-	if (!choice?.message) throw new TranslationError('api_error', 'upstream returned no choices', 502);
+	if (!choice?.message) throw new TranslationError(clientError(502, 'api_error', 'upstream returned no choices'));
 	const ids = options.ids ?? defaultIds;
 	const message = choice.message;
 	const content: AnthropicResponseBlock[] = [];
@@ -105,7 +106,9 @@ export function toAnthropicMessage(body: unknown, options: ResponseOptions): Ant
 
 /** An SSE upstream answer to a non-stream request: run the stream state machine, then accumulate. */
 export function collectSse(text: string, options: ResponseOptions): AnthropicMessage {
-	const translator = new StreamTranslator(options);
-	const events = translator.push(text) + translator.end();
-	return accumulateSse(events);
+	const record = new MessageRecord();
+	const translator = new StreamTranslator({...options, record});
+	translator.push(text);
+	translator.end();
+	return record.result();
 }

@@ -2,6 +2,7 @@ import {BlockWriter} from '../../translate/block-writer.js';
 import {contentText, reasoningText, type OpenAIDelta} from './delta-fields.js';
 import {cleanMessage, streamErrorMessage, streamErrorType} from '../../translate/errors.js';
 import {defaultIds, type TranslateIds} from '../../translate/ids.js';
+import type {MessageRecord} from '../../translate/message-record.js';
 import type {Profile} from '../../translate/profiles.js';
 import type {JsonPath} from '../../translate/long-string.js';
 import {SseReader} from '../../translate/sse-reader.js';
@@ -29,6 +30,8 @@ export type StreamTranslatorOptions = {
 	postFinishGraceMs?: number;
 	signatures?: ThoughtSignatureCache;
 	onWarning?: (message: string) => void;
+	/** Builds the whole message from the same facts (an SSE answer to a request that wanted it whole). */
+	record?: MessageRecord;
 };
 
 type Choice = {index?: number; delta?: OpenAIDelta; message?: OpenAIDelta; finish_reason?: string | null; error?: unknown; stop_reason?: unknown};
@@ -91,7 +94,7 @@ export class StreamTranslator {
 		this.#profile = options.profile;
 		this.id = ids.message();
 		this.postFinishGraceMs = options.postFinishGraceMs ?? 5000;
-		this.#blocks = new BlockWriter(ids);
+		this.#blocks = new BlockWriter(ids, options.record);
 		this.#slots = new ToolSlots(options.profile.toolArgsCumulative);
 		this.#splitter = options.profile.thinkTags ? new ThinkTagSplitter() : undefined;
 		this.#reader = new SseReader(
@@ -147,7 +150,7 @@ export class StreamTranslator {
 		if (this.#started) return '';
 		this.#started = true;
 		const usage = {input_tokens: this.#options.inputTokens, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0};
-		return sse.messageStart(this.id, this.#options.requestedModel, usage) + sse.PING;
+		return this.#blocks.messageStart(this.id, this.#options.requestedModel, usage);
 	}
 
 	/** Raw upstream bytes, split anywhere; returns the SSE text to write now ('' if none). */
@@ -283,7 +286,7 @@ export class StreamTranslator {
 			// Gemini's "empty reply" (a 200 with no content at all): an empty end_turn would silently end
 			// Claude Code's turn, so say what happened in an error the user (and Claude Code) can retry.
 			this.#failure = {type: 'api_error', message: EMPTY_GEMINI_ANSWER};
-			this.#blocks.out += sse.errorEventSse({error: {type: 'api_error', message: EMPTY_GEMINI_ANSWER}});
+			this.#blocks.fail('api_error', EMPTY_GEMINI_ANSWER);
 			return;
 		}
 
@@ -291,7 +294,7 @@ export class StreamTranslator {
 		this.#stopReason = mapStopReason(facts, this.#profile.refusalStopReason);
 		this.#finalUsage = mapUsage(this.#usage, this.#options.inputTokens, this.#blocks.textChars);
 		const stopSequence = this.#stopReason === 'stop_sequence' ? this.#matchedStop : null;
-		this.#blocks.out += sse.messageDelta(this.#stopReason, stopSequence, this.#finalUsage) + sse.MESSAGE_STOP;
+		this.#blocks.messageEnd(this.#stopReason, stopSequence, this.#finalUsage);
 	}
 
 	/** Buffered mode (spec §2.7.2): each call validated/repaired and emitted whole, in slot order. */
@@ -323,6 +326,6 @@ export class StreamTranslator {
 		this.#ended = true;
 		const clean = cleanMessage(message);
 		this.#failure = {type, message: clean};
-		this.#blocks.out += sse.errorEventSse({error: {type, message: clean}});
+		this.#blocks.fail(type, clean);
 	}
 }

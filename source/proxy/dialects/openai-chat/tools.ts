@@ -61,7 +61,7 @@ function toFunctionTool(tool: AnthropicTool, profile: Profile, names: ToolNameMa
 }
 
 /** Deletes `$schema` at any depth (Claude Code schemas carry the draft-07 URI); copies only what changes. */
-export function withoutSchemaKey(schema: Record<string, unknown>): Record<string, unknown> {
+function withoutSchemaKey(schema: Record<string, unknown>): Record<string, unknown> {
 	let out: Record<string, unknown> | undefined;
 	for (const key in schema) {
 		const value = schema[key];

@@ -1,7 +1,7 @@
 import type {ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
-import {formatMs} from '../../../providers/http.js';
+import {formatDuration} from '../../../text/format.js';
 import type {TestStep} from '../../../providers/test-step.js';
 import {GLYPHS, useTheme} from '../../theme.js';
 
@@ -24,7 +24,7 @@ export function TestStepLines({steps}: {readonly steps: readonly TestStep[]}): R
 						<Text wrap="truncate-end">
 							{look ? <Text color={look.color}>{look.glyph}</Text> : <Spinner type="dots" />}
 							{` ${step.label.padEnd(20)}`}
-							<Text color={theme.muted}>{step.durationMs === undefined ? '' : formatMs(step.durationMs).padStart(7)}</Text>
+							<Text color={theme.muted}>{step.durationMs === undefined ? '' : formatDuration(step.durationMs).padStart(7)}</Text>
 							{step.detail ? `  ${step.detail}` : step.status === 'running' ? '  …' : ''}
 						</Text>
 						{step.hint && step.status !== 'pass' ? (

@@ -31,6 +31,7 @@ export function wizardContexts(state: WizardState): KeyContext[] {
 
 /** The action a command means on the current step; undefined: not the wizard's key. */
 export function wizardAction(state: WizardState, command: CommandId, input: string): WizardAction | undefined {
+	if (state.step === 'done') return command === 'form.submit' || command === 'form.back' ? {type: 'finish'} : undefined;
 	if (command === 'form.back') return {type: 'back'};
 	const field = textFieldOf(state);
 	const edited = field ? editText(field, command, input) : undefined;
@@ -55,6 +56,7 @@ export function wizardAction(state: WizardState, command: CommandId, input: stri
 			return listAction(command, {up: {type: 'route-move', delta: -1}, down: {type: 'route-move', delta: 1}, toggle: {type: 'route-toggle'}, submit: {type: 'routes-submit'}});
 		case 'confirm':
 			if (command === 'wizard.retest') return {type: 'test-retry'};
+			if (command === 'route.choiceNext' || command === 'route.choicePrevious') return {type: 'route-fix', delta: command === 'route.choiceNext' ? 1 : -1};
 			return command === 'form.submit' ? {type: 'confirm'} : undefined;
 		default:
 			return undefined;
