@@ -24,7 +24,7 @@ type Part = Record<string, unknown>;
 type Usage = {prompt: number; candidates?: number; thoughts?: number; cached?: number};
 
 /** One Google stream event: a candidate with these parts, a finishReason on the last one, usage. */
-export function G(parts: Part[], extra: {finish?: string; usage?: Usage; grounding?: Array<{uri: string; title: string}>} = {}): string {
+function G(parts: Part[], extra: {finish?: string; usage?: Usage; grounding?: Array<{uri: string; title: string}>} = {}): string {
 	const candidate: Record<string, unknown> = {content: {role: 'model', parts}, index: 0};
 	if (extra.finish) candidate['finishReason'] = extra.finish;
 	if (extra.grounding) candidate['groundingMetadata'] = {groundingChunks: extra.grounding.map(web => ({web}))};
@@ -32,7 +32,7 @@ export function G(parts: Part[], extra: {finish?: string; usage?: Usage; groundi
 }
 
 /** Any event payload, framed as Google frames it (CRLF). */
-export function event(payload: unknown): string {
+function event(payload: unknown): string {
 	return `data: ${JSON.stringify(payload)}\r\n\r\n`;
 }
 
