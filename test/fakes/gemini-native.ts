@@ -18,6 +18,10 @@ export type GeminiAnswer = {
 	/** HTTP status with `error` (a Google error body). */
 	status?: number;
 	error?: Record<string, unknown>;
+	/** Replay these SSE bytes as they are (conformance fixtures), instead of building events from `parts`. */
+	raw?: ReadonlyArray<string | Uint8Array>;
+	/** Answer this whole response as it is (non-stream conformance). */
+	json?: unknown;
 };
 
 export type GeminiScript = (request: RecordedRequest, index: number) => GeminiAnswer;
@@ -114,6 +118,11 @@ export function geminiNative(script: GeminiScript): FakeUpstreamHandler & {seen:
 			const answer = script(request, seen.length - 1);
 			if (answer.error) return sendError(response, answer.status ?? 400, answer.error);
 			const thoughts = request.body.generationConfig?.thinkingConfig?.includeThoughts === true;
+			const replayed = stream ? answer.raw?.map(piece => Buffer.from(piece).toString('utf8')).join('') : JSON.stringify(answer.json ?? null);
+			// Google sends thought parts only when asked: a script that would break that rule is a broken test.
+			if (!thoughts && /"thought":\s*true/.test(replayed ?? '')) throw new Error('scripted thoughts the request did not ask for');
+			if (stream && answer.raw) return void replay(response, answer.raw);
+			if (!stream && answer.json !== undefined) return sendJson(response, answer.json);
 			const parts = answer.parts.filter(part => thoughts || part['thought'] !== true);
 			if (stream) return sendStream(response, parts, answer);
 			response.writeHead(200, {'content-type': 'application/json'});
@@ -139,6 +148,21 @@ export function googleRefusal(body: unknown, model: string): {code: number; stat
 		if (!(error instanceof Refusal)) throw error;
 		return {code: error.code, status: error.status, message: error.message};
 	}
+}
+
+async function replay(response: http.ServerResponse, pieces: ReadonlyArray<string | Uint8Array>): Promise<void> {
+	response.writeHead(200, {'content-type': 'text/event-stream'});
+	for (const piece of pieces) {
+		// Each piece its own read on the other side.
+		await new Promise<void>(resolve => response.write(piece, () => setImmediate(resolve)));
+	}
+
+	response.end();
+}
+
+function sendJson(response: http.ServerResponse, body: unknown): void {
+	response.writeHead(200, {'content-type': 'application/json'});
+	response.end(JSON.stringify(body));
 }
 
 function sendError(response: http.ServerResponse, status: number, error: Record<string, unknown>): void {

@@ -214,6 +214,6 @@ describe("Gemini Balance's native errors → Anthropic errors", () => {
 		expect(malformed.message).toMatch(/malformed function call.*retry/);
 		const blocked = await harness.client.messages.stream(fresh).finalMessage();
 		expect(blocked.stop_reason).toBe('refusal');
-		expect((blocked.content[0] as Anthropic.TextBlock).text).toContain('blockReason SAFETY');
+		expect(blocked.content).toStrictEqual([{type: 'text', text: 'Gemini refused the prompt (blockReason SAFETY).'}]);
 	});
 });

@@ -109,7 +109,8 @@ export function expectedEvents(notation: string): SseEvent[] {
 			case 'THD':
 				return ['content_block_delta', {type: 'content_block_delta', index, delta: {type: 'thinking_delta', thinking: JSON.parse(tail)}}];
 			case 'SIG':
-				return ['content_block_delta', {type: 'content_block_delta', index, delta: {type: 'signature_delta', signature: 'sig_TEST'}}];
+				// `SIG 0` is the proxy's own signature; `SIG 0 <value>` the upstream's (Gemini's thoughtSignature).
+				return ['content_block_delta', {type: 'content_block_delta', index, delta: {type: 'signature_delta', signature: tail || 'sig_TEST'}}];
 			case 'JD':
 				return ['content_block_delta', {type: 'content_block_delta', index, delta: {type: 'input_json_delta', partial_json: JSON.stringify(JSON.parse(tail))}}];
 			case 'CBX':
@@ -179,4 +180,47 @@ export function toolNamesFor(fixture: {tools?: AnthropicTool[]; profile?: Profil
 		tools: fixture.tools,
 	};
 	return toOpenAIRequest(request, {model: 'up-model', profile: fixture.profile ?? TEST_PROFILE, stream: true}).toolNames;
+}
+
+export type Block = Record<string, any>;
+
+/** The content and final delta the notation describes (an accumulator independent of the proxy's). */
+export function expectedMessage(events: SseEvent[]): {content: Block[]; stopReason: string; usage: number[]} {
+	const content: Block[] = [];
+	const json = new Map<number, string>();
+	let stopReason = '';
+	let usage: number[] = [];
+	for (const [name, data] of events) {
+		if (name === 'content_block_start') content[data.index] = {...data.content_block};
+		else if (name === 'content_block_delta') {
+			const block = content[data.index]!;
+			if (data.delta.type === 'text_delta') block['text'] += data.delta.text;
+			else if (data.delta.type === 'thinking_delta') block['thinking'] += data.delta.thinking;
+			else if (data.delta.type === 'signature_delta') block['signature'] = data.delta.signature;
+			else if (data.delta.type === 'input_json_delta') json.set(data.index, (json.get(data.index) ?? '') + data.delta.partial_json);
+		} else if (name === 'content_block_stop' && json.has(data.index)) content[data.index]!['input'] = JSON.parse(json.get(data.index)!);
+		else if (name === 'message_delta') {
+			stopReason = data.delta.stop_reason;
+			usage = [data.usage.input_tokens, data.usage.output_tokens, data.usage.cache_creation_input_tokens, data.usage.cache_read_input_tokens];
+		}
+	}
+
+	return {content, stopReason, usage};
+}
+
+/** Only what the fixture pins: proxy-generated ids and signatures are random on the real server. */
+export function comparable(block: Block): Block {
+	switch (block['type']) {
+		case 'text':
+			return {type: 'text', text: block['text']};
+		case 'thinking':
+			return {type: 'thinking', thinking: block['thinking'], signed: typeof block['signature'] === 'string' && block['signature'].length > 0};
+		default:
+			return {
+				type: 'tool_use',
+				id: String(block['id']).startsWith('toolu_GEN') || String(block['id']).startsWith('toolu_') ? 'generated' : block['id'],
+				name: block['name'],
+				input: block['input'],
+			};
+	}
 }

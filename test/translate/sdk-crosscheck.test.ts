@@ -12,7 +12,7 @@ import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import type {RawConfig} from '../../source/config/schema.js';
 import {sendJson, startSse, type FakeUpstreamHandler} from '../fakes/openai-upstream.js';
 import {startHarness, type Harness} from '../helpers/proxy-harness.js';
-import {C, DONE, expectedEvents, parseSse, type SseEvent} from './helpers.js';
+import {type Block, C, comparable, DONE, expectedEvents, expectedMessage, parseSse} from './helpers.js';
 import {STREAM_FIXTURES, type StreamFixture} from './stream-fixtures.js';
 
 const PROVIDER_KEY = 'sk-fake-upstream-key-0001';
@@ -45,49 +45,6 @@ function replay(pieces: readonly string[]): FakeUpstreamHandler {
 
 		res.end();
 	};
-}
-
-type Block = Record<string, any>;
-
-/** The content and final delta the notation describes (an accumulator independent of the proxy's). */
-function expectedMessage(events: SseEvent[]): {content: Block[]; stopReason: string; usage: number[]} {
-	const content: Block[] = [];
-	const json = new Map<number, string>();
-	let stopReason = '';
-	let usage: number[] = [];
-	for (const [name, data] of events) {
-		if (name === 'content_block_start') content[data.index] = {...data.content_block};
-		else if (name === 'content_block_delta') {
-			const block = content[data.index]!;
-			if (data.delta.type === 'text_delta') block['text'] += data.delta.text;
-			else if (data.delta.type === 'thinking_delta') block['thinking'] += data.delta.thinking;
-			else if (data.delta.type === 'signature_delta') block['signature'] = data.delta.signature;
-			else if (data.delta.type === 'input_json_delta') json.set(data.index, (json.get(data.index) ?? '') + data.delta.partial_json);
-		} else if (name === 'content_block_stop' && json.has(data.index)) content[data.index]!['input'] = JSON.parse(json.get(data.index)!);
-		else if (name === 'message_delta') {
-			stopReason = data.delta.stop_reason;
-			usage = [data.usage.input_tokens, data.usage.output_tokens, data.usage.cache_creation_input_tokens, data.usage.cache_read_input_tokens];
-		}
-	}
-
-	return {content, stopReason, usage};
-}
-
-/** Only what the fixture pins: proxy-generated ids and signatures are random on the real server. */
-function comparable(block: Block): Block {
-	switch (block['type']) {
-		case 'text':
-			return {type: 'text', text: block['text']};
-		case 'thinking':
-			return {type: 'thinking', thinking: block['thinking'], signed: typeof block['signature'] === 'string' && block['signature'].length > 0};
-		default:
-			return {
-				type: 'tool_use',
-				id: String(block['id']).startsWith('toolu_GEN') || String(block['id']).startsWith('toolu_') ? 'generated' : block['id'],
-				name: block['name'],
-				input: block['input'],
-			};
-	}
 }
 
 function requestFor(fixture: Pick<StreamFixture, 'tools' | 'transformers'>, extra: Partial<MessageCreateParamsNonStreaming> = {}): MessageCreateParamsNonStreaming {

@@ -43,6 +43,8 @@ export class GeminiStreamTranslator {
 	#started = false;
 	#ended = false;
 	#finish: string | undefined;
+	/** Google refused the prompt itself (promptFeedback.blockReason): already said, always a refusal. */
+	#promptBlocked = false;
 	#calls = 0;
 	#usage: UsageMetadata | undefined;
 	#stopReason: StopReason | null = null;
@@ -147,6 +149,7 @@ export class GeminiStreamTranslator {
 		if (chunk.promptFeedback?.blockReason) {
 			this.#blocks.text(`Gemini refused the prompt (blockReason ${chunk.promptFeedback.blockReason}).`);
 			this.#finish = chunk.promptFeedback.blockReason;
+			this.#promptBlocked = true;
 			return this.#finalize();
 		}
 
@@ -190,16 +193,24 @@ export class GeminiStreamTranslator {
 			return this.#fail('api_error', `Gemini produced a malformed function call (finishReason ${finish}); retry the request`);
 		}
 
-		if (BLOCKED.has(finish)) this.#blocks.text(`\n\n[Gemini stopped the answer: finishReason ${finish}]`);
-		else if (this.#sources.size > 0) this.#blocks.text(`\n\nSources:\n${[...this.#sources].map(([uri, title]) => `- [${title}](${uri})`).join('\n')}`);
+		const closing = this.#closingText(finish);
+		if (closing) this.#blocks.text(closing);
 		if (this.#blocks.count === 0 && finish !== 'MAX_TOKENS') {
 			return this.#fail('api_error', 'Gemini returned an empty answer (no text, no function call); retry the request');
 		}
 
 		this.#ended = true;
 		this.#blocks.end();
-		this.#stopReason = stopReasonOf(finish, this.#calls);
+		this.#stopReason = this.#promptBlocked ? 'refusal' : stopReasonOf(finish, this.#calls);
 		this.#blocks.messageEnd(this.#stopReason, null, this.usage);
+	}
+
+	/** What the answer ends with: why Google stopped it, or the search sources (a refused prompt has said it already). */
+	#closingText(finish: string): string | undefined {
+		if (this.#promptBlocked) return undefined;
+		if (BLOCKED.has(finish)) return `\n\n[Gemini stopped the answer: finishReason ${finish}]`;
+		if (this.#sources.size > 0) return `\n\nSources:\n${[...this.#sources].map(([uri, title]) => `- [${title}](${uri})`).join('\n')}`;
+		return undefined;
 	}
 
 	#fail(type: AnthropicErrorType, message: string): void {
