@@ -10,7 +10,11 @@ import {isAscii, isUtf8, transcode} from 'node:buffer';
  * its replacement characters are exactly the usual ones.
  */
 export function jsonText(buffer: Buffer): string {
-	if (isAscii(buffer)) return buffer.toString('latin1');
+	return isAscii(buffer) ? buffer.toString('latin1') : nonAsciiText(buffer);
+}
+
+/** Bytes the caller found not to be ASCII (ASCII would decode the same here, only slower). */
+function nonAsciiText(buffer: Buffer): string {
 	if (!isUtf8(buffer)) return buffer.toString('utf8');
 	try {
 		return transcode(buffer, 'utf8', 'ucs2').toString('ucs2');
@@ -36,7 +40,8 @@ export class PieceDecoder {
 		if (isAscii(bytes)) return bytes.toString('latin1');
 		const cut = completeLength(bytes);
 		if (cut < bytes.length) this.#held = Buffer.from(bytes.subarray(cut));
-		return jsonText(bytes.subarray(0, cut));
+		// Not ASCII (checked above; at most the held bytes were): to the converter without a second scan.
+		return nonAsciiText(bytes.subarray(0, cut));
 	}
 
 	/** What is still held is an unfinished sequence: U+FFFD, as decoding it all at once gives. */
