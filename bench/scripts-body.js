@@ -77,17 +77,28 @@ function post(url, body, onData) {
 	});
 }
 
-/** A never-ending stream through the proxy; `gap()` is the longest silence since the last reset. */
+/**
+ * A never-ending stream through the proxy; `gap()` is the longest silence since the last reset.
+ * `flowing` resolves once ticks arrive steadily: the mock builds all of the stream's frames when it
+ * starts answering, which held its first ticks back for ~0.8 s and was measured as the proxy's gap.
+ */
 function tickStream(proxyUrl) {
 	let last = performance.now();
 	let longest = 0;
 	let stopped = false;
+	let steady = 0;
+	let onFlowing;
+	const flowing = new Promise(resolve => {
+		onFlowing = resolve;
+	});
 	const target = new URL(`${proxyUrl}/v1/messages`);
 	const body = JSON.stringify({model: TICK_MODEL, max_tokens: 64, stream: true, messages: [{role: 'user', content: 'tick'}]});
 	const request = http.request({host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: {'content-type': 'application/json'}}, response => {
 		response.on('data', () => {
 			const now = performance.now();
 			longest = Math.max(longest, now - last);
+			steady = now - last < 20 ? steady + 1 : 0;
+			if (steady === 20) onFlowing();
 			last = now;
 		});
 	});
@@ -96,6 +107,7 @@ function tickStream(proxyUrl) {
 	});
 	request.end(body);
 	return {
+		flowing,
 		reset() {
 			last = performance.now();
 			longest = 0;
@@ -129,6 +141,7 @@ async function main() {
 	const cli = path.resolve(String(argument('--cli', path.join(root, 'dist/cli.js'))));
 	const proxy = await spawnReady([cli, 'start', '--config', configPath, '--port', '0'], /listening on (http:\/\/\S+)/);
 	const ticks = tickStream(proxy.value);
+	await ticks.flowing;
 	const rows = [];
 	try {
 		for (const [name, unit] of Object.entries(SCRIPTS)) {
