@@ -3,6 +3,7 @@ import {formatDuration} from '../text/format.js';
 import {RequestFailedError, timedRequest, type RequestFailure} from './http.js';
 import {describeFailure} from './network-words.js';
 import {parseGeminiBalanceError} from './gemini-balance.js';
+import {geminiUrl, isInvalidGoogleKey} from '../config/gemini-native.js';
 import {authHeaders} from './model-list.js';
 import type {ProbeTarget} from './provider-target.js';
 import type {CheckOptions} from './reachability.js';
@@ -27,7 +28,7 @@ export type CompletionMetrics = {
 
 export type CompletionOutcome =
 	| ({readonly kind: 'answer'} & CompletionMetrics)
-	| {readonly kind: 'http-error'; readonly status: number; readonly message: string; readonly googleStatus?: string; readonly ttfbMs: number}
+	| {readonly kind: 'http-error'; readonly status: number; readonly message: string; readonly googleStatus?: string; readonly ttfbMs: number; readonly keyRejected?: true}
 	| {readonly kind: 'redirect'; readonly status: number; readonly location?: string}
 	| {readonly kind: 'failure'; readonly failure: RequestFailure; readonly partial?: CompletionMetrics};
 
@@ -41,16 +42,14 @@ const TOTAL_TIMEOUT_MS = 60_000;
  */
 // Over 60 lines: one streamed request read to its end; its measurements are the closure’s state.
 export async function probeCompletion(target: ProbeTarget, model: string, options: CheckOptions = {}): Promise<CompletionOutcome> {
-	const body: Record<string, unknown> = {model, stream: true, temperature: 0, messages: [{role: 'user', content: PROMPT}]};
-	// Gemini Balance drops stream_options anyway (and sends usage on every chunk); others need it for usage.
-	if (target.endpoint.kind !== 'gemini-balance') body['stream_options'] = {include_usage: true};
+	const probe = target.endpoint.native ? nativeProbe(target, model) : openAIProbe(target, model);
 	const redact = redactorFor([target.apiKey]);
 	let answer;
 	try {
-		answer = await timedRequest(target.endpoint.chatUrl, {
+		answer = await timedRequest(probe.url, {
 			method: 'POST',
 			headers: {'content-type': 'application/json', accept: 'text/event-stream', ...authHeaders(target)},
-			body: JSON.stringify(body),
+			body: probe.body,
 			headersTimeoutMs: Math.min(HEADERS_TIMEOUT_MS, options.timeoutMs ?? HEADERS_TIMEOUT_MS),
 			totalTimeoutMs: Math.min(TOTAL_TIMEOUT_MS, options.timeoutMs ?? TOTAL_TIMEOUT_MS),
 			signal: options.signal,
@@ -77,7 +76,8 @@ export async function probeCompletion(target: ProbeTarget, model: string, option
 
 		const parsed = parseGeminiBalanceError(text);
 		const message = redact(parsed?.googleMessage ?? parsed?.message ?? shorten(text));
-		return {kind: 'http-error', status: response.status, message, googleStatus: parsed?.googleStatus, ttfbMs};
+		const keyRejected = isInvalidGoogleKey(response.status, text);
+		return {kind: 'http-error', status: response.status, message, googleStatus: parsed?.googleStatus, ttfbMs, ...(keyRejected ? {keyRejected} : {})};
 	}
 
 	const state = {
@@ -103,7 +103,7 @@ export async function probeCompletion(target: ProbeTarget, model: string, option
 
 	if (!isSse) {
 		try {
-			readJsonAnswer(await answer.text(), state);
+			probe.readWhole(await answer.text(), state);
 		} catch (error) {
 			if (error instanceof RequestFailedError) return {kind: 'failure', failure: error.failure};
 			throw error;
@@ -115,12 +115,7 @@ export async function probeCompletion(target: ProbeTarget, model: string, option
 
 	const parser = createParser({
 		onEvent(event) {
-			if (event.data.trim() === '[DONE]') {
-				state.done = true;
-				return;
-			}
-
-			readChunk(event.data, state, () => performance.now() - startedAt);
+			probe.readEvent(event.data, state, () => performance.now() - startedAt);
 		},
 	});
 	const decoder = new TextDecoder();
@@ -135,7 +130,80 @@ export async function probeCompletion(target: ProbeTarget, model: string, option
 	return {kind: 'answer', ...metrics()};
 }
 
-type ReadState = {reply: string; reasoningChars: number; ttftMs?: number; usage?: ProbeUsage; finishReason?: string};
+type ReadState = {reply: string; reasoningChars: number; ttftMs?: number; usage?: ProbeUsage; finishReason?: string; done: boolean};
+
+/** The probe request for one API, and how its answer is read. */
+type Probe = {
+	readonly url: string;
+	readonly body: string;
+	readEvent(data: string, state: ReadState, now: () => number): void;
+	readWhole(text: string, state: ReadState): void;
+};
+
+function openAIProbe(target: ProbeTarget, model: string): Probe {
+	const body: Record<string, unknown> = {model, stream: true, temperature: 0, messages: [{role: 'user', content: PROMPT}]};
+	// Gemini Balance drops stream_options anyway (and sends usage on every chunk); others need it for usage.
+	if (target.endpoint.kind !== 'gemini-balance') body['stream_options'] = {include_usage: true};
+	return {
+		url: target.endpoint.chatUrl,
+		body: JSON.stringify(body),
+		readEvent(data, state, now) {
+			if (data.trim() === '[DONE]') state.done = true;
+			else readChunk(data, state, now);
+		},
+		readWhole: readJsonAnswer,
+	};
+}
+
+/**
+ * Google's native API (AI Studio, Gemini Balance's `/v1beta`): `streamGenerateContent?alt=sse`.
+ * There is no `[DONE]`: the answer is complete when a chunk carries its finishReason.
+ */
+function nativeProbe(target: ProbeTarget, model: string): Probe {
+	return {
+		url: geminiUrl(target.endpoint.chatUrl, model, true).href,
+		body: JSON.stringify({contents: [{role: 'user', parts: [{text: PROMPT}]}], generationConfig: {temperature: 0}}),
+		readEvent: readNativeChunk,
+		readWhole: (text, state) => readNativeChunk(text, state, () => 0),
+	};
+}
+
+type NativeChunk = {
+	candidates?: Array<{content?: {parts?: Array<{text?: unknown; thought?: unknown}>}; finishReason?: unknown}>;
+	promptFeedback?: {blockReason?: unknown};
+	usageMetadata?: {promptTokenCount?: unknown; candidatesTokenCount?: unknown; thoughtsTokenCount?: unknown; totalTokenCount?: unknown};
+};
+
+function readNativeChunk(data: string, state: ReadState, now: () => number): void {
+	let chunk: NativeChunk;
+	try {
+		chunk = JSON.parse(data) as NativeChunk;
+	} catch {
+		return;
+	}
+
+	const candidate = chunk.candidates?.[0];
+	for (const part of candidate?.content?.parts ?? []) {
+		if (typeof part.text !== 'string' || part.text === '') continue;
+		if (state.ttftMs === undefined) state.ttftMs = now();
+		if (part.thought === true) state.reasoningChars += part.text.length;
+		else state.reply += part.text;
+	}
+
+	const finish = candidate?.finishReason ?? chunk.promptFeedback?.blockReason;
+	if (typeof finish === 'string') {
+		state.finishReason = finish;
+		state.done = true;
+	}
+
+	const usage = chunk.usageMetadata;
+	if (usage) {
+		const prompt = Number(usage.promptTokenCount ?? 0);
+		const completion = Number(usage.candidatesTokenCount ?? 0) + Number(usage.thoughtsTokenCount ?? 0);
+		const total = Number(usage.totalTokenCount ?? prompt + completion);
+		if (Number.isFinite(prompt + completion + total)) state.usage = {prompt, completion, total};
+	}
+}
 
 function readChunk(data: string, state: ReadState, now: () => number): void {
 	let chunk: {choices?: Array<{delta?: {content?: unknown; reasoning_content?: unknown; reasoning?: unknown}; finish_reason?: unknown}>; usage?: unknown};
@@ -192,9 +260,12 @@ function shorten(text: string): string {
 /** Turn the outcome into a step line. */
 export function describeCompletion(outcome: CompletionOutcome, target: ProbeTarget, model: string): StepOutcome {
 	const isGb = target.endpoint.kind === 'gemini-balance';
+	const native = target.endpoint.native === true;
+	// What marks a complete answer: OpenAI-style streams end with [DONE], Google's with a finishReason.
+	const end = native ? 'finishReason' : '[DONE]';
 	switch (outcome.kind) {
 		case 'answer':
-			return describeAnswer(outcome, isGb, model);
+			return native ? describeNativeAnswer(outcome, isGb, model) : describeAnswer(outcome, isGb, model);
 		case 'redirect':
 			return {
 				status: 'fail',
@@ -202,7 +273,7 @@ export function describeCompletion(outcome: CompletionOutcome, target: ProbeTarg
 				hint: isGb ? 'Remove the extra path: use the server root, e.g. http://127.0.0.1:8000' : 'Use the API base URL (usually ending in /v1).',
 			};
 		case 'http-error':
-			return {...describeHttpError(outcome, isGb), durationMs: outcome.ttfbMs};
+			return {...(outcome.keyRejected ? describeRejectedKey(outcome, isGb) : describeHttpError(outcome, isGb)), durationMs: outcome.ttfbMs};
 		case 'failure': {
 			const {failure, partial} = outcome;
 			if (failure.kind === 'timeout' && failure.phase === 'headers') {
@@ -216,7 +287,7 @@ export function describeCompletion(outcome: CompletionOutcome, target: ProbeTarg
 			if (partial) {
 				return {
 					status: 'fail',
-					detail: `stream interrupted after ${formatDuration(partial.totalMs)} (${describeFailure(failure)}; no [DONE])`,
+					detail: `stream interrupted after ${formatDuration(partial.totalMs)} (${describeFailure(failure)}; no ${end})`,
 					hint: isGb ? 'Gemini Balance lost its upstream connection mid-answer; retry, and check its /logs page.' : 'The connection dropped mid-answer; retry.',
 					durationMs: partial.totalMs,
 				};
@@ -227,14 +298,63 @@ export function describeCompletion(outcome: CompletionOutcome, target: ProbeTarg
 	}
 }
 
-function describeAnswer(metrics: CompletionMetrics, isGb: boolean, model: string): StepOutcome {
+/** A native answer is complete with its finishReason; STOP and MAX_TOKENS are answers, any other a refusal. */
+function describeNativeAnswer(metrics: CompletionMetrics, isGb: boolean, model: string): StepOutcome {
+	const detail = answerDetail(metrics, model);
+	const durationMs = metrics.totalMs;
+	if (!metrics.done) {
+		return {
+			status: 'fail',
+			detail: `stream interrupted (no finishReason) · ${detail}`,
+			hint: isGb ? 'Gemini Balance lost its upstream connection mid-answer; retry, and check its /logs page.' : 'The connection dropped mid-answer; retry.',
+			durationMs,
+		};
+	}
+
+	const reason = metrics.finishReason ?? 'STOP';
+	if (reason !== 'STOP' && reason !== 'MAX_TOKENS') {
+		return {
+			status: 'warn',
+			detail: `refused by Google (${reason}) · ${detail}`,
+			hint: 'The key and the model work; Google declined this one answer. Retry, or pick another model.',
+			durationMs,
+		};
+	}
+
+	if (!metrics.reply.trim()) {
+		return {status: 'warn', detail: `empty answer · ${detail}`, hint: 'Gemini sometimes returns empty answers; retry, or choose another model.', durationMs};
+	}
+
+	return {status: 'pass', detail, durationMs};
+}
+
+function describeRejectedKey(outcome: Extract<CompletionOutcome, {kind: 'http-error'}>, isGb: boolean): StepOutcome {
+	return isGb
+		? {
+				status: 'fail',
+				detail: `HTTP 400: Google refused a Gemini key (${outcome.message})`,
+				hint: "One of Gemini Balance's API_KEYS is not valid; check its key list on its /keys page.",
+			}
+		: {
+				status: 'fail',
+				detail: `key rejected (HTTP 400 API_KEY_INVALID: ${outcome.message})`,
+				hint: 'Google does not know this API key: copy it again from aistudio.google.com/apikey.',
+			};
+}
+
+function answerDetail(metrics: CompletionMetrics, model: string): string {
 	const parts = [model];
 	if (metrics.ttftMs !== undefined) parts.push(`TTFT ${formatDuration(metrics.ttftMs)}`);
 	parts.push(`total ${formatDuration(metrics.totalMs)}`);
 	if (metrics.usage) parts.push(`${metrics.usage.prompt}/${metrics.usage.completion}/${metrics.usage.total} tokens`);
 	const reply = metrics.reply.trim();
 	if (reply) parts.push(`reply "${reply.length > 40 ? `${reply.slice(0, 40)}…` : reply}"`);
-	const detail = parts.join(' · ');
+	return parts.join(' · ');
+}
+
+function describeAnswer(metrics: CompletionMetrics, isGb: boolean, model: string): StepOutcome {
+	const detail = answerDetail(metrics, model);
+	const reply = metrics.reply.trim();
 	const durationMs = metrics.totalMs;
 	if (!metrics.done) {
 		// Some OpenAI-compatible servers end with finish_reason and no [DONE]; Gemini Balance always sends it.

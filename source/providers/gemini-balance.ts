@@ -84,10 +84,11 @@ export function parseGeminiBalanceError(bodyText: string): GeminiBalanceError | 
 			};
 		}
 	} catch {
-		// Not nested JSON: Gemini Balance's own message.
+		// Not nested JSON: Gemini Balance's own message, or Google's own error (its status word beside it).
 	}
 
-	return {message};
+	const status = (error as {status?: unknown}).status;
+	return typeof status === 'string' ? {message, googleStatus: status} : {message};
 }
 
 /** `GET /health` answers exactly this (no auth). */

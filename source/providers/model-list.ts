@@ -1,4 +1,5 @@
 import {unsafeCharacterIn} from '../activity/sanitize.js';
+import {isInvalidGoogleKey} from '../config/gemini-native.js';
 import {RequestFailedError, timedRequest, type RequestFailure} from './http.js';
 import {describeFailure} from './network-words.js';
 import {bareModelId, isGeminiBalanceChatModel, modelSuffix, parseGeminiBalanceError, SUFFIX_NOTES, type ModelSuffix} from './gemini-balance.js';
@@ -37,17 +38,50 @@ export function authHeaders(target: ProbeTarget): Record<string, string> {
 	return target.endpoint.native ? {...target.headers, 'x-goog-api-key': target.apiKey} : {...target.headers, authorization: `Bearer ${target.apiKey}`};
 }
 
+/** Google's native list comes in pages; 1000 is the most one page holds. */
+const NATIVE_PAGE_SIZE = 1000;
+/** A server that keeps sending page tokens is not Google's list any more. */
+const MAX_PAGES = 20;
+
 /** Step 2: authenticated `GET …/models` (for Gemini Balance this also proves it can reach Google). */
 export async function fetchModelList(target: ProbeTarget, options: CheckOptions = {}): Promise<ModelListOutcome> {
 	if (target.missingEnv) return {kind: 'no-key', env: target.missingEnv};
 	if (!target.apiKey && !target.keyless && target.endpoint.kind === 'gemini-balance') return {kind: 'no-key'};
+	if (!target.endpoint.native) return withoutToken(await fetchModelPage(target, target.endpoint.modelsUrl, options));
+	// Google answers 50 models unless asked for more, and names the next page by a token.
+	const ids = new Set<string>();
+	let token: string | undefined;
+	let ttfbMs = 0;
+	for (let page = 0; page < MAX_PAGES; page++) {
+		const url = new URL(target.endpoint.modelsUrl);
+		url.searchParams.set('pageSize', String(NATIVE_PAGE_SIZE));
+		if (token) url.searchParams.set('pageToken', token);
+		const outcome = await fetchModelPage(target, url.href, options);
+		// A later page that fails leaves the models listed so far: the first page proved the key.
+		if (outcome.kind !== 'ok') return page === 0 ? outcome : {kind: 'ok', ids: [...ids], ttfbMs};
+		for (const id of outcome.ids) ids.add(id);
+		ttfbMs += outcome.ttfbMs;
+		token = outcome.nextPageToken;
+		if (!token) break;
+	}
+
+	return {kind: 'ok', ids: [...ids], ttfbMs};
+}
+
+function withoutToken(outcome: PageOutcome): ModelListOutcome {
+	return outcome.kind === 'ok' ? {kind: 'ok', ids: outcome.ids, ttfbMs: outcome.ttfbMs} : outcome;
+}
+
+type PageOutcome = Exclude<ModelListOutcome, {kind: 'ok'}> | {readonly kind: 'ok'; readonly ids: readonly string[]; readonly ttfbMs: number; readonly nextPageToken?: string};
+
+async function fetchModelPage(target: ProbeTarget, url: string, options: CheckOptions): Promise<PageOutcome> {
 	const timeoutMs = Math.min(MODELS_TIMEOUT_MS, options.timeoutMs ?? MODELS_TIMEOUT_MS);
 	let status: number;
 	let body: string;
 	let ttfbMs: number;
 	let location: string | undefined;
 	try {
-		const answer = await timedRequest(target.endpoint.modelsUrl, {
+		const answer = await timedRequest(url, {
 			headers: {accept: 'application/json', ...authHeaders(target)},
 			headersTimeoutMs: timeoutMs,
 			signal: options.signal,
@@ -64,10 +98,14 @@ export async function fetchModelList(target: ProbeTarget, options: CheckOptions 
 
 	const message = () => redactorFor([target.apiKey])(errorMessage(body));
 	if (status >= 300 && status < 400) return {kind: 'redirect', status, location};
-	if (status === 401 || status === 403) return {kind: 'auth', status, message: message()};
+	// Google refuses an unknown key with 400 INVALID_ARGUMENT (reason API_KEY_INVALID), not 401.
+	if (status === 401 || status === 403 || isInvalidGoogleKey(status, body)) return {kind: 'auth', status, message: message()};
 	if (status === 404 || status === 405) return {kind: 'unsupported', status};
 	if (status !== 200) return {kind: 'http-error', status, message: message()};
+	return readModelList(body, ttfbMs);
+}
 
+function readModelList(body: string, ttfbMs: number): PageOutcome {
 	let parsed: unknown;
 	try {
 		parsed = JSON.parse(body);
@@ -78,7 +116,8 @@ export async function fetchModelList(target: ProbeTarget, options: CheckOptions 
 	if (parsed === null) return {kind: 'null', ttfbMs};
 	const ids = modelIds(parsed);
 	if (!ids) return {kind: 'bad-body', detail: 'JSON without a model list'};
-	return {kind: 'ok', ids, ttfbMs};
+	const next = (parsed as {nextPageToken?: unknown}).nextPageToken;
+	return {kind: 'ok', ids, ttfbMs, ...(typeof next === 'string' && next !== '' ? {nextPageToken: next} : {})};
 }
 
 /** OpenAI `{data:[{id}]}`, Ollama-style `{models:[{name}]}`, or a bare array. */

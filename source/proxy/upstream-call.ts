@@ -170,7 +170,8 @@ export async function callUpstream<P extends PreparedRequest>(context: CallConte
 					continue;
 				}
 
-				if (failure.status === 401 || failure.status === 403) {
+				// A rejected key: 401/403, or the dialect's own reading (Google answers an invalid key with 400).
+				if (failure.status === 401 || failure.status === 403 || result.error.keyRejected) {
 					pools.disable(target.provider, pick.key, keyFailure);
 					tried.add(pick.key);
 					continue;
@@ -284,7 +285,7 @@ async function attemptOnce<P extends PreparedRequest>(
 		return {
 			ok: false,
 			failure: {kind: 'http', status: response.statusCode, ...(retryAfterMs === undefined ? {} : {retryAfterMs}), ...(opaque ? {opaque} : {})},
-			error: {status: mapped.status, body: mapped.body, headers: mapped.headers},
+			error: {status: mapped.status, body: mapped.body, headers: mapped.headers, ...(mapped.keyRejected ? {keyRejected: true} : {})},
 		};
 	} catch (error) {
 		detach();

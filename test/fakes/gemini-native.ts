@@ -59,8 +59,14 @@ class Refusal extends Error {
 		readonly code: number,
 		readonly status: string,
 		message: string,
+		readonly details?: ReadonlyArray<Record<string, unknown>>,
 	) {
 		super(message);
+	}
+
+	/** The `error` object of Google's answer. */
+	body(): Record<string, unknown> {
+		return {code: this.code, message: this.message, status: this.status, ...(this.details ? {details: this.details} : {})};
 	}
 }
 
@@ -86,32 +92,60 @@ const GOOGLE_MODELS = [
 	{name: 'models/imagen-4.0-generate-001', displayName: 'Imagen 4', supportedGenerationMethods: ['predict']},
 ];
 
-function listModels(request: RecordedRequest, response: http.ServerResponse): void {
+export type GeminiNativeOptions = {
+	/** The keys Google knows; any other is refused as Google refuses an invalid key. @default every key */
+	readonly keys?: readonly string[];
+	/** The most models one page of the list holds (Google: 50 unless `pageSize` asks for up to 1000). */
+	readonly maxPageSize?: number;
+};
+
+/** Google's answer to a key it does not know: 400, not 401, with the reason in the details. */
+const invalidKey = () =>
+	new Refusal(400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.', [
+		{'@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com', metadata: {service: 'generativelanguage.googleapis.com'}},
+		{'@type': 'type.googleapis.com/google.rpc.LocalizedMessage', locale: 'en-US', message: 'API key not valid. Please pass a valid API key.'},
+	]);
+
+function checkKey(request: RecordedRequest, options: GeminiNativeOptions): void {
 	if (/[?&]key=/.test(request.url)) throw invalid('the API key must not be in the URL for this fake');
-	if (!request.headers['x-goog-api-key']) throw new Refusal(403, 'PERMISSION_DENIED', "Method doesn't allow unregistered callers. Please use API Key.");
-	if (request.headers['authorization']) throw new Refusal(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials. Expected OAuth 2 access token.');
-	response.writeHead(200, {'content-type': 'application/json'});
-	response.end(JSON.stringify({models: GOOGLE_MODELS.map(model => ({version: '001', inputTokenLimit: 1_048_576, outputTokenLimit: 65_536, ...model}))}));
+	const key = request.headers['x-goog-api-key'];
+	if (!key) throw new Refusal(403, 'PERMISSION_DENIED', "Method doesn't allow unregistered callers. Please use API Key.");
+	if (options.keys && !options.keys.includes(String(key))) throw invalidKey();
 }
 
-export function geminiNative(script: GeminiScript): FakeUpstreamHandler & {seen: RecordedRequest[]} {
+/** One page of the list: `pageSize` (default 50, at most 1000 or the fake's cap) from `pageToken` on. */
+function listModels(request: RecordedRequest, response: http.ServerResponse, options: GeminiNativeOptions): void {
+	checkKey(request, options);
+	if (request.headers['authorization']) throw new Refusal(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials. Expected OAuth 2 access token.');
+	const query = new URL(request.url, 'http://fake').searchParams;
+	for (const name of query.keys())
+		if (name !== 'pageSize' && name !== 'pageToken') throw invalid(`Invalid JSON payload received. Unknown name "${name}": Cannot bind query parameter.`);
+	const size = Math.min(Number(query.get('pageSize') ?? 50) || 50, 1000, options.maxPageSize ?? 1000);
+	const from = Number(query.get('pageToken') ?? 0);
+	if (!Number.isInteger(from) || from < 0 || from > GOOGLE_MODELS.length) throw invalid('Invalid page token.');
+	const page = GOOGLE_MODELS.slice(from, from + size).map(model => ({version: '001', inputTokenLimit: 1_048_576, outputTokenLimit: 65_536, ...model}));
+	const next = from + size < GOOGLE_MODELS.length ? {nextPageToken: String(from + size)} : {};
+	response.writeHead(200, {'content-type': 'application/json'});
+	response.end(JSON.stringify({models: page, ...next}));
+}
+
+export function geminiNative(script: GeminiScript, options: GeminiNativeOptions = {}): FakeUpstreamHandler & {seen: RecordedRequest[]} {
 	const seen: RecordedRequest[] = [];
 	const handler = (request: RecordedRequest, response: http.ServerResponse) => {
 		seen.push(request);
 		if (request.method === 'GET' && /^\/(?:gemini\/)?v1beta\/models(\?.*)?$/.test(request.url)) {
 			try {
-				return listModels(request, response);
+				return listModels(request, response, options);
 			} catch (error) {
 				if (!(error instanceof Refusal)) throw error;
-				return sendError(response, error.code, {code: error.code, message: error.message, status: error.status});
+				return sendError(response, error.code, error.body());
 			}
 		}
 
 		const match = /^\/(?:gemini\/)?v1beta\/models\/([^:/?]+):(generateContent|streamGenerateContent)(\?.*)?$/.exec(request.url);
 		try {
 			if (!match) throw new Refusal(404, 'NOT_FOUND', `path ${request.url} not found`);
-			if (/[?&]key=/.test(request.url)) throw invalid('the API key must not be in the URL for this fake');
-			if (!request.headers['x-goog-api-key']) throw new Refusal(403, 'PERMISSION_DENIED', "Method doesn't allow unregistered callers. Please use API Key.");
+			checkKey(request, options);
 			const stream = match[2] === 'streamGenerateContent';
 			if (stream && !/[?&]alt=sse/.test(match[3] ?? '')) throw invalid('this fake answers streams only with alt=sse');
 			validate(request.body, decodeURIComponent(match[1]!));
@@ -129,7 +163,7 @@ export function geminiNative(script: GeminiScript): FakeUpstreamHandler & {seen:
 			response.end(JSON.stringify(responseOf(parts, answer, true)));
 		} catch (error) {
 			if (!(error instanceof Refusal)) throw error;
-			sendError(response, error.code, {code: error.code, message: error.message, status: error.status});
+			sendError(response, error.code, error.body());
 		}
 	};
 

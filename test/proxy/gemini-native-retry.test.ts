@@ -33,9 +33,9 @@ const exhausted = (retryDelay: string): GeminiAnswer => ({
 	},
 });
 
-async function start(keys: string[], answers: (key: string, index: number) => GeminiAnswer) {
+async function start(keys: string[], answers: (key: string, index: number) => GeminiAnswer, known?: string[]) {
 	const {sleep, waits} = recordingSleep();
-	const fake = geminiNative((request, index) => answers(String(request.headers['x-goog-api-key']), index));
+	const fake = geminiNative((request, index) => answers(String(request.headers['x-goog-api-key']), index), known ? {keys: known} : {});
 	h = await startHarness({
 		upstream: fake,
 		timings: {...fastTimings, sleep, now: () => NOW},
@@ -85,5 +85,31 @@ describe('RetryInfo drives the retry loop', () => {
 		expect([error.status, (error.error as {error?: {type?: string}}).error?.type, error.headers?.get('retry-after')]).toStrictEqual([429, 'rate_limit_error', '3600']);
 		expect(fake.seen).toHaveLength(1);
 		expect(waits).toStrictEqual([]);
+	});
+});
+
+describe("Google's invalid key (400 API_KEY_INVALID)", () => {
+	test('a pool: the refused key is disabled and the next key answers at once, no wait', async () => {
+		const {fake, waits} = await start(KEYS, () => ({parts: [{text: 'from key b'}]}), [KEYS[1]!]);
+		const answer = await ask();
+		expect(answer.content).toStrictEqual([{type: 'text', text: 'from key b'}]);
+		expect(fake.seen.map(request => request.headers['x-goog-api-key'])).toStrictEqual(KEYS);
+		expect(waits).toStrictEqual([]);
+		const disabled = h!.events.filter((event): event is KeyStateChanged => event.type === 'key:state' && event.state === 'disabled');
+		expect(disabled.map(key => [key.label, key.status])).toStrictEqual([['••••1111', 400]]);
+	});
+
+	test('one key: a 400 for Claude Code (not a 401 that would send it to /login) that says the key was refused, sent once', async () => {
+		const {fake} = await start([KEYS[0]!], () => ({parts: [{text: 'never'}]}), [KEYS[1]!]);
+		const error = await ask().then(
+			() => undefined,
+			(caught: unknown) => caught,
+		);
+		expect(error).toBeInstanceOf(APIError);
+		if (!(error instanceof APIError)) return;
+		const body = error.error as {error?: {type?: string; message?: string}};
+		expect([error.status, body.error?.type, error.headers?.get('x-should-retry')]).toStrictEqual([400, 'invalid_request_error', 'false']);
+		expect(body.error?.message).toBe('upstream rejected the provider API key: API key not valid. Please pass a valid API key.');
+		expect(fake.seen).toHaveLength(1);
 	});
 });

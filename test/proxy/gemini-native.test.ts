@@ -6,7 +6,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import {afterEach, describe, expect, test} from 'vitest';
 import type {RawConfig} from '../../source/config/schema.js';
-import {geminiUrl} from '../../source/proxy/dialects/gemini/url.js';
+import {geminiUrl} from '../../source/config/gemini-native.js';
 import {resolveProfile} from '../../source/proxy/translate/resolve-profile.js';
 import {type GeminiScript, geminiNative} from '../fakes/gemini-native.js';
 import {type Harness, startHarness} from '../helpers/proxy-harness.js';

@@ -7,7 +7,13 @@ import type {AnthropicErrorBody, AnthropicErrorType} from './types.js';
  */
 
 /** An error the client will see: Anthropic body, status and the headers to send with it. */
-export type ClientError = {readonly status: number; readonly body: AnthropicErrorBody; readonly headers: Record<string, string>};
+export type ClientError = {
+	readonly status: number;
+	readonly body: AnthropicErrorBody;
+	readonly headers: Record<string, string>;
+	/** The upstream refused the provider's key in its own way (Google: a 400): a key pool disables that key. */
+	readonly keyRejected?: true;
+};
 
 /** Status of each type (spec §3.2); 402/408/504 come from the SDK's ErrorType list. */
 const STATUS_OF: Readonly<Record<AnthropicErrorType, number>> = {

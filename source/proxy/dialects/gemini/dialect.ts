@@ -8,7 +8,7 @@ import {baseHeaders, type Dialect, type DialectRequest, type KeyHeader} from '..
 import {geminiError} from './errors.js';
 import {toGeminiRequest} from './request.js';
 import {GeminiStreamTranslator} from './stream.js';
-import {geminiUrl} from './url.js';
+import {geminiUrl} from '../../../config/gemini-native.js';
 
 const GOOG_KEY: KeyHeader = {header: 'x-goog-api-key'};
 

@@ -5,6 +5,7 @@
  */
 import {anthropicError, type ClientError, errorTypeForStatus} from '../../translate/errors.js';
 import {toAnthropicError, type UpstreamErrorOptions} from '../../translate/upstream-errors.js';
+import {isInvalidGoogleKey} from '../../../config/gemini-native.js';
 
 type GoogleError = {code?: number; message?: string; status?: string; details?: Array<{'@type'?: string; retryDelay?: string}>};
 
@@ -24,6 +25,12 @@ const BY_STATUS: Readonly<Record<string, number>> = {
 
 export function geminiError(status: number, bodyText: string, options: UpstreamErrorOptions): ClientError {
 	const mapped = toAnthropicError(status, bodyText, options);
+	// Google's invalid key is a 400. It stays one for Claude Code (a 401 would send the user to /login
+	// for a key that is ccr-tui's), and a key pool disables that key.
+	if (isInvalidGoogleKey(status, bodyText)) {
+		const message = `upstream rejected the provider API key: ${mapped.body.error.message}`;
+		return {status: 400, body: anthropicError('invalid_request_error', message, options.requestId), headers: {...mapped.headers, 'x-should-retry': 'false'}, keyRejected: true};
+	}
 	const google = googleError(bodyText);
 	const proxyStatus = google?.status ? BY_STATUS[google.status] : undefined;
 	if (!google || proxyStatus === undefined || mapped.body.error.message.startsWith('prompt is too long')) return mapped;
