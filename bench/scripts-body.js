@@ -58,7 +58,9 @@ async function spawnReady(args, pattern) {
 		child.once('exit', code => reject(new Error(`${args.join(' ')} exited ${code}: ${out}`)));
 	});
 	child.stdout.resume();
-	return {value: match, stop: () => child.kill('SIGTERM')};
+	const exited = new Promise(resolve => child.once('exit', resolve));
+	// Resolves once the process is gone: the proxy may still write to its config directory while it stops.
+	return {value: match, stop: () => (child.kill('SIGTERM'), exited)};
 }
 
 function post(url, body, onData) {
@@ -166,9 +168,7 @@ async function main() {
 		}
 	} finally {
 		ticks.stop();
-		proxy.stop();
-		mock.stop();
-		tickMock.stop();
+		await Promise.all([proxy.stop(), mock.stop(), tickMock.stop()]);
 		fs.rmSync(dir, {recursive: true, force: true});
 	}
 

@@ -52,6 +52,60 @@ export class PieceDecoder {
 	}
 }
 
+/**
+ * A request body arriving in pieces → its text. An ASCII body (nearly every request) is joined and
+ * read once at its end, so JSON.parse gets one flat string: it reads that ~3× faster than a rope of
+ * decoded pieces (a rope cost a 1 MB request ~4 ms more to its first event, bench/run.js --compare).
+ * From the first slab of `slabBytes` that is not ASCII on, the body is decoded a slab at a time while
+ * the rest arrives: decoding 20 MiB of `é` at once froze other streams ~250 ms, slab by slab ~120 ms
+ * (bench/scripts-body.js --mib 20). A body within one slab is decoded once, at its end.
+ */
+export class SlabText {
+	readonly #slabBytes: number;
+	#held: Buffer[] = [];
+	#heldBytes = 0;
+	/** Whole slabs found to be ASCII while no slab was not: read at the end, or when decoding starts. */
+	#ascii: Buffer[] = [];
+	#decoder: PieceDecoder | undefined;
+	#text = '';
+
+	constructor(slabBytes: number) {
+		this.#slabBytes = slabBytes;
+	}
+
+	write(piece: Buffer): void {
+		this.#held.push(piece);
+		this.#heldBytes += piece.length;
+		if (this.#heldBytes < this.#slabBytes) return;
+		const slab = this.#takeHeld();
+		if (!this.#decoder && isAscii(slab)) {
+			this.#ascii.push(slab);
+			return;
+		}
+
+		if (!this.#decoder) {
+			this.#decoder = new PieceDecoder();
+			this.#text = this.#ascii.length > 0 ? Buffer.concat(this.#ascii).toString('latin1') : '';
+			this.#ascii = [];
+		}
+
+		this.#text += this.#decoder.write(slab);
+	}
+
+	end(): string {
+		const rest = this.#takeHeld();
+		if (this.#decoder) return this.#text + this.#decoder.write(rest) + this.#decoder.end();
+		return jsonText(this.#ascii.length === 0 ? rest : Buffer.concat([...this.#ascii, rest]));
+	}
+
+	#takeHeld(): Buffer {
+		const joined = this.#held.length === 1 ? this.#held[0]! : Buffer.concat(this.#held, this.#heldBytes);
+		this.#held = [];
+		this.#heldBytes = 0;
+		return joined;
+	}
+}
+
 /** The length of `bytes` without a UTF-8 sequence cut off at its end. */
 function completeLength(bytes: Buffer): number {
 	let index = bytes.length - 1;

@@ -1,18 +1,17 @@
 import type {IncomingMessage} from 'node:http';
-import {jsonText} from './json-text.js';
+import {SlabText} from './json-text.js';
 
 /** Anthropic's own Messages limit; long Claude Code sessions with images get close to it. */
 export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 type ReadResult = {ok: true; text: string} | {ok: false; size: number};
 
+/** Bodies up to this are decoded once, at their end; larger ones a slab at a time as they arrive (json-text.ts). */
+const SLAB_BYTES = 2 * 1024 * 1024;
+
 /**
  * Read a JSON request body as text for JSON.parse (see json-text.ts), refusing more than `limit`
- * bytes without buffering them. The pieces are joined and decoded once, at the end: JSON.parse reads
- * that one flat string ~3× faster than a rope of pieces decoded as they arrived, which cost a 1 MB
- * request ~4 ms more to its first event (bench/run.js --compare) and freed no time, since the rope
- * is flattened (copied) by JSON.parse anyway. Decoding 4.6 MiB of any script takes ~3–15 ms here,
- * and the caller yields a turn before parsing (yield-turn.ts).
+ * bytes without buffering them; the caller yields a turn before parsing a large one (yield-turn.ts).
  */
 export async function readBodyText(request: Request, limit: number): Promise<ReadResult> {
 	const declared = Number(request.headers.get('content-length'));
@@ -23,7 +22,7 @@ export async function readBodyText(request: Request, limit: number): Promise<Rea
 	if (node && !node.readableDidRead && !node.readableEnded) return readIncoming(node, limit);
 	if (!request.body) return {ok: true, text: ''};
 	const reader = request.body.getReader();
-	const chunks: Buffer[] = [];
+	const body = new SlabText(SLAB_BYTES);
 	let size = 0;
 	for (;;) {
 		const {done, value} = await reader.read();
@@ -34,15 +33,15 @@ export async function readBodyText(request: Request, limit: number): Promise<Rea
 			return {ok: false, size};
 		}
 
-		chunks.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+		body.write(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
 	}
 
-	return {ok: true, text: jsonText(Buffer.concat(chunks, size))};
+	return {ok: true, text: body.end()};
 }
 
 function readIncoming(message: IncomingMessage, limit: number): Promise<ReadResult> {
 	return new Promise((resolve, reject) => {
-		const chunks: Buffer[] = [];
+		const body = new SlabText(SLAB_BYTES);
 		let size = 0;
 		const cleanup = () => {
 			message.off('data', onData);
@@ -61,12 +60,12 @@ function readIncoming(message: IncomingMessage, limit: number): Promise<ReadResu
 				return;
 			}
 
-			chunks.push(chunk);
+			body.write(chunk);
 		};
 
 		const onEnd = () => {
 			cleanup();
-			resolve({ok: true, text: jsonText(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size))});
+			resolve({ok: true, text: body.end()});
 		};
 
 		const onError = (error: Error) => {

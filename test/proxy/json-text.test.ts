@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {jsonText, PieceDecoder} from '../../source/proxy/json-text.js';
+import {jsonText, PieceDecoder, SlabText} from '../../source/proxy/json-text.js';
 
 /** What the proxy must read from these bytes: exactly what the ordinary decoder gives. */
 const same = (bytes: Buffer) => expect(JSON.parse(jsonText(bytes))).toEqual(JSON.parse(bytes.toString('utf8')));
@@ -68,19 +68,19 @@ describe('jsonText (request bytes → text for JSON.parse)', () => {
 	});
 });
 
+/** A small deterministic generator: the same cases on every run. */
+function generator(seed: number) {
+	return (limit: number) => {
+		seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+		return seed % limit;
+	};
+}
+
+const alphabet = ['a', '\n', 'é', '速', '🚀', '\u2028'].map(unit => Buffer.from(unit));
+// Lone continuation bytes, truncated sequences, an overlong lead, bytes never valid in UTF-8.
+const invalid = [[0x80], [0xbf, 0x80], [0xe9], [0xe0, 0x80], [0xf0, 0x9f, 0x9a], [0xc0, 0xaf], [0xff], [0xf8, 0x88]].map(bytes => Buffer.from(bytes));
+
 describe('PieceDecoder (bytes decoded as they arrive)', () => {
-	/** A small deterministic generator: the same cases on every run. */
-	function generator(seed: number) {
-		return (limit: number) => {
-			seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-			return seed % limit;
-		};
-	}
-
-	const alphabet = ['a', '\n', 'é', '速', '🚀', '\u2028'].map(unit => Buffer.from(unit));
-	// Lone continuation bytes, truncated sequences, an overlong lead, bytes never valid in UTF-8.
-	const invalid = [[0x80], [0xbf, 0x80], [0xe9], [0xe0, 0x80], [0xf0, 0x9f, 0x9a], [0xc0, 0xaf], [0xff], [0xf8, 0x88]].map(bytes => Buffer.from(bytes));
-
 	it('any split of any bytes, valid UTF-8 or not, gives exactly the text of decoding them at once', () => {
 		const next = generator(11);
 		for (let round = 0; round < 500; round++) {
@@ -106,5 +106,35 @@ describe('PieceDecoder (bytes decoded as they arrive)', () => {
 		const text = decoder.write(Buffer.from([0x61, 0xe9, 0x80])) + decoder.end();
 		expect(text).toBe('a\ufffd');
 		expect(text).toBe(Buffer.from([0x61, 0xe9, 0x80]).toString('utf8'));
+	});
+});
+
+describe('SlabText (a request body, decoded in slabs)', () => {
+	it('any pieces and any slab size give exactly the text of decoding the whole body at once', () => {
+		const next = generator(29);
+		for (let round = 0; round < 400; round++) {
+			const parts: Buffer[] = [];
+			const length = 1 + next(80);
+			for (let index = 0; index < length; index++) parts.push(next(8) === 0 ? invalid[next(invalid.length)]! : alphabet[next(alphabet.length)]!);
+			const bytes = Buffer.concat(parts);
+			const body = new SlabText(1 + next(40));
+			for (let offset = 0; offset < bytes.length; ) {
+				const size = 1 + next(12);
+				body.write(bytes.subarray(offset, offset + size));
+				offset += size;
+			}
+
+			expect(body.end()).toBe(bytes.toString('utf8'));
+		}
+	});
+
+	it('an empty body, a body of one piece, and a sequence cut at the very end, as at once', () => {
+		expect(new SlabText(4).end()).toBe('');
+		const one = new SlabText(1024);
+		one.write(Buffer.from('{"text":"速"}'));
+		expect(one.end()).toBe('{"text":"速"}');
+		const cut = new SlabText(2);
+		for (const byte of [0x61, 0x62, 0xe9, 0x80]) cut.write(Buffer.from([byte]));
+		expect(cut.end()).toBe(Buffer.from([0x61, 0x62, 0xe9, 0x80]).toString('utf8'));
 	});
 });
