@@ -30,8 +30,9 @@ const SHAPES: readonly string[] = [
 	String.raw`((?:x-api-key|x-goog-api-key|api-key|apikey)["']?\s*[:=]\s*["']?)((?=[^\s"',;&]*\d)[^\s"',;&]{4,}|[^\s"',;&]{12,})`,
 	// URL query credentials: `?key=x`, `&api_key=x`, `token=x`.
 	String.raw`([?&;](?:key|api_key|apikey|api-key|token|access_token|auth|secret)=)([^&\s"'#<>]+)`,
-	// `https://user:password@host`.
-	String.raw`(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@"']+:)([^\s/@"']+)(?=@)`,
+	// `https://user:password@host`. The scheme is bounded (no real one is 32 characters long): unbounded, a
+	// run like `a-a-a-…` made every start position scan to its end, quadratic in the text.
+	String.raw`(\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s/:@"']+:)([^\s/@"']+)(?=@)`,
 	// Well-known key shapes: OpenAI/DeepSeek/OpenRouter/Anthropic `sk-…`, Google `AIza…`.
 	String.raw`()(\bsk-[A-Za-z0-9_-]{8,})`,
 	String.raw`()(\bAIza[0-9A-Za-z_-]{20,})`,

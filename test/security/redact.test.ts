@@ -88,6 +88,7 @@ describe('createRedactor', () => {
 		['one long token (a base64 run)', 'A'.repeat(MEGABYTE)],
 		['bearer and no digit', `bearer ${'a'.repeat(MEGABYTE)}`],
 		['a URL with user info but no @', `a://${'b'.repeat(MEGABYTE / 2)}:${'c'.repeat(MEGABYTE / 2)}`],
+		['a scheme-like run that never reaches ://', 'a-'.repeat(MEGABYTE / 2)],
 		['key prefixes one character short', 'sk-abcdefg AIzaabcdefghijklmnopqrs '.repeat(MEGABYTE / 35)],
 		['a configured key cut one character short of its fragment', 'ds-key-aaaaaaaa '.repeat(MEGABYTE / 16)],
 	])('stays linear on a megabyte of %s', (_name, text) => {
