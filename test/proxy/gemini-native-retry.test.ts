@@ -7,6 +7,7 @@ import {APIError} from '@anthropic-ai/sdk';
 import {afterEach, describe, expect, test} from 'vitest';
 import type {KeyStateChanged} from '../../source/activity/events.js';
 import {fastTimings, recordingSleep} from '../faults/fault-kit.js';
+import {geminiBalanceNativeError, geminiError} from '../../source/proxy/dialects/gemini/errors.js';
 import {type GeminiAnswer, geminiNative} from '../fakes/gemini-native.js';
 import {type Harness, startHarness} from '../helpers/proxy-harness.js';
 
@@ -111,5 +112,26 @@ describe("Google's invalid key (400 API_KEY_INVALID)", () => {
 		expect([error.status, body.error?.type, error.headers?.get('x-should-retry')]).toStrictEqual([400, 'invalid_request_error', 'false']);
 		expect(body.error?.message).toBe('upstream rejected the provider API key: API key not valid. Please pass a valid API key.');
 		expect(fake.seen).toHaveLength(1);
+	});
+});
+
+describe('whose key Google refused', () => {
+	const body = JSON.stringify({
+		error: {
+			code: 400,
+			message: 'API key not valid. Please pass a valid API key.',
+			status: 'INVALID_ARGUMENT',
+			details: [{'@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID'}],
+		},
+	});
+
+	test("AI Studio: the provider's own key (the pool disables it)", () => {
+		expect(geminiError(400, body, {provider: 'studio'}).keyRejected).toBe(true);
+	});
+
+	test("Gemini Balance's native path: one of its upstream keys, not ccr-tui's token (the pool keeps the token)", () => {
+		const error = geminiBalanceNativeError(400, body, {provider: 'gemini-balance'});
+		expect(error.keyRejected).toBeUndefined();
+		expect([error.status, error.body.error.type]).toStrictEqual([400, 'invalid_request_error']);
 	});
 });

@@ -5,7 +5,8 @@
 import {MessageRecord} from '../../translate/message-record.js';
 import {clientError, TranslationError} from '../../translate/errors.js';
 import {baseHeaders, type Dialect, type DialectRequest, type KeyHeader} from '../dialect.js';
-import {geminiError} from './errors.js';
+import {geminiBalanceNativeError, geminiError} from './errors.js';
+import {isGeminiBalanceProfile} from '../../translate/profiles.js';
 import {toGeminiRequest} from './request.js';
 import {GeminiStreamTranslator} from './stream.js';
 import {geminiUrl} from '../../../config/gemini-native.js';
@@ -35,7 +36,7 @@ export const geminiDialect: Dialect = {
 			headers: baseHeaders(target, profile, stream),
 			profileName: profile.name,
 			key: GOOG_KEY,
-			mapError: geminiError,
+			mapError: isGeminiBalanceProfile(profile.name) ? geminiBalanceNativeError : geminiError,
 			...(profile.contextWindow ? {contextWindow: profile.contextWindow} : {}),
 			upstreamStream: stream,
 			profile,

@@ -23,14 +23,28 @@ const BY_STATUS: Readonly<Record<string, number>> = {
 	DEADLINE_EXCEEDED: 504,
 };
 
+/**
+ * Google's own errors, the provider's key sent to Google (AI Studio). An invalid key is a 400; it
+ * stays one for Claude Code (a 401 would send the user to /login for a key that is ccr-tui's), and a
+ * key pool disables that key.
+ */
 export function geminiError(status: number, bodyText: string, options: UpstreamErrorOptions): ClientError {
+	const mapped = googleErrorToClient(status, bodyText, options);
+	if (!isInvalidGoogleKey(status, bodyText)) return mapped;
+	const message = `upstream rejected the provider API key: ${mapped.body.error.message}`;
+	return {status: 400, body: anthropicError('invalid_request_error', message, options.requestId), headers: {...mapped.headers, 'x-should-retry': 'false'}, keyRejected: true};
+}
+
+/**
+ * Gemini Balance's native path: Google's errors passed on. An invalid key there is one of Gemini
+ * Balance's own upstream keys, not the token ccr-tui sends: the pool keeps that token.
+ */
+export function geminiBalanceNativeError(status: number, bodyText: string, options: UpstreamErrorOptions): ClientError {
+	return googleErrorToClient(status, bodyText, options);
+}
+
+function googleErrorToClient(status: number, bodyText: string, options: UpstreamErrorOptions): ClientError {
 	const mapped = toAnthropicError(status, bodyText, options);
-	// Google's invalid key is a 400. It stays one for Claude Code (a 401 would send the user to /login
-	// for a key that is ccr-tui's), and a key pool disables that key.
-	if (isInvalidGoogleKey(status, bodyText)) {
-		const message = `upstream rejected the provider API key: ${mapped.body.error.message}`;
-		return {status: 400, body: anthropicError('invalid_request_error', message, options.requestId), headers: {...mapped.headers, 'x-should-retry': 'false'}, keyRejected: true};
-	}
 	const google = googleError(bodyText);
 	const proxyStatus = google?.status ? BY_STATUS[google.status] : undefined;
 	if (!google || proxyStatus === undefined || mapped.body.error.message.startsWith('prompt is too long')) return mapped;
